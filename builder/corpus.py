@@ -1,0 +1,147 @@
+"""Stage 1: MIDI files to token sequences, with music21.
+
+The "seed" encoding is the article's: a note is its pitch name with octave ("E4"), a chord the
+dot-joined normal order of its pitch classes ("0.4.7"), a rest "r". A rest here means a stretch of
+at least a sixteenth in which nothing sounds, so that the rests of one part do not break up the notes
+of another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .errors import ContentError, Problem
+
+REST = "r"
+ENCODINGS = ("seed",)
+# Bump when the meaning of tokens changes, so that cached models trained on old tokens are retrained.
+ENCODING_VERSION = 1
+SIXTEENTH = 0.25  # in quarter lengths
+
+
+@dataclass
+class Piece:
+    path: str  # relative to the MIDI folder, with forward slashes
+    tokens: list[str]
+
+
+@dataclass
+class Corpus:
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def vocabulary(self) -> list[str]:
+        return build_vocabulary(t for piece in self.pieces for t in piece.tokens)
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "files": len(self.pieces),
+            "tokens": sum(len(p.tokens) for p in self.pieces),
+            "vocabulary": len(self.vocabulary),
+        }
+
+
+def build_vocabulary(tokens) -> list[str]:
+    """A stable order: the rest first, then notes and chords sorted, so ids never depend on file order."""
+    distinct = set(tokens)
+    return [REST] * (REST in distinct) + sorted(distinct - {REST})
+
+
+def find_midi_files(midi_dir: Path) -> list[Path]:
+    if not midi_dir.is_dir():
+        return []
+    files = [p for p in midi_dir.rglob("*") if p.is_file() and p.suffix.lower() in (".mid", ".midi")]
+    return sorted(files, key=lambda p: p.relative_to(midi_dir).as_posix())
+
+
+def fingerprint_files(midi_dir: Path) -> str:
+    """A digest of every MIDI file's relative path and bytes: it changes when the corpus does."""
+    digest = hashlib.sha256()
+    for path in find_midi_files(midi_dir):
+        digest.update(path.relative_to(midi_dir).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True) -> Corpus:
+    """Encode every MIDI file under `midi_dir`; raise ContentError listing every bad file."""
+    if encoding not in ENCODINGS:
+        raise ContentError(Problem(midi_dir, f"unknown encoding '{encoding}'; known: {', '.join(ENCODINGS)}"))
+    files = find_midi_files(midi_dir)
+    if not files:
+        raise ContentError(Problem(midi_dir, "no MIDI files (*.mid) to train on"))
+    corpus, problems = Corpus(), []
+    for path in tqdm(files, desc="Reading MIDI", unit="file", disable=not progress, leave=False):
+        try:
+            tokens = encode_file(path)
+        except ContentError as error:
+            problems.extend(error.problems)
+            continue
+        corpus.pieces.append(Piece(path.relative_to(midi_dir).as_posix(), tokens))
+    if problems:
+        raise ContentError(problems)
+    return corpus
+
+
+def encode_file(path: Path) -> list[str]:
+    score = parse_midi(path)
+    tokens = encode_score(score)
+    if not any(t != REST for t in tokens):
+        raise ContentError(Problem(path, "has no pitched notes (a drums-only or empty MIDI file?)"))
+    return tokens
+
+
+def parse_midi(path: Path):
+    """Read a MIDI file with music21, quantised to the sixteenth grid."""
+    from music21 import midi
+
+    data = path.read_bytes()
+    if not data.startswith(b"MThd"):
+        what = "an empty file" if not data else "not a MIDI file (no 'MThd' header)"
+        raise ContentError(Problem(path, f"cannot read: {what}"))
+    try:
+        midi_file = midi.MidiFile()
+        midi_file.readstr(data)
+        return midi.translate.midiFileToStream(midi_file, quarterLengthDivisors=(4,))
+    except Exception as error:  # music21 raises many kinds on corrupt input; all mean "unreadable"
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ContentError(Problem(path, f"cannot read MIDI: {reason}")) from None
+
+
+def encode_score(score) -> list[str]:
+    """Notes and chords in time order; "r" where a gap of silence of a sixteenth or more opens."""
+    from music21 import chord, note
+
+    events = [e for e in score.flatten().notes if isinstance(e, (note.Note, chord.Chord))]
+    events.sort(key=lambda e: (float(e.offset), _pitch_order(e)))
+    tokens: list[str] = []
+    sounding_until = None
+    for element in events:
+        start = float(element.offset)
+        if sounding_until is not None and start - sounding_until >= SIXTEENTH:
+            tokens.append(REST)
+        tokens.append(encode_element(element))
+        end = start + float(element.duration.quarterLength)
+        sounding_until = end if sounding_until is None else max(sounding_until, end)
+    return tokens
+
+
+def encode_element(element) -> str:
+    from music21 import chord
+
+    if isinstance(element, chord.Chord):
+        pitch_classes = element.normalOrder
+        if len(set(pitch_classes)) == 1:  # octaves only: a single pitch for our purposes
+            return element.pitches[0].nameWithOctave
+        return ".".join(str(pc) for pc in pitch_classes)
+    return element.pitch.nameWithOctave
+
+
+def _pitch_order(element) -> int:
+    from music21 import chord
+
+    return min(p.midi for p in element.pitches) if isinstance(element, chord.Chord) else element.pitch.midi

@@ -1,0 +1,78 @@
+"""Stage 5: the page. Jinja2 renders the HTML; esbuild bundles the page's JavaScript from npm packages.
+
+Everything the page loads is written into the site itself (no CDN), and every URL is relative, so the
+site works from a sub-path such as https://USER.github.io/REPO/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import jinja2
+
+from .errors import BuildError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WASM_DIR = Path("node_modules/@tensorflow/tfjs-backend-wasm/dist")
+
+
+def render_page(web_src: Path, out_dir: Path, site: dict, songs: list[dict]) -> None:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(web_src / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,  # a misspelt variable fails the build instead of vanishing
+        keep_trailing_newline=True,
+    )
+    song_list = [{"id": s["id"], "title": s["title"]} for s in songs]
+    try:
+        html = environment.get_template("index.html").render(site=site, songs=song_list)
+    except jinja2.TemplateSyntaxError as error:
+        raise BuildError(f"{error.filename}: line {error.lineno}: {error.message}") from None
+    except jinja2.TemplateError as error:
+        raise BuildError(f"{web_src / 'templates' / 'index.html'}: {error}") from None
+    (out_dir / "index.html").write_text(html, encoding="utf-8")
+
+
+def write_data(out_dir: Path, site: dict, songs: list[dict]) -> None:
+    songs_dir = out_dir / "songs"
+    songs_dir.mkdir(parents=True, exist_ok=True)
+    index = [{"id": s["id"], "title": s["title"], "url": f"songs/{s['id']}.json"} for s in songs]
+    _write_json(songs_dir / "index.json", index)
+    for song in songs:
+        _write_json(songs_dir / f"{song['id']}.json", song)
+    _write_json(out_dir / "site.json", {"title": site["title"], "description": site["description"]})
+
+
+def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) -> None:
+    """Bundle web_src/js/main.js with esbuild and copy the CSS and TF.js's wasm binaries."""
+    assets = out_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    esbuild = node_root / "node_modules" / ".bin" / "esbuild"
+    if not esbuild.exists():
+        raise BuildError(f"{esbuild}: not found; install the JavaScript packages with `npm ci`")
+    command = [
+        str(esbuild),
+        str(web_src / "js" / "main.js"),
+        "--bundle",
+        "--format=esm",
+        "--minify",
+        "--legal-comments=none",
+        "--log-level=warning",
+        f"--outfile={assets / 'app.js'}",
+    ]
+    result = subprocess.run(command, cwd=node_root, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError(f"{web_src / 'js' / 'main.js'}: esbuild failed:\n{result.stderr.strip()}")
+    for css in sorted((web_src / "css").glob("*.css")):
+        shutil.copyfile(css, assets / css.name)
+    wasm_dir = assets / "tfjs-wasm"
+    wasm_dir.mkdir(exist_ok=True)
+    for wasm in sorted((node_root / WASM_DIR).glob("*.wasm")):
+        shutil.copyfile(wasm, wasm_dir / wasm.name)
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

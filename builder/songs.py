@@ -1,0 +1,386 @@
+"""Stage 4: hand-written songs (TOML) to Tone.js TransportTime JSON, with music21.
+
+A song file, content/songs/NAME.toml:
+
+    title = "Rainy Window"
+    composer = "Lofi Player contributors"
+    licence = "CC0-1.0"
+    tempo = 72                 # quarter notes per minute
+    time_signature = "4/4"     # 4/4, 3/4, 6/8, ...
+    key = "D minor"            # optional
+    swing = 0.2                # optional, 0..1
+
+    [parts.keys]
+    instrument = "epiano"
+    chords = "Dm9 | G13 | Cmaj9 | A7b9"      # chord symbols, one bar between bars lines
+    [parts.melody]
+    instrument = "piano"
+    notes = "r4 a8 c'8 e'4 d'4 | ..."         # tinyNotation, one bar between bar lines
+
+Every problem in every song is collected and reported with its file, bar and beat.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentError, Problem
+from .transport import (
+    describe_position,
+    quarter_length_to_sixteenths,
+    sixteenths_per_bar,
+    sixteenths_to_transport,
+)
+
+INSTRUMENTS = ("piano", "epiano", "bass", "pad", "pluck")
+REQUIRED = ("title", "composer", "licence", "tempo", "time_signature", "parts")
+OPTIONAL = ("key", "swing", "source")
+PART_KEYS = ("instrument", "notes", "chords", "velocity", "octave")
+# tinyNotation's note syntax: a pitch (c, C, CC, c', c'' ...) or r, accidentals, duration, dots, tie.
+NOTE_TOKEN = re.compile(r"^(r|([a-g])\2*'*|([A-G])\3*)(#+|-+|n)?(1|2|4|8|16|32)?(\.*)(~?)$")
+# Chord-symbol spellings musicians write that music21 spells otherwise.
+CHORD_ALIASES = [("maj13", "M13"), ("maj11", "M11"), ("maj9", "M9"), ("Δ", "maj7"), ("min", "m")]
+
+
+@dataclass
+class Event:
+    start: int  # sixteenths from the song's start
+    duration: int  # sixteenths
+    notes: list[str]
+    velocity: float
+
+
+@dataclass
+class SongProblems:
+    path: Path
+    per_bar: int = 16
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        message: str,
+        part: str | None = None,
+        at: int | None = None,
+        bar: int | None = None,
+        offset: int | None = None,
+        token: int | None = None,
+    ) -> None:
+        """Record a problem at `at` (sixteenths from the start), or at `bar` (0-based) and `offset`
+        (sixteenths into that bar), or at the `token`-th (0-based) word of that bar."""
+        where = []
+        if part:
+            where.append(f"part '{part}'")
+        if at is not None:
+            where.append(describe_position(at, self.per_bar))
+        elif bar is not None:
+            where.append(f"bar {bar + 1}")
+            if offset is not None:
+                where.append(f"beat {1 + offset / 4:g}")
+            if token is not None:
+                where.append(f"token {token + 1}")
+        self.items.append(Problem(self.path, message, ", ".join(where)))
+
+
+def encode_songs(songs_dir: Path) -> list[dict]:
+    """Every song in `songs_dir` as player JSON; raise ContentError listing every problem."""
+    songs, problems = [], []
+    for path in sorted(songs_dir.glob("*.toml")) if songs_dir.is_dir() else []:
+        song, song_problems = encode_song(path)
+        problems.extend(song_problems)
+        if song is not None:
+            songs.append(song)
+    if problems:
+        raise ContentError(problems)
+    return songs
+
+
+def encode_song(path: Path) -> tuple[dict | None, list[Problem]]:
+    report = SongProblems(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        report.add(f"not valid TOML: {error}")
+        return None, report.items
+
+    for key in REQUIRED:
+        if key not in data:
+            report.add(f"missing field '{key}'")
+    for key in data:
+        if key not in REQUIRED + OPTIONAL:
+            report.add(f"unknown field '{key}'; known: {', '.join(REQUIRED + OPTIONAL)}")
+    if report.items:
+        return None, report.items
+
+    numerator, denominator = _time_signature(data["time_signature"], report)
+    tempo = data["tempo"]
+    if not isinstance(tempo, (int, float)) or not 30 <= tempo <= 240:
+        report.add(f"tempo {tempo!r} must be a number of beats per minute between 30 and 240")
+    swing = data.get("swing", 0.0)
+    if not isinstance(swing, (int, float)) or not 0 <= swing <= 1:
+        report.add(f"swing {swing!r} must be between 0 and 1")
+    if "key" in data:
+        _check_key(data["key"], report)
+    if not isinstance(data["parts"], dict) or not data["parts"]:
+        report.add("'parts' must hold at least one [parts.NAME] table")
+    if report.items:
+        return None, report.items
+
+    report.per_bar = sixteenths_per_bar(numerator, denominator)
+    parts, bar_counts = [], {}
+    for name, part in data["parts"].items():
+        events, bars = _encode_part(name, part, f"{numerator}/{denominator}", report)
+        bar_counts[name] = bars
+        parts.append(
+            {
+                "name": name,
+                "instrument": part.get("instrument", "piano"),
+                "events": [
+                    {
+                        "time": sixteenths_to_transport(e.start, report.per_bar),
+                        "duration": sixteenths_to_transport(e.duration, report.per_bar),
+                        "notes": e.notes,
+                        "velocity": e.velocity,
+                    }
+                    for e in events
+                ],
+            }
+        )
+    if len(set(bar_counts.values())) > 1:
+        counts = ", ".join(f"'{name}' {count}" for name, count in bar_counts.items())
+        report.add(f"parts must have the same number of bars; they have: {counts}")
+    if report.items:
+        return None, report.items
+    return {
+        "id": path.stem,
+        "title": data["title"],
+        "composer": data["composer"],
+        "licence": data["licence"],
+        "source": data.get("source", ""),
+        "bpm": tempo,
+        "timeSignature": [numerator, denominator],
+        "swing": swing,
+        "key": data.get("key", ""),
+        "bars": max(bar_counts.values()),
+        "parts": parts,
+    }, []
+
+
+def _time_signature(text, report: SongProblems) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(text))
+    if match:
+        numerator, denominator = int(match[1]), int(match[2])
+        try:
+            sixteenths_per_bar(numerator, denominator)
+            return numerator, denominator
+        except ValueError:
+            pass
+    report.add(f"time_signature {text!r} must look like \"4/4\", \"3/4\" or \"6/8\"")
+    return 4, 4
+
+
+def _check_key(text, report: SongProblems) -> None:
+    from music21 import key
+
+    try:
+        tonic, mode = str(text).split()
+        key.Key(_music21_pitch_name(tonic), mode.lower())
+    except Exception:
+        report.add(f"key {text!r} must look like \"D minor\" or \"Eb major\"")
+
+
+def _encode_part(name: str, part, time_signature: str, report: SongProblems) -> tuple[list[Event], int]:
+    if not isinstance(part, dict):
+        report.add("must be a table with 'instrument' and 'notes' or 'chords'", part=name)
+        return [], 0
+    for key in part:
+        if key not in PART_KEYS:
+            report.add(f"unknown field '{key}'; known: {', '.join(PART_KEYS)}", part=name)
+    instrument = part.get("instrument", "piano")
+    if instrument not in INSTRUMENTS:
+        report.add(f"unknown instrument '{instrument}'; known: {', '.join(INSTRUMENTS)}", part=name)
+    velocity = part.get("velocity", 0.7)
+    if not isinstance(velocity, (int, float)) or not 0 < velocity <= 1:
+        report.add(f"velocity {velocity!r} must be between 0 and 1", part=name)
+        velocity = 0.7
+    has_notes, has_chords = "notes" in part, "chords" in part
+    if has_notes == has_chords:
+        report.add("needs exactly one of 'notes' (tinyNotation) or 'chords' (chord symbols)", part=name)
+        return [], 0
+    bars = _split_bars(part["notes"] if has_notes else part["chords"])
+    if has_notes:
+        return _encode_notes(name, bars, time_signature, float(velocity), report), len(bars)
+    octave = part.get("octave", 3)
+    return _encode_chords(name, bars, int(octave), float(velocity), report), len(bars)
+
+
+def _split_bars(text: str) -> list[str]:
+    bars = [bar.strip() for bar in str(text).split("|")]
+    while bars and not bars[-1]:  # a closing bar line is allowed
+        bars.pop()
+    return bars
+
+
+def _encode_notes(name: str, bars: list[str], time_signature: str, velocity: float, report) -> list[Event]:
+    """tinyNotation, one bar at a time, so that every problem can be placed in its bar."""
+    from music21 import converter
+
+    events: list[Event] = []
+    tie_open = False  # the last event ends with "~" and waits for its continuation
+    for bar_index, bar_text in enumerate(bars):
+        bar_start = bar_index * report.per_bar
+        tokens = bar_text.split()
+        bad = [(i, t) for i, t in enumerate(tokens) if not NOTE_TOKEN.match(t)]
+        for i, token in bad:
+            report.add(
+                f"unknown note '{token}' (tinyNotation: c d e for octave 4, C for 3, c' for 5, then # or -, then 1 2 4 8 16 and dots: c'#8.)",
+                part=name,
+                bar=bar_index,
+                token=i,
+            )
+        if bad or not tokens:
+            if not tokens:
+                report.add("empty bar (write a rest, e.g. r1)", part=name, bar=bar_index)
+            tie_open = False
+            continue
+        try:
+            elements = list(converter.parse(f"tinyNotation: {time_signature} {bar_text}").flatten().notesAndRests)
+        except Exception as error:
+            report.add(f"cannot read '{bar_text}': {error}", part=name, bar=bar_index)
+            continue
+        position = 0
+        for token, element in zip(tokens, elements):
+            length = quarter_length_to_sixteenths(element.quarterLength)
+            at = bar_start + position
+            if length is None:
+                report.add(f"'{token}' is off the sixteenth grid", part=name, at=at)
+                break
+            if position + length > report.per_bar:
+                report.add(
+                    f"'{token}' overflows the bar (a {report.per_bar}-sixteenth bar; tie with ~ into the next)",
+                    part=name,
+                    bar=bar_index,
+                    offset=position,
+                )
+                break
+            if element.isRest:
+                if tie_open:
+                    report.add("a tie (~) leads into a rest", part=name, at=at)
+                tie_open = False
+            else:
+                pitch = _tone_pitch_name(element.pitch.nameWithOctave)
+                if tie_open and events and events[-1].notes == [pitch]:
+                    events[-1].duration += length
+                else:
+                    if tie_open:
+                        report.add(f"a tie (~) leads into a different note '{token}'", part=name, at=at)
+                    events.append(Event(at, length, [pitch], velocity))
+                tie_open = token.endswith("~")
+            position += length
+        else:
+            if position < report.per_bar:
+                report.add(
+                    f"bar holds {position} of {report.per_bar} sixteenths (fill it with rests)",
+                    part=name,
+                    bar=bar_index,
+                )
+    if tie_open:
+        report.add("the last note is tied (~) to nothing", part=name, bar=len(bars) - 1)
+    return events
+
+
+def _encode_chords(name: str, bars: list[str], octave: int, velocity: float, report) -> list[Event]:
+    """Chord symbols, spread evenly over their bar; '%' repeats the bar before, 'N.C.' is silence."""
+    events: list[Event] = []
+    previous: list[Event] = []
+    for bar_index, bar_text in enumerate(bars):
+        bar_start = bar_index * report.per_bar
+        symbols = bar_text.split()
+        if symbols == ["%"]:
+            if not previous:
+                report.add("'%' repeats the bar before, but there is none", part=name, bar=bar_index)
+            previous = [Event(e.start + report.per_bar, e.duration, e.notes, e.velocity) for e in previous]
+            events.extend(previous)
+            continue
+        if not symbols or report.per_bar % len(symbols):
+            report.add(
+                f"{len(symbols)} chords cannot share a {report.per_bar}-sixteenth bar evenly", part=name, bar=bar_index
+            )
+            continue
+        length = report.per_bar // len(symbols)
+        previous = []
+        for i, symbol in enumerate(symbols):
+            at = bar_start + i * length
+            if symbol.upper() in ("N.C.", "NC"):
+                continue
+            notes = voice_chord(symbol, octave)
+            if notes is None:
+                report.add(f"unknown chord symbol '{symbol}'", part=name, at=at)
+                continue
+            previous.append(Event(at, length, notes, velocity))
+        events.extend(previous)
+    return events
+
+
+def voice_chord(symbol: str, octave: int = 3) -> list[str] | None:
+    """Pitch names for a chord symbol, voiced from its bass in `octave` upward, or None if unknown.
+
+    Rich chords are thinned as a pianist would: with five or more tones the fifth goes, and an
+    eleventh that would clash with a major third goes too.
+    """
+    from music21 import harmony, pitch
+
+    text = _music21_chord_symbol(symbol)
+    try:
+        chord_symbol = harmony.ChordSymbol(text)
+    except Exception:
+        return None
+    pitches = list(chord_symbol.pitches)
+    if not pitches:
+        return None
+    root = chord_symbol.root()
+    bass = chord_symbol.bass() or root
+    upper_classes = []
+    for p in pitches:
+        if p.pitchClass != bass.pitchClass and p.pitchClass not in upper_classes:
+            upper_classes.append(p.pitchClass)
+    interval = lambda pc: (pc - root.pitchClass) % 12  # noqa: E731
+    if len(upper_classes) >= 4 and 7 in map(interval, upper_classes) and bass.pitchClass == root.pitchClass:
+        upper_classes = [pc for pc in upper_classes if interval(pc) != 7]
+    if 4 in map(interval, upper_classes) and len(upper_classes) >= 5:
+        upper_classes = [pc for pc in upper_classes if interval(pc) != 5]
+    low = pitch.Pitch(bass.name)
+    low.octave = octave
+    voiced = [low]
+    for pc in upper_classes:
+        candidate = pitch.Pitch(pitches[[p.pitchClass for p in pitches].index(pc)].name)
+        candidate.octave = voiced[-1].octave
+        while candidate.midi <= voiced[-1].midi:
+            candidate.octave += 1
+        voiced.append(candidate)
+    return [_tone_pitch_name(p.nameWithOctave) for p in voiced]
+
+
+def _music21_chord_symbol(symbol: str) -> str:
+    """'Bbmaj9/F' -> 'B-M9/F': flats as '-', and the common spellings music21 does not know."""
+    match = re.fullmatch(r"([A-G])(b|#)?(.*?)(?:/([A-G])(b|#)?)?", symbol)
+    if not match:
+        return symbol
+    root, accidental, quality, bass, bass_accidental = match.groups()
+    for alias, spelling in CHORD_ALIASES:
+        quality = quality.replace(alias, spelling)
+    text = root + {"b": "-", "#": "#", None: ""}[accidental] + quality
+    if bass:
+        text += "/" + bass + {"b": "-", "#": "#", None: ""}[bass_accidental]
+    return text
+
+
+def _music21_pitch_name(name: str) -> str:
+    return name[0].upper() + name[1:].replace("b", "-") if len(name) > 1 else name.upper()
+
+
+def _tone_pitch_name(name: str) -> str:
+    """music21 writes flats as '-' ('B-3'); Tone.js wants 'Bb3'."""
+    return name.replace("-", "b")

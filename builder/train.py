@@ -1,0 +1,116 @@
+"""Stage 2: train the LSTM on the corpus's tokens.
+
+The network has the article's shape (stacked LSTMs with dropout, two dense layers, softmax,
+categorical cross-entropy, RMSprop, checkpoints), with two changes that make it trainable on a
+2-core CPU: tokens enter through a learned embedding rather than as one scaled number, and every
+position of a window has a target (many-to-many), so one window teaches `sequence_length` steps
+instead of one. The loss is the sparse form of categorical cross-entropy: the same number, computed
+from token ids instead of one-hot vectors.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import Corpus, Piece
+from .tf_env import import_keras
+
+
+@dataclass
+class Split:
+    train: list[Piece]
+    validation: list[Piece]
+
+
+def split_by_file(pieces: list[Piece], share: float, seed: int) -> Split:
+    """Hold out whole files, so the validation loss measures music the model has never seen."""
+    order = sorted(pieces, key=lambda p: p.path)
+    random.Random(seed).shuffle(order)
+    count = round(len(order) * share) if len(order) > 1 else 0
+    if share > 0 and len(order) > 1:
+        count = max(1, count)
+    return Split(train=sorted(order[count:], key=lambda p: p.path), validation=sorted(order[:count], key=lambda p: p.path))
+
+
+def make_windows(pieces: list[Piece], index: dict[str, int], length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cut the pieces' token stream into windows; the target is the window shifted by one token."""
+    stream = np.array([index[t] for piece in pieces for t in piece.tokens], dtype=np.int32)
+    if len(stream) < 2:
+        return np.zeros((0, length), np.int32), np.zeros((0, length), np.int32)
+    length = min(length, len(stream) - 1)
+    starts = range(0, len(stream) - length, length)
+    inputs = np.stack([stream[s : s + length] for s in starts])
+    targets = np.stack([stream[s + 1 : s + length + 1] for s in starts])
+    return inputs, targets
+
+
+def build_model(model_config: dict, vocab_size: int):
+    keras = import_keras()
+    layers = [keras.layers.Embedding(vocab_size, model_config["embedding"], name="embedding")]
+    for i, units in enumerate(model_config["lstm_units"]):
+        layers.append(keras.layers.LSTM(units, return_sequences=True, name=f"lstm_{i}"))
+        layers.append(keras.layers.Dropout(model_config["dropout"], name=f"dropout_{i}"))
+    layers += [
+        keras.layers.Dense(model_config["dense_units"], activation="relu", name="dense_hidden"),
+        keras.layers.Dense(vocab_size, name="dense_logits"),
+        keras.layers.Activation("softmax", name="softmax"),
+    ]
+    model = keras.Sequential([keras.Input(shape=(None,), dtype="int32", name="tokens"), *layers])
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(learning_rate=model_config["learning_rate"]),
+        loss="sparse_categorical_crossentropy",
+        metrics=["sparse_categorical_accuracy"],
+    )
+    return model
+
+
+def train_model(corpus: Corpus, vocabulary: list[str], model_config: dict, checkpoint: Path, verbose: int = 1):
+    """Train with a file-level validation split, early stopping and best-only checkpoints.
+
+    Returns the trained model (best weights restored) and the per-epoch history.
+    """
+    keras = import_keras()
+    import tensorflow as tf
+
+    seed = model_config["seed"]
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()  # same corpus + config -> same weights
+
+    index = {token: i for i, token in enumerate(vocabulary)}
+    split = split_by_file(corpus.pieces, model_config["validation_share"], seed)
+    x_train, y_train = make_windows(split.train, index, model_config["sequence_length"])
+    x_val, y_val = make_windows(split.validation, index, model_config["sequence_length"])
+    if len(x_train) == 0:
+        raise ValueError("the training split has fewer than two tokens")
+    has_validation = len(x_val) > 0
+    monitor = "val_loss" if has_validation else "loss"
+
+    model = build_model(model_config, len(vocabulary))
+    checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    callbacks = [
+        keras.callbacks.ModelCheckpoint(str(checkpoint), monitor=monitor, save_best_only=True, verbose=0),
+        keras.callbacks.EarlyStopping(monitor=monitor, patience=model_config["patience"], restore_best_weights=True),
+    ]
+    history = model.fit(
+        x_train,
+        y_train,
+        batch_size=model_config["batch_size"],
+        epochs=model_config["epochs"],
+        validation_data=(x_val, y_val) if has_validation else None,
+        shuffle=True,
+        callbacks=callbacks,
+        verbose=verbose,
+    )
+    summary = {
+        "train_files": len(split.train),
+        "validation_files": len(split.validation),
+        "train_windows": int(len(x_train)),
+        "validation_windows": int(len(x_val)),
+        "epochs_run": len(history.history["loss"]),
+        "history": {k: [round(float(v), 5) for v in vals] for k, vals in history.history.items()},
+    }
+    return model, summary

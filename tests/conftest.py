@@ -1,0 +1,70 @@
+"""Shared fixtures: a tiny real content folder (MIDI written by music21) and a tiny model config."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.build import BuildOptions, build
+
+REPO = Path(__file__).resolve().parent.parent
+
+TINY_SITE_TOML = """
+[site]
+title = "Tiny Lofi"
+
+[model]
+embedding = 8
+lstm_units = [16, 16]
+dense_units = 16
+sequence_length = 16
+batch_size = 8
+epochs = 2
+patience = 1
+validation_share = 0.34
+
+[generation]
+length = 24
+"""
+
+# Three short pieces: notes, a chord and rests, so every token kind appears.
+TINY_PIECES = {
+    "one.mid": "tinyNotation: 4/4 c4 e4 g4 r4 d8 f8 a4 r2 e4 g4 b4 r4 c'1",
+    "two.mid": "tinyNotation: 4/4 a4 c'4 e'4 r4 g4 b4 d'2 f4 a4 c'4 r4 e1",
+    "three.mid": "tinyNotation: 3/4 d4 f4 a4 r4 c4 e4 g2. b4 d'4 f'4",
+}
+
+
+def write_tiny_midi(midi_dir: Path) -> None:
+    from music21 import chord, converter
+
+    midi_dir.mkdir(parents=True, exist_ok=True)
+    for name, notation in TINY_PIECES.items():
+        score = converter.parse(notation).flatten()
+        score.insert(0, chord.Chord(["C3", "E3", "G3"], quarterLength=2))
+        score.write("midi", fp=midi_dir / name)
+
+
+def make_tiny_content(root: Path) -> Path:
+    content = root / "content"
+    write_tiny_midi(content / "midi")
+    (content / "songs").mkdir(parents=True)
+    shutil.copyfile(REPO / "content" / "songs" / "first-light.toml", content / "songs" / "first-light.toml")
+    (content / "site.toml").write_text(TINY_SITE_TOML)
+    return content
+
+
+@pytest.fixture
+def tiny_content(tmp_path) -> Path:
+    return make_tiny_content(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The tiny content built once, with a real (tiny) model, for the tests that only read dist/."""
+    root = tmp_path_factory.mktemp("built")
+    content = make_tiny_content(root)
+    build(BuildOptions(content=content, out=root / "dist", quiet=True))
+    return root / "dist"

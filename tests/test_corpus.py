@@ -1,0 +1,63 @@
+from pathlib import Path
+
+import pytest
+
+from builder.corpus import build_vocabulary, encode_file, fingerprint_files, load_corpus
+from builder.errors import ContentError
+
+
+def write_notation(path: Path, notation: str, extra_chord=None) -> Path:
+    from music21 import chord, converter
+
+    score = converter.parse(notation).flatten()
+    if extra_chord:
+        score.insert(extra_chord[0], chord.Chord(extra_chord[1], quarterLength=1))
+    score.write("midi", fp=path)
+    return path
+
+
+def test_notes_chords_and_rests_become_seed_tokens(tmp_path):
+    path = write_notation(tmp_path / "a.mid", "tinyNotation: 4/4 e4 f#4 r2 b-4 r4 c2", (4, ["C4", "E4", "G4"]))
+    tokens = encode_file(path)
+    # The triad at beat 5 sounds with B-4, so music21 reads one chord: C7 in normal order.
+    # The rests are real silences.
+    assert tokens == ["E4", "F#4", "r", "4.7.10.0", "r", "C4"]
+
+
+def test_vocabulary_is_stable_and_puts_the_rest_first():
+    assert build_vocabulary(["G4", "r", "0.4.7", "C4", "G4"]) == ["r", "0.4.7", "C4", "G4"]
+
+
+def test_load_corpus_counts_files_tokens_and_vocabulary(tiny_content):
+    corpus = load_corpus(tiny_content / "midi", progress=False)
+    stats = corpus.stats()
+    assert stats["files"] == 3
+    assert stats["tokens"] == sum(len(p.tokens) for p in corpus.pieces) > 20
+    assert "0.4.7" in corpus.vocabulary and "r" in corpus.vocabulary
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"", "an empty file"), (b"hello, I am text", "not a MIDI file"), (b"MThd\x00\x00\x00\x06\x00", "cannot read MIDI")],
+)
+def test_unreadable_files_name_the_file_and_the_reason(tmp_path, data, message):
+    (tmp_path / "good.mid").write_bytes((write_notation(tmp_path / "g.mid", "tinyNotation: 4/4 c1")).read_bytes())
+    (tmp_path / "g.mid").unlink()
+    (tmp_path / "bad.mid").write_bytes(data)
+    with pytest.raises(ContentError) as caught:
+        load_corpus(tmp_path, progress=False)
+    [problem] = caught.value.problems
+    assert Path(problem.path).name == "bad.mid"
+    assert message in problem.message
+
+
+def test_an_empty_folder_is_an_error(tmp_path):
+    with pytest.raises(ContentError, match="no MIDI files"):
+        load_corpus(tmp_path, progress=False)
+
+
+def test_fingerprint_changes_with_any_byte(tmp_path):
+    path = write_notation(tmp_path / "a.mid", "tinyNotation: 4/4 c1")
+    before = fingerprint_files(tmp_path)
+    path.write_bytes(path.read_bytes() + b"\x00")
+    assert fingerprint_files(tmp_path) != before

@@ -1,0 +1,142 @@
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.errors import ContentError
+from builder.songs import encode_song, encode_songs, voice_chord
+from builder.transport import sixteenths_per_bar, transport_to_sixteenths
+
+REPO = Path(__file__).resolve().parent.parent
+
+HEADER = """
+title = "Test"
+composer = "Tester"
+licence = "CC0-1.0"
+tempo = 80
+time_signature = "{meter}"
+"""
+
+
+def write_song(tmp_path: Path, body: str, meter: str = "4/4", name: str = "song.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER.format(meter=meter) + body)
+    return path
+
+
+def test_default_song_encodes_with_events_on_the_grid():
+    song, problems = encode_song(REPO / "content" / "songs" / "first-light.toml")
+    assert problems == []
+    assert song["bars"] == 16 and song["bpm"] == 72 and song["timeSignature"] == [4, 4]
+    names = {part["name"] for part in song["parts"]}
+    assert names == {"keys", "melody", "bass"}
+    melody = next(p for p in song["parts"] if p["name"] == "melody")
+    assert melody["events"][0] == {"time": "0:1:0", "duration": "0:0:2", "notes": ["A4"], "velocity": 0.7}
+
+
+@pytest.mark.parametrize(
+    ("meter", "bar", "expected_bar_sixteenths"),
+    [("4/4", "c4 d4 e4 f4", 16), ("3/4", "c4 d4 e4", 12), ("6/8", "c8 d8 e8 f4.", 12)],
+)
+def test_meters_place_bar_two_at_the_right_transport_time(tmp_path, meter, bar, expected_bar_sixteenths):
+    path = write_song(tmp_path, f'[parts.m]\nnotes = "{bar} | {bar}"\n', meter)
+    song, problems = encode_song(path)
+    assert problems == []
+    per_bar = sixteenths_per_bar(*song["timeSignature"])
+    assert per_bar == expected_bar_sixteenths
+    events = song["parts"][0]["events"]
+    second_bar = events[len(events) // 2]
+    assert second_bar["time"] == "1:0:0"
+
+
+def test_ties_join_notes_across_the_bar_line(tmp_path):
+    path = write_song(tmp_path, '[parts.m]\nnotes = "c2 d2~ | d4 e4 f2"\n')
+    song, problems = encode_song(path)
+    assert problems == []
+    tied = song["parts"][0]["events"][1]
+    assert tied == {"time": "0:2:0", "duration": "0:3:0", "notes": ["D4"], "velocity": 0.7}
+
+
+NOTE_LENGTHS = {"16": 1, "8": 2, "8.": 3, "4": 4, "4.": 6, "2": 8, "2.": 12, "1": 16}
+
+
+@st.composite
+def bars_of_notes(draw, per_bar=16):
+    """Random bars that fill a 4/4 bar exactly, each written as tinyNotation."""
+    bars = []
+    for _ in range(draw(st.integers(1, 6))):
+        left, tokens = per_bar, []
+        while left:
+            fits = [k for k, v in NOTE_LENGTHS.items() if v <= left]
+            length = draw(st.sampled_from(fits))
+            pitch = draw(st.sampled_from(["c", "d", "e-", "f#", "g", "a", "b", "r", "C", "c'"]))
+            tokens.append(pitch + length)
+            left -= NOTE_LENGTHS[length]
+        bars.append(" ".join(tokens))
+    return bars
+
+
+@settings(max_examples=25, deadline=None)
+@given(bars_of_notes())
+def test_a_bars_events_never_spill_into_the_next_bar(tmp_path_factory, bars):
+    path = write_song(tmp_path_factory.mktemp("s"), f'[parts.m]\nnotes = "{" | ".join(bars)}"\n')
+    song, problems = encode_song(path)
+    assert problems == []
+    for event in song["parts"][0]["events"]:
+        start = transport_to_sixteenths(event["time"], 16)
+        end = start + transport_to_sixteenths(event["duration"], 16)
+        assert start // 16 == (end - 1) // 16, event
+
+
+def test_chords_are_spread_evenly_and_voiced_from_the_bass(tmp_path):
+    path = write_song(tmp_path, '[parts.k]\ninstrument = "epiano"\nchords = "Dm7 G7 | Cmaj9 | %"\n')
+    song, problems = encode_song(path)
+    assert problems == []
+    events = song["parts"][0]["events"]
+    assert [e["time"] for e in events] == ["0:0:0", "0:2:0", "1:0:0", "2:0:0"]
+    assert events[0]["notes"] == ["D3", "F3", "A3", "C4"]
+    assert events[0]["duration"] == "0:2:0"
+    assert events[3]["notes"] == events[2]["notes"]  # '%' repeats the bar
+
+
+def test_voicing_spells_flats_for_tone_and_knows_common_spellings():
+    assert voice_chord("Bbmaj7") == ["Bb3", "D4", "F4", "A4"]
+    assert voice_chord("Cmaj9")[0] == "C3"
+    assert voice_chord("D/F#")[0] == "F#3"
+    assert voice_chord("Hm7") is None
+
+
+def test_every_problem_is_reported_with_file_bar_and_beat(tmp_path):
+    body = """
+[parts.keys]
+chords = "Dm9 | Xq7 | G7 | C"
+[parts.melody]
+notes = "c4 d4 e4 f4 | c4 h4 d2 | a2 b2 c'4 | c1"
+"""
+    path = write_song(tmp_path, body)
+    with pytest.raises(ContentError) as caught:
+        encode_songs(tmp_path)
+    lines = [str(p) for p in caught.value.problems]
+    assert len(lines) == 3
+    assert any("unknown chord symbol 'Xq7'" in l and "part 'keys', bar 2, beat 1" in l for l in lines)
+    assert any("unknown note 'h4'" in l and "bar 2, token 2" in l for l in lines)
+    assert any("overflows the bar" in l and "bar 3, beat 5" in l for l in lines)
+    assert all(l.startswith(str(path)) for l in lines)
+
+
+def test_missing_and_unknown_fields(tmp_path):
+    (tmp_path / "a.toml").write_text('title = "x"\ncomposer = "y"\ntempo = 80\ntime_signature = "4/4"\ncolour = 1\n')
+    with pytest.raises(ContentError) as caught:
+        encode_songs(tmp_path)
+    text = str(caught.value)
+    assert "missing field 'licence'" in text and "missing field 'parts'" in text
+    assert "unknown field 'colour'" in text
+
+
+def test_short_bars_and_unequal_parts_are_errors(tmp_path):
+    path = write_song(tmp_path, '[parts.a]\nnotes = "c4 d4 | c1"\n[parts.b]\nnotes = "c1"\n')
+    _, problems = encode_song(path)
+    text = "\n".join(map(str, problems))
+    assert "bar holds 8 of 16 sixteenths" in text
+    assert "same number of bars" in text

@@ -1,0 +1,61 @@
+// Model tokens -> timed note events on the sixteenth grid.
+// The model only knows pitches, so, as in the seed article, each note or chord gets a duration
+// drawn from a fixed distribution and rests last a sixteenth. Events come out in the same shape
+// as a song part's events, so the player treats a generated solo exactly like a written song.
+
+import { derivedRng, weightedChoice } from './sampling.js';
+import { midiToNote, parseToken } from './pitch.js';
+
+// Durations in sixteenths. Keys follow generation.json's "rhythm" (the article writes "16th").
+const SIXTEENTHS = { sixteenth: 1, '16th': 1, eighth: 2, quarter: 4, half: 8, whole: 16 };
+export const DEFAULT_RHYTHM = { eighth: 0.65, sixteenth: 0.25, quarter: 0.05, half: 0.05 };
+const RHYTHM_SALT = 0x52687974; // "Rhyt": separates the rhythm stream from the sampling stream
+
+// Sixteenth steps -> Tone.js TransportTime "BARS:QUARTERS:SIXTEENTHS" (exact, no fractions).
+export function stepsToTime(steps, quartersPerBar = 4) {
+  const perBar = quartersPerBar * 4;
+  const bar = Math.floor(steps / perBar);
+  const inBar = steps % perBar;
+  return `${bar}:${Math.floor(inBar / 4)}:${inBar % 4}`;
+}
+
+// Durations are written bar-less ("0:2:0"): Tone reads quarters past the bar length fine.
+function stepsToDuration(steps) {
+  return `0:${Math.floor(steps / 4)}:${steps % 4}`;
+}
+
+// tokens: array of token strings; seed: the generation seed (rhythm uses its own derived stream).
+// Returns {events, steps, skipped}: steps is the solo's length in sixteenths.
+export function decodeTokens(tokens, { seed = 1, rhythm = DEFAULT_RHYTHM, quartersPerBar = 4 } = {}) {
+  const rng = derivedRng(seed, RHYTHM_SALT);
+  const weights = Object.fromEntries(
+    Object.entries(rhythm || DEFAULT_RHYTHM).filter(([name]) => name in SIXTEENTHS),
+  );
+  const events = [];
+  const skipped = [];
+  let step = 0;
+  for (const token of tokens) {
+    // Draw for every token, rests included (as the article does), so one token's kind never
+    // shifts the rhythm of the tokens after it.
+    const drawn = SIXTEENTHS[weightedChoice(weights, rng)];
+    const velocity = 0.6 + 0.25 * rng(); // a little human unevenness
+    const parsed = parseToken(token);
+    if (!parsed) {
+      skipped.push(token); // e.g. a special token a future vocabulary might add
+      continue;
+    }
+    if (parsed.kind === 'rest') {
+      step += 1;
+      continue;
+    }
+    events.push({
+      time: stepsToTime(step, quartersPerBar),
+      duration: stepsToDuration(drawn),
+      notes: parsed.midis.map(midiToNote),
+      velocity: Number(velocity.toFixed(3)),
+      token,
+    });
+    step += drawn;
+  }
+  return { events, steps: step, skipped };
+}

@@ -1,0 +1,124 @@
+// Wires the form in index.html to window.lofi. Listeners are attached here, never inline,
+// so the page can run under a strict Content-Security-Policy.
+
+const LEVEL_LABEL = { error: 'Error', warn: 'Note', busy: 'Working', ok: 'OK', info: 'Info' };
+
+export function bindUi(lofi, status) {
+  const $ = (id) => document.getElementById(id);
+  const el = {
+    drums: $('drums'),
+    song: $('song'),
+    aiSettings: $('ai-settings'),
+    temperature: $('temperature'),
+    length: $('length'),
+    seed: $('seed'),
+    topK: $('top-k'),
+    topP: $('top-p'),
+    newSeed: $('new-seed'),
+    generate: $('generate'),
+    tokens: $('tokens'),
+    play: $('play'),
+    stop: $('stop'),
+    status: $('status'),
+    messages: $('messages'),
+  };
+
+  let busy = false;
+  let generatedKey = null; // settings of the solo currently held, to know when to regenerate
+
+  status.subscribe(({ latest, layers }) => {
+    if (latest) {
+      el.status.textContent = latest.text;
+      el.status.dataset.level = latest.level;
+    }
+    el.messages.replaceChildren(
+      ...[...layers].map(([layer, { level, text }]) => {
+        const li = document.createElement('li');
+        li.className = `message message-${level}`;
+        const tag = document.createElement('span');
+        tag.className = 'message-tag';
+        tag.textContent = `${layer} · ${LEVEL_LABEL[level] ?? level}`;
+        li.append(tag, ' ', text);
+        return li;
+      }),
+    );
+  });
+
+  function settings() {
+    return {
+      temperature: Number(el.temperature.value),
+      length: Number(el.length.value),
+      seed: el.seed.value.trim() || '1',
+      topK: Number(el.topK.value) || 0,
+      topP: Number(el.topP.value) || 1,
+    };
+  }
+
+  function syncControls() {
+    const playing = lofi.state().playing;
+    const ai = el.song.value === 'ai';
+    el.aiSettings.hidden = !ai;
+    el.play.disabled = busy;
+    el.generate.disabled = busy;
+    el.stop.disabled = !playing;
+    el.play.textContent = playing ? 'Restart' : 'Play';
+  }
+
+  // Runs one user action with the controls locked; errors land in the status area.
+  async function action(fn) {
+    busy = true;
+    syncControls();
+    try {
+      await fn();
+    } catch (err) {
+      // The API already reported layer errors; this catches anything else.
+      if (!el.messages.querySelector('.message-error')) status.set('page', 'error', err.message);
+    } finally {
+      busy = false;
+      syncControls();
+    }
+  }
+
+  async function generate() {
+    const s = settings();
+    const tokens = await lofi.generate(s);
+    generatedKey = JSON.stringify(s);
+    el.tokens.textContent = tokens.join(' ');
+  }
+
+  async function play() {
+    const song = el.song.value;
+    if (song === 'ai' && generatedKey !== JSON.stringify(settings())) await generate();
+    await lofi.play({ song, drums: el.drums.checked });
+  }
+
+  el.song.addEventListener('change', () => {
+    syncControls();
+    if (el.song.value === 'ai') lofi.loadModel().catch(() => {}); // errors are shown by status
+  });
+  el.generate.addEventListener('click', () => action(generate));
+  el.play.addEventListener('click', () => action(play));
+  el.stop.addEventListener('click', () => action(() => lofi.stop()));
+  el.drums.addEventListener('change', () => {
+    if (lofi.state().playing) action(play); // restart so the drum layer follows the switch
+  });
+  el.newSeed.addEventListener('click', () => {
+    el.seed.value = String(Math.floor(Math.random() * 100000));
+  });
+
+  // Fill the AI inputs from generation.json's defaults (the template has the contract's defaults).
+  lofi.ready.then(() => {
+    const defaults = lofi.defaults();
+    if (defaults) {
+      for (const [key, input] of [['temperature', el.temperature], ['length', el.length], ['seed', el.seed], ['topK', el.topK], ['topP', el.topP]]) {
+        if (defaults[key] !== undefined) input.value = String(defaults[key]);
+      }
+    } else {
+      const option = el.song.querySelector('option[value="ai"]');
+      if (option) option.disabled = true;
+      if (el.song.value === 'ai') el.song.selectedIndex = 0;
+    }
+    syncControls();
+  });
+  syncControls();
+}
