@@ -1,0 +1,102 @@
+"""End to end: the real build-site command on a tiny corpus with a tiny model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder import modelcache
+from builder.build import BuildOptions, build
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "builder.cli", *args], cwd=REPO, capture_output=True, text=True, env=env
+    )
+
+
+def test_built_site_has_every_stage_output(built_site):
+    for name in ["index.html", "site.json", "assets/app.js", "assets/style.css", "model/model.json",
+                 "model/generation.json", "songs/index.json", "songs/first-light.json"]:
+        assert (built_site / name).is_file(), name
+    assert list((built_site / "assets" / "tfjs-wasm").glob("*.wasm"))
+    generation = json.loads((built_site / "model" / "generation.json").read_text())
+    assert generation["encoding"] == "seed" and "r" in generation["vocab"]
+    assert generation["defaults"]["length"] == 24  # from the tiny site.toml
+    model = json.loads((built_site / "model" / "model.json").read_text())
+    embedding = model["modelTopology"]["model_config"]["config"]["layers"][1]["config"]
+    assert embedding["input_dim"] == len(generation["vocab"])
+    html = (built_site / "index.html").read_text()
+    assert "Tiny Lofi" in html and 'src="assets/app.js"' in html
+    assert "First Light" in html
+    assert "http://" not in html and "https://" not in html and "//cdn" not in html
+
+
+def test_model_is_reused_until_corpus_or_config_changes(tiny_content, tmp_path):
+    out = tmp_path / "dist"
+    first = build(BuildOptions(content=tiny_content, out=out, quiet=True))
+    assert first.trained
+    again = build(BuildOptions(content=tiny_content, out=out, quiet=True))
+    assert not again.trained
+    forced = build(BuildOptions(content=tiny_content, out=out, quiet=True, retrain=True))
+    assert forced.trained
+
+    site_toml = tiny_content / "site.toml"
+    site_toml.write_text(site_toml.read_text().replace("epochs = 2", "epochs = 1"))
+    assert build(BuildOptions(content=tiny_content, out=out, quiet=True)).trained
+
+    midi = tiny_content / "midi" / "one.mid"
+    (tiny_content / "midi" / "copy.mid").write_bytes(midi.read_bytes())
+    changed = build(BuildOptions(content=tiny_content, out=out, quiet=True))
+    assert changed.trained and changed.stats["files"] == 4
+    meta = modelcache.read_meta(tiny_content / "model")
+    assert meta["corpus"]["files"] == 4
+
+
+def test_a_bad_midi_file_fails_the_build_and_leaves_dist_untouched(tiny_content, tmp_path):
+    out = tmp_path / "dist"
+    ok = run_cli("--content", str(tiny_content), "--out", str(out), "--quiet")
+    assert ok.returncode == 0, ok.stderr
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    (tiny_content / "midi" / "broken.mid").write_bytes(b"this is not a MIDI file")
+    failed = run_cli("--content", str(tiny_content), "--out", str(out), "--quiet")
+    assert failed.returncode == 1
+    assert "broken.mid" in failed.stderr and "not a MIDI file" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "dist"]  # no staging left over
+
+
+def test_all_content_problems_are_reported_in_one_run(tiny_content, tmp_path):
+    (tiny_content / "midi" / "empty.mid").write_bytes(b"")
+    song = tiny_content / "songs" / "first-light.toml"
+    song.write_text(song.read_text().replace("Cmaj9 | A7b9", "Cmaj9 | Zz9"))
+    failed = run_cli("--content", str(tiny_content), "--out", str(tmp_path / "dist"), "--quiet")
+    assert failed.returncode == 1
+    lines = [l for l in failed.stderr.splitlines() if l.startswith("error:")]
+    assert any("empty.mid" in l and "empty file" in l for l in lines)
+    assert any("first-light.toml" in l and "'Zz9'" in l and "bar 4, beat 1" in l for l in lines)
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_config_with_an_unknown_key_fails(tiny_content, tmp_path):
+    (tiny_content / "site.toml").write_text("[model]\nlayers = 3\n")
+    failed = run_cli("--content", str(tiny_content), "--out", str(tmp_path / "dist"))
+    assert failed.returncode == 1
+    assert "site.toml" in failed.stderr and "unknown key 'layers'" in failed.stderr
+
+
+def test_cli_options_are_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text()
+    for option in ["--content", "--out", "--retrain", "--config"]:
+        assert option in readme
