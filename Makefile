@@ -1,0 +1,41 @@
+# The two set-up commands (see README):
+#   make site   installs everything and builds dist/ from content/
+#   make test   installs everything and runs every test
+# Both work on a fresh machine with Python 3.11, Node 20 and npm; `make test` also installs Debian's
+# Chromium with apt-get when it is missing (the browser tests drive it headless).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: site test install install-test serve clean bench
+
+site: install
+	$(BIN)/build-site $(ARGS)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+serve:
+	$(BIN)/python -m builder.serve
+
+install: $(VENV)/.installed node_modules/.package-lock.json
+
+install-test: install $(VENV)/.installed-test
+	scripts/install-chromium.sh
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+clean:
+	rm -rf dist $(VENV) node_modules

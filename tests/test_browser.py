@@ -1,0 +1,89 @@
+"""The real built site, served from a sub-path, in headless Chromium through window.lofi."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from builder.serve import serve_in_background
+
+from .browser import PageWatch, launch
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    server, url = serve_in_background(built_site, "/lofi-player/")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    watch = PageWatch(page)
+    page.goto(site)
+    page.wait_for_function("window.lofi !== undefined")
+    page.evaluate("() => window.lofi.ready")
+    yield page, watch
+    context.close()
+
+
+def test_model_loads_and_generates_tokens_from_the_vocabulary(page, built_site):
+    page, watch = page
+    vocab = json.loads((built_site / "model" / "generation.json").read_text())["vocab"]
+    info = page.evaluate("() => window.lofi.loadModel()")
+    assert info["vocabSize"] == len(vocab)
+    assert info["backend"] == "wasm"
+    tokens = page.evaluate("() => window.lofi.generate({seed: 7, temperature: 1.0, length: 40})")
+    assert len(tokens) == 40
+    assert set(tokens) <= set(vocab)
+    again = page.evaluate("() => window.lofi.generate({seed: 7, temperature: 1.0, length: 40})")
+    assert again == tokens  # the same seed and settings give the same solo
+    other = page.evaluate("() => window.lofi.generate({seed: 8, temperature: 1.5, length: 40})")
+    assert other != tokens
+    assert page.evaluate("() => window.lofi.state().modelLoaded") is True
+    assert not watch.errors
+
+
+def test_a_few_bars_rendered_offline_are_not_silent(page):
+    page, watch = page
+    song = page.evaluate("() => window.lofi.renderOffline({song: 'first-light', bars: 2})")
+    assert song["seconds"] == pytest.approx(2 * 4 * 60 / 72, rel=0.05)  # two bars at the song's 72 BPM
+    assert song["rms"] > 0.005 and song["peak"] > 0.05
+    solo = page.evaluate("() => window.lofi.renderOffline({song: 'ai', bars: 2})")
+    assert solo["rms"] > 0.005
+    assert not watch.errors
+
+
+def test_play_and_stop_through_the_api(page):
+    page, watch = page
+    page.evaluate("() => window.lofi.play({song: 'first-light'})")
+    state = page.evaluate("() => window.lofi.state()")
+    assert state["playing"] is True and state["song"] == "first-light" and state["bpm"] == 72
+    page.wait_for_timeout(300)
+    page.evaluate("() => window.lofi.stop()")
+    assert page.evaluate("() => window.lofi.state().playing") is False
+    assert not watch.errors
+
+
+def test_no_request_leaves_the_sites_origin(page, site):
+    page, watch = page
+    page.evaluate("() => window.lofi.loadModel()")
+    page.evaluate("() => window.lofi.renderOffline({song: 'first-light', bars: 1})")
+    origin = site.split("/lofi-player/")[0]
+    assert watch.requests, "the page made no requests at all"
+    assert any(u.endswith(".wasm") for u in watch.requests)
+    assert watch.foreign_requests(origin) == []
