@@ -54,8 +54,8 @@ def build(options: BuildOptions) -> BuildResult:
         songs = []
 
     model_dir = content / "model"
-    fingerprint = modelcache.fingerprint(content / "midi", config["model"])
-    stale = "--retrain was given" if options.retrain else modelcache.why_stale(model_dir, fingerprint)
+    model_inputs = modelcache.inputs(content / "midi", config["model"])
+    stale = "--retrain was given" if options.retrain else modelcache.why_stale(model_dir, model_inputs)
     corpus = None
     if stale:
         log(f"Model: (re)training, because {stale}.")
@@ -67,7 +67,7 @@ def build(options: BuildOptions) -> BuildResult:
         raise ContentError(problems)
 
     if corpus is not None:
-        _train_and_cache(corpus, config["model"], model_dir, fingerprint, verbose=0 if options.quiet else 1)
+        _train_and_cache(corpus, config, model_dir, model_inputs, log, verbose=0 if options.quiet else 1)
     else:
         log(f"Model: reusing {model_dir} (corpus and config unchanged).")
     meta = modelcache.read_meta(model_dir)
@@ -75,9 +75,9 @@ def build(options: BuildOptions) -> BuildResult:
     log(f"Corpus: {stats['files']} files, {stats['tokens']} tokens, vocabulary {stats['vocabulary']}.")
 
     with staging_dir(options.out) as staging:
-        write_web_model(model_dir / modelcache.TFJS_DIR, staging / "model", meta, config["generation"])
+        write_web_model(model_dir, staging / "model", meta, config["generation"])
         write_data(staging, config["site"], songs)
-        render_page(options.web_src, staging, config["site"], songs)
+        render_page(options.web_src, staging, config["site"], songs, meta)
         bundle_assets(options.web_src, staging)
 
     seconds = time.monotonic() - started
@@ -85,24 +85,48 @@ def build(options: BuildOptions) -> BuildResult:
     return BuildResult(trained=corpus is not None, seconds=seconds, stats=stats)
 
 
-def _train_and_cache(corpus: Corpus, model_config: dict, model_dir: Path, fingerprint: str, verbose: int) -> None:
-    from .train import train_model
+def _train_and_cache(corpus: Corpus, config: dict, model_dir: Path, model_inputs: dict, log, verbose: int) -> None:
+    from .evaluate import evaluate, plot_loss
+    from .train import prepare_data, train_model
 
-    vocabulary = corpus.vocabulary
+    model_config = config["model"]
+    data = prepare_data(corpus, model_config)
+    log(f"Corpus: {corpus.stats()['tokens']} tokens in {len(corpus.pieces)} files; "
+        f"{len(data.split.validation)} files held out; vocabulary {len(data.vocabulary)} with transpositions.")
     checkpoints = model_dir / "checkpoints"
     try:
-        model, summary = train_model(corpus, vocabulary, model_config, checkpoints / "best.h5", verbose=verbose)
+        model, summary = train_model(data, model_config, checkpoints / "best.h5", verbose=verbose)
     except ValueError as error:
         raise BuildError(f"{model_dir}: cannot train: {error}") from None
+    log("Evaluating on the held-out files...")
+    report = evaluate(model, data, config["generation"])
     with tempfile.TemporaryDirectory() as scratch:
-        convert_to_tfjs(model, Path(scratch) / "tfjs")
+        scratch = Path(scratch)
+        convert_to_tfjs(model, scratch / "tfjs", model_config["quantization"])
+        report["web_model_bytes"] = sum(p.stat().st_size for p in (scratch / "tfjs").iterdir())
+        plot_loss(summary["history"], scratch / "loss.png")
         meta = {
-            "fingerprint": fingerprint,
+            "inputs": model_inputs,
+            "fingerprint": modelcache.fingerprint(model_inputs),
             "encoding": model_config["encoding"],
-            "vocabulary": vocabulary,
+            "vocabulary": data.vocabulary,
             "corpus": corpus.stats(),
             "config": model_config,
             "training": summary,
+            "evaluation": report,
         }
-        modelcache.save(model_dir, model, Path(scratch) / "tfjs", meta)
+        modelcache.save(model_dir, model, scratch / "tfjs", scratch / "loss.png", meta)
     shutil.rmtree(checkpoints, ignore_errors=True)  # kept only while training, in case it is cut off
+    _log_report(report, log)
+
+
+def _log_report(report: dict, log) -> None:
+    if "lstm" in report:
+        best = min(report["ngrams"], key=lambda r: r["perplexity"])
+        log(f"Held-out perplexity: LSTM {report['lstm']['perplexity']}, best n-gram (order {best['order']}) "
+            f"{best['perplexity']}; top-1 accuracy {report['lstm']['top1_accuracy']}; "
+            f"float16 agreement {report['float16_top1_agreement']}.")
+    solos = report["solos"]
+    log(f"Generated solos: {solos['memorised_8gram_share']:.0%} of 8-grams memorised, longest repeat "
+        f"{solos['longest_repeat_run']}, commonest token {solos['commonest_token_share']:.0%}; "
+        f"web model {report['web_model_bytes'] / 1e6:.2f} MB.")

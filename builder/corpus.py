@@ -1,9 +1,15 @@
 """Stage 1: MIDI files to token sequences, with music21.
 
-The "seed" encoding is the article's: a note is its pitch name with octave ("E4"), a chord the
-dot-joined normal order of its pitch classes ("0.4.7"), a rest "r". A rest here means a stretch of
-at least a sixteenth in which nothing sounds, so that the rests of one part do not break up the notes
-of another.
+Two encodings, chosen by `[model] encoding`:
+
+- "seed", the article's: a note is its pitch name with octave ("E4"), a chord the dot-joined normal
+  order of its pitch classes ("0.4.7"), a rest "r". A rest here means a stretch of at least a
+  sixteenth in which nothing sounds, so that the rests of one part do not break up the notes of
+  another. No timing: the player draws durations from the article's distribution.
+- "timed" (the default), the article's future work done: the score is cut into vertical slices
+  (music21's chordify), each slice a token of the same forms plus its length in sixteenths
+  ("0.4.7:4", "E4:2", "r:1"; capped at a whole note), and every piece is framed by "<s>" and "</s>",
+  so the model learns rhythm, and how pieces begin and end.
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ from tqdm import tqdm
 from .errors import ContentError, Problem
 
 REST = "r"
-ENCODINGS = ("seed",)
+START, END = "<s>", "</s>"
+ENCODINGS = ("timed", "seed")
 # Bump when the meaning of tokens changes, so that cached models trained on old tokens are retrained.
-ENCODING_VERSION = 1
+ENCODING_VERSION = 2
 SIXTEENTH = 0.25  # in quarter lengths
+LONGEST = 16  # sixteenths: longer slices are cut to a whole note, so rare long values do not bloat the vocabulary
 
 
 @dataclass
@@ -46,9 +54,10 @@ class Corpus:
 
 
 def build_vocabulary(tokens) -> list[str]:
-    """A stable order: the rest first, then notes and chords sorted, so ids never depend on file order."""
+    """A stable order: the frame and rest tokens first, then the rest sorted, so ids never depend on file order."""
     distinct = set(tokens)
-    return [REST] * (REST in distinct) + sorted(distinct - {REST})
+    first = [t for t in (START, END, REST) if t in distinct]
+    return first + sorted(distinct - set(first))
 
 
 def find_midi_files(midi_dir: Path) -> list[Path]:
@@ -77,7 +86,7 @@ def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True) -
     corpus, problems = Corpus(), []
     for path in tqdm(files, desc="Reading MIDI", unit="file", disable=not progress, leave=False):
         try:
-            tokens = encode_file(path)
+            tokens = encode_file(path, encoding)
         except ContentError as error:
             problems.extend(error.problems)
             continue
@@ -87,10 +96,10 @@ def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True) -
     return corpus
 
 
-def encode_file(path: Path) -> list[str]:
+def encode_file(path: Path, encoding: str = "seed") -> list[str]:
     score = parse_midi(path)
-    tokens = encode_score(score)
-    if not any(t != REST for t in tokens):
+    tokens = encode_timed(score) if encoding == "timed" else encode_score(score)
+    if not any(base_of(t) not in (REST, START, END) for t in tokens):
         raise ContentError(Problem(path, "has no pitched notes (a drums-only or empty MIDI file?)"))
     return tokens
 
@@ -128,6 +137,61 @@ def encode_score(score) -> list[str]:
         end = start + float(element.duration.quarterLength)
         sounding_until = end if sounding_until is None else max(sounding_until, end)
     return tokens
+
+
+def encode_timed(score) -> list[str]:
+    """Chordified slices with their lengths, framed by start and end tokens.
+
+    Rests at the very start and end are dropped (pickups and trailing silence say nothing about the
+    music), and neighbouring rests are merged.
+    """
+    from music21 import chord
+
+    slices = []  # (base token, sixteenths)
+    for element in score.chordify().flatten().notesAndRests:
+        length = max(1, round(float(element.quarterLength) / SIXTEENTH))
+        if isinstance(element, chord.Chord) and element.pitches:
+            slices.append((encode_element(element), length))
+        elif slices and slices[-1][0] == REST:
+            slices[-1] = (REST, slices[-1][1] + length)
+        else:
+            slices.append((REST, length))
+    while slices and slices[-1][0] == REST:
+        slices.pop()
+    while slices and slices[0][0] == REST:
+        slices.pop(0)
+    return [START] + [f"{base}:{min(length, LONGEST)}" for base, length in slices] + [END]
+
+
+def base_of(token: str) -> str:
+    """'0.4.7:4' -> '0.4.7'; seed tokens have no length."""
+    return token.split(":", 1)[0]
+
+
+def transpose_token(token: str, semitones: int) -> str:
+    """The same event `semitones` higher: notes move, chords keep their shape, rests stay."""
+    base, _, length = token.partition(":")
+    if base in (REST, START, END):
+        return token
+    moved = _transpose_base(base, semitones)
+    return f"{moved}:{length}" if length else moved
+
+
+_TRANSPOSED: dict[tuple[str, int], str] = {}
+
+
+def _transpose_base(base: str, semitones: int) -> str:
+    key = (base, semitones)
+    if key not in _TRANSPOSED:
+        from music21 import chord, pitch
+
+        if "." in base or base.isdigit():
+            classes = [(int(pc) + semitones) % 12 for pc in base.split(".")]
+            _TRANSPOSED[key] = ".".join(str(pc) for pc in chord.Chord(classes).normalOrder)
+        else:
+            moved = pitch.Pitch(base).transpose(semitones)
+            _TRANSPOSED[key] = moved.simplifyEnharmonic(mostCommon=True).nameWithOctave
+    return _TRANSPOSED[key]
 
 
 def encode_element(element) -> str:

@@ -9,21 +9,26 @@ from pathlib import Path
 from .tf_env import import_keras
 
 
-def convert_to_tfjs(model, out_dir: Path) -> None:
+def convert_to_tfjs(model, out_dir: Path, quantization: str = "none") -> None:
     """Write model.json and its weight shards with the tensorflowjs converter."""
     import_keras()
     import tensorflowjs
 
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    tensorflowjs.converters.save_keras_model(model, str(out_dir))
+    dtype_map = {"float16": "*"} if quantization == "float16" else None
+    tensorflowjs.converters.save_keras_model(model, str(out_dir), quantization_dtype_map=dtype_map)
 
 
-def write_web_model(tfjs_dir: Path, out_dir: Path, meta: dict, generation: dict) -> None:
-    """Copy the converted model into the site and write generation.json beside it."""
+def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict) -> None:
+    """Copy the converted model, its report and loss curve into the site; write generation.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for path in sorted(tfjs_dir.iterdir()):
+    for path in sorted((model_dir / "tfjs").iterdir()):
         shutil.copyfile(path, out_dir / path.name)
+    if (model_dir / "loss.png").exists():
+        shutil.copyfile(model_dir / "loss.png", out_dir / "loss.png")
+    report = {key: meta.get(key) for key in ("corpus", "training", "evaluation", "config", "encoding")}
+    (out_dir / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
     settings = {
         "vocab": meta["vocabulary"],
         "encoding": meta["encoding"],

@@ -1,12 +1,13 @@
 """The trained model, kept beside the content and reused while its inputs are unchanged.
 
-A model is valid for a build when the fingerprint of its inputs (every MIDI file's path and bytes,
-the [model] config, the encoding version) matches the one it was trained from; the vocabulary
-travels with it, so a generator never meets ids it was not trained on. The folder holds:
+A model is valid for a build when the inputs it was trained from (every MIDI file's path and bytes,
+the [model] settings, the encoding version) match the current ones; the vocabulary travels with it,
+so a generator never meets ids it was not trained on. The folder holds:
 
-    meta.json      fingerprint, vocabulary, corpus statistics, training summary
-    model.h5       the Keras (tf_keras) model, for evaluation or further export
-    tfjs/          the same model converted by tensorflowjs, copied into dist/model/ by each build
+    meta.json      inputs, vocabulary, corpus statistics, training summary, evaluation report
+    loss.png       the loss curve
+    model.h5       the Keras (tf_keras) model (not committed: the web export below is what ships)
+    tfjs/          the model converted by tensorflowjs, copied into dist/model/ by each build
 """
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ from .corpus import ENCODING_VERSION, fingerprint_files
 META = "meta.json"
 KERAS_FILE = "model.h5"
 TFJS_DIR = "tfjs"
+LOSS_PLOT = "loss.png"
 
 
-def fingerprint(midi_dir: Path, model_config: dict) -> str:
-    payload = {
-        "encoding_version": ENCODING_VERSION,
-        "model": model_config,
-        "midi": fingerprint_files(midi_dir),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+def inputs(midi_dir: Path, model_config: dict) -> dict:
+    """Everything the trained weights depend on."""
+    return {"encoding_version": ENCODING_VERSION, "model": model_config, "midi": fingerprint_files(midi_dir)}
+
+
+def fingerprint(model_inputs: dict) -> str:
+    return hashlib.sha256(json.dumps(model_inputs, sort_keys=True).encode()).hexdigest()
 
 
 def read_meta(model_dir: Path) -> dict | None:
@@ -39,19 +41,38 @@ def read_meta(model_dir: Path) -> dict | None:
         return None
 
 
-def why_stale(model_dir: Path, expected_fingerprint: str) -> str | None:
+def why_stale(model_dir: Path, model_inputs: dict) -> str | None:
     """None if the cached model can be reused, else the reason it must be retrained."""
     meta = read_meta(model_dir)
-    if meta is None:
-        return "no trained model yet"
-    if not (model_dir / TFJS_DIR / "model.json").exists():
-        return "the TF.js export is missing"
-    if meta.get("fingerprint") != expected_fingerprint:
-        return "the MIDI corpus, the [model] config or the encoding changed since it was trained"
+    if meta is None or "inputs" not in meta:
+        return "there is no trained model yet"
+    spec_path = model_dir / TFJS_DIR / "model.json"
+    if not spec_path.exists():
+        return "its TF.js export is missing"
+    old = meta["inputs"]
+    if old.get("encoding_version") != model_inputs["encoding_version"]:
+        return "the token encoding changed"
+    if old.get("model") != model_inputs["model"]:
+        changed = sorted(k for k in set(old.get("model", {})) | set(model_inputs["model"])
+                         if old.get("model", {}).get(k) != model_inputs["model"].get(k))
+        return f"the [model] settings changed ({', '.join(changed)})"
+    if old.get("midi") != model_inputs["midi"]:
+        return "the MIDI corpus changed, so its vocabulary may have too"
+    if output_size(spec_path) != len(meta.get("vocabulary", [])):
+        return (f"the model's output layer has {output_size(spec_path)} tokens but its vocabulary "
+                f"{len(meta.get('vocabulary', []))}: they no longer belong together")
     return None
 
 
-def save(model_dir: Path, model, tfjs_source: Path, meta: dict) -> None:
+def output_size(spec_path: Path) -> int | None:
+    """The vocabulary size baked into a converted model's last Dense layer."""
+    spec = json.loads(spec_path.read_text())
+    layers = spec["modelTopology"]["model_config"]["config"]["layers"]
+    dense = [layer for layer in layers if layer["class_name"] == "Dense"]
+    return dense[-1]["config"]["units"] if dense else None
+
+
+def save(model_dir: Path, model, tfjs_source: Path, loss_plot: Path, meta: dict) -> None:
     """Write the model files; meta.json last, so an interrupted save is never taken as valid."""
     model_dir.mkdir(parents=True, exist_ok=True)
     (model_dir / META).unlink(missing_ok=True)
@@ -59,4 +80,5 @@ def save(model_dir: Path, model, tfjs_source: Path, meta: dict) -> None:
     if (model_dir / TFJS_DIR).exists():
         shutil.rmtree(model_dir / TFJS_DIR)
     shutil.copytree(tfjs_source, model_dir / TFJS_DIR)
+    shutil.copyfile(loss_plot, model_dir / LOSS_PLOT)
     (model_dir / META).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")

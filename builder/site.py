@@ -19,7 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WASM_DIR = Path("node_modules/@tensorflow/tfjs-backend-wasm/dist")
 
 
-def render_page(web_src: Path, out_dir: Path, site: dict, songs: list[dict]) -> None:
+def render_page(web_src: Path, out_dir: Path, site: dict, songs: list[dict], meta: dict | None = None) -> None:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(web_src / "templates"),
         autoescape=True,
@@ -27,13 +27,17 @@ def render_page(web_src: Path, out_dir: Path, site: dict, songs: list[dict]) -> 
         keep_trailing_newline=True,
     )
     song_list = [{"id": s["id"], "title": s["title"]} for s in songs]
-    try:
-        html = environment.get_template("index.html").render(site=site, songs=song_list)
-    except jinja2.TemplateSyntaxError as error:
-        raise BuildError(f"{error.filename}: line {error.lineno}: {error.message}") from None
-    except jinja2.TemplateError as error:
-        raise BuildError(f"{web_src / 'templates' / 'index.html'}: {error}") from None
-    (out_dir / "index.html").write_text(html, encoding="utf-8")
+    pages = {"index.html": {"site": site, "songs": song_list}}
+    if meta is not None and (web_src / "templates" / "report.html").exists():
+        pages["report.html"] = {"site": site, "meta": meta}
+    for name, variables in pages.items():
+        try:
+            html = environment.get_template(name).render(**variables)
+        except jinja2.TemplateSyntaxError as error:
+            raise BuildError(f"{error.filename}: line {error.lineno}: {error.message}") from None
+        except jinja2.TemplateError as error:
+            raise BuildError(f"{web_src / 'templates' / name}: {error}") from None
+        (out_dir / name).write_text(html, encoding="utf-8")
 
 
 def write_data(out_dir: Path, site: dict, songs: list[dict]) -> None:

@@ -16,6 +16,10 @@ def import_keras():
     # tensorflowjs imports tensorflow_decision_forests, whose welcome banner imports IPython (not
     # installed) whenever stdout is not a terminal, e.g. under pytest.
     os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
+    import warnings
+
+    # We save HDF5 on purpose: it is what tf_keras checkpoints and TF.js's converter read most simply.
+    warnings.filterwarnings("ignore", message="You are saving your model as an HDF5 file")
     import tf_keras
 
     return tf_keras

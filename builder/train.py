@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import Corpus, Piece
+from .corpus import Corpus, Piece, build_vocabulary, transpose_token
 from .tf_env import import_keras
 
 
@@ -24,6 +24,32 @@ from .tf_env import import_keras
 class Split:
     train: list[Piece]
     validation: list[Piece]
+
+
+@dataclass
+class TrainingData:
+    """What the model is trained and judged on: held-out files, and the (augmented) training files."""
+
+    split: Split
+    augmented: list[Piece]  # the training files plus their transpositions
+    vocabulary: list[str]
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {token: i for i, token in enumerate(self.vocabulary)}
+
+
+def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
+    split = split_by_file(corpus.pieces, model_config["validation_share"], model_config["seed"])
+    augmented = list(split.train)
+    for semitones in model_config["transpositions"]:
+        if semitones:
+            augmented += [
+                Piece(f"{p.path}@{semitones:+d}", [transpose_token(t, semitones) for t in p.tokens])
+                for p in split.train
+            ]
+    tokens = [t for p in corpus.pieces + augmented for t in p.tokens]
+    return TrainingData(split, augmented, build_vocabulary(tokens))
 
 
 def split_by_file(pieces: list[Piece], share: float, seed: int) -> Split:
@@ -68,10 +94,10 @@ def build_model(model_config: dict, vocab_size: int):
     return model
 
 
-def train_model(corpus: Corpus, vocabulary: list[str], model_config: dict, checkpoint: Path, verbose: int = 1):
+def train_model(data: TrainingData, model_config: dict, checkpoint: Path, verbose: int = 1):
     """Train with a file-level validation split, early stopping and best-only checkpoints.
 
-    Returns the trained model (best weights restored) and the per-epoch history.
+    Returns the trained model (best weights restored) and a summary with the per-epoch history.
     """
     keras = import_keras()
     import tensorflow as tf
@@ -80,9 +106,8 @@ def train_model(corpus: Corpus, vocabulary: list[str], model_config: dict, check
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()  # same corpus + config -> same weights
 
-    index = {token: i for i, token in enumerate(vocabulary)}
-    split = split_by_file(corpus.pieces, model_config["validation_share"], seed)
-    x_train, y_train = make_windows(split.train, index, model_config["sequence_length"])
+    split, index, vocabulary = data.split, data.index, data.vocabulary
+    x_train, y_train = make_windows(data.augmented, index, model_config["sequence_length"])
     x_val, y_val = make_windows(split.validation, index, model_config["sequence_length"])
     if len(x_train) == 0:
         raise ValueError("the training split has fewer than two tokens")
@@ -107,6 +132,7 @@ def train_model(corpus: Corpus, vocabulary: list[str], model_config: dict, check
     )
     summary = {
         "train_files": len(split.train),
+        "train_tokens_augmented": sum(len(p.tokens) for p in data.augmented),
         "validation_files": len(split.validation),
         "train_windows": int(len(x_train)),
         "validation_windows": int(len(x_val)),

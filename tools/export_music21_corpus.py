@@ -12,13 +12,16 @@ from pathlib import Path
 
 from music21 import corpus
 
-# Bach's four-part chorales (public domain works; encodings shipped with music21's BSD-licensed corpus).
-CHORALES = [
-    "bach/bwv1.6", "bach/bwv2.6", "bach/bwv3.6", "bach/bwv4.8", "bach/bwv5.7", "bach/bwv6.6",
-    "bach/bwv7.7", "bach/bwv8.6", "bach/bwv9.7", "bach/bwv10.7", "bach/bwv11.6", "bach/bwv13.6",
-    "bach/bwv14.5", "bach/bwv16.6", "bach/bwv17.7", "bach/bwv18.5", "bach/bwv19.7", "bach/bwv20.7",
-    "bach/bwv20.11", "bach/bwv24.6", "bach/bwv25.6", "bach/bwv26.6", "bach/bwv27.6", "bach/bwv28.6",
-]
+
+def chorales() -> list[str]:
+    """Every Bach chorale in music21's corpus (four-part harmonisations, BWV numbers; public domain
+    works, in encodings that music21 distributes as freely distributable)."""
+    names = []
+    for path in corpus.getComposer("bach"):
+        stem = Path(path).name.rsplit(".", 1)[0]
+        if stem.startswith("bwv") and path.suffix in (".mxl", ".xml", ".krn"):
+            names.append(f"bach/{stem}")
+    return sorted(set(names))
 
 
 def main() -> None:
@@ -26,10 +29,19 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("content/midi/bach-chorales"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for name in CHORALES:
-        score = corpus.parse(name)
+    for name in chorales():
         target = args.out / f"{name.split('/')[-1].replace('.', '_')}.mid"
-        score.write("midi", fp=target)
+        if target.exists():
+            continue
+        score = corpus.parse(name)
+        if len(score.parts) != 4:  # the chorale collection also holds a few instrumental movements
+            continue
+        try:
+            score.write("midi", fp=target)
+        except Exception as error:  # a handful have repeat marks music21 cannot expand
+            print(f"skipped {name}: {type(error).__name__}: {error}")
+            target.unlink(missing_ok=True)
+            continue
         print(target)
 
 
