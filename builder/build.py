@@ -60,7 +60,8 @@ def build(options: BuildOptions) -> BuildResult:
     if stale:
         log(f"Model: (re)training, because {stale}.")
         try:
-            corpus = load_corpus(content / "midi", config["model"]["encoding"], progress=not options.quiet)
+            corpus = load_corpus(content / "midi", config["model"]["encoding"], progress=not options.quiet,
+                                 cache=model_dir / "tokens-cache.json")
         except ContentError as error:
             problems.extend(error.problems)
     if problems:

@@ -15,6 +15,10 @@ Two encodings, chosen by `[model] encoding`:
 from __future__ import annotations
 
 import hashlib
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,24 +80,74 @@ def fingerprint_files(midi_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True) -> Corpus:
-    """Encode every MIDI file under `midi_dir`; raise ContentError listing every bad file."""
+def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True, cache: Path | None = None) -> Corpus:
+    """Encode every MIDI file under `midi_dir`; raise ContentError listing every bad file.
+
+    Files are parsed in parallel (music21 is slow on big scores), and, given a `cache` file, each
+    file's tokens are kept by the digest of its bytes, so changing only the model settings does not
+    parse the corpus again.
+    """
     if encoding not in ENCODINGS:
         raise ContentError(Problem(midi_dir, f"unknown encoding '{encoding}'; known: {', '.join(ENCODINGS)}"))
     files = find_midi_files(midi_dir)
     if not files:
         raise ContentError(Problem(midi_dir, "no MIDI files (*.mid) to train on"))
+    known = _read_cache(cache, encoding)
+    digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+    todo = [path for path in files if digests[path] not in known]
+    results: dict[Path, list[str] | ContentError] = {p: known[digests[p]] for p in files if p not in todo}
+    bar = tqdm(total=len(files), initial=len(files) - len(todo), desc="Reading MIDI", unit="file",
+               disable=not progress, leave=False)
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers > 1:
+        # "spawn": forking a process that has already imported TensorFlow (as tests do) can hang.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(_encode_or_problem, path, encoding): path for path in todo}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                bar.update()
+    else:
+        for path in todo:
+            results[path] = _encode_or_problem(path, encoding)
+            bar.update()
+    bar.close()
+
     corpus, problems = Corpus(), []
-    for path in tqdm(files, desc="Reading MIDI", unit="file", disable=not progress, leave=False):
-        try:
-            tokens = encode_file(path, encoding)
-        except ContentError as error:
-            problems.extend(error.problems)
-            continue
-        corpus.pieces.append(Piece(path.relative_to(midi_dir).as_posix(), tokens))
+    for path in files:
+        result = results[path]
+        if isinstance(result, ContentError):
+            problems.extend(result.problems)
+        else:
+            corpus.pieces.append(Piece(path.relative_to(midi_dir).as_posix(), result))
+            known[digests[path]] = result
+    _write_cache(cache, encoding, {digests[p]: known[digests[p]] for p in files if digests[p] in known})
     if problems:
         raise ContentError(problems)
     return corpus
+
+
+def _encode_or_problem(path: Path, encoding: str):
+    try:
+        return encode_file(path, encoding)
+    except ContentError as error:
+        return error
+
+
+def _read_cache(cache: Path | None, encoding: str) -> dict[str, list[str]]:
+    try:
+        data = json.loads(cache.read_text()) if cache else {}
+    except (OSError, ValueError):
+        return {}
+    if data.get("encoding") != encoding or data.get("version") != ENCODING_VERSION:
+        return {}
+    return data.get("files", {})
+
+
+def _write_cache(cache: Path | None, encoding: str, files: dict[str, list[str]]) -> None:
+    if cache is None:
+        return
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"encoding": encoding, "version": ENCODING_VERSION, "files": files}))
 
 
 def encode_file(path: Path, encoding: str = "seed") -> list[str]:

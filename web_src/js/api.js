@@ -61,8 +61,10 @@ export function createLofi({ status, visualizer = null }) {
       const loaded = await loadSoloModel(meta);
       solo = loaded.solo;
       backend = loaded.backend;
-      const fallback = loaded.notes.length ? ` (fell back: ${loaded.notes.join('; ')})` : '';
-      status.set('model', loaded.notes.length ? 'warn' : 'ok', `AI model ready: ${solo.vocab.length} tokens, ${backend} backend${fallback}`);
+      // Its own status line, so a fallback (slower) backend stays visible after later messages.
+      const fallback = loaded.notes.length ? ` (fallback: ${loaded.notes.join('; ')})` : '';
+      status.set('backend', loaded.notes.length ? 'warn' : 'ok', `TensorFlow.js backend: ${backend}${fallback}`);
+      status.set('model', 'ok', `AI model ready: ${solo.vocab.length} tokens`);
       return { vocabSize: solo.vocab.length, backend };
     })().catch((err) => {
       modelPromise = null; // allow a retry

@@ -1,7 +1,10 @@
 // Model tokens -> timed note events on the sixteenth grid.
-// The model only knows pitches, so, as in the seed article, each note or chord gets a duration
-// drawn from a fixed distribution and rests last a sixteenth. Events come out in the same shape
-// as a song part's events, so the player treats a generated solo exactly like a written song.
+// Two token encodings (generation.json "encoding"):
+// - "timed": "E4:2", "0.4.7:4", "r:3" carry their length in sixteenths; "<s>"/"</s>" frame pieces.
+// - "seed" (the article's): "E4", "0.4.7", "r" carry no length, so, as in the article, each note or
+//   chord gets a duration drawn from a fixed distribution and a rest lasts a sixteenth.
+// Events come out in the same shape as a song part's events, so the player treats a generated solo
+// exactly like a written song.
 
 import { derivedRng, weightedChoice } from './sampling.js';
 import { midiToNote, parseToken } from './pitch.js';
@@ -26,6 +29,15 @@ function stepsToDuration(steps) {
 
 // tokens: array of token strings; seed: the generation seed (rhythm uses its own derived stream).
 // Returns {events, steps, skipped}: steps is the solo's length in sixteenths.
+// "E4:2" -> {base: "E4", length: 2}; "E4" -> {base: "E4", length: null}.
+export function splitToken(token) {
+  const match = /^(.*):(\d+)$/.exec(String(token));
+  if (!match) return { base: String(token), length: null };
+  return { base: match[1], length: Math.max(1, Number(match[2])) };
+}
+
+const FRAME_TOKENS = new Set(['<s>', '</s>']);
+
 export function decodeTokens(tokens, { seed = 1, rhythm = DEFAULT_RHYTHM, quartersPerBar = 4 } = {}) {
   const rng = derivedRng(seed, RHYTHM_SALT);
   const weights = Object.fromEntries(
@@ -35,27 +47,30 @@ export function decodeTokens(tokens, { seed = 1, rhythm = DEFAULT_RHYTHM, quarte
   const skipped = [];
   let step = 0;
   for (const token of tokens) {
+    const { base, length } = splitToken(token);
+    if (FRAME_TOKENS.has(base)) continue;
     // Draw for every token, rests included (as the article does), so one token's kind never
     // shifts the rhythm of the tokens after it.
     const drawn = SIXTEENTHS[weightedChoice(weights, rng)];
     const velocity = 0.6 + 0.25 * rng(); // a little human unevenness
-    const parsed = parseToken(token);
+    const parsed = parseToken(base);
     if (!parsed) {
-      skipped.push(token); // e.g. a special token a future vocabulary might add
+      skipped.push(token); // a token we cannot play: skip it rather than fail the solo
       continue;
     }
     if (parsed.kind === 'rest') {
-      step += 1;
+      step += length ?? 1;
       continue;
     }
+    const steps = length ?? drawn;
     events.push({
       time: stepsToTime(step, quartersPerBar),
-      duration: stepsToDuration(drawn),
+      duration: stepsToDuration(steps),
       notes: parsed.midis.map(midiToNote),
       velocity: Number(velocity.toFixed(3)),
       token,
     });
-    step += drawn;
+    step += steps;
   }
   return { events, steps: step, skipped };
 }

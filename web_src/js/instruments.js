@@ -83,13 +83,13 @@ export function createDrumKit(output) {
     octaves: 1.5,
     volume: -30,
   }).connect(output);
-  hat.frequency.value = 200;
 
   return {
     hit(drum, time, velocity) {
       if (drum === 'kick') kick.triggerAttackRelease('C1', '8n', time, velocity);
       else if (drum === 'snare') snare.triggerAttackRelease('16n', time, velocity);
-      else if (drum === 'hat') hat.triggerAttackRelease('32n', time, velocity);
+      // MetalSynth is monophonic, so it takes a pitch first (unlike NoiseSynth).
+      else if (drum === 'hat') hat.triggerAttackRelease(200, '32n', time, velocity);
     },
     nodes: [kick, snare, hat],
   };

@@ -13,6 +13,10 @@ const BACKEND_ORDER = ['wasm', 'webgl', 'cpu'];
 
 const FALLBACK_DEFAULTS = { temperature: 1.0, topK: 0, topP: 1.0, length: 64, seed: 1 };
 
+// Frame tokens of the "timed" encoding: every training piece is "<s> ... </s>".
+export const START = '<s>';
+export const END = '</s>';
+
 let backendPromise = null;
 
 // Picks the first backend that initialises. Resolves to {backend, notes}: notes explains any
@@ -37,10 +41,6 @@ export function initBackend() {
     throw new Error(`no TensorFlow.js backend could start: ${notes.join('; ')}`);
   })();
   return backendPromise;
-}
-
-export function currentBackend() {
-  return tf.getBackend() ?? null;
 }
 
 export function tensorCount() {
@@ -159,20 +159,27 @@ export class SoloModel {
     SoloModel.disposeState(holder.state);
     holder.state = state;
     try {
-      return await logits.data();
+      // A copy: the caller may edit it (masking "<s>"), and some backends hand out their buffer.
+      return Float32Array.from(await logits.data());
     } finally {
       logits.dispose();
     }
   }
 
-  // Generates `length` new tokens. primer: token strings fed first to warm up the state; without
-  // one we start from a token drawn uniformly by the seeded PRNG (the article starts from a random
-  // slice of the corpus, which the page does not have). The primer is not part of the result.
+  // Generates `length` new tokens, mirroring builder/sampler.py so the build's judgement of the
+  // default settings holds for the page:
+  // - primer: token strings fed first to warm up the state, not part of the result. Default: "<s>"
+  //   when the vocabulary has it (timed encoding); else one token drawn by the seeded PRNG (the
+  //   article starts from a random slice of the corpus, which the page does not have).
+  // - "<s>" is never sampled; when the model ends a piece ("</s>") the next input is "<s>", and
+  //   neither frame token is part of the solo, so a solo never stops early.
   async generate(options = {}) {
     const settings = { ...this.defaults, ...stripUndefined(options) };
     const length = clampInt(settings.length, 1, 4096);
     const seed = seedToUint32(settings.seed);
     const rng = mulberry32(seed);
+    const startId = this.index.get(START) ?? null;
+    const endId = this.index.get(END) ?? null;
 
     let primer = settings.primer;
     if (typeof primer === 'string') primer = primer.trim() ? primer.trim().split(/\s+/) : [];
@@ -182,6 +189,8 @@ export class SoloModel {
         if (!this.index.has(token)) throw new Error(`primer token "${token}" is not in the vocabulary`);
         return this.index.get(token);
       });
+    } else if (startId !== null) {
+      primerIds = [startId];
     } else {
       primerIds = [Math.floor(rng() * this.vocab.length)];
     }
@@ -193,13 +202,20 @@ export class SoloModel {
     };
     const holder = { state: this.zeroState() };
     const tokens = [];
+    // A degenerate model could end every piece at once; cap the steps rather than loop forever.
+    const maxSteps = length * 8 + 64;
     try {
       let logits;
       for (const id of primerIds) logits = await this.advance(id, holder);
-      for (let n = 0; n < length; n++) {
+      for (let steps = 0; tokens.length < length && steps < maxSteps; steps++) {
+        if (startId !== null) logits[startId] = -Infinity;
         const id = sampleIndex(logits, sampling, rng);
+        if (id === endId) {
+          logits = await this.advance(startId ?? endId, holder);
+          continue;
+        }
         tokens.push(this.vocab[id]);
-        if (n < length - 1) logits = await this.advance(id, holder);
+        if (tokens.length < length) logits = await this.advance(id, holder);
       }
     } finally {
       SoloModel.disposeState(holder.state);

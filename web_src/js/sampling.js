@@ -50,11 +50,13 @@ export function sampleIndex(logits, { temperature = 1, topK = 0, topP = 1 }, rng
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => probs[b] - probs[a] || a - b);
 
+  // Keep the top-k, and the nucleus: the fewest candidates whose share of the whole distribution
+  // reaches top-p; whichever is smaller (as builder/sampler.py does).
   let keep = n;
   if (topK > 0 && topK < keep) keep = Math.floor(topK);
   if (topP > 0 && topP < 1) {
     let total = 0;
-    for (let i = 0; i < keep; i++) total += probs[order[i]];
+    for (let i = 0; i < n; i++) total += probs[i];
     let cumulative = 0;
     for (let i = 0; i < keep; i++) {
       cumulative += probs[order[i]] / total;

@@ -26,7 +26,10 @@ export function bindUi(lofi, status) {
   let busy = false;
   let generatedKey = null; // settings of the solo currently held, to know when to regenerate
 
+  // Every play/stop reports a status, so this also keeps the buttons right when a script
+  // (or a test) drives window.lofi directly.
   status.subscribe(({ latest, layers }) => {
+    syncControls();
     if (latest) {
       el.status.textContent = latest.text;
       el.status.dataset.level = latest.level;

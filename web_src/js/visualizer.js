@@ -1,14 +1,16 @@
 // A calm p5 visualizer: each note played rises from the bottom as a glowing firefly (x = pitch,
 // colour = part), kicks make the moon breathe, and a little dust drifts while idle.
-// Only p5's core plus the shape and color add-ons are bundled: the full p5 build also pulls in
-// its translation loader, which fetches from a CDN for some browser languages.
+// Only p5's core plus the add-ons drawing needs are bundled: the full p5 build also pulls in
+// its translation loader, which fetches from a CDN for some browser languages (no third-party
+// requests here). Shapes need math (p5.Vector) and accessibility (describe() bookkeeping).
 
 import p5 from 'p5/core';
-import shape from 'p5/shape';
+import math from 'p5/math';
 import color from 'p5/color';
+import shape from 'p5/shape';
+import accessibility from 'p5/accessibility';
 
-p5.registerAddon(shape);
-p5.registerAddon(color);
+for (const addon of [math, color, shape, accessibility]) p5.registerAddon(addon);
 
 const HEIGHT = 220;
 const LOW_MIDI = 36;
@@ -16,7 +18,20 @@ const HIGH_MIDI = 88;
 // Warm peach, lavender, teal, honey: one per song part, cycling.
 const PART_COLOURS = [[255, 183, 130], [190, 160, 255], [120, 210, 200], [245, 215, 120]];
 
+// p5 2.x shows a spinner while setup() runs and injects a <style> element for its keyframes,
+// which a strict Content-Security-Policy (style-src 'self') blocks with a console error. p5 skips
+// the injection when an element with this id exists; the keyframes live in style.css instead.
+function preventInlineLoadingStyle() {
+  if (document.getElementById('p5-loading-style')) return;
+  const placeholder = document.createElement('meta');
+  placeholder.id = 'p5-loading-style';
+  placeholder.name = 'p5-loading-style';
+  placeholder.content = 'keyframes provided by assets/style.css';
+  document.head.append(placeholder);
+}
+
 export function createVisualizer(container) {
+  preventInlineLoadingStyle();
   const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
   const fireflies = [];
   const dust = [];
