@@ -22,8 +22,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # Token encoding: "timed" adds sixteenth-grid lengths and start/end tokens; "seed" is the
         # article's (pitch names, chord pitch classes, "r"), kept for comparison.
         "encoding": "timed",
+        # Move every piece to C major / A minor before training (key estimated from its notes).
+        "normalize_key": True,
         # Transposition augmentation: each training file is also learned moved by these semitones.
-        "transpositions": [-3, -2, -1, 1, 2, 3],
+        "transpositions": [],
         "embedding": 64,  # size of the learned token embedding fed to the first LSTM
         "lstm_units": [256, 256],  # one LSTM layer per entry; the article used [512, 512, 512]
         "dropout": 0.3,  # after every LSTM layer, as in the article

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import Corpus, Piece, build_vocabulary, transpose_token
+from .corpus import Corpus, Piece, build_vocabulary, key_shift, transpose_token
 from .tf_env import import_keras
 
 
@@ -40,7 +40,12 @@ class TrainingData:
 
 
 def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
-    split = split_by_file(corpus.pieces, model_config["validation_share"], model_config["seed"])
+    pieces = corpus.pieces
+    if model_config["normalize_key"]:
+        # One key for every piece: the model learns each progression once instead of in twelve
+        # keys, and its vocabulary shrinks accordingly. The player transposes as it likes.
+        pieces = [Piece(p.path, [transpose_token(t, key_shift(p.tokens)) for t in p.tokens]) for p in pieces]
+    split = split_by_file(pieces, model_config["validation_share"], model_config["seed"])
     augmented = list(split.train)
     for semitones in model_config["transpositions"]:
         if semitones:
@@ -48,7 +53,7 @@ def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
                 Piece(f"{p.path}@{semitones:+d}", [transpose_token(t, semitones) for t in p.tokens])
                 for p in split.train
             ]
-    tokens = [t for p in corpus.pieces + augmented for t in p.tokens]
+    tokens = [t for p in pieces + augmented for t in p.tokens]
     return TrainingData(split, augmented, build_vocabulary(tokens))
 
 

@@ -87,3 +87,29 @@ def test_no_request_leaves_the_sites_origin(page, site):
     assert watch.requests, "the page made no requests at all"
     assert any(u.endswith(".wasm") for u in watch.requests)
     assert watch.foreign_requests(origin) == []
+
+
+def test_browser_generation_carries_state_exactly_like_keras(page, built_site):
+    """Greedy decoding in the page equals greedy decoding with the Keras weights in Python.
+
+    The Python stepper is itself checked against Keras's whole-sequence predict (test_evaluate), so
+    equal tokens mean the page's step-by-step LSTM carries its state correctly.
+    """
+    from builder.sampler import Stepper, generate
+    from builder.tf_env import import_keras
+
+    page, watch = page
+    meta = json.loads((built_site / "model" / "generation.json").read_text())
+    model = import_keras().models.load_model(built_site.parent / "content" / "model" / "model.h5", compile=False)
+    expected = generate(Stepper(model), meta["vocab"], 30, seed=0, primer=["<s>"], top_k=1)
+    tokens = page.evaluate("() => window.lofi.generate({seed: 0, temperature: 0, length: 30, primer: ['<s>']})")
+    assert tokens == expected
+    assert not watch.errors
+
+
+def test_generation_leaks_no_tensors(page):
+    page, _ = page
+    page.evaluate("() => window.lofi.generate({seed: 1, length: 8})")
+    before = page.evaluate("() => window.lofi.tensorCount()")
+    page.evaluate("async () => { for (let i = 0; i < 20; i++) await window.lofi.generate({seed: i, length: 16}); }")
+    assert page.evaluate("() => window.lofi.tensorCount()") == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -29,7 +30,7 @@ def test_built_site_has_every_stage_output(built_site):
         assert (built_site / name).is_file(), name
     assert list((built_site / "assets" / "tfjs-wasm").glob("*.wasm"))
     generation = json.loads((built_site / "model" / "generation.json").read_text())
-    assert generation["encoding"] == "seed" and "r" in generation["vocab"]
+    assert generation["encoding"] == "timed" and generation["vocab"][:2] == ["<s>", "</s>"]
     assert generation["defaults"]["length"] == 24  # from the tiny site.toml
     model = json.loads((built_site / "model" / "model.json").read_text())
     embedding = model["modelTopology"]["model_config"]["config"]["layers"][1]["config"]
@@ -37,7 +38,9 @@ def test_built_site_has_every_stage_output(built_site):
     html = (built_site / "index.html").read_text()
     assert "Tiny Lofi" in html and 'src="assets/app.js"' in html
     assert "First Light" in html
-    assert "http://" not in html and "https://" not in html and "//cdn" not in html
+    assert 'href="report.html"' in html
+    # Every URL the page loads is relative (an SVG namespace is not a request).
+    assert re.findall(r'(?:src|href)="(?:https?:)?//', html) == []
 
 
 def test_model_is_reused_until_corpus_or_config_changes(tiny_content, tmp_path):
@@ -100,3 +103,25 @@ def test_cli_options_are_documented_in_the_readme():
     readme = (REPO / "README.md").read_text()
     for option in ["--content", "--out", "--retrain", "--config"]:
         assert option in readme
+
+
+def test_the_build_reports_what_the_model_learned(built_site):
+    report = json.loads((built_site / "model" / "report.json").read_text())
+    evaluation = report["evaluation"]
+    assert evaluation["heldout_files"] == 1
+    assert [row["order"] for row in evaluation["ngrams"]] == [1, 2, 3, 4, 5]
+    for row in [evaluation["lstm"], *evaluation["ngrams"]]:
+        assert row["perplexity"] > 1 and 0 <= row["top1_accuracy"] <= 1
+        assert abs(row["perplexity"] - 2.718281828 ** row["cross_entropy"]) / row["perplexity"] < 0.01
+    assert 0 <= evaluation["solos"]["memorised_8gram_share"] <= 1
+    assert evaluation["float16_top1_agreement"] > 0.9
+    assert report["corpus"] == {"files": 3, "tokens": report["corpus"]["tokens"], "vocabulary": report["corpus"]["vocabulary"]}
+    assert (built_site / "model" / "loss.png").read_bytes()[:4] == b"\x89PNG"
+    page = (built_site / "report.html").read_text()
+    assert "How the model learned" in page and "5-gram" in page and 'src="model/loss.png"' in page
+
+
+def test_float16_export_halves_the_weights(built_site):
+    spec = json.loads((built_site / "model" / "model.json").read_text())
+    dtypes = {w["quantization"]["dtype"] for group in spec["weightsManifest"] for w in group["weights"] if "quantization" in w}
+    assert dtypes == {"float16"}

@@ -4,7 +4,7 @@ import numpy as np
 
 from builder.corpus import Piece, load_corpus
 from builder.export import convert_to_tfjs
-from builder.train import build_model, make_windows, split_by_file, train_model
+from builder.train import build_model, make_windows, prepare_data, split_by_file, train_model
 
 TINY = {"embedding": 8, "lstm_units": [16, 16], "dropout": 0.3, "dense_units": 16, "learning_rate": 0.01}
 
@@ -34,12 +34,28 @@ def test_model_has_the_articles_shape_and_predicts_every_position():
     assert np.allclose(out.sum(-1), 1, atol=1e-5)
 
 
+def test_prepare_data_normalises_keys_and_augments_only_the_training_files():
+    from builder.corpus import Corpus
+
+    pieces = [Piece(f"{name}.mid", ["<s>", *tokens, "</s>"]) for name, tokens in {
+        "c": ["C4:4", "E4:4", "G4:4", "0.4.7:4"],
+        "d": ["D4:4", "F#4:4", "A4:4", "2.6.9:4"],  # D major: moved down to C major
+        "g": ["G4:4", "B4:4", "D5:4", "7.11.2:4"],
+    }.items()]
+    config = {"validation_share": 0.34, "seed": 1, "normalize_key": True, "transpositions": [1]}
+    data = prepare_data(Corpus(pieces), config)
+    assert len(data.split.validation) == 1 and len(data.split.train) == 2
+    assert all(p.tokens[-2] == "0.4.7:4" for p in data.split.train + data.split.validation)
+    assert len(data.augmented) == 4  # two training files, each also a semitone up
+    assert "1.5.8:4" in data.vocabulary  # the transposed C major triad
+
+
 def test_training_lowers_the_loss_and_writes_a_checkpoint(tiny_content, tmp_path):
-    corpus = load_corpus(tiny_content / "midi", progress=False)
+    corpus = load_corpus(tiny_content / "midi", "timed", progress=False)
     config = {**TINY, "sequence_length": 8, "batch_size": 4, "epochs": 6, "patience": 10,
-              "validation_share": 0.34, "seed": 3}
+              "validation_share": 0.34, "seed": 3, "normalize_key": False, "transpositions": []}
     checkpoint = tmp_path / "ck" / "best.h5"
-    model, summary = train_model(corpus, corpus.vocabulary, config, checkpoint, verbose=0)
+    model, summary = train_model(prepare_data(corpus, config), config, checkpoint, verbose=0)
     losses = summary["history"]["loss"]
     assert losses[-1] < losses[0]
     assert summary["validation_files"] == 1 and summary["train_files"] == 2
