@@ -19,6 +19,10 @@ test: install-test
 serve:
 	$(BIN)/python -m builder.serve
 
+# In-browser generation speed, first-note latency and tensor leaks, as one JSON object (README: Benchmarks).
+bench: install-test
+	$(BIN)/python -m bench.generation $(ARGS)
+
 install: $(VENV)/.installed node_modules/.package-lock.json
 
 install-test: install $(VENV)/.installed-test

@@ -18,6 +18,7 @@ from .config import load_config
 from .corpus import Corpus, load_corpus
 from .errors import BuildError, ContentError
 from .export import convert_to_tfjs, write_web_model
+from .media import gather_media, write_media
 from .output import staging_dir
 from .site import PROJECT_ROOT, bundle_assets, render_page, write_data
 from .songs import encode_songs
@@ -52,6 +53,10 @@ def build(options: BuildOptions) -> BuildResult:
     except ContentError as error:
         problems.extend(error.problems)
         songs = []
+    try:
+        media = gather_media(content, PROJECT_ROOT)
+    except ContentError as error:
+        problems.extend(error.problems)
 
     model_dir = content / "model"
     model_inputs = modelcache.inputs(content / "midi", config["model"])
@@ -78,6 +83,7 @@ def build(options: BuildOptions) -> BuildResult:
     with staging_dir(options.out) as staging:
         write_web_model(model_dir, staging / "model", meta, config["generation"])
         write_data(staging, config["site"], songs)
+        write_media(staging, media)
         render_page(options.web_src, staging, config["site"], songs, meta)
         bundle_assets(options.web_src, staging)
 

@@ -27,8 +27,6 @@ function stepsToDuration(steps) {
   return `0:${Math.floor(steps / 4)}:${steps % 4}`;
 }
 
-// tokens: array of token strings; seed: the generation seed (rhythm uses its own derived stream).
-// Returns {events, steps, skipped}: steps is the solo's length in sixteenths.
 // "E4:2" -> {base: "E4", length: 2}; "E4" -> {base: "E4", length: null}.
 export function splitToken(token) {
   const match = /^(.*):(\d+)$/.exec(String(token));
@@ -38,39 +36,56 @@ export function splitToken(token) {
 
 const FRAME_TOKENS = new Set(['<s>', '</s>']);
 
-export function decodeTokens(tokens, { seed = 1, rhythm = DEFAULT_RHYTHM, quartersPerBar = 4 } = {}) {
+// An incremental decoder: push(token) returns the note event it makes (or null for a rest, a frame
+// token or a token it cannot play), so a solo can be played while it is still being generated.
+// Pushing tokens one by one gives exactly what decodeTokens gives for the whole list.
+// Rests before the first note are dropped, so a solo starts on its first beat.
+export function createDecoder({ seed = 1, rhythm = DEFAULT_RHYTHM, quartersPerBar = 4 } = {}) {
   const rng = derivedRng(seed, RHYTHM_SALT);
   const weights = Object.fromEntries(
     Object.entries(rhythm || DEFAULT_RHYTHM).filter(([name]) => name in SIXTEENTHS),
   );
-  const events = [];
-  const skipped = [];
-  let step = 0;
-  for (const token of tokens) {
-    const { base, length } = splitToken(token);
-    if (FRAME_TOKENS.has(base)) continue;
-    // Draw for every token, rests included (as the article does), so one token's kind never
-    // shifts the rhythm of the tokens after it.
-    const drawn = SIXTEENTHS[weightedChoice(weights, rng)];
-    const velocity = 0.6 + 0.25 * rng(); // a little human unevenness
-    const parsed = parseToken(base);
-    if (!parsed) {
-      skipped.push(token); // a token we cannot play: skip it rather than fail the solo
-      continue;
-    }
-    if (parsed.kind === 'rest') {
-      step += length ?? 1;
-      continue;
-    }
-    const steps = length ?? drawn;
-    events.push({
-      time: stepsToTime(step, quartersPerBar),
-      duration: stepsToDuration(steps),
-      notes: parsed.midis.map(midiToNote),
-      velocity: Number(velocity.toFixed(3)),
-      token,
-    });
-    step += steps;
-  }
-  return { events, steps: step, skipped };
+  const decoder = {
+    events: [],
+    skipped: [],
+    steps: 0, // the solo's length so far, in sixteenths
+    push(token) {
+      const { base, length } = splitToken(token);
+      if (FRAME_TOKENS.has(base)) return null;
+      // Draw for every token, rests included (as the article does), so one token's kind never
+      // shifts the rhythm of the tokens after it.
+      const drawn = SIXTEENTHS[weightedChoice(weights, rng)];
+      const velocity = 0.6 + 0.25 * rng(); // a little human unevenness
+      const parsed = parseToken(base);
+      if (!parsed) {
+        decoder.skipped.push(token); // a token we cannot play: skip it rather than fail the solo
+        return null;
+      }
+      if (parsed.kind === 'rest') {
+        if (decoder.events.length) decoder.steps += length ?? 1;
+        return null;
+      }
+      const steps = length ?? drawn;
+      const event = {
+        time: stepsToTime(decoder.steps, quartersPerBar),
+        duration: stepsToDuration(steps),
+        notes: parsed.midis.map(midiToNote),
+        velocity: Number(velocity.toFixed(3)),
+        token,
+        step: decoder.steps, // start, in sixteenths from the start of the solo
+      };
+      decoder.events.push(event);
+      decoder.steps += steps;
+      return event;
+    },
+  };
+  return decoder;
+}
+
+// tokens: array of token strings; seed: the generation seed (rhythm uses its own derived stream).
+// Returns {events, steps, skipped}: steps is the solo's length in sixteenths.
+export function decodeTokens(tokens, options = {}) {
+  const decoder = createDecoder(options);
+  for (const token of tokens) decoder.push(token);
+  return { events: decoder.events, steps: decoder.steps, skipped: decoder.skipped };
 }

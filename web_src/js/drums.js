@@ -1,39 +1,59 @@
-// A lo-fi boom-bap loop as Tone.Part events ("B:Q:S" times). Written on a sixteenth grid per bar:
-// kick on 1 and the "and" of 3 with a lazy pickup, snare on the back beats, soft eighth-note hats.
-// The last bar of the loop adds a small fill so the loop boundary is audible but not jarring.
+// Drum patterns from media.json, played from one-shot samples. A pattern is 1-8 bars of sixteenth
+// steps per lane; it is repeated to fill the drum loop (8 bars) and swung by delaying the off-beat
+// sixteenths. Times are in ticks ("192i" is a quarter at Tone's PPQ of 192), so they hold at every
+// tempo. In 3/4 and 6/8 (three quarters a bar in Tone) each bar plays its first 12 steps.
 
-import { stepsToTime } from './decode.js';
+import * as Tone from 'tone';
+import { loadBuffers } from './media.js';
 
-const FOUR_FOUR = {
-  kick: [[0, 1], [7, 0.55], [10, 0.9]],
-  kickAlt: [[0, 1], [10, 0.9], [11, 0.5]],
-  snare: [[4, 0.8], [12, 0.85]],
-  fill: [[4, 0.8], [12, 0.85], [14, 0.35], [15, 0.5]],
-};
+const PPQ = 192; // Tone's default pulses per quarter note
+const SIXTEENTH = PPQ / 4;
 
-function barHits(bar, bars, stepsPerBar) {
-  const last = bar === bars - 1;
-  const hits = [];
-  if (stepsPerBar === 16) {
-    const kicks = bar % 2 === 0 ? FOUR_FOUR.kick : FOUR_FOUR.kickAlt;
-    kicks.forEach(([s, v]) => hits.push(['kick', s, v]));
-    (last ? FOUR_FOUR.fill : FOUR_FOUR.snare).forEach(([s, v]) => hits.push(['snare', s, v]));
-  } else {
-    // Other meters (3/4, 6/8 = three quarters in Tone): kick on 1, snare half-way through.
-    hits.push(['kick', 0, 1], ['snare', Math.floor(stepsPerBar / 2 / 2) * 2, 0.8]);
-  }
-  for (let s = 0; s < stepsPerBar; s += 2) hits.push(['hat', s, s % 4 === 0 ? 0.55 : 0.35]);
-  return hits;
-}
-
-// quartersPerBar: Tone's bar length in quarters (4 in 4/4, 3 in 3/4 and 6/8).
-export function drumPattern(bars, quartersPerBar = 4) {
+export function drumEvents(pattern, { loopBars = 8, quartersPerBar = 4 } = {}) {
   const stepsPerBar = Math.round(quartersPerBar * 4);
+  const patternSteps = pattern.stepsPerBar || 16;
+  const swingTicks = Math.round((pattern.swing || 0) * (SIXTEENTH / 3));
   const events = [];
-  for (let bar = 0; bar < bars; bar++) {
-    for (const [drum, step, velocity] of barHits(bar, bars, stepsPerBar)) {
-      events.push({ time: stepsToTime(bar * stepsPerBar + step, quartersPerBar), drum, velocity });
+  for (let bar = 0; bar < loopBars; bar++) {
+    const sourceBar = bar % pattern.bars;
+    for (const lane of pattern.lanes) {
+      for (const [step, velocity] of lane.hits) {
+        if (Math.floor(step / patternSteps) !== sourceBar) continue;
+        const inBar = step % patternSteps;
+        if (inBar >= stepsPerBar) continue;
+        const ticks = (bar * stepsPerBar + inBar) * SIXTEENTH + (inBar % 2 === 1 ? swingTicks : 0);
+        events.push({ time: `${ticks}i`, lane: lane.name, velocity: velocity * lane.gain, bar, step: inBar });
+      }
     }
   }
-  return events;
+  return events.sort((a, b) => parseInt(a.time, 10) - parseInt(b.time, 10));
+}
+
+// Fetches a pattern's one-shots. Resolves to {buffers: {laneName: buffer}} or rejects naming the file.
+export async function loadKit(pattern) {
+  const urls = Object.fromEntries(pattern.lanes.map((lane) => [lane.name, lane.url]));
+  const { buffers, errors } = await loadBuffers(urls);
+  if (errors.length) throw new Error(errors.join('; '));
+  return buffers;
+}
+
+// One buffer source per hit, so hits overlap naturally and carry their own velocity.
+export function createKit(buffers, output) {
+  return {
+    hit(lane, time, velocity) {
+      const buffer = buffers[lane];
+      if (!buffer) return;
+      const source = new Tone.ToneBufferSource({ url: buffer, curve: 'linear', fadeOut: 0.01 }).connect(output);
+      source.onended = () => source.dispose();
+      source.start(time, 0, undefined, Math.max(0, Math.min(1.5, velocity)));
+    },
+  };
+}
+
+// The visualizer knows kicks and snares; other lanes borrow the closest.
+export function drumKind(lane) {
+  const name = lane.toLowerCase();
+  if (/kick|bd|bass/.test(name)) return 'kick';
+  if (/snare|sn|rim|clap|snap/.test(name)) return 'snare';
+  return 'hat';
 }

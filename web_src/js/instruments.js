@@ -1,11 +1,22 @@
-// Sound design: a small map of PolySynth presets for song parts, a synthesized boom-bap kit,
-// and the gentle lo-fi bus (wobble, low-pass, reverb) everything runs through.
-// All nodes are created in Tone's *current* context, so the same code builds the live graph
-// and, inside Tone.Offline, the offline one.
+// Sound design: sampled instruments (Tone.Sampler over the samples listed in media.json), synth
+// presets for the rest, and the lo-fi bus every layer runs through:
+//
+//   music  ─► tape (wobble + low-pass) ─┐
+//   voice  ─► band-pass ────────────────┼─► reverb ─┐
+//   drums  ─► low-pass ─────────────────┴───────────┼─► master gain ─► speakers
+//   ambience, vinyl crackle ────────────────────────┘
+//
+// Every layer has its own gain (its volume) before the bus. All nodes are created in Tone's
+// *current* context, so the same code builds the live graph and, inside Tone.Offline, the offline one.
 
 import * as Tone from 'tone';
+import { loadBuffers } from './media.js';
+import { noteToMidi } from './pitch.js';
 
-// Song JSON names its instruments; anything unknown falls back to piano.
+export const LAYERS = ['master', 'music', 'drums', 'ambience', 'quote', 'vinyl'];
+export const DEFAULT_VOLUMES = { master: 0.8, music: 0.8, drums: 0.7, ambience: 0.5, quote: 0.8, vinyl: 0.35 };
+
+// Synth presets, for instruments without samples (and as the fallback when samples fail to load).
 const PRESETS = {
   piano: () =>
     new Tone.PolySynth(Tone.Synth, {
@@ -37,60 +48,101 @@ const PRESETS = {
       envelope: { attack: 0.6, decay: 0.5, sustain: 0.7, release: 2 },
       volume: -18,
     }),
+  pluck: () =>
+    new Tone.PolySynth(Tone.Synth, {
+      oscillator: { type: 'triangle' },
+      envelope: { attack: 0.002, decay: 0.3, sustain: 0, release: 0.3 },
+      volume: -10,
+    }),
+};
+
+// Per sampled instrument: level and release (seconds) so they sit together in the mix.
+const SAMPLER_SETTINGS = {
+  piano: { volume: -4, release: 1.4 },
+  epiano: { volume: -9, release: 1.0 },
 };
 
 export const INSTRUMENT_NAMES = Object.keys(PRESETS);
 
-export function createInstrument(name) {
+export function createSynth(name) {
   const make = PRESETS[name] ?? PRESETS.piano;
   if (!PRESETS[name]) console.warn(`lofi: unknown instrument "${name}", using piano`);
   return make();
 }
 
-// The lo-fi bus. Returns {input, drumInput, nodes}: melodic parts go through tape wobble,
-// a warm low-pass and reverb; drums skip the wobble and reverb but share the master gain.
-export async function createMasterChain() {
-  const master = new Tone.Gain(0.8).toDestination();
-  const reverb = new Tone.Reverb({ decay: 3.5, preDelay: 0.02, wet: 0.28 });
-  const lowpass = new Tone.Filter({ type: 'lowpass', frequency: 2200, rolloff: -12, Q: 0.5 });
-  const wobble = new Tone.Vibrato({ frequency: 0.6, depth: 0.06 });
-  wobble.chain(lowpass, reverb, master);
-  const drumBus = new Tone.Filter({ type: 'lowpass', frequency: 5000, rolloff: -12 });
-  drumBus.connect(master);
-  // The impulse response is rendered asynchronously; without it the reverb would be silent.
-  await reverb.ready;
-  return { input: wobble, drumInput: drumBus, nodes: [master, reverb, lowpass, wobble, drumBus] };
+// The sample notes a Sampler needs for `midis`: for each, the nearest sample (Tone.Sampler
+// repitches from the nearest one), so only those files are fetched.
+export function samplesNeeded(sampleUrls, midis) {
+  const available = Object.keys(sampleUrls)
+    .map((note) => [noteToMidi(note), note])
+    .filter(([m]) => m !== null);
+  const needed = {};
+  for (const midi of new Set(midis)) {
+    let best = null;
+    for (const [m, note] of available) if (best === null || Math.abs(m - midi) < Math.abs(best[0] - midi)) best = [m, note];
+    if (best) needed[best[1]] = sampleUrls[best[1]];
+  }
+  return needed;
 }
 
-// Kick, snare and hat voices. Each is monophonic; the pattern never hits one voice twice at once.
-export function createDrumKit(output) {
-  const kick = new Tone.MembraneSynth({
-    pitchDecay: 0.05,
-    octaves: 6,
-    envelope: { attack: 0.001, decay: 0.45, sustain: 0, release: 0.1 },
-    volume: -4,
-  }).connect(output);
-  const snare = new Tone.NoiseSynth({
-    noise: { type: 'pink' },
-    envelope: { attack: 0.001, decay: 0.2, sustain: 0, release: 0.05 },
-    volume: -14,
-  }).connect(output);
-  const hat = new Tone.MetalSynth({
-    envelope: { attack: 0.001, decay: 0.06, release: 0.01 },
-    harmonicity: 5.1,
-    modulationIndex: 32,
-    resonance: 4000,
-    octaves: 1.5,
-    volume: -30,
-  }).connect(output);
+// Loads what instrument `name` needs to play `midis`. Resolves to a "recipe" that createInstrument
+// turns into a node in the current context: {kind: 'sampler', buffers} or {kind: 'synth', warning}.
+export async function prepareInstrument(name, manifest, midis) {
+  const sampled = manifest?.instruments?.[name]?.urls;
+  if (!sampled || !midis.length) return { name, kind: 'synth' };
+  const { buffers, errors } = await loadBuffers(samplesNeeded(sampled, midis));
+  if (errors.length) return { name, kind: 'synth', warning: `${name} samples failed (${errors[0]}); using a synthesizer` };
+  return { name, kind: 'sampler', buffers };
+}
 
+export function createInstrument(recipe) {
+  if (recipe.kind === 'sampler') {
+    const settings = SAMPLER_SETTINGS[recipe.name] ?? { volume: -6, release: 1 };
+    return new Tone.Sampler({ urls: recipe.buffers, release: settings.release, volume: settings.volume });
+  }
+  return createSynth(recipe.name);
+}
+
+// Volume slider (0..1) to gain: a squared curve, closer to how loudness is heard.
+export function volumeToGain(value) {
+  const v = Math.min(1, Math.max(0, Number(value) || 0));
+  return v * v;
+}
+
+// The bus. Returns {inputs: {music, drums, ambience, quote, vinyl}, gains: {layer: Tone.Gain},
+// setVolume(layer, value, time), nodes}.
+export async function createMasterChain(volumes = DEFAULT_VOLUMES, { vinylBuffer = null } = {}) {
+  const gains = {};
+  for (const layer of LAYERS) gains[layer] = new Tone.Gain(volumeToGain(volumes[layer] ?? DEFAULT_VOLUMES[layer]));
+  const master = gains.master.toDestination();
+  const limiter = new Tone.Limiter(-1).connect(master);
+  const reverb = new Tone.Reverb({ decay: 3.5, preDelay: 0.02, wet: 0.28 }).connect(limiter);
+  // Tape: a slow pitch wobble and a warm low-pass (the "tape" tone).
+  const wobble = new Tone.Vibrato({ frequency: 0.6, depth: 0.06 });
+  const tape = new Tone.Filter({ type: 'lowpass', frequency: 2400, rolloff: -12, Q: 0.5 });
+  gains.music.chain(wobble, tape, reverb);
+  const voice = new Tone.Filter({ type: 'bandpass', frequency: 1400, Q: 0.6 });
+  gains.quote.chain(voice, reverb);
+  const drumTone = new Tone.Filter({ type: 'lowpass', frequency: 6000, rolloff: -12 });
+  gains.drums.chain(drumTone, limiter);
+  gains.ambience.connect(limiter);
+  gains.vinyl.connect(limiter);
+  const nodes = [...Object.values(gains), limiter, reverb, wobble, tape, voice, drumTone];
+
+  // Vinyl crackle: a looping sample, always on (its volume slider turns it down).
+  if (vinylBuffer) {
+    const crackle = new Tone.Player({ url: vinylBuffer, loop: true, fadeIn: 0.3, fadeOut: 0.3 }).connect(gains.vinyl);
+    crackle.start();
+    nodes.push(crackle);
+  }
+  // The impulse response is rendered asynchronously; without it the reverb would be silent.
+  await reverb.ready;
   return {
-    hit(drum, time, velocity) {
-      if (drum === 'kick') kick.triggerAttackRelease('C1', '8n', time, velocity);
-      else if (drum === 'snare') snare.triggerAttackRelease('16n', time, velocity);
-      // MetalSynth is monophonic, so it takes a pitch first (unlike NoiseSynth).
-      else if (drum === 'hat') hat.triggerAttackRelease(200, '32n', time, velocity);
+    inputs: { music: gains.music, drums: gains.drums, ambience: gains.ambience, quote: gains.quote, vinyl: gains.vinyl },
+    gains,
+    setVolume(layer, value) {
+      gains[layer]?.gain.rampTo(volumeToGain(value), 0.05);
     },
-    nodes: [kick, snare, hat],
+    nodes,
   };
 }

@@ -1,11 +1,12 @@
 // The LSTM solo generator. The exported Keras model is loaded with tf.loadLayersModel only to get
 // at its weights; generation runs our own single-step stacked LSTM that carries (h, c) per layer
 // from token to token. Re-running a whole window per token (the seed article's method) is ~70x
-// slower in the browser (see docs/stack notes), and step-by-step gives the same math.
+// slower in the browser (see docs/stack notes and `make bench`), and step-by-step gives the same math.
+// It runs inside the generation Web Worker (worker.js), so it never touches the DOM: every URL
+// comes in absolute.
 
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { fetchJson, siteUrl } from './urls.js';
 import { mulberry32, sampleIndex, seedToUint32 } from './sampling.js';
 
 // wasm is by far the fastest at batch 1; webgl and cpu are fallbacks (see docs/stack notes).
@@ -20,12 +21,12 @@ export const END = '</s>';
 let backendPromise = null;
 
 // Picks the first backend that initialises. Resolves to {backend, notes}: notes explains any
-// fallback so the page can show it.
-export function initBackend() {
+// fallback so the page can show it. wasmPath: the absolute URL of the folder of TF.js's .wasm
+// files (the builder copies them to assets/tfjs-wasm/; the page resolves it against its own URL,
+// which keeps it right under a sub-path).
+export function initBackend(wasmPath) {
   backendPromise ??= (async () => {
-    // The .wasm files are copied by the builder next to the bundle; resolving against the page
-    // keeps this right under a sub-path.
-    setWasmPaths(siteUrl('assets/tfjs-wasm/'));
+    setWasmPaths(wasmPath);
     const notes = [];
     for (const name of BACKEND_ORDER) {
       try {
@@ -117,6 +118,11 @@ export class SoloModel {
     if (rows !== this.vocab.length || outputs !== this.vocab.length) {
       throw new Error(`vocab has ${this.vocab.length} tokens but the model has ${rows} inputs / ${outputs} outputs`);
     }
+    // [kernel; recurrent_kernel] stacked once, so a step is one matMul of [x, h] per layer.
+    for (const layer of this.stack.lstms) {
+      layer.stacked = tf.concat([layer.kernel, layer.recurrentKernel], 0);
+      layer.bias2d = tf.reshape(layer.bias, [1, -1]);
+    }
   }
 
   // Zero (h, c) for every LSTM layer, batch 1.
@@ -136,7 +142,7 @@ export class SoloModel {
       let x = tf.gather(embedding, tf.tensor1d([tokenId], 'int32')); // [1, E]
       const next = lstms.map((layer, i) => {
         const { h, c } = state[i];
-        const z = tf.add(tf.add(tf.matMul(x, layer.kernel), tf.matMul(h, layer.recurrentKernel)), layer.bias);
+        const z = tf.add(tf.matMul(tf.concat([x, h], 1), layer.stacked), layer.bias2d);
         const [zi, zf, zc, zo] = tf.split(z, 4, 1);
         const cNext = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zc)));
         const hNext = tf.mul(tf.sigmoid(zo), tf.tanh(cNext));
@@ -151,6 +157,12 @@ export class SoloModel {
       });
       return { state: next, logits: x };
     });
+  }
+
+  // Frees what the constructor made (the stacked kernels) and the Keras model's weights.
+  dispose() {
+    for (const layer of this.stack.lstms) tf.dispose([layer.stacked, layer.bias2d]);
+    this.model.dispose();
   }
 
   // Runs one token and swaps the state in place; returns the next-token logits as a Float32Array.
@@ -173,7 +185,9 @@ export class SoloModel {
   //   article starts from a random slice of the corpus, which the page does not have).
   // - "<s>" is never sampled; when the model ends a piece ("</s>") the next input is "<s>", and
   //   neither frame token is part of the solo, so a solo never stops early.
-  async generate(options = {}) {
+  // hooks.onToken(token, index) streams each token as soon as it is drawn; hooks.tick(), awaited
+  // after every token, lets the caller yield to its event loop and cancel (by throwing).
+  async generate(options = {}, hooks = {}) {
     const settings = { ...this.defaults, ...stripUndefined(options) };
     const length = clampInt(settings.length, 1, 4096);
     const seed = seedToUint32(settings.seed);
@@ -215,12 +229,35 @@ export class SoloModel {
           continue;
         }
         tokens.push(this.vocab[id]);
+        hooks.onToken?.(this.vocab[id], tokens.length - 1);
+        if (hooks.tick) await hooks.tick();
         if (tokens.length < length) logits = await this.advance(id, holder);
       }
     } finally {
       SoloModel.disposeState(holder.state);
     }
     return { tokens, seed, settings: { ...sampling, length, seed } };
+  }
+
+  // The seed article's way to generate, kept only to measure against (bench/generation.py): for
+  // every new token the whole model re-reads the last `window` tokens from a zero state. Returns
+  // {msPerToken, tokens}.
+  async seedMethod({ tokens: count = 20, window = 100, seed = 1 } = {}) {
+    const rng = mulberry32(seedToUint32(seed));
+    const ids = Array.from({ length: window }, () => Math.floor(rng() * this.vocab.length));
+    const out = [];
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const input = tf.tensor2d(ids.slice(-window), [1, window], 'int32');
+      const probs = this.model.predict(input);
+      const last = tf.tidy(() => tf.squeeze(tf.slice(probs, [0, window - 1, 0], [1, 1, -1])));
+      const values = await last.data();
+      tf.dispose([input, probs, last]);
+      const id = sampleIndex(Float32Array.from(values, (p) => Math.log(Math.max(p, 1e-12))), { temperature: 1 }, rng);
+      ids.push(id);
+      out.push(this.vocab[id]);
+    }
+    return { msPerToken: (performance.now() - started) / count, tokens: out };
   }
 }
 
@@ -234,16 +271,10 @@ function clampInt(value, min, max) {
   return Math.min(max, Math.max(min, n));
 }
 
-// Reads generation.json only: cheap, and enough to show defaults and know the AI layer exists.
-export async function loadGenerationMeta() {
-  const meta = await fetchJson('model/generation.json');
-  if (!Array.isArray(meta.vocab) || meta.vocab.length === 0) throw new Error('generation.json has no vocab');
-  return meta;
-}
-
-export async function loadSoloModel(meta) {
-  const { backend, notes } = await initBackend();
-  const model = await tf.loadLayersModel(siteUrl('model/model.json'));
+// modelUrl: absolute URL of model.json; wasmPath: see initBackend.
+export async function loadSoloModel(meta, { modelUrl, wasmPath }) {
+  const { backend, notes } = await initBackend(wasmPath);
+  const model = await tf.loadLayersModel(modelUrl);
   try {
     return { solo: new SoloModel(model, meta), backend, notes };
   } catch (err) {

@@ -1,17 +1,36 @@
-// Playback. An "arrangement" is what gets played: tempo, meter, loop length and parts of events
-// (a song JSON, or a decoded AI solo in the same shape). buildSession() turns one into Tone
-// nodes + Parts on a transport; the live player and the offline renderer share it.
+// Playback. An "arrangement" is what step 2 picks: tempo, meter, loop length and parts of events
+// (a song JSON, or a decoded AI solo in the same shape). Step 1 adds the layers: a drum pattern, an
+// ambience and a quote (media.json). Everything runs on one Transport, with loop lengths in bars
+// ("8m", "12m", "30m", the quote at "4:0:0"), so they hold at every tempo; the tempo is the song's.
+//
+// prepare() fetches and decodes what a choice needs; buildSession() turns it into Tone nodes and
+// Parts on a transport. The live player and the offline renderer share both. While playing, a
+// layer change takes effect at the start of the next bar: the old layer stops there and the new one
+// starts there, in phase with its loop grid (a drum pattern picked at bar 11 plays from its bar 3).
 
 import * as Tone from 'tone';
-import { createDrumKit, createInstrument, createMasterChain } from './instruments.js';
-import { drumPattern } from './drums.js';
+import { createInstrument, createMasterChain, prepareInstrument, DEFAULT_VOLUMES } from './instruments.js';
+import { createKit, drumEvents, drumKind, loadKit } from './drums.js';
+import { DEFAULT_LOOPS, loadBuffer } from './media.js';
 import { noteToMidi, midiToNote } from './pitch.js';
 
 export const AI_BPM = 75;
+const PPQ = 192;
+const CROSSFADE = 0.8; // seconds, between two passes of an ambience
+const LOG_LIMIT = 20000;
 
 // Tone's bar length in quarter notes: [4, 4] -> 4, [6, 8] -> 3.
 export function quartersPerBar([beats, unit] = [4, 4]) {
   return (beats * 4) / unit;
+}
+
+// "8m" or "B:Q:S" -> ticks, for a meter of `qpb` quarters a bar.
+export function toTicks(time, qpb) {
+  const text = String(time);
+  const bars = /^(\d+(?:\.\d+)?)m$/.exec(text);
+  if (bars) return Math.round(Number(bars[1]) * qpb * PPQ);
+  const [b = 0, q = 0, s = 0] = text.split(':').map(Number);
+  return Math.round((b * qpb + q + s / 4) * PPQ);
 }
 
 export function songArrangement(song) {
@@ -42,55 +61,209 @@ function playableNotes(notes) {
   return (notes || []).map(noteToMidi).filter((m) => m !== null).map(midiToNote);
 }
 
-function configureTransport(transport, arrangement) {
-  transport.bpm.value = arrangement.bpm;
+// ---- Preparing: fetch and decode what a choice needs, before any node is built. -----------------
+
+// One step-1 layer: resolves to {id, entry, buffers|buffer} or null (off); rejects with a message
+// naming the missing file, and the caller disables that layer only.
+export async function prepareLayer(manifest, layer, id) {
+  if (id === null || id === undefined || id === false) return null;
+  const list = { drums: manifest.drums, ambience: manifest.ambience, quote: manifest.quotes }[layer] || [];
+  const entry = list.find((item) => item.id === id);
+  if (!entry) throw new Error(`no ${layer} "${id}" in media.json`);
+  if (layer === 'drums') return { id, entry, buffers: await loadKit(entry) };
+  if (layer === 'ambience') return { id, entry, buffer: await loadBuffer(entry.url) };
+  return { id, entry, buffer: entry.url ? await loadBuffer(entry.url) : null }; // a quote may be caption-only
+}
+
+// The instruments of an arrangement. Resolves to {recipes, warnings}.
+export async function prepareMusic(manifest, arrangement) {
+  const warnings = [];
+  const recipes = await Promise.all(
+    arrangement.parts.map(async (part) => {
+      let midis = part.events.flatMap((e) => (e.notes || []).map(noteToMidi)).filter((m) => m !== null);
+      // A part whose notes stream in while it plays (the live AI solo) gets the middle of the keyboard.
+      if (part.attach) midis = [...midis, ...Array.from({ length: 37 }, (_, i) => 48 + i)];
+      const recipe = await prepareInstrument(part.instrument, manifest, midis);
+      if (recipe.warning) warnings.push(recipe.warning);
+      return recipe;
+    }),
+  );
+  return { recipes, warnings };
+}
+
+export async function prepareVinyl(manifest) {
+  if (!manifest.vinyl?.url) return null;
+  try {
+    return await loadBuffer(manifest.vinyl.url);
+  } catch (err) {
+    console.warn(`lofi: vinyl crackle unavailable: ${err.message}`);
+    return null;
+  }
+}
+
+// ---- A session: the graph for one arrangement on one transport. ---------------------------------
+
+// hooks: onNote(midis, velocity, partIndex, time), onDrum(kind, velocity, time),
+// onQuote(entry, time), onAmbience(entry|null, time). Every layer event is also logged, with its
+// transport position in ticks, for the tests (timeline()).
+export async function buildSession(transport, arrangement, prepared, options = {}) {
+  const { loops = DEFAULT_LOOPS, volumes = DEFAULT_VOLUMES, hooks = {}, bpm = null } = options;
+  transport.bpm.value = bpm || arrangement.bpm;
   transport.timeSignature = arrangement.timeSignature;
   transport.swing = arrangement.swing;
   transport.swingSubdivision = '8n';
-}
-
-// Builds the whole graph for an arrangement on `transport` (Tone's current context).
-// hooks.onNote(midis, velocity, partIndex, time) / hooks.onDrum(drum, velocity, time) let the
-// visualizer follow along. Returns {dispose}.
-async function buildSession(transport, arrangement, { drums = true, drumLoopBars = 8, hooks = {} } = {}) {
-  configureTransport(transport, arrangement);
-  const chain = await createMasterChain();
-  const disposables = [...chain.nodes];
   const qpb = quartersPerBar(arrangement.timeSignature);
+  const ticksPerBar = qpb * PPQ;
+  const chain = await createMasterChain(volumes, { vinylBuffer: prepared.vinyl });
+  const disposables = [...chain.nodes];
+  const log = [];
+  const ticksAt = (time) => Math.round(transport.getTicksAtTime(time));
+  const record = (entry, time) => {
+    if (log.length >= LOG_LIMIT) return;
+    const ticks = ticksAt(time);
+    log.push({ ...entry, ticks, bar: ticks / ticksPerBar });
+  };
+  const loopTicks = {
+    drums: toTicks(loops.drums, qpb),
+    ambience: toTicks(loops.ambience, qpb),
+    quoteAt: toTicks(loops.quoteAt, qpb),
+    music: arrangement.loopBars ? arrangement.loopBars * ticksPerBar : null,
+  };
 
-  if (drums) {
-    const kit = createDrumKit(chain.drumInput);
-    disposables.push(...kit.nodes);
-    const part = new Tone.Part((time, event) => {
-      kit.hit(event.drum, time, event.velocity);
-      hooks.onDrum?.(event.drum, event.velocity, time);
-    }, drumPattern(drumLoopBars, qpb));
-    part.loop = true;
-    part.loopEnd = `${drumLoopBars}m`;
-    part.start(0);
-    disposables.push(part);
-  }
-
+  // Music: one Part per song part, looping every `loopBars` bars.
   arrangement.parts.forEach((spec, partIndex) => {
-    const synth = createInstrument(spec.instrument).connect(chain.input);
+    const recipe = prepared.music?.recipes?.[partIndex] ?? { name: spec.instrument, kind: 'synth' };
+    const synth = createInstrument(recipe).connect(chain.inputs.music);
     const events = spec.events
-      .map((e) => ({ time: e.time, duration: e.duration, notes: playableNotes(e.notes), velocity: e.velocity ?? 0.8 }))
+      .map((e, index) => ({ time: e.time, duration: e.duration, notes: playableNotes(e.notes), velocity: e.velocity ?? 0.8, index }))
       .filter((e) => e.notes.length > 0);
     const part = new Tone.Part((time, event) => {
       synth.triggerAttackRelease(event.notes, event.duration, time, event.velocity);
+      record({ layer: 'music', part: partIndex, index: event.index }, time);
       hooks.onNote?.(event.notes.map(noteToMidi), event.velocity, partIndex, time);
     }, events);
-    if (arrangement.loopBars) {
+    if (loopTicks.music) {
       part.loop = true;
       part.loopEnd = `${arrangement.loopBars}m`;
     }
     part.start(0);
+    // A streamed part (the live AI solo, livesolo.js) adds its notes to the Part as they arrive.
+    spec.attach?.({ part, transport, synth });
     disposables.push(synth, part);
   });
 
+  // Each step-1 layer is an instance with a start and an end in ticks; a change ends the current
+  // instance at a bar line and starts the next one there. Callbacks outside [start, end) are ignored.
+  const current = { drums: null, ambience: null, quote: null };
+
+  function startDrums(prep, startTicks) {
+    const kit = createKit(prep.buffers, chain.inputs.drums);
+    const instance = { id: prep.id, start: startTicks, end: Infinity, stop: null };
+    const part = new Tone.Part((time, event) => {
+      const ticks = ticksAt(time);
+      if (ticks < instance.start || ticks >= instance.end) return;
+      kit.hit(event.lane, time, event.velocity);
+      record({ layer: 'drums', id: prep.id, lane: event.lane, loopBar: event.bar, step: event.step }, time);
+      hooks.onDrum?.(drumKind(event.lane), event.velocity, time);
+    }, drumEvents(prep.entry, { loopBars: loopTicks.drums / ticksPerBar, quartersPerBar: qpb }));
+    part.loop = true;
+    part.loopEnd = loops.drums;
+    part.start(`${startTicks}i`, `${startTicks % loopTicks.drums}i`);
+    instance.stop = (ticks) => part.stop(`${ticks}i`);
+    disposables.push(part);
+    return instance;
+  }
+
+  function startAmbience(prep, startTicks) {
+    const gain = new Tone.Gain(prep.entry.gain ?? 1).connect(chain.inputs.ambience);
+    const players = [0, 1].map(() => new Tone.Player({ url: prep.buffer, loop: true, fadeIn: CROSSFADE, fadeOut: CROSSFADE }).connect(gain));
+    const instance = { id: prep.id, start: startTicks, end: Infinity, stop: null };
+    let pass = 0;
+    const begin = (time) => {
+      const ticks = ticksAt(time);
+      if (ticks < instance.start || ticks >= instance.end) return;
+      const player = players[pass % 2];
+      const previous = players[(pass + 1) % 2];
+      if (player.state === 'started') player.stop(time);
+      player.start(time);
+      if (pass > 0 && previous.state === 'started') previous.stop(time);
+      pass += 1;
+      record({ layer: 'ambience', id: prep.id, pass }, time);
+      hooks.onAmbience?.(prep.entry, time);
+    };
+    // The first pass starts at once; the later ones on the global 12-bar grid.
+    const ids = [transport.scheduleOnce(begin, `${startTicks}i`)];
+    const grid = Math.ceil((startTicks + 1) / loopTicks.ambience) * loopTicks.ambience;
+    ids.push(transport.scheduleRepeat(begin, loops.ambience, `${grid}i`));
+    instance.stop = (ticks) => {
+      ids.push(
+        transport.scheduleOnce((time) => {
+          for (const player of players) if (player.state === 'started') player.stop(time);
+          hooks.onAmbience?.(null, time);
+        }, `${ticks}i`),
+      );
+    };
+    disposables.push({ dispose: () => ids.forEach((id) => transport.clear(id)) }, ...players, gain);
+    return instance;
+  }
+
+  function startQuote(prep, startTicks) {
+    const gain = new Tone.Gain(prep.entry.gain ?? 1).connect(chain.inputs.quote);
+    const player = prep.buffer ? new Tone.Player({ url: prep.buffer, fadeOut: 0.05 }).connect(gain) : null;
+    const instance = { id: prep.id, start: startTicks, end: Infinity, stop: null };
+    // Once, at the start of bar 5 ("4:0:0"), or at the next bar when picked later than that.
+    const at = Math.max(startTicks, loopTicks.quoteAt);
+    const ids = [
+      transport.scheduleOnce((time) => {
+        if (ticksAt(time) >= instance.end) return;
+        player?.start(time);
+        record({ layer: 'quote', id: prep.id }, time);
+        hooks.onQuote?.(prep.entry, time);
+      }, `${at}i`),
+    ];
+    instance.stop = (ticks) => {
+      ids.push(transport.scheduleOnce((time) => player?.state === 'started' && player.stop(time), `${ticks}i`));
+    };
+    disposables.push({ dispose: () => ids.forEach((id) => transport.clear(id)) }, ...(player ? [player] : []), gain);
+    return instance;
+  }
+
+  const starters = { drums: startDrums, ambience: startAmbience, quote: startQuote };
+
+  // Switches `layer` to `prep` (or off, with null) from `atTicks` on.
+  function setLayer(layer, prep, atTicks = 0) {
+    const old = current[layer];
+    if (old) {
+      old.end = atTicks;
+      old.stop(atTicks);
+    }
+    current[layer] = prep ? starters[layer](prep, atTicks) : null;
+  }
+
+  for (const layer of ['drums', 'ambience', 'quote']) if (prepared[layer]) setLayer(layer, prepared[layer], 0);
+
   return {
+    qpb,
+    ticksPerBar,
+    log,
+    setLayer,
+    setVolume: chain.setVolume,
+    layers: () => Object.fromEntries(Object.entries(current).map(([k, v]) => [k, v?.id ?? null])),
+    loopPoints() {
+      const bpmNow = transport.bpm.value;
+      const describe = (time, ticks) => (ticks === null ? null : { time, ticks, seconds: (ticks / PPQ) * (60 / bpmNow) });
+      return {
+        bpm: bpmNow,
+        ticksPerBar,
+        drums: describe(loops.drums, loopTicks.drums),
+        ambience: describe(loops.ambience, loopTicks.ambience),
+        music: describe(arrangement.loopBars ? `${arrangement.loopBars}m` : null, loopTicks.music),
+        solo: arrangement.id === 'ai' ? describe(loops.solo, toTicks(loops.solo, qpb)) : null,
+        quote: describe(loops.quoteAt, loopTicks.quoteAt),
+      };
+    },
     dispose() {
-      // Parts first so no callback fires into a disposed synth.
+      // Parts and scheduled events first, so no callback fires into a disposed node.
       for (const node of disposables.reverse()) {
         try {
           node.dispose();
@@ -120,30 +293,81 @@ async function startAudio() {
 }
 
 export class LivePlayer {
-  constructor({ drumLoopBars = 8, hooks = {} } = {}) {
-    this.drumLoopBars = drumLoopBars;
+  constructor({ hooks = {} } = {}) {
     this.hooks = hooks;
     this.session = null;
     this.current = null;
+    this.paused = false;
+    this.volumes = { ...DEFAULT_VOLUMES };
   }
 
+  // prepared: {music, vinyl, drums, ambience, quote} from the prepare* functions.
   // Resolves to {audible}: false when the browser has not yet allowed audio to start.
-  play(arrangement, { drums = true } = {}) {
+  play(arrangement, prepared, { loops, bpm = null } = {}) {
     return exclusive(async () => {
       const audible = await startAudio();
       this.#stopNow();
       const transport = Tone.getTransport();
       const draw = Tone.getDraw();
       // Tone.Draw fires the visual callback when the note is actually heard, not when scheduled.
-      const hooks = {
-        onNote: (midis, velocity, part, time) => draw.schedule(() => this.hooks.onNote?.(midis, velocity, part), time),
-        onDrum: (drum, velocity, time) => draw.schedule(() => this.hooks.onDrum?.(drum, velocity), time),
+      const later = (fn) => (...args) => {
+        const time = args[args.length - 1];
+        draw.schedule(() => fn?.(...args.slice(0, -1)), time);
       };
-      this.session = await buildSession(transport, arrangement, { drums, drumLoopBars: this.drumLoopBars, hooks });
+      const hooks = {
+        onNote: later((...a) => this.hooks.onNote?.(...a)),
+        onDrum: later((...a) => this.hooks.onDrum?.(...a)),
+        onQuote: later((...a) => this.hooks.onQuote?.(...a)),
+        onAmbience: later((...a) => this.hooks.onAmbience?.(...a)),
+      };
+      this.session = await buildSession(transport, arrangement, prepared, { loops, bpm, hooks, volumes: this.volumes });
       this.current = arrangement;
       transport.position = 0;
       transport.start('+0.1');
       return { audible };
+    });
+  }
+
+  // The first bar line far enough ahead that the clock has not scheduled it yet.
+  nextBarTicks() {
+    const transport = Tone.getTransport();
+    const { ticksPerBar } = this.session;
+    const margin = Tone.getContext().lookAhead + 0.15;
+    const soon = transport.getTicksAtTime(Tone.now() + margin);
+    return Math.ceil(soon / ticksPerBar) * ticksPerBar;
+  }
+
+  // Changes a step-1 layer. While playing it takes effect at the next bar; resolves to that bar.
+  setLayer(layer, prep) {
+    return exclusive(async () => {
+      if (!this.session) return { bar: null };
+      const started = Tone.getTransport().state === 'started' && !this.paused;
+      const ticks = started ? this.nextBarTicks() : Math.ceil(Tone.getTransport().ticks / this.session.ticksPerBar) * this.session.ticksPerBar;
+      this.session.setLayer(layer, prep, ticks);
+      return { bar: ticks / this.session.ticksPerBar };
+    });
+  }
+
+  setVolume(layer, value) {
+    this.volumes[layer] = value;
+    this.session?.setVolume(layer, value);
+  }
+
+  // Pausing suspends the audio context: every layer, reverb tail included, freezes where it is
+  // and resumes from there.
+  pause() {
+    return exclusive(async () => {
+      if (!this.session || this.paused) return;
+      await Tone.getContext().rawContext.suspend();
+      this.paused = true;
+    });
+  }
+
+  resume() {
+    return exclusive(async () => {
+      if (!this.paused) return;
+      await Tone.getContext().resume();
+      this.paused = false;
     });
   }
 
@@ -160,6 +384,10 @@ export class LivePlayer {
     this.session?.dispose();
     this.session = null;
     this.current = null;
+    if (this.paused) {
+      Tone.getContext().resume();
+      this.paused = false;
+    }
   }
 
   get playing() {
@@ -169,20 +397,35 @@ export class LivePlayer {
   get position() {
     return this.current ? String(Tone.getTransport().position) : '0:0:0';
   }
+
+  get sessionBpm() {
+    return Tone.getTransport().bpm.value;
+  }
+
+  get bar() {
+    return this.session ? Tone.getTransport().ticks / this.session.ticksPerBar : 0;
+  }
 }
 
-// Renders `bars` bars of an arrangement (plus drums) offline and measures the result, which
-// proves that sound really comes out without needing speakers or a user gesture.
-export function renderOffline(arrangement, { bars = 2, drums = true, drumLoopBars = 8 } = {}) {
+// Renders `bars` bars of an arrangement with its layers offline and measures the result, which
+// proves that sound really comes out without needing speakers or a user gesture. Also returns the
+// session's log and loop points, so a test can check where every layer started and looped.
+export function renderOffline(arrangement, prepared, { bars = 2, loops, bpm = null, volumes } = {}) {
   return exclusive(async () => {
-    const seconds = (bars * quartersPerBar(arrangement.timeSignature) * 60) / arrangement.bpm;
+    const tempo = bpm || arrangement.bpm;
+    const qpb = quartersPerBar(arrangement.timeSignature);
+    const seconds = (bars * qpb * 60) / tempo;
     let session = null;
+    let loopPoints = null;
     const buffer = await Tone.Offline(async (context) => {
-      session = await buildSession(context.transport, arrangement, { drums, drumLoopBars });
+      session = await buildSession(context.transport, arrangement, prepared, { loops, bpm: tempo, volumes });
+      loopPoints = session.loopPoints();
       context.transport.start(0);
     }, seconds);
+    const log = session?.log ?? [];
     session?.dispose();
-    return { ...measure(buffer), seconds: buffer.duration };
+    const barSeconds = (qpb * 60) / tempo;
+    return { ...measure(buffer), barRms: measureBars(buffer, barSeconds), seconds: buffer.duration, timeline: log, loopPoints };
   });
 }
 
@@ -201,4 +444,17 @@ function measure(buffer) {
     count += data.length;
   }
   return { rms: count ? Math.sqrt(sumSquares / count) : 0, peak };
+}
+
+function measureBars(buffer, barSeconds) {
+  const data = buffer.getChannelData(0);
+  const perBar = Math.max(1, Math.round(barSeconds * buffer.sampleRate));
+  const out = [];
+  for (let start = 0; start + perBar / 2 <= data.length; start += perBar) {
+    let sum = 0;
+    const end = Math.min(data.length, start + perBar);
+    for (let i = start; i < end; i++) sum += data[i] * data[i];
+    out.push(Math.sqrt(sum / (end - start)));
+  }
+  return out;
 }

@@ -1,5 +1,8 @@
 // Wires the form in index.html to window.lofi. Listeners are attached here, never inline,
-// so the page can run under a strict Content-Security-Policy.
+// so the page can run under a strict Content-Security-Policy. Also: keyboard shortcuts, Media
+// Session, the settings remembered in localStorage, quote captions and the ambience's scene.
+
+import { bindPlayerExtras } from './controls.js';
 
 const LEVEL_LABEL = { error: 'Error', warn: 'Note', busy: 'Working', ok: 'OK', info: 'Info' };
 
@@ -18,6 +21,7 @@ export function bindUi(lofi, status) {
     generate: $('generate'),
     tokens: $('tokens'),
     play: $('play'),
+    pause: $('pause'),
     stop: $('stop'),
     status: $('status'),
     messages: $('messages'),
@@ -58,12 +62,15 @@ export function bindUi(lofi, status) {
   }
 
   function syncControls() {
-    const playing = lofi.state().playing;
+    const { playing, paused } = lofi.state();
     const ai = el.song.value === 'ai';
     el.aiSettings.hidden = !ai;
     el.play.disabled = busy;
     el.generate.disabled = busy;
     el.stop.disabled = !playing;
+    el.pause.disabled = !playing;
+    el.pause.textContent = paused ? 'Resume' : 'Pause';
+    el.pause.setAttribute('aria-pressed', String(Boolean(paused)));
     el.play.textContent = playing ? 'Restart' : 'Play';
   }
 
@@ -92,7 +99,7 @@ export function bindUi(lofi, status) {
   async function play() {
     const song = el.song.value;
     if (song === 'ai' && generatedKey !== JSON.stringify(settings())) await generate();
-    await lofi.play({ song, drums: el.drums.checked });
+    await lofi.play({ song, ...extras.layerChoice() });
   }
 
   el.song.addEventListener('change', () => {
@@ -102,9 +109,14 @@ export function bindUi(lofi, status) {
   el.generate.addEventListener('click', () => action(generate));
   el.play.addEventListener('click', () => action(play));
   el.stop.addEventListener('click', () => action(() => lofi.stop()));
-  el.drums.addEventListener('change', () => {
-    if (lofi.state().playing) action(play); // restart so the drum layer follows the switch
+  const extras = bindPlayerExtras(lofi, status, {
+    play: () => action(play),
+    stop: () => action(() => lofi.stop()),
+    pauseToggle: () => action(async () => (lofi.state().paused ? lofi.resume() : lofi.pause())),
+    restartSong: () => action(play),
+    sync: () => syncControls(),
   });
+  el.pause.addEventListener('click', () => action(async () => (lofi.state().paused ? lofi.resume() : lofi.pause())));
   el.newSeed.addEventListener('click', () => {
     el.seed.value = String(Math.floor(Math.random() * 100000));
   });

@@ -1,0 +1,229 @@
+"""In-browser generation benchmark: the real page, its real worker, headless Chromium.
+
+    .venv/bin/python -m bench.generation [--sizes default,seed] [--tokens 200] [--runs 5]
+
+Builds a small site (a tiny corpus, so the build trains in seconds), then, for each model size, puts
+a model with random weights into its model/ folder (tf_keras, builder.train.build_model, exported
+with builder.export.convert_to_tfjs) and measures, in one page on one backend, with the same weights:
+
+- ms_per_token: lofi.generate() of `--tokens` tokens, LSTM state carried (the median of `--runs`),
+  wall time on the page, worker messaging included;
+- seed_ms_per_token: the seed article's method, model.predict on the last 100 tokens for every new
+  token, in the same worker on the same weights (lofi.benchmarkSeedMethod);
+- speedup: seed_ms_per_token / ms_per_token;
+- first_note: from lofi.play({song: 'ai', solo: {...}}) to the first AI note, with the model loaded:
+  when the note is ready (generated and decoded), when the instrument is triggered and when it
+  sounds (its scheduled audio time on the page's clock); the median of a few plays;
+- tensors_leaked: tf.memory().numTensors in the worker after 100 generations minus before.
+
+Sizes: "default" is builder.config.DEFAULTS's [model]; "seed" the seed article's 3 x LSTM(512) with
+Dense(256). Both with a 335-token vocabulary, as the seed's. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from builder.build import BuildOptions, build
+from builder.config import DEFAULTS
+from builder.serve import serve_in_background
+from builder.site import PROJECT_ROOT
+
+VOCAB_SIZE = 335
+SIZES = {
+    "default": {},
+    "seed": {"lstm_units": [512, 512, 512], "dense_units": 256},
+}
+
+# A tiny corpus so the throwaway site builds in seconds; its model is replaced before measuring.
+TINY_SITE_TOML = """
+[model]
+embedding = 8
+lstm_units = [8]
+dense_units = 8
+sequence_length = 8
+batch_size = 8
+epochs = 1
+patience = 1
+validation_share = 0.5
+quantization = "none"
+"""
+TINY_PIECES = {
+    "one.mid": "tinyNotation: 4/4 c4 e4 g4 r4 d8 f8 a4 r2 e4 g4 b4 r4 c'1",
+    "two.mid": "tinyNotation: 4/4 a4 c'4 e'4 r4 g4 b4 d'2 f4 a4 c'4 r4 e1",
+}
+
+MEASURE_JS = """
+async ({tokens, runs, seedTokens, seedWindow, plays, generations}) => {
+  const lofi = window.lofi;
+  const info = await lofi.loadModel();
+  await lofi.generate({seed: 1, length: 16});  // warm-up: first-run kernels, caches
+  const perToken = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    const out = await lofi.generate({seed: 100 + r, length: tokens});
+    perToken.push((performance.now() - t) / out.length);
+  }
+  const seed = await lofi.benchmarkSeedMethod({tokens: seedTokens, window: seedWindow});
+
+  const firstNotes = [];
+  for (let r = 0; r < plays; r++) {
+    await lofi.play({song: 'ai', solo: {seed: 200 + r, length: 128}});
+    const until = performance.now() + 10000;
+    while (!lofi.state().solo?.firstNote && performance.now() < until) await new Promise((ok) => setTimeout(ok, 20));
+    firstNotes.push(lofi.state().solo?.firstNote ?? null);
+    await lofi.stop();
+  }
+
+  const before = await lofi.tensorCount();
+  for (let i = 0; i < generations; i++) await lofi.generate({seed: 1000 + i, length: 16});
+  const after = await lofi.tensorCount();
+  return {info, perToken, seed, firstNotes, before, after, generator: lofi.state().generator};
+}
+"""
+
+
+def synthetic_vocabulary(size: int = VOCAB_SIZE) -> list[str]:
+    """A plausible "timed" vocabulary of `size` tokens: frames, rests, notes and chords with lengths."""
+    vocab = ["<s>", "</s>"] + [f"r:{n}" for n in range(1, 17)]
+    names = ["C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B"]
+    lengths = [2, 1, 4, 3, 6, 8, 12, 16]
+    chords = ["0.4.7", "2.5.9", "4.7.11", "5.9.0", "7.11.2", "9.0.4", "11.2.5", "2.5.9.0", "7.11.2.5", "0.4.7.11"]
+    for length in lengths:
+        for octave in (3, 4, 5):
+            vocab += [f"{n}{octave}:{length}" for n in names]
+        vocab += [f"{c}:{length}" for c in chords]
+    return vocab[:size]
+
+
+def build_site(root: Path) -> Path:
+    from music21 import converter
+
+    content = root / "content"
+    (content / "midi").mkdir(parents=True)
+    for name, notation in TINY_PIECES.items():
+        converter.parse(notation).write("midi", fp=content / "midi" / name)
+    (content / "songs").mkdir()
+    shutil.copyfile(PROJECT_ROOT / "content" / "songs" / "first-light.toml", content / "songs" / "first-light.toml")
+    (content / "site.toml").write_text(TINY_SITE_TOML)
+    build(BuildOptions(content=content, out=root / "dist", quiet=True))
+    return root / "dist"
+
+
+def install_model(site: Path, work: Path, name: str, overrides: dict, vocab: list[str]) -> dict:
+    """A random-weight model of this size in site/model/; returns its config."""
+    from builder.export import convert_to_tfjs
+    from builder.tf_env import import_keras
+    from builder.train import build_model
+
+    keras = import_keras()
+    keras.utils.set_random_seed(1234)
+    config = {**copy.deepcopy(DEFAULTS["model"]), **overrides}
+    model = build_model(config, len(vocab))
+    converted = work / f"tfjs-{name}"
+    convert_to_tfjs(model, converted)
+    model_dir = site / "model"
+    for path in model_dir.iterdir():
+        if path.name == "model.json" or path.suffix == ".bin":
+            path.unlink()
+    for path in converted.iterdir():
+        shutil.copyfile(path, model_dir / path.name)
+    meta = json.loads((model_dir / "generation.json").read_text())
+    meta.update(vocab=vocab, encoding="timed", fingerprint=f"bench-{name}")
+    (model_dir / "generation.json").write_text(json.dumps(meta))
+    return {"lstm_units": config["lstm_units"], "dense_units": config["dense_units"],
+            "embedding": config["embedding"], "vocab": len(vocab), "parameters": int(model.count_params())}
+
+
+def measure(site: Path, args) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    server, url = serve_in_background(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            try:
+                page = browser.new_page()
+                errors = []
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.goto(url)
+                page.wait_for_function("window.lofi !== undefined")
+                page.evaluate("() => window.lofi.ready")
+                raw = page.evaluate(MEASURE_JS, {
+                    "tokens": args.tokens, "runs": args.runs, "seedTokens": args.seed_tokens,
+                    "seedWindow": 100, "plays": args.plays, "generations": 100,
+                })
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+    ms = statistics.median(raw["perToken"])
+    seed_ms = raw["seed"]["msPerToken"]
+    notes = [n for n in raw["firstNotes"] if n]
+
+    def median_of(key):
+        return round(statistics.median(n[key] for n in notes), 1) if notes else None
+
+    return {
+        "backend": raw["info"]["backend"],
+        "generator": raw["generator"],
+        "ms_per_token": round(ms, 3),
+        "ms_per_token_runs": [round(v, 3) for v in raw["perToken"]],
+        "seed_ms_per_token": round(seed_ms, 1),
+        "speedup": round(seed_ms / ms, 1),
+        "first_note_ready_ms": median_of("readyMs"),
+        "first_note_trigger_ms": median_of("triggerMs"),
+        "first_note_sound_ms": median_of("soundMs"),
+        "first_note_before_solo_done": all(not n["generationDone"] for n in notes) if notes else None,
+        "first_notes_heard": f"{len(notes)}/{len(raw['firstNotes'])}",
+        "tensors_leaked": raw["after"] - raw["before"],
+        "page_errors": errors,
+    }
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="default,seed", help="comma-separated: " + ", ".join(SIZES))
+    parser.add_argument("--tokens", type=int, default=200, help="tokens per timed generation")
+    parser.add_argument("--runs", type=int, default=5, help="timed generations per size (median)")
+    parser.add_argument("--seed-tokens", type=int, default=20, help="tokens timed with the seed's method")
+    parser.add_argument("--plays", type=int, default=3, help="plays timed to the first AI note")
+    args = parser.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s) {unknown}; known: {', '.join(SIZES)}")
+
+    started = time.monotonic()
+    vocab = synthetic_vocabulary()
+    result = {"benchmark": "in-browser generation", "browser": "headless Chromium", "cpus": os.cpu_count(),
+              "load_average_1min_at_start": round(os.getloadavg()[0], 2),
+              "tokens": args.tokens, "runs": args.runs, "seed_window": 100, "seed_tokens": args.seed_tokens,
+              "generations_for_leaks": 100, "sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="lofi-bench-") as tmp:
+        work = Path(tmp)
+        print("bench: building a throwaway site…", file=sys.stderr, flush=True)
+        site = build_site(work)
+        for name in sizes:
+            print(f"bench: {name} model…", file=sys.stderr, flush=True)
+            model = install_model(site, work, name, SIZES[name], vocab)
+            result["sizes"][name] = {"model": model, **measure(site, args)}
+    result["seconds"] = round(time.monotonic() - started, 1)
+    # Other work on the machine slows every figure: the ratios, measured side by side, hold better.
+    result["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

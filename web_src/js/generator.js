@@ -1,0 +1,82 @@
+// The page's side of the generation worker (worker.js): requests with ids, promises for answers,
+// and a token stream per generation. TensorFlow.js is never loaded on the main thread.
+
+import { fetchJson, siteUrl } from './urls.js';
+
+// Reads generation.json only: cheap, and enough to show defaults and know the AI layer exists.
+export async function loadGenerationMeta() {
+  const meta = await fetchJson('model/generation.json');
+  if (!Array.isArray(meta.vocab) || meta.vocab.length === 0) throw new Error('generation.json has no vocab');
+  return meta;
+}
+
+export class WorkerGenerator {
+  // workerUrl/modelUrl/wasmPath default to the site's own files, resolved against the page.
+  constructor({ workerUrl = siteUrl('assets/worker.js') } = {}) {
+    this.kind = 'worker';
+    this.nextId = 1;
+    this.requests = new Map(); // id -> {resolve, reject, onToken}
+    this.broken = null;
+    // A classic worker from its own file: works under `worker-src 'self'`, no blob: or eval.
+    this.worker = new Worker(workerUrl, { name: 'lofi-generator' });
+    this.worker.onmessage = (event) => this.#receive(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.#fail(new Error(`the generation worker failed: ${event.message || 'could not load assets/worker.js'}`));
+    };
+  }
+
+  #fail(error) {
+    this.broken = error;
+    for (const request of this.requests.values()) request.reject(error);
+    this.requests.clear();
+  }
+
+  #receive(message) {
+    const request = this.requests.get(message.id);
+    if (!request) return;
+    if (message.type === 'token') {
+      request.onToken?.(message.token, message.index);
+      return;
+    }
+    this.requests.delete(message.id);
+    if (message.type === 'result') request.resolve(message.value);
+    else {
+      const error = new Error(message.message);
+      error.cancelled = Boolean(message.cancelled);
+      request.reject(error);
+    }
+  }
+
+  // Returns {id, promise}.
+  request(type, payload = {}, onToken = null) {
+    const id = this.nextId++;
+    if (this.broken) return { id, promise: Promise.reject(this.broken) };
+    const promise = new Promise((resolve, reject) => this.requests.set(id, { resolve, reject, onToken }));
+    this.worker.postMessage({ id, type, ...payload });
+    return { id, promise };
+  }
+
+  load(meta, { modelUrl = siteUrl('model/model.json'), wasmPath = siteUrl('assets/tfjs-wasm/') } = {}) {
+    return this.request('load', { meta, modelUrl, wasmPath }).promise;
+  }
+
+  // options: as SoloModel.generate (plain data only). onToken(token, index) streams the tokens.
+  // Returns {id, promise}; cancel(id) stops it (the promise then rejects with error.cancelled).
+  generate(options, onToken = null) {
+    return this.request('generate', { options }, onToken);
+  }
+
+  cancel(id) {
+    if (!this.requests.has(id)) return;
+    this.worker.postMessage({ id: 0, type: 'cancel', target: id });
+  }
+
+  tensorCount() {
+    return this.request('tensors').promise;
+  }
+
+  seedMethod(options) {
+    return this.request('seedMethod', { options }).promise;
+  }
+}

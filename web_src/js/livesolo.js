@@ -1,0 +1,127 @@
+// The AI solo while it plays: notes stream into the playing Tone.Part as the worker writes them,
+// and the solo repeats every `loopBars` bars (30, as in the seed article). With `fresh`, every pass
+// gets a new solo, generated in the background during the pass before it (seed + pass number, so
+// a run is reproducible); a pass whose fresh solo is not ready in time repeats the last one.
+//
+// Each pass's notes are placed at absolute Transport times (pass p starts at bar p * loopBars) two
+// bars or more before they are due, so the swap at the loop point never races the scheduler.
+
+import { stepsToTime } from './decode.js';
+
+const LEAD_BARS = 2; // how long before a pass ends the next one is placed
+
+// A solo being generated (or already done): tokens, the incremental decoder's events, and
+// listeners for events still to come. Made by api.js's startSoloStream().
+//   {tokens, decoder, done, failed, result, promise, listeners: Set<(event) => void>, cancel()}
+
+export class LiveSolo {
+  constructor({ stream, loopBars = 30, fresh = false, nextStream = null, onPass = null, playCalledAt = performance.now() }) {
+    this.loopBars = loopBars;
+    this.loopSteps = loopBars * 16; // 4/4: sixteen sixteenths a bar
+    this.fresh = fresh;
+    this.nextStreamFor = nextStream; // (pass) => stream, for fresh solos
+    this.onPass = onPass;
+    this.playCalledAt = playCalledAt;
+    this.pass = 0;
+    this.passes = [stream]; // pass -> stream
+    this.placed = new Map(); // pass -> [Transport time strings], so past passes can be removed
+    this.unsubscribe = [];
+    this.upcoming = null; // {pass, stream}: the fresh solo being prepared
+    this.part = null;
+    this.transport = null;
+    this.firstNote = null;
+    this.readyMs = null; // set by the caller: when the first note was generated and decoded
+    this.stopped = false;
+    // Events that arrive before the part exists wait in the stream's decoder.
+    if (fresh) stream.promise.then(() => this.#prepare(1), () => {});
+  }
+
+  // Called by the player (arrangement part `attach` hook) once the Tone.Part exists, before the
+  // Transport starts.
+  attach({ part, transport }) {
+    this.part = part;
+    this.transport = transport;
+    const original = part.callback;
+    part.callback = (time, event) => {
+      if (!this.firstNote) this.#recordFirstNote(time);
+      original(time, event);
+    };
+    this.#follow(0, this.passes[0]);
+    const lead = Math.min(LEAD_BARS, this.loopBars / 2);
+    transport.scheduleRepeat(() => this.#nextPass(), `${this.loopBars}m`, `${this.loopBars - lead}m`);
+  }
+
+  #recordFirstNote(time) {
+    const now = performance.now();
+    const context = this.transport.context;
+    const stream = this.passes[0];
+    this.firstNote = {
+      readyMs: this.readyMs,
+      // When the instrument was triggered, and when that note sounds (its audio time on the
+      // page's clock), both in ms after play() was called.
+      triggerMs: now - this.playCalledAt,
+      soundMs: now + (time - context.currentTime) * 1000 - this.playCalledAt,
+      tokensGenerated: stream.tokens.length,
+      generationDone: stream.done,
+    };
+  }
+
+  // Places a stream's events (those that fit in a pass) at pass `pass`, now and as they arrive.
+  #follow(pass, stream) {
+    const offset = pass * this.loopSteps;
+    const times = [];
+    this.placed.set(pass, times);
+    const place = (event) => {
+      if (this.stopped || event.step >= this.loopSteps) return;
+      const time = stepsToTime(offset + event.step);
+      times.push(time);
+      this.part.add({ time, duration: event.duration, notes: event.notes, velocity: event.velocity });
+    };
+    stream.decoder.events.forEach(place);
+    if (!stream.done) {
+      stream.listeners.add(place);
+      this.unsubscribe.push(() => stream.listeners.delete(place));
+    }
+  }
+
+  // Scheduled LEAD_BARS before each pass ends: place the next pass.
+  #nextPass() {
+    if (this.stopped) return;
+    const current = this.passes[this.pass];
+    const next = this.pass + 1;
+    let stream = current;
+    if (this.fresh && this.upcoming?.pass === next && this.upcoming.stream.done && !this.upcoming.stream.failed) {
+      stream = this.upcoming.stream;
+    } else if (this.fresh && this.upcoming?.pass === next) {
+      this.upcoming.stream.cancel(); // not ready in time: repeat this pass's solo instead
+    }
+    this.upcoming = null;
+    this.passes[next] = stream;
+    this.#follow(next, stream);
+    // The pass before this one is over: drop its notes from the part.
+    for (const time of this.placed.get(this.pass - 1) ?? []) this.part.remove(time);
+    this.placed.delete(this.pass - 1);
+    delete this.passes[this.pass - 1];
+    this.pass = next;
+    if (stream !== current) this.onPass?.(next, stream);
+    if (this.fresh) this.#prepare(next + 1);
+  }
+
+  #prepare(pass) {
+    if (this.stopped || !this.nextStreamFor) return;
+    this.upcoming = { pass, stream: this.nextStreamFor(pass) };
+  }
+
+  get generating() {
+    return !this.stopped && (this.passes.some((s) => s && !s.done) || Boolean(this.upcoming && !this.upcoming.stream.done));
+  }
+
+  stop() {
+    this.stopped = true;
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    for (const stream of this.passes) if (stream && !stream.done) stream.cancel();
+    if (this.upcoming && !this.upcoming.stream.done) this.upcoming.stream.cancel();
+    this.upcoming = null;
+  }
+}

@@ -1,0 +1,117 @@
+// The generation Web Worker, bundled by the builder into dist/assets/worker.js (a classic worker
+// script, loaded from its own file so the page's CSP needs no blob: or eval for it). TensorFlow.js
+// runs here, so the LSTM never holds up the page's main thread, where Tone.js schedules the music.
+//
+// Protocol (see generator.js, the page's side): the page posts {id, type, ...}; the worker answers
+// {id, type: "result", value} or {id, type: "error", message}, and while a "generate" job runs it
+// streams {id, type: "token", token, index} for every token as soon as it is drawn.
+//   load      {meta, modelUrl, wasmPath} -> {backend, notes, vocabSize}
+//   generate  {options}                  -> {tokens, seed, settings, ms}
+//   cancel    {target}                   -> stops job `target` (it rejects with "cancelled")
+//   tensors                              -> tf.memory().numTensors
+//   seedMethod {options}                 -> {msPerToken, tokens}  (bench/generation.py only)
+// Jobs that use the model run one at a time, in order of arrival.
+
+import { loadSoloModel, tensorCount } from './model.js';
+
+let solo = null;
+let loadPromise = null;
+let chain = Promise.resolve(); // model jobs, one at a time
+const pending = new Set(); // ids of generate/seedMethod jobs not finished yet
+const cancelled = new Set();
+
+class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'Cancelled';
+  }
+}
+
+// Yields to the worker's event loop (so "cancel" messages are read) without setTimeout's clamping.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+function yieldToEvents() {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+function reply(id, type, payload = {}) {
+  self.postMessage({ id, type, ...payload });
+}
+
+function enqueue(id, job) {
+  const run = chain.then(() => {
+    if (cancelled.has(id)) throw new Cancelled();
+    return job();
+  });
+  chain = run.catch(() => {});
+  return run;
+}
+
+async function load({ meta, modelUrl, wasmPath }) {
+  loadPromise ??= loadSoloModel(meta, { modelUrl, wasmPath }).catch((err) => {
+    loadPromise = null; // a failure can be retried
+    throw err;
+  });
+  const loaded = await loadPromise;
+  solo = loaded.solo;
+  return { backend: loaded.backend, notes: loaded.notes, vocabSize: solo.vocab.length };
+}
+
+async function generate(id, options) {
+  if (!solo) throw new Error('the model is not loaded');
+  const started = performance.now();
+  let lastYield = started;
+  const result = await solo.generate(options, {
+    onToken: (token, index) => reply(id, 'token', { token, index }),
+    tick: async () => {
+      // Every few milliseconds, read pending messages: a "cancel" must be able to stop us.
+      if (performance.now() - lastYield < 8) return;
+      await yieldToEvents();
+      lastYield = performance.now();
+      if (cancelled.has(id)) throw new Cancelled();
+    },
+  });
+  return { ...result, ms: performance.now() - started };
+}
+
+self.onmessage = async (event) => {
+  const { id, type } = event.data || {};
+  const isJob = type === 'generate' || type === 'seedMethod';
+  if (isJob) pending.add(id);
+  try {
+    let value;
+    switch (type) {
+      case 'load':
+        value = await load(event.data);
+        break;
+      case 'generate':
+        value = await enqueue(id, () => generate(id, event.data.options || {}));
+        break;
+      case 'seedMethod':
+        value = await enqueue(id, () => solo.seedMethod(event.data.options || {}));
+        break;
+      case 'cancel':
+        if (pending.has(event.data.target)) cancelled.add(event.data.target);
+        value = true;
+        break;
+      case 'tensors':
+        // Counted between jobs, when every per-generation tensor should be gone.
+        value = await enqueue(id, () => tensorCount());
+        break;
+      default:
+        throw new Error(`unknown message type ${type}`);
+    }
+    reply(id, 'result', { value });
+  } catch (err) {
+    reply(id, 'error', { message: err?.message ?? String(err), cancelled: err instanceof Cancelled });
+  } finally {
+    if (isJob) {
+      pending.delete(id);
+      cancelled.delete(id);
+    }
+  }
+};
