@@ -234,15 +234,28 @@ def transpose_token(token: str, semitones: int) -> str:
 _TRANSPOSED: dict[tuple[str, int], str] = {}
 
 
+def _transpose_normal_order(order: list[int], semitones: int) -> list[int]:
+    """A normal order depends only on its intervals, so moving every pitch class keeps it one,
+    except that a symmetrical set (an augmented triad, a tritone) has several equally good
+    rotations, of which music21 names the one starting lowest: choose as it does."""
+    moved = [(pc + semitones) % 12 for pc in order]
+    shape = _intervals(moved)
+    rotations = [moved[i:] + moved[:i] for i in range(len(moved))]
+    return min((r for r in rotations if _intervals(r) == shape), key=lambda r: r[0])
+
+
+def _intervals(order: list[int]) -> list[int]:
+    return [(b - a) % 12 for a, b in zip(order, order[1:])]
+
+
 def _transpose_base(base: str, semitones: int) -> str:
     key = (base, semitones)
     if key not in _TRANSPOSED:
-        from music21 import chord, pitch
-
         if "." in base or base.isdigit():
-            classes = [(int(pc) + semitones) % 12 for pc in base.split(".")]
-            _TRANSPOSED[key] = ".".join(str(pc) for pc in chord.Chord(classes).normalOrder)
+            _TRANSPOSED[key] = ".".join(map(str, _transpose_normal_order([int(pc) for pc in base.split(".")], semitones)))
         else:
+            from music21 import pitch
+
             moved = pitch.Pitch(base).transpose(semitones)
             _TRANSPOSED[key] = moved.simplifyEnharmonic(mostCommon=True).nameWithOctave
     return _TRANSPOSED[key]

@@ -44,17 +44,18 @@ def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
     if model_config["normalize_key"]:
         # One key for every piece: the model learns each progression once instead of in twelve
         # keys, and its vocabulary shrinks accordingly. The player transposes as it likes.
-        pieces = [Piece(p.path, [transpose_token(t, key_shift(p.tokens)) for t in p.tokens]) for p in pieces]
+        pieces = [_transposed(p, key_shift(p.tokens)) for p in pieces]
     split = split_by_file(pieces, model_config["validation_share"], model_config["seed"])
     augmented = list(split.train)
     for semitones in model_config["transpositions"]:
         if semitones:
-            augmented += [
-                Piece(f"{p.path}@{semitones:+d}", [transpose_token(t, semitones) for t in p.tokens])
-                for p in split.train
-            ]
+            augmented += [_transposed(p, semitones, f"{p.path}@{semitones:+d}") for p in split.train]
     tokens = [t for p in pieces + augmented for t in p.tokens]
     return TrainingData(split, augmented, build_vocabulary(tokens))
+
+
+def _transposed(piece: Piece, semitones: int, path: str | None = None) -> Piece:
+    return Piece(path or piece.path, [transpose_token(t, semitones) for t in piece.tokens])
 
 
 def split_by_file(pieces: list[Piece], share: float, seed: int) -> Split:

@@ -98,3 +98,19 @@ def test_token_cache_skips_parsing_unchanged_files(tmp_path):
     assert load_corpus(midi, "timed", progress=False, cache=cache).pieces[0].tokens == ["<s>", "G4:4", "</s>"]
     assert load_corpus(midi, "seed", progress=False, cache=cache).pieces[0].tokens == ["C4", "D4", "E4", "F4"]
     assert first.pieces[0].tokens == ["<s>", "C4:4", "D4:4", "E4:4", "F4:4", "</s>"]
+
+
+def test_transposed_chords_keep_music21s_normal_order():
+    import random
+
+    from music21 import chord
+
+    from builder.corpus import transpose_token
+
+    rng = random.Random(5)
+    sets = [[1, 5, 9], [3, 9], [0, 3, 6, 9]] + [sorted(rng.sample(range(12), rng.randint(2, 6))) for _ in range(150)]
+    for pcs in sets:
+        shift = rng.randint(-6, 6)
+        token = ".".join(map(str, chord.Chord(pcs).normalOrder)) + ":2"
+        expected = ".".join(map(str, chord.Chord([(p + shift) % 12 for p in pcs]).normalOrder)) + ":2"
+        assert transpose_token(token, shift) == expected, (pcs, shift)
