@@ -125,3 +125,14 @@ def test_float16_export_halves_the_weights(built_site):
     spec = json.loads((built_site / "model" / "model.json").read_text())
     dtypes = {w["quantization"]["dtype"] for group in spec["weightsManifest"] for w in group["weights"] if "quantization" in w}
     assert dtypes == {"float16"}
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(built_site, tmp_path):
+    """Reproducible builds: the same content and model give the same dist/, byte for byte."""
+    from .browser import file_bytes
+
+    content = built_site.parent / "content"
+    build(BuildOptions(content=content, out=tmp_path / "again", quiet=True))
+    first, second = file_bytes(built_site), file_bytes(tmp_path / "again")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
