@@ -29,15 +29,28 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
 
 
+# Collects Content-Security-Policy violations inside the page, from its first script on.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) =>
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
 class PageWatch:
-    """Records every request, console error and page error of a page."""
+    """Records every request, console error, page error and CSP violation of a page."""
 
     def __init__(self, page):
+        self.page = page
+        page.add_init_script(CSP_LISTENER)
         self.requests: list[str] = []
         self.errors: list[str] = []
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("() => window.__cspViolations || []")
 
     def foreign_requests(self, origin: str) -> list[str]:
         return [u for u in self.requests if not (u.startswith(origin) or u.startswith(("data:", "blob:")))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -87,6 +88,23 @@ def test_no_request_leaves_the_sites_origin(page, site):
     assert watch.requests, "the page made no requests at all"
     assert any(u.endswith(".wasm") for u in watch.requests)
     assert watch.foreign_requests(origin) == []
+
+
+def test_the_page_declares_a_strict_csp_and_breaks_none_of_it(page, built_site):
+    page, watch = page
+    html = (built_site / "index.html").read_text()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)[1]
+    assert "script-src 'self' 'wasm-unsafe-eval';" in policy and "'unsafe-inline'" not in policy
+    assert "unsafe-eval'" not in policy.replace("'wasm-unsafe-eval'", "")
+    assert "<script>" not in html and " on" + "click=" not in html
+    page.evaluate("() => window.lofi.loadModel()")
+    page.evaluate("() => window.lofi.generate({seed: 3, length: 16})")
+    page.evaluate("() => window.lofi.play({song: 'first-light'})")
+    page.wait_for_timeout(500)
+    page.evaluate("() => window.lofi.stop()")
+    page.evaluate("() => window.lofi.renderOffline({song: 'first-light', bars: 1})")
+    assert watch.csp_violations() == []
+    assert not watch.errors
 
 
 def test_browser_generation_carries_state_exactly_like_keras(page, built_site):
