@@ -19,6 +19,7 @@ from .corpus import Corpus, load_corpus
 from .errors import BuildError, ContentError
 from .export import convert_to_tfjs, write_web_model
 from .media import gather_media, write_media
+from .offline import write_offline
 from .output import staging_dir
 from .site import PROJECT_ROOT, bundle_assets, render_page, write_data
 from .songs import encode_songs
@@ -78,7 +79,8 @@ def build(options: BuildOptions) -> BuildResult:
         log(f"Model: reusing {model_dir} (corpus and config unchanged).")
     meta = modelcache.read_meta(model_dir)
     stats = meta["corpus"]
-    log(f"Corpus: {stats['files']} files, {stats['tokens']} tokens, vocabulary {stats['vocabulary']}.")
+    log(f"Corpus: {stats['files']} files, {stats['tokens']} tokens, {stats['vocabulary']} distinct tokens; "
+        f"the model's vocabulary: {len(meta['vocabulary'])}.")
 
     with staging_dir(options.out) as staging:
         write_web_model(model_dir, staging / "model", meta, config["generation"])
@@ -86,6 +88,7 @@ def build(options: BuildOptions) -> BuildResult:
         write_media(staging, media)
         render_page(options.web_src, staging, config["site"], songs, meta)
         bundle_assets(options.web_src, staging)
+        write_offline(staging, config["site"], options.web_src)  # last: it lists and hashes the site
 
     seconds = time.monotonic() - started
     log(f"Built {options.out} in {seconds:.1f} seconds ({len(songs)} songs).")
