@@ -68,3 +68,17 @@ def built_site(tmp_path_factory) -> Path:
     content = make_tiny_content(root)
     build(BuildOptions(content=content, out=root / "dist", quiet=True))
     return root / "dist"
+
+
+MEDIA_FOLDERS = ["drums", "samples", "ambience", "quotes"]
+
+
+@pytest.fixture(scope="session")
+def media_site(tmp_path_factory) -> Path:
+    """The tiny content plus the real drum patterns, one-shots, ambiences and quotes, built once."""
+    root = tmp_path_factory.mktemp("media-site")
+    content = make_tiny_content(root)
+    for folder in MEDIA_FOLDERS:
+        shutil.copytree(REPO / "content" / folder, content / folder)
+    build(BuildOptions(content=content, out=root / "dist", quiet=True))
+    return root / "dist"

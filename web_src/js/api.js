@@ -7,8 +7,13 @@ import { createDecoder } from './decode.js';
 import { chordsToPrimer, songPrimer } from './primer.js';
 import { LiveSolo } from './livesolo.js';
 import { seedToUint32 } from './sampling.js';
-import { LivePlayer, renderOffline, songArrangement, soloArrangement } from './player.js';
+import { LivePlayer, audioStats, renderOffline, songArrangement, soloArrangement } from './player.js';
 import { createLayers } from './layers.js';
+import { backingPart, makeProgression, parseProgression, progressionPrimer, soloLoopBars, transposeNotes } from './progression.js';
+import { moodFromText } from './mood.js';
+import { arrangementToMidi, audioBufferToWav, createRecorder, download, readMidi, slug } from './keep.js';
+import { decodeShare, encodeShare } from './share.js';
+import { createOffline } from './offline.js';
 
 const SITE_DEFAULTS = { title: 'Lofi Player', basePath: '', drumLoopBars: 8, soloLoopBars: 30 };
 
@@ -23,6 +28,13 @@ export function createLofi({ status, visualizer = null }) {
   let modelPromise = null;
   let lastSolo = null; // {tokens, seed, settings, decoded}
   let live = null; // LiveSolo while the AI solo plays
+  // Issue 7: the listener's chord progression (progression.js) and tempo, the last play() (for the
+  // share URL), the live recorder and the service worker.
+  let progression = null;
+  let tempo = null;
+  let lastPlay = null;
+  const recorder = createRecorder();
+  const offline = createOffline({ status, onUpdate: () => emit('update', true) });
 
   const player = new LivePlayer({
     hooks: {
@@ -69,6 +81,25 @@ export function createLofi({ status, visualizer = null }) {
 
   const ready = init();
 
+  // The live audio graph (bus, reverb impulse, vinyl crackle, instruments) is built once, ahead of
+  // the first play() where possible: building it needs no user gesture (the context may stay
+  // suspended until one: see unlock()), so a play() only adds Parts. warm(arrangement) also fetches
+  // the samples that arrangement and the current layer choices need.
+  player.unlockOnGesture();
+  function warm(arrangement) {
+    return layers
+      .prepareWarm(arrangement)
+      .then((prepared) => player.warm(prepared))
+      .catch((err) => console.warn(`lofi: pre-warming the player failed: ${err.message}`));
+  }
+  // The AI solo's instrument (its part streams, so it gets the middle of the keyboard).
+  function aiWarmArrangement() {
+    const arrangement = soloArrangement({ events: [] }, { loopBars: null });
+    arrangement.parts[0].attach = () => {};
+    return arrangement;
+  }
+  ready.then(() => warm({ parts: [] }));
+
   function loadModel() {
     modelPromise ??= (async () => {
       await ready;
@@ -82,9 +113,14 @@ export function createLofi({ status, visualizer = null }) {
       const fallback = loaded.notes.length ? ` (fallback: ${loaded.notes.join('; ')})` : '';
       status.set('backend', loaded.notes.length ? 'warn' : 'ok', `TensorFlow.js backend: ${backend}${fallback}`);
       status.set('model', 'ok', `AI model ready: ${solo.vocab.length} tokens`);
+      warm(aiWarmArrangement()); // not awaited
       return { vocabSize: solo.vocab.length, backend };
     })().catch((err) => {
       modelPromise = null; // allow a retry
+      if (generator?.broken) {
+        generator.worker.terminate(); // its script failed to load: a retry starts a new worker
+        generator = null;
+      }
       if (meta) status.set('model', 'error', `AI model failed to load: ${err.message}`);
       throw err;
     });
@@ -103,20 +139,56 @@ export function createLofi({ status, visualizer = null }) {
   // Generation options with the primer resolved and the defaults filled in: plain data for the worker.
   async function soloRequest(options = {}) {
     await loadModel();
-    const { onToken, ...rest } = options;
-    const request = { ...rest, primer: await resolvePrimer(rest.primer) };
+    const { onToken, progression: progressionOption, ...rest } = options;
+    // A progression (given, else the current one unless an explicit primer is given) primes the
+    // solo in C major / A minor; `progression.shift` moves its notes back (launchStream).
+    if (progressionOption !== undefined) setProgression(progressionOption);
+    const prog = progressionOption !== undefined || !rest.primer ? progression : null;
+    const primer = rest.primer ?? (prog ? progressionPrimer(prog, meta.vocab) : undefined);
+    const request = { ...rest, primer: await resolvePrimer(primer) };
     const given = Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined && v !== null && v !== ''));
-    return { request: { ...(meta.defaults || {}), ...given }, onToken };
+    const info = prog ? { text: prog.text, shift: prog.shift, bars: prog.bars, key: prog.key } : null;
+    return { request: { ...(meta.defaults || {}), ...given, progression: info }, onToken };
+  }
+
+  // The progression: text -> the current one (throws naming a bad symbol); null or '' -> none.
+  function setProgression(text) {
+    progression = text === null || text === undefined || String(text).trim() === '' ? null : makeProgression(text);
+    return progressionInfo(progression);
+  }
+
+  function progressionInfo(prog) {
+    if (!prog) return null;
+    const { text, bars, chords, key, shift, modelChords } = prog;
+    return { text, bars, chords: chords.map((c) => ({ ...c })), key, shift, modelChords: [...modelChords], soloLoopBars: soloLoopBars(prog, baseSoloBars()) };
+  }
+
+  const baseSoloBars = () => Number(site.soloLoopBars) || SITE_DEFAULTS.soloLoopBars;
+  const progressionOf = (result) => (result?.request?.progression ? makeProgression(result.request.progression.text) : null);
+  // The AI solo's arrangement: its notes, plus the progression's chords looping on their own bars.
+  function withBacking(arrangement, prog) {
+    if (prog) arrangement.parts.push(backingPart(prog));
+    return arrangement;
+  }
+  const soloLoops = (prog) => (prog ? { ...layers.loops(), solo: `${soloLoopBars(prog, baseSoloBars())}m` } : layers.loops());
+  // The last solo, unless the progression has changed since: then a new one with the same settings.
+  async function currentSolo() {
+    if (lastSolo && (lastSolo.request.progression?.text ?? null) === (progression?.text ?? null)) return lastSolo;
+    const { primer, progression: _p, ...settings } = lastSolo?.request ?? {};
+    await generate(settings);
+    return lastSolo;
   }
 
   // Starts a generation in the worker and decodes its tokens as they stream in (see livesolo.js
   // for the stream's shape). onToken(token, index) is called for every token.
   function launchStream(request, onToken = null) {
     const decoder = createDecoder({ seed: seedToUint32(request.seed ?? 1), rhythm: solo.rhythm });
+    const shift = -(request.progression?.shift ?? 0); // back from C major / A minor to the progression's key
     let firstEvent;
     const job = generator.generate(request, (token, index) => {
       stream.tokens.push(token);
       const event = decoder.push(token);
+      if (event && shift) event.notes = transposeNotes(event.notes, shift);
       if (event) {
         firstEvent(event);
         for (const listener of stream.listeners) listener(event);
@@ -173,18 +245,25 @@ export function createLofi({ status, visualizer = null }) {
   async function liveSoloArrangement({ solo: soloOptions, fresh = false, playCalledAt }) {
     let stream;
     let request;
+    let onToken = null;
+    const stale = lastSolo && (lastSolo.request.progression?.text ?? null) !== (progression?.text ?? null);
+    if (stale && !soloOptions) {
+      const { primer, progression: _p, ...settings } = lastSolo.request;
+      soloOptions = settings; // the progression changed: a new solo with the same settings
+    }
     if (soloOptions || !lastSolo) {
-      ({ request } = await soloRequest(soloOptions ?? {}));
-      stream = launchStream(request);
+      ({ request, onToken } = await soloRequest(soloOptions ?? {}));
+      stream = launchStream(request, onToken);
       stream.promise.then((result) => (lastSolo = result), () => {});
     } else {
       stream = doneStream(lastSolo);
       request = { ...lastSolo.request };
     }
     const baseSeed = seedToUint32(request.seed ?? 1);
+    const prog = request.progression ? makeProgression(request.progression.text) : null;
     const controller = new LiveSolo({
       stream,
-      loopBars: Number(site.soloLoopBars) || SITE_DEFAULTS.soloLoopBars,
+      loopBars: soloLoopBars(prog, baseSoloBars()),
       fresh,
       playCalledAt,
       nextStream: (pass) => launchStream({ ...request, seed: (baseSeed + pass) >>> 0 }),
@@ -201,9 +280,9 @@ export function createLofi({ status, visualizer = null }) {
         await stream.promise; // throws the generation's error
       }
     });
-    const arrangement = soloArrangement({ events: [] }, { loopBars: null });
+    const arrangement = withBacking(soloArrangement({ events: [] }, { loopBars: null }), prog);
     arrangement.parts[0].attach = (context) => controller.attach(context);
-    return { arrangement, controller, firstNote };
+    return { arrangement, controller, firstNote, prog };
   }
 
   async function getSong(id) {
@@ -222,8 +301,9 @@ export function createLofi({ status, visualizer = null }) {
   // Used by renderOffline (and by play for songs): the whole solo at once, looping every soloLoopBars.
   async function arrangementFor(song) {
     if (song === 'ai') {
-      if (!lastSolo) await generate({});
-      return soloArrangement(lastSolo.decoded, { loopBars: Number(site.soloLoopBars) || SITE_DEFAULTS.soloLoopBars });
+      const result = await currentSolo();
+      const prog = progressionOf(result);
+      return withBacking(soloArrangement(result.decoded, { loopBars: soloLoopBars(prog, baseSoloBars()) }), prog);
     }
     return songArrangement(await getSong(song));
   }
@@ -235,24 +315,30 @@ export function createLofi({ status, visualizer = null }) {
 
   // drums, ambience, quote: an id, or null/false for off; true or left out: the current choice
   // (drums default to the first pattern). bpm: overrides the song's tempo (tests, power users).
-  async function play({ song, drums = true, ambience, quote, bpm = null, solo: soloOptions, fresh = false } = {}) {
+  async function play({ song, drums = true, ambience, quote, bpm = null, solo: soloOptions, fresh = false, progression: progressionOption } = {}) {
     const playCalledAt = performance.now();
+    player.unlock(); // synchronously, while a click that called play() still counts as a gesture
     await ready;
     const id = song ?? defaultSong();
+    if (progressionOption !== undefined) setProgression(progressionOption);
+    bpm = bpm || tempo;
+    lastPlay = { song: id, bpm, fresh };
     live?.stop();
     live = null;
     let arrangement;
     let firstNote = null;
+    let loops = layers.loops();
     if (id === 'ai') {
       const built = await liveSoloArrangement({ solo: soloOptions, fresh, playCalledAt });
       ({ arrangement, firstNote } = built);
       live = built.controller;
+      loops = soloLoops(built.prog);
     } else {
       arrangement = await arrangementFor(id);
     }
     try {
       const [prepared] = await Promise.all([layers.prepareAll(arrangement, { drums, ambience, quote }), firstNote]);
-      const { audible } = await player.play(arrangement, prepared, { loops: layers.loops(), bpm });
+      const { audible } = await player.play(arrangement, prepared, { loops, bpm });
       emit('state', state());
       status.set(
         'audio',
@@ -292,22 +378,92 @@ export function createLofi({ status, visualizer = null }) {
       volumes: layers.volumes(),
       backend,
       modelLoaded: solo !== null,
+      progression: progression?.text ?? null,
+      tempo,
+      recording: recorder.recording,
       position: player.position,
       generator: solo ? generator.kind : null,
       // The AI solo while it plays: firstNote {triggerMs, soundMs, tokensGenerated, generationDone}.
       solo: live
-        ? { pass: live.pass, fresh: live.fresh, generating: live.generating, tokens: live.passes[live.pass]?.tokens.length ?? 0, firstNote: live.firstNote }
+        ? { pass: live.pass, fresh: live.fresh, generating: live.generating, tokens: live.passes[live.pass]?.tokens.length ?? 0, firstNote: live.firstNote, renewed: live.renewed, repeated: live.repeated }
         : null,
     };
   }
 
   // Also returns barRms (RMS per bar), timeline (every layer event with its bar) and loopPoints.
-  async function renderOfflineApi({ song, bars = 2, drums = true, ambience, quote, bpm = null } = {}) {
-    await ready;
-    const arrangement = await arrangementFor(song ?? defaultSong());
-    const prepared = await layers.prepareAll(arrangement, { drums, ambience, quote });
-    return renderOffline(arrangement, prepared, { bars, bpm, loops: layers.loops(), volumes: layers.volumes() });
+  async function renderOfflineApi(options = {}) {
+    const { buffer, ...result } = await renderWithBuffer(options);
+    return result;
   }
+
+  async function renderWithBuffer({ song, bars = 2, drums = true, ambience, quote, bpm = null } = {}) {
+    await ready;
+    const id = song ?? defaultSong();
+    const arrangement = await arrangementFor(id);
+    const prepared = await layers.prepareAll(arrangement, { drums, ambience, quote });
+    const loops = id === 'ai' ? soloLoops(progressionOf(lastSolo)) : layers.loops();
+    return renderOffline(arrangement, prepared, { bars, bpm: bpm || tempo, loops, volumes: layers.volumes() });
+  }
+
+  // ---- Keep it, share it (issue 7) ----------------------------------------------------------
+
+  const currentSong = () => player.current?.id ?? lastPlay?.song ?? defaultSong();
+  const titleOf = (id) => (id === 'ai' ? 'AI solo' : songIndex.find((s) => s.id === id)?.title ?? id);
+
+  // The current track (the AI solo with its progression's chords, or a song) as MIDI bytes.
+  async function exportMidi({ song } = {}) {
+    await ready;
+    const id = song ?? currentSong();
+    const arrangement = await arrangementFor(id);
+    let bars = arrangement.loopBars;
+    if (id === 'ai') {
+      // The solo as written (up to its loop), the chords repeated under all of it.
+      const steps = lastSolo.decoded.steps || 16;
+      bars = Math.min(arrangement.loopBars, Math.ceil(steps / 16));
+      const backing = arrangement.parts[1];
+      if (backing) {
+        bars = Math.ceil(bars / backing.loopBars) * backing.loopBars;
+        const events = [];
+        for (let pass = 0; pass * backing.loopBars < bars; pass++) {
+          for (const e of backing.events) {
+            const [b, q, x] = e.time.split(':').map(Number);
+            events.push({ ...e, time: `${b + pass * backing.loopBars}:${q}:${x}` });
+          }
+        }
+        arrangement.parts[1] = { ...backing, events };
+      }
+    }
+    const bpm = (player.current?.id === id ? player.sessionBpm : null) || tempo || arrangement.bpm;
+    const { bytes, notes } = arrangementToMidi(arrangement, { bpm, title: titleOf(id), bars });
+    return { bytes, notes, bpm, bars, filename: `${slug(titleOf(id))}.mid` };
+  }
+
+  async function renderWav({ song, bars, ...options } = {}) {
+    await ready;
+    const id = song ?? currentSong();
+    if (!bars) {
+      const arrangement = await arrangementFor(id);
+      const length = id === 'ai' ? Math.ceil((lastSolo.decoded.steps || 16) / 16) : arrangement.loopBars || 8;
+      bars = Math.max(1, Math.min(32, length));
+    }
+    const layerChoice = { drums: true, ...options };
+    const { buffer, ...result } = await renderWithBuffer({ song: id, bars, ...layerChoice });
+    const blob = new Blob([audioBufferToWav(buffer)], { type: 'audio/wav' });
+    return { blob, size: blob.size, rms: result.rms, peak: result.peak, seconds: result.seconds, bars, filename: `${slug(titleOf(id))}.wav` };
+  }
+
+  function shareState() {
+    const id = currentSong();
+    const state = { song: id, ...layers.choices(), bpm: lastPlay?.bpm || tempo || null, progression: progression?.text ?? null, fresh: Boolean(lastPlay?.fresh) };
+    if (id === 'ai' && lastSolo) {
+      const { seed, temperature, length, topK, topP } = lastSolo.request;
+      state.solo = { seed, temperature, length, topK, topP };
+      state.progression = lastSolo.request.progression?.text ?? null;
+    }
+    return state;
+  }
+
+  const pageUrl = () => window.location.href.split('#')[0];
 
   return {
     ready: ready.then(() => undefined),
@@ -340,6 +496,8 @@ export function createLofi({ status, visualizer = null }) {
       return state();
     },
     loopPoints: () => player.session?.loopPoints() ?? null,
+    // Test hook: what the live graph and the sessions have created and disposed (player.js).
+    audioStats: () => audioStats(),
     timeline: () => (player.session ? player.session.log.map((e) => ({ ...e })) : []),
     on: (type, listener) => {
       const wrapped = (event) => listener(event.detail);
@@ -361,6 +519,72 @@ export function createLofi({ status, visualizer = null }) {
       if (!meta) throw new Error('AI solo unavailable');
       return songPrimer(await getSong(id), meta.vocab, { bars });
     },
+    // Issue 7: your chords, your mood, your track to keep (README: "Share, keep and offline").
+    parseProgression: (text) => {
+      const parsed = parseProgression(text);
+      if (parsed.errors.length) return { ok: false, errors: parsed.errors, chords: parsed.chords.map(({ symbol, bar, step, sixteenths }) => ({ symbol, bar, step, sixteenths })) };
+      return { ok: true, errors: [], ...progressionInfo(makeProgression(text)) };
+    },
+    setProgression: async (text) => {
+      await ready;
+      const info = setProgression(text);
+      emit('state', state());
+      return info;
+    },
+    progression: () => progressionInfo(progression),
+    setTempo: (bpm) => {
+      const value = bpm === null || bpm === undefined || bpm === '' ? null : Number(bpm);
+      if (value !== null && !(value >= 30 && value <= 240)) throw new Error('a tempo is 30 to 240 bpm');
+      tempo = value;
+      return tempo;
+    },
+    mood: (text) => moodFromText(text),
+    applyMood: async (text) => {
+      await ready;
+      const choice = moodFromText(text);
+      setProgression(choice.progression);
+      tempo = choice.bpm;
+      status.set('mood', 'ok', choice.reason);
+      emit('state', state());
+      return { ...choice, key: progression.key };
+    },
+    exportMidi: async (options = {}) => {
+      const { bytes, ...rest } = await exportMidi(options);
+      return { ...rest, bytes: Array.from(bytes), size: bytes.length };
+    },
+    readMidi: (bytes) => readMidi(Uint8Array.from(bytes)),
+    downloadMidi: async (options = {}) => {
+      const { bytes, filename } = await exportMidi(options);
+      download(new Blob([bytes], { type: 'audio/midi' }), filename);
+      return { filename, size: bytes.length };
+    },
+    renderWav,
+    downloadWav: async (options = {}) => {
+      const result = await renderWav(options);
+      download(result.blob, result.filename);
+      return { filename: result.filename, size: result.size, rms: result.rms, seconds: result.seconds };
+    },
+    startRecording: async () => {
+      await recorder.start();
+      status.set('recording', 'busy', 'Recording what is playing…');
+      emit('state', state());
+      return state();
+    },
+    stopRecording: async () => {
+      const result = await recorder.stop();
+      const extension = result.type.includes('ogg') ? 'ogg' : 'webm';
+      const filename = `${slug(titleOf(currentSong()))}-recording.${extension}`;
+      status.set('recording', 'ok', `Recorded ${result.seconds.toFixed(1)} s (${filename})`);
+      emit('state', state());
+      return { ...result, size: result.blob.size, filename };
+    },
+    shareState,
+    shareUrl: (shared = shareState()) => `${pageUrl()}#${encodeShare(shared)}`,
+    readShareUrl: (url = window.location.href) => decodeShare(url),
+    offline: () => offline.info(),
+    offlineReady: () => offline.ready(),
+    checkForUpdate: () => offline.checkForUpdate(),
+    applyUpdate: () => offline.applyUpdate(),
     // bench/generation.py: the seed article's window-per-token method on the same worker and weights.
     benchmarkSeedMethod: async (options = {}) => {
       await loadModel();

@@ -110,7 +110,10 @@ export function volumeToGain(value) {
 }
 
 // The bus. Returns {inputs: {music, drums, ambience, quote, vinyl}, gains: {layer: Tone.Gain},
-// setVolume(layer, value, time), nodes}.
+// setVolume(layer, value, time), setVinyl(buffer), startVinyl(time), stopVinyl(time), nodes}.
+// The live player builds it once and keeps it (player.js createGraph); the offline renderer builds
+// its own in the offline context. The vinyl crackle (a looping sample) plays between startVinyl and
+// stopVinyl; its volume slider turns it down.
 export async function createMasterChain(volumes = DEFAULT_VOLUMES, { vinylBuffer = null } = {}) {
   const gains = {};
   for (const layer of LAYERS) gains[layer] = new Tone.Gain(volumeToGain(volumes[layer] ?? DEFAULT_VOLUMES[layer]));
@@ -129,20 +132,29 @@ export async function createMasterChain(volumes = DEFAULT_VOLUMES, { vinylBuffer
   gains.vinyl.connect(limiter);
   const nodes = [...Object.values(gains), limiter, reverb, wobble, tape, voice, drumTone];
 
-  // Vinyl crackle: a looping sample, always on (its volume slider turns it down).
-  if (vinylBuffer) {
-    const crackle = new Tone.Player({ url: vinylBuffer, loop: true, fadeIn: 0.3, fadeOut: 0.3 }).connect(gains.vinyl);
-    crackle.start();
-    nodes.push(crackle);
-  }
-  // The impulse response is rendered asynchronously; without it the reverb would be silent.
-  await reverb.ready;
-  return {
+  let crackle = null;
+  const chain = {
     inputs: { music: gains.music, drums: gains.drums, ambience: gains.ambience, quote: gains.quote, vinyl: gains.vinyl },
     gains,
     setVolume(layer, value) {
       gains[layer]?.gain.rampTo(volumeToGain(value), 0.05);
     },
+    setVinyl(buffer) {
+      if (!buffer || crackle) return;
+      crackle = new Tone.Player({ url: buffer, loop: true, fadeIn: 0.3, fadeOut: 0.3 }).connect(gains.vinyl);
+      nodes.push(crackle);
+    },
+    startVinyl(time) {
+      if (crackle && crackle.state !== 'started') crackle.start(time);
+    },
+    stopVinyl(time) {
+      if (crackle && crackle.state === 'started') crackle.stop(time);
+    },
     nodes,
   };
+  chain.setVinyl(vinylBuffer);
+  // The impulse response is rendered asynchronously (the slow part of building the bus, which is
+  // why the live player builds it only once); without it the reverb would be silent.
+  await reverb.ready;
+  return chain;
 }

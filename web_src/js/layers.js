@@ -63,6 +63,14 @@ export function createLayers({ player, status }) {
     return { music, vinyl, drums, ambience, quote };
   }
 
+  // Ahead of a play(), with no user gesture needed: fetches and decodes the samples `arrangement`
+  // needs and the vinyl crackle (kept in media.js's cache) and resolves to {music, vinyl} for
+  // player.warm(). The step-1 layers are left to play(), which reports their failures.
+  async function prepareWarm(arrangement) {
+    const [music, vinyl] = await Promise.all([prepareMusic(manifest, arrangement), prepareVinyl(manifest)]);
+    return { music, vinyl };
+  }
+
   // While playing, the change is heard from the next bar; resolves to {layer, id, bar}.
   async function setLayer(layer, value) {
     if (!STEP1_LAYERS.includes(layer)) throw new Error(`unknown layer "${layer}" (use ${STEP1_LAYERS.join(', ')})`);
@@ -85,6 +93,7 @@ export function createLayers({ player, status }) {
   return {
     init,
     prepareAll,
+    prepareWarm,
     setLayer,
     setVolume,
     loops: () => manifest.loops,

@@ -32,6 +32,8 @@ export class LiveSolo {
     this.firstNote = null;
     this.readyMs = null; // set by the caller: when the first note was generated and decoded
     this.stopped = false;
+    this.renewed = 0; // passes that got a fresh solo
+    this.repeated = 0; // passes (after the first) that repeated the one before
     // Events that arrive before the part exists wait in the stream's decoder.
     if (fresh) stream.promise.then(() => this.#prepare(1), () => {});
   }
@@ -75,7 +77,7 @@ export class LiveSolo {
       if (this.stopped || event.step >= this.loopSteps) return;
       const time = stepsToTime(offset + event.step);
       times.push(time);
-      this.part.add({ time, duration: event.duration, notes: event.notes, velocity: event.velocity });
+      this.part.add({ time, duration: event.duration, notes: event.notes, velocity: event.velocity, pass, step: event.step });
     };
     stream.decoder.events.forEach(place);
     if (!stream.done) {
@@ -104,6 +106,8 @@ export class LiveSolo {
     delete this.passes[this.pass - 1];
     this.pass = next;
     if (stream !== current) this.onPass?.(next, stream);
+    if (stream !== current) this.renewed += 1;
+    else this.repeated += 1;
     if (this.fresh) this.#prepare(next + 1);
   }
 

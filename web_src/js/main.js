@@ -4,6 +4,7 @@ import { createStatus } from './status.js';
 import { createLofi } from './api.js';
 import { createVisualizer } from './visualizer.js';
 import { bindUi } from './ui.js';
+import { bindKeepShare } from './keepshare_ui.js';
 
 const status = createStatus();
 
@@ -20,6 +21,7 @@ const lofi = createLofi({ status, visualizer });
 window.lofi = lofi;
 
 bindUi(lofi, status);
+bindKeepShare(lofi, status); // issue 7: chords, mood, downloads, recording, share link, updates
 
 // Last-resort reporting, so no failure is silent.
 window.addEventListener('unhandledrejection', (event) => {

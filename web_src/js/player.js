@@ -3,8 +3,12 @@
 // ambience and a quote (media.json). Everything runs on one Transport, with loop lengths in bars
 // ("8m", "12m", "30m", the quote at "4:0:0"), so they hold at every tempo; the tempo is the song's.
 //
-// prepare() fetches and decodes what a choice needs; buildSession() turns it into Tone nodes and
-// Parts on a transport. The live player and the offline renderer share both. While playing, a
+// prepare() fetches and decodes what a choice needs; createGraph() builds the long-lived audio graph
+// (the effects bus with its reverb, the instruments); buildSession() puts one arrangement's Parts
+// and per-layer players on a transport, through a graph. The live player builds its graph once and
+// reuses it for every play() (a play only creates and disposes Parts and players, so the first note
+// is not held up by the reverb's impulse or the instruments); the offline renderer builds its own
+// graph in the offline context with the same code. While playing, a
 // layer change takes effect at the start of the next bar: the old layer stops there and the new one
 // starts there, in phase with its loop grid (a drum pattern picked at bar 11 plays from its bar 3).
 
@@ -17,7 +21,8 @@ import { noteToMidi, midiToNote } from './pitch.js';
 export const AI_BPM = 75;
 const PPQ = 192;
 const CROSSFADE = 0.8; // seconds, between two passes of an ambience
-const LOG_LIMIT = 20000;
+// The session log (timeline()) keeps the newest events: a session playing for hours keeps this many.
+const LOG_LIMIT = 4096;
 
 // Tone's bar length in quarter notes: [4, 4] -> 4, [6, 8] -> 3.
 export function quartersPerBar([beats, unit] = [4, 4]) {
@@ -101,25 +106,102 @@ export async function prepareVinyl(manifest) {
   }
 }
 
-// ---- A session: the graph for one arrangement on one transport. ---------------------------------
+// ---- Accounting: what graphs and sessions create and dispose (lofi.audioStats(), the leak test). --
+
+const audit = { created: {}, disposed: {}, graphs: { built: 0, alive: 0 } };
+
+// Counts `node` under `kind` and counts its dispose() (once).
+function counted(kind, node) {
+  audit.created[kind] = (audit.created[kind] ?? 0) + 1;
+  const dispose = node.dispose.bind(node);
+  let disposed = false;
+  node.dispose = () => {
+    if (!disposed) {
+      disposed = true;
+      audit.disposed[kind] = (audit.disposed[kind] ?? 0) + 1;
+    }
+    return dispose();
+  };
+  return node;
+}
+
+// {graphs: {built, alive}, created, disposed, alive: {kind: created - disposed}, scheduled}: kinds are "graph" (bus
+// nodes), "instrument", "part" (Tone.Part) and "node" (per-session players and gains); a drum hit's
+// one-shot source disposes itself when it ends. `scheduled` counts the live Transport's events.
+export function audioStats() {
+  const kinds = new Set([...Object.keys(audit.created), ...Object.keys(audit.disposed)]);
+  const alive = Object.fromEntries([...kinds].map((k) => [k, (audit.created[k] ?? 0) - (audit.disposed[k] ?? 0)]));
+  // Tone keeps every event scheduled on the Transport (Parts included) in _scheduledEvents; its
+  // timelines hold the one-off and the repeating ones; Tone.Draw holds the visuals still to draw.
+  const transport = Tone.getTransport();
+  const scheduled = Object.keys(transport._scheduledEvents ?? {}).length;
+  const queues = { timeline: transport._timeline?.length ?? 0, repeated: transport._repeatedEvents?.length ?? 0, draw: Tone.getDraw()._events?.length ?? 0 };
+  return { graphs: { ...audit.graphs }, created: { ...audit.created }, disposed: { ...audit.disposed }, alive, scheduled, queues };
+}
+
+// ---- The graph: the bus and the instruments, built once for live playback. ----------------------
+
+// Built in Tone's current context. Resolves to {chain, instrument(recipe), releaseAll(time), dispose()}.
+// Instruments are kept per name and kind: a sampler gains the sample notes later recipes bring.
+export async function createGraph({ volumes = DEFAULT_VOLUMES, vinyl = null } = {}) {
+  audit.graphs.built += 1;
+  audit.graphs.alive += 1;
+  const chain = await createMasterChain(volumes, { vinylBuffer: vinyl });
+  for (const node of chain.nodes) counted('graph', node);
+  const instruments = new Map(); // "name|kind" -> {node, notes: Set}
+  return {
+    chain,
+    setVinyl(buffer) {
+      const before = chain.nodes.length;
+      chain.setVinyl(buffer);
+      for (const node of chain.nodes.slice(before)) counted('graph', node);
+    },
+    instrument(recipe) {
+      const key = `${recipe.name}|${recipe.kind}`;
+      let entry = instruments.get(key);
+      if (!entry) {
+        entry = { node: counted('instrument', createInstrument(recipe)).connect(chain.inputs.music), notes: new Set(Object.keys(recipe.buffers ?? {})) };
+        instruments.set(key, entry);
+      } else if (recipe.kind === 'sampler') {
+        for (const [note, buffer] of Object.entries(recipe.buffers)) {
+          if (entry.notes.has(note)) continue;
+          entry.node.add(note, buffer);
+          entry.notes.add(note);
+        }
+      }
+      return entry.node;
+    },
+    releaseAll(time) {
+      for (const { node } of instruments.values()) node.releaseAll(time);
+    },
+    dispose() {
+      for (const { node } of instruments.values()) node.dispose();
+      instruments.clear();
+      for (const node of [...chain.nodes].reverse()) node.dispose();
+      audit.graphs.alive -= 1;
+    },
+  };
+}
+
+// ---- A session: one arrangement's Parts and layer players on one transport, through a graph. -----
 
 // hooks: onNote(midis, velocity, partIndex, time), onDrum(kind, velocity, time),
 // onQuote(entry, time), onAmbience(entry|null, time). Every layer event is also logged, with its
 // transport position in ticks, for the tests (timeline()).
-export async function buildSession(transport, arrangement, prepared, options = {}) {
-  const { loops = DEFAULT_LOOPS, volumes = DEFAULT_VOLUMES, hooks = {}, bpm = null } = options;
+export function buildSession(transport, graph, arrangement, prepared, options = {}) {
+  const { loops = DEFAULT_LOOPS, hooks = {}, bpm = null } = options;
   transport.bpm.value = bpm || arrangement.bpm;
   transport.timeSignature = arrangement.timeSignature;
   transport.swing = arrangement.swing;
   transport.swingSubdivision = '8n';
   const qpb = quartersPerBar(arrangement.timeSignature);
   const ticksPerBar = qpb * PPQ;
-  const chain = await createMasterChain(volumes, { vinylBuffer: prepared.vinyl });
-  const disposables = [...chain.nodes];
+  const { chain } = graph;
+  const disposables = [];
   const log = [];
   const ticksAt = (time) => Math.round(transport.getTicksAtTime(time));
   const record = (entry, time) => {
-    if (log.length >= LOG_LIMIT) return;
+    if (log.length >= LOG_LIMIT) log.splice(0, LOG_LIMIT / 4);
     const ticks = ticksAt(time);
     log.push({ ...entry, ticks, bar: ticks / ticksPerBar });
   };
@@ -133,23 +215,27 @@ export async function buildSession(transport, arrangement, prepared, options = {
   // Music: one Part per song part, looping every `loopBars` bars.
   arrangement.parts.forEach((spec, partIndex) => {
     const recipe = prepared.music?.recipes?.[partIndex] ?? { name: spec.instrument, kind: 'synth' };
-    const synth = createInstrument(recipe).connect(chain.inputs.music);
+    const synth = graph.instrument(recipe);
     const events = spec.events
       .map((e, index) => ({ time: e.time, duration: e.duration, notes: playableNotes(e.notes), velocity: e.velocity ?? 0.8, index }))
       .filter((e) => e.notes.length > 0);
-    const part = new Tone.Part((time, event) => {
+    const part = counted('part', new Tone.Part((time, event) => {
       synth.triggerAttackRelease(event.notes, event.duration, time, event.velocity);
-      record({ layer: 'music', part: partIndex, index: event.index }, time);
+      // A streamed solo's notes (livesolo.js) carry their pass and step, so a test can check that
+      // every pass starts on its loop point.
+      record({ layer: 'music', part: partIndex, index: event.index, ...(event.pass === undefined ? {} : { pass: event.pass, step: event.step }) }, time);
       hooks.onNote?.(event.notes.map(noteToMidi), event.velocity, partIndex, time);
-    }, events);
-    if (loopTicks.music) {
+    }, events));
+    // A part may loop on its own length (the listener's chord progression, progression.js).
+    const partLoopBars = spec.loopBars ?? arrangement.loopBars;
+    if (partLoopBars) {
       part.loop = true;
-      part.loopEnd = `${arrangement.loopBars}m`;
+      part.loopEnd = `${partLoopBars}m`;
     }
     part.start(0);
     // A streamed part (the live AI solo, livesolo.js) adds its notes to the Part as they arrive.
     spec.attach?.({ part, transport, synth });
-    disposables.push(synth, part);
+    disposables.push(part);
   });
 
   // Each step-1 layer is an instance with a start and an end in ticks; a change ends the current
@@ -159,13 +245,13 @@ export async function buildSession(transport, arrangement, prepared, options = {
   function startDrums(prep, startTicks) {
     const kit = createKit(prep.buffers, chain.inputs.drums);
     const instance = { id: prep.id, start: startTicks, end: Infinity, stop: null };
-    const part = new Tone.Part((time, event) => {
+    const part = counted('part', new Tone.Part((time, event) => {
       const ticks = ticksAt(time);
       if (ticks < instance.start || ticks >= instance.end) return;
       kit.hit(event.lane, time, event.velocity);
       record({ layer: 'drums', id: prep.id, lane: event.lane, loopBar: event.bar, step: event.step }, time);
       hooks.onDrum?.(drumKind(event.lane), event.velocity, time);
-    }, drumEvents(prep.entry, { loopBars: loopTicks.drums / ticksPerBar, quartersPerBar: qpb }));
+    }, drumEvents(prep.entry, { loopBars: loopTicks.drums / ticksPerBar, quartersPerBar: qpb })));
     part.loop = true;
     part.loopEnd = loops.drums;
     part.start(`${startTicks}i`, `${startTicks % loopTicks.drums}i`);
@@ -175,8 +261,8 @@ export async function buildSession(transport, arrangement, prepared, options = {
   }
 
   function startAmbience(prep, startTicks) {
-    const gain = new Tone.Gain(prep.entry.gain ?? 1).connect(chain.inputs.ambience);
-    const players = [0, 1].map(() => new Tone.Player({ url: prep.buffer, loop: true, fadeIn: CROSSFADE, fadeOut: CROSSFADE }).connect(gain));
+    const gain = counted('node', new Tone.Gain(prep.entry.gain ?? 1)).connect(chain.inputs.ambience);
+    const players = [0, 1].map(() => counted('node', new Tone.Player({ url: prep.buffer, loop: true, fadeIn: CROSSFADE, fadeOut: CROSSFADE })).connect(gain));
     const instance = { id: prep.id, start: startTicks, end: Infinity, stop: null };
     let pass = 0;
     const begin = (time) => {
@@ -208,8 +294,8 @@ export async function buildSession(transport, arrangement, prepared, options = {
   }
 
   function startQuote(prep, startTicks) {
-    const gain = new Tone.Gain(prep.entry.gain ?? 1).connect(chain.inputs.quote);
-    const player = prep.buffer ? new Tone.Player({ url: prep.buffer, fadeOut: 0.05 }).connect(gain) : null;
+    const gain = counted('node', new Tone.Gain(prep.entry.gain ?? 1)).connect(chain.inputs.quote);
+    const player = prep.buffer ? counted('node', new Tone.Player({ url: prep.buffer, fadeOut: 0.05 })).connect(gain) : null;
     const instance = { id: prep.id, start: startTicks, end: Infinity, stop: null };
     // Once, at the start of bar 5 ("4:0:0"), or at the next bar when picked later than that.
     const at = Math.max(startTicks, loopTicks.quoteAt);
@@ -286,8 +372,10 @@ function exclusive(job) {
 }
 
 // The browser only lets audio start after a user gesture. Tone.start() may then never settle,
-// so wait a moment and carry on: the transport runs as soon as the context is allowed to.
+// so wait a moment and carry on: the transport runs as soon as the context is allowed to. When the
+// context already runs (the usual case after the first gesture) nothing is awaited.
 async function startAudio() {
+  if (Tone.getContext().state === 'running') return true;
   await Promise.race([Tone.start(), new Promise((resolve) => setTimeout(resolve, 800))]);
   return Tone.getContext().state === 'running';
 }
@@ -299,14 +387,61 @@ export class LivePlayer {
     this.current = null;
     this.paused = false;
     this.volumes = { ...DEFAULT_VOLUMES };
+    this.graphPromise = null; // the long-lived graph (createGraph), built once
+    this.graph = null; // the same, once built
+  }
+
+  // Resumes the audio context without waiting: call it synchronously in a user gesture's handler
+  // (play() does), and once on the page's first pointer or key gesture.
+  unlock() {
+    const context = Tone.getContext();
+    if (context.state !== 'running' && !this.paused) context.resume().catch(() => {});
+  }
+
+  unlockOnGesture(target = document) {
+    const events = ['pointerdown', 'keydown', 'touchend'];
+    const handler = () => {
+      this.unlock();
+      for (const type of events) target.removeEventListener(type, handler, true);
+    };
+    for (const type of events) target.addEventListener(type, handler, true);
+  }
+
+  // The graph, built on first use in the live context (one job at a time: see exclusive()).
+  #graph() {
+    this.graphPromise ??= createGraph({ volumes: this.volumes }).then(
+      (graph) => {
+        // Volumes set while it was being built.
+        for (const [layer, value] of Object.entries(this.volumes)) graph.chain.setVolume(layer, value);
+        this.graph = graph;
+        return graph;
+      },
+      (err) => {
+        this.graphPromise = null;
+        throw err;
+      },
+    );
+    return this.graphPromise;
+  }
+
+  // Builds the graph ahead of the first play() and, with `prepared` ({music, vinyl} from the
+  // prepare* functions), its instruments and vinyl crackle. Needs no user gesture: the context may
+  // stay suspended until one (unlock()). Safe to call any number of times.
+  warm(prepared = {}) {
+    return exclusive(async () => {
+      const graph = await this.#graph();
+      if (prepared.vinyl) graph.setVinyl(prepared.vinyl);
+      for (const recipe of prepared.music?.recipes ?? []) graph.instrument(recipe);
+    });
   }
 
   // prepared: {music, vinyl, drums, ambience, quote} from the prepare* functions.
   // Resolves to {audible}: false when the browser has not yet allowed audio to start.
   play(arrangement, prepared, { loops, bpm = null } = {}) {
+    this.unlock();
     return exclusive(async () => {
-      const audible = await startAudio();
       this.#stopNow();
+      const [audible, graph] = await Promise.all([startAudio(), this.#graph()]);
       const transport = Tone.getTransport();
       const draw = Tone.getDraw();
       // Tone.Draw fires the visual callback when the note is actually heard, not when scheduled.
@@ -320,10 +455,15 @@ export class LivePlayer {
         onQuote: later((...a) => this.hooks.onQuote?.(...a)),
         onAmbience: later((...a) => this.hooks.onAmbience?.(...a)),
       };
-      this.session = await buildSession(transport, arrangement, prepared, { loops, bpm, hooks, volumes: this.volumes });
+      if (prepared.vinyl) graph.setVinyl(prepared.vinyl);
+      this.session = buildSession(transport, graph, arrangement, prepared, { loops, bpm, hooks });
       this.current = arrangement;
       transport.position = 0;
-      transport.start('+0.1');
+      // As soon as possible: Tone's "now" is the audio clock plus its look-ahead, the earliest time
+      // its scheduler has not passed yet (it was '+0.1' later still).
+      const start = Tone.now();
+      graph.chain.startVinyl(start);
+      transport.start(start);
       return { audible };
     });
   }
@@ -350,7 +490,7 @@ export class LivePlayer {
 
   setVolume(layer, value) {
     this.volumes[layer] = value;
-    this.session?.setVolume(layer, value);
+    this.graph?.chain.setVolume(layer, value);
   }
 
   // Pausing suspends the audio context: every layer, reverb tail included, freezes where it is
@@ -375,13 +515,19 @@ export class LivePlayer {
     return exclusive(async () => this.#stopNow());
   }
 
+  // Disposes the session (its Parts and layer players); the graph stays, its instruments released.
   #stopNow() {
     const transport = Tone.getTransport();
     transport.stop();
     transport.cancel(0);
     transport.position = 0;
     Tone.getDraw().cancel(0);
-    this.session?.dispose();
+    if (this.session) {
+      this.session.dispose();
+      const now = Tone.now();
+      this.graph?.releaseAll(now);
+      this.graph?.chain.stopVinyl(now);
+    }
     this.session = null;
     this.current = null;
     if (this.paused) {
@@ -417,15 +563,21 @@ export function renderOffline(arrangement, prepared, { bars = 2, loops, bpm = nu
     const seconds = (bars * qpb * 60) / tempo;
     let session = null;
     let loopPoints = null;
+    let graph = null;
     const buffer = await Tone.Offline(async (context) => {
-      session = await buildSession(context.transport, arrangement, prepared, { loops, bpm: tempo, volumes });
+      // Its own graph, in the offline context: the same construction code as the live one.
+      graph = await createGraph({ volumes, vinyl: prepared.vinyl });
+      session = buildSession(context.transport, graph, arrangement, prepared, { loops, bpm: tempo });
       loopPoints = session.loopPoints();
+      graph.chain.startVinyl(0);
       context.transport.start(0);
     }, seconds);
     const log = session?.log ?? [];
     session?.dispose();
+    graph?.dispose();
     const barSeconds = (qpb * 60) / tempo;
-    return { ...measure(buffer), barRms: measureBars(buffer, barSeconds), seconds: buffer.duration, timeline: log, loopPoints };
+    // buffer: the rendered AudioBuffer itself (api.js turns it into a WAV file for download).
+    return { ...measure(buffer), barRms: measureBars(buffer, barSeconds), seconds: buffer.duration, timeline: log, loopPoints, buffer: buffer.get() };
   });
 }
 

@@ -58,6 +58,7 @@ export function bindUi(lofi, status) {
       seed: el.seed.value.trim() || '1',
       topK: Number(el.topK.value) || 0,
       topP: Number(el.topP.value) || 1,
+      progression: $('progression')?.value.trim() || null, // the listener's chords (keepshare_ui.js)
     };
   }
 
@@ -96,10 +97,23 @@ export function bindUi(lofi, status) {
     el.tokens.textContent = tokens.join(' ');
   }
 
+  // The AI solo streams: with new settings, play() asks for a new solo and its first note sounds
+  // while the worker is still writing the rest (the tokens fill in as they come); with the settings
+  // of the solo held, it replays that one.
   async function play() {
     const song = el.song.value;
-    if (song === 'ai' && generatedKey !== JSON.stringify(settings())) await generate();
-    await lofi.play({ song, ...extras.layerChoice() });
+    const options = { song, ...extras.layerChoice(), bpm: Number($('tempo')?.value) || null };
+    const s = settings();
+    const key = JSON.stringify(s);
+    if (song !== 'ai' || generatedKey === key) return lofi.play(options);
+    el.tokens.textContent = '';
+    let count = 0;
+    const onToken = (token) => {
+      el.tokens.append(count ? ` ${token}` : token);
+      count += 1;
+      if (count === s.length) generatedKey = key; // the whole solo is written: a replay needs no new one
+    };
+    return lofi.play({ ...options, solo: { ...s, onToken } });
   }
 
   el.song.addEventListener('change', () => {

@@ -1,0 +1,416 @@
+"""Issue 7 in headless Chromium: your chords, your mood, your track to keep, share and take offline.
+
+The site is the tiny test content (tiny model) plus the real drum patterns, samples, ambiences and
+quotes, served from a sub-path as on GitHub Pages.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+import wave
+
+import numpy as np
+import pytest
+from playwright.sync_api import sync_playwright
+
+from builder.build import BuildOptions, build
+from builder.offline import write_offline
+from builder.serve import serve_in_background
+
+from .browser import PageWatch, launch
+from .conftest import REPO, make_tiny_content
+
+pytestmark = pytest.mark.browser
+
+MEDIA_FOLDERS = ["drums", "samples", "ambience", "quotes"]
+PROGRESSION = "Em7 A7 Dmaj7 Bm7"  # D major: primed as Dm7 G7 Cmaj7 Am7, played back 2 semitones up
+NOTE_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+@pytest.fixture(scope="module")
+def keep_dist(tmp_path_factory):
+    root = tmp_path_factory.mktemp("keep")
+    content = make_tiny_content(root)
+    for folder in MEDIA_FOLDERS:
+        shutil.copytree(REPO / "content" / folder, content / folder)
+    build(BuildOptions(content=content, out=root / "dist", quiet=True))
+    return root / "dist"
+
+
+@pytest.fixture(scope="module")
+def site(keep_dist):
+    server, url = serve_in_background(keep_dist, "/lofi-player/")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(url) -> (page, watch), each in a fresh context (its own service worker and caches)."""
+    contexts = []
+
+    def opener(url, **context_options):
+        context = browser.new_context(accept_downloads=True, **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        watch = PageWatch(page)
+        page.goto(url)
+        page.wait_for_function("() => window.lofi !== undefined")
+        page.evaluate("() => window.lofi.ready")
+        return page, watch
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def note_midi(name: str) -> int:
+    letter, rest = name[0], name[1:]
+    accidental = 0
+    while rest and rest[0] in "#b-":
+        accidental += 1 if rest[0] == "#" else -1
+        rest = rest[1:]
+    return (int(rest) + 1) * 12 + NOTE_PC[letter] + accidental
+
+
+def time_ticks(time: str, ppq: int = 480) -> int:
+    bars, quarters, sixteenths = (float(x) for x in time.split(":"))
+    return round((bars * 4 + quarters + sixteenths / 4) * ppq)
+
+
+def read_smf(data: bytes) -> dict:
+    """A minimal Standard MIDI File reader (independent of @tonejs/midi): notes per track."""
+    assert data[:4] == b"MThd"
+    _, _, ntracks, ppq = struct.unpack(">IHHH", data[4:14])
+    pos = 14
+    tracks = []
+    tempo = None
+    for _ in range(ntracks):
+        assert data[pos:pos + 4] == b"MTrk"
+        (length,) = struct.unpack(">I", data[pos + 4:pos + 8])
+        end = pos + 8 + length
+        pos += 8
+        ticks, status, sounding, notes = 0, None, {}, []
+
+        def varlen():
+            nonlocal pos
+            value = 0
+            while True:
+                byte = data[pos]
+                pos += 1
+                value = (value << 7) | (byte & 0x7F)
+                if not byte & 0x80:
+                    return value
+
+        while pos < end:
+            ticks += varlen()
+            if data[pos] & 0x80:
+                status = data[pos]
+                pos += 1
+            if status == 0xFF:
+                kind = data[pos]
+                pos += 1
+                size = varlen()
+                if kind == 0x51:
+                    tempo = 60_000_000 / int.from_bytes(data[pos:pos + size], "big")
+                pos += size
+            elif status in (0xF0, 0xF7):
+                pos += varlen()
+            else:
+                kind, a = status & 0xF0, data[pos]
+                b = data[pos + 1] if kind not in (0xC0, 0xD0) else None
+                pos += 1 if b is None else 2
+                if kind == 0x90 and b:
+                    sounding.setdefault(a, []).append(ticks)
+                elif kind == 0x80 or (kind == 0x90 and not b):
+                    start = sounding[a].pop(0)
+                    notes.append((start, a, ticks - start))
+        tracks.append(sorted(notes))
+        pos = end
+    return {"ppq": ppq, "bpm": tempo, "tracks": tracks}
+
+
+# ---- chords ---------------------------------------------------------------------------------------
+
+
+def test_a_bad_chord_symbol_is_named_inline(open_page, site):
+    page, watch = open_page(site)
+    page.select_option("#song", "ai")
+    page.fill("#progression", "Dm7 Gx7 Cmaj7 Qm")
+    message = page.locator("#progression-message")
+    assert '"Gx7"' in message.inner_text() and '"Qm"' in message.inner_text()
+    assert page.get_attribute("#progression", "aria-invalid") == "true"
+    with pytest.raises(Exception, match="Gx7"):
+        page.evaluate("() => window.lofi.setProgression('Dm7 Gx7 Cmaj7')")
+    page.fill("#progression", "Dm7 G7 | Cmaj7 | %")  # two chords share bar 1; "%" repeats a bar
+    assert page.get_attribute("#progression", "aria-invalid") is None
+    assert "3 bars" in message.inner_text()
+    parsed = page.evaluate("() => window.lofi.parseProgression('Dm7 G7 | Cmaj7 | %')")
+    assert [(c["symbol"], c["bar"], c["step"], c["sixteenths"]) for c in parsed["chords"]] == [
+        ("Dm7", 0, 0, 8), ("G7", 0, 8, 8), ("Cmaj7", 1, 0, 16), ("Cmaj7", 2, 0, 16)]
+    assert not watch.errors
+
+
+def test_the_progression_backs_the_solo_on_the_bars_and_primes_it(open_page, site):
+    page, watch = open_page(site)
+    info = page.evaluate(f"() => window.lofi.setProgression('{PROGRESSION}')")
+    assert info["key"] == "D major" and info["shift"] == -2
+    assert info["modelChords"] == ["Dm7", "G7", "Cmaj7", "Am7"]
+    assert info["soloLoopBars"] == 28  # the longest multiple of 4 bars up to 30: chords and solo stay in phase
+    tokens = page.evaluate("() => window.lofi.generate({seed: 11, length: 40})")
+    moved = page.evaluate("() => window.lofi.lastSolo().events")
+    # Primed by the chords moved to C major: the same tokens as priming with them by hand.
+    plain = page.evaluate("""async () => window.lofi.generate({seed: 11, length: 40, progression: null,
+                               primer: await window.lofi.chordsToPrimer(['Dm7', 'G7', 'Cmaj7', 'Am7'])})""")
+    assert tokens == plain
+    unmoved = page.evaluate("() => window.lofi.lastSolo().events")
+    assert len(moved) == len(unmoved) > 0
+    for a, b in zip(moved, unmoved):
+        assert a["time"] == b["time"] and a["token"] == b["token"]
+        assert [note_midi(n) for n in a["notes"]] == [note_midi(n) + 2 for n in b["notes"]]  # back in D
+
+    page.evaluate(f"() => window.lofi.setProgression('{PROGRESSION}')")
+    result = page.evaluate("() => window.lofi.renderOffline({song: 'ai', bars: 9, bpm: 600, drums: null})")
+    assert result["rms"] > 0.005
+    chord_bars = [e["bar"] for e in result["timeline"] if e["layer"] == "music" and e["part"] == 1]
+    assert chord_bars == pytest.approx(list(range(9)), abs=4 / 768)  # one chord on every bar line
+    assert result["loopPoints"]["solo"]["time"] == "28m"
+    # The progression changed back, so the solo was made again with the same settings: the same tokens.
+    assert page.evaluate("() => window.lofi.lastSolo().tokens") == tokens
+    assert not watch.errors
+
+
+def test_mood_from_text_sets_mode_tempo_and_chords(open_page, site):
+    page, watch = open_page(site)
+    happy = page.evaluate("() => window.lofi.mood('What a wonderful, happy, sunny day')")
+    sad = page.evaluate("() => window.lofi.mood('I feel sad, tired and lonely tonight')")
+    assert happy["score"] > 0 and happy["mode"] == "major" and happy["bpm"] > 72
+    assert sad["score"] < 0 and sad["mode"] == "minor" and sad["bpm"] < 72
+    assert "sad" in sad["reason"] and sad["progression"] in sad["reason"]
+    # The page: a sentence in, the chords, tempo and reason out, and the AI track picked.
+    page.fill("#mood-text", "I feel sad, tired and lonely tonight")
+    page.click("#mood-apply")
+    page.wait_for_function("() => document.getElementById('mood-reason').textContent.includes('Sentiment score')")
+    assert page.input_value("#progression") == sad["progression"]
+    assert page.input_value("#tempo") == str(sad["bpm"])
+    assert page.input_value("#song") == "ai"
+    state = page.evaluate("() => window.lofi.state()")
+    assert state["progression"] == sad["progression"] and state["tempo"] == sad["bpm"]
+    key = page.evaluate("() => window.lofi.progression().key")
+    assert key.endswith("minor")
+    assert not watch.errors
+
+
+# ---- share it -------------------------------------------------------------------------------------
+
+
+def test_the_share_url_round_trip_gives_the_same_tokens(open_page, site):
+    page, watch = open_page(site)
+    page.evaluate(f"""() => window.lofi.play({{song: 'ai', drums: 'boom-bap', ambience: 'rain', quote: null, bpm: 80,
+                        progression: '{PROGRESSION}', solo: {{seed: 42, temperature: 0.9, length: 32, topK: 0, topP: 0.95}}}})""")
+    page.wait_for_function("() => window.lofi.state().solo && !window.lofi.state().solo.generating", timeout=30000)
+    tokens = page.evaluate("() => window.lofi.lastSolo().tokens")
+    url = page.evaluate("() => window.lofi.shareUrl()")
+    page.evaluate("() => window.lofi.stop()")
+    assert url.startswith(site + "#")
+    shared = page.evaluate("(u) => window.lofi.readShareUrl(u)", url)
+    assert shared["song"] == "ai" and shared["bpm"] == 80 and shared["progression"] == PROGRESSION
+    assert (shared["drums"], shared["ambience"], shared["quote"]) == ("boom-bap", "rain", None)
+    assert shared["solo"] == {"seed": 42, "temperature": 0.9, "length": 32, "topK": 0, "topP": 0.95}
+
+    # A new visitor opens the link: the form shows the shared state and Play reproduces the music.
+    other, other_watch = open_page(url)
+    other.wait_for_function("() => document.getElementById('progression').value !== ''")
+    assert other.input_value("#song") == "ai"
+    assert other.input_value("#seed") == "42" and other.input_value("#tempo") == "80"
+    assert other.input_value("#drums") == "boom-bap" and other.input_value("#ambience") == "rain"
+    assert other.input_value("#quote") == ""
+    other.click("#play")
+    other.wait_for_function("() => window.lofi.state().playing && window.lofi.lastSolo() !== null", timeout=30000)
+    assert other.evaluate("() => window.lofi.lastSolo().tokens") == tokens
+    state = other.evaluate("() => window.lofi.state()")
+    assert state["bpm"] == 80 and state["progression"] == PROGRESSION
+    assert state["layers"] == {"drums": "boom-bap", "ambience": "rain", "quote": None}
+    other.evaluate("() => window.lofi.stop()")
+    # And the link made from the reproduced page is the same link.
+    assert other.evaluate("() => window.lofi.shareUrl()") == url
+    assert not watch.errors and not other_watch.errors
+
+
+# ---- keep it --------------------------------------------------------------------------------------
+
+
+def test_the_midi_file_parses_back_to_the_same_notes(open_page, site, tmp_path):
+    page, watch = open_page(site)
+    page.evaluate(f"() => window.lofi.setProgression('{PROGRESSION}')")
+    page.evaluate("() => window.lofi.generate({seed: 5, length: 48})")
+    events = page.evaluate("() => window.lofi.lastSolo().events")
+    exported = page.evaluate("() => window.lofi.exportMidi({song: 'ai'})")
+    smf = read_smf(bytes(exported["bytes"]))
+    assert smf["ppq"] == 480 and smf["bpm"] == pytest.approx(75, abs=0.01)
+    limit = exported["bars"] * 4 * 480
+    expected = sorted(
+        (time_ticks(e["time"]), note_midi(n), min(time_ticks(e["duration"]), limit - time_ticks(e["time"])))
+        for e in events for n in e["notes"] if time_ticks(e["time"]) < limit
+    )
+    conductor, solo_track, chord_track = smf["tracks"]  # tempo and meter, the solo, the chords
+    assert conductor == []
+    assert solo_track == expected
+    # The chords: one on every bar, with the pitch classes of its symbol, for the whole solo.
+    pcs = {"Em7": {4, 7, 11, 2}, "A7": {9, 1, 4, 7}, "Dmaj7": {2, 6, 9, 1}, "Bm7": {11, 2, 6, 9}}
+    symbols = PROGRESSION.split()
+    starts = sorted({start for start, _, _ in chord_track})
+    assert starts == [bar * 1920 for bar in range(exported["bars"])]
+    for start in starts:
+        chord = symbols[(start // 1920) % 4]
+        assert {pitch % 12 for s, pitch, _ in chord_track if s == start} == pcs[chord]
+    # @tonejs/midi reads back the same too, and the page's download button saves the file.
+    parsed = page.evaluate("(b) => window.lofi.readMidi(b)", exported["bytes"])
+    assert sorted((n["ticks"], n["midi"], n["durationTicks"]) for n in parsed["tracks"][0]["notes"]) == expected
+    page.select_option("#song", "ai")
+    with page.expect_download() as download:
+        page.click("#download-midi")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "ai-solo.mid" and read_smf(saved.read_bytes())["tracks"][1] == expected
+
+    # A song: every note of every part.
+    song = page.evaluate("() => window.lofi.exportMidi({song: 'first-light'})")
+    song_smf = read_smf(bytes(song["bytes"]))
+    assert song_smf["bpm"] == pytest.approx(72, abs=0.01)
+    assert sum(len(t) for t in song_smf["tracks"]) == len(song["notes"]) > 20
+    assert not watch.errors
+
+
+def wav_rms(data: bytes) -> tuple[float, float]:
+    with wave.open(io.BytesIO(data)) as wav:
+        assert wav.getsampwidth() == 2
+        frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.float64) / 32768
+        return float(np.sqrt(np.mean(frames**2))), wav.getnframes() / wav.getframerate()
+
+
+def test_the_audio_download_is_a_non_silent_wav(open_page, site, tmp_path):
+    page, watch = open_page(site)
+    page.select_option("#song", "first-light")
+    page.select_option("#drums", "boom-bap")
+    page.fill("#tempo", "180")  # the whole song, faster: a shorter render
+    page.dispatch_event("#tempo", "change")
+    with page.expect_download(timeout=120000) as download:
+        page.click("#download-wav")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "first-light.wav"
+    rms, seconds = wav_rms(saved.read_bytes())
+    assert rms > 0.005
+    assert seconds == pytest.approx(16 * 4 * 60 / 180, rel=0.02)  # one pass of the 16-bar song at 180 bpm
+    assert not watch.errors
+
+
+def test_recording_what_is_playing_gives_a_non_silent_file(open_page, site):
+    page, watch = open_page(site)
+    page.evaluate("() => window.lofi.play({song: 'first-light', drums: 'boom-bap'})")
+    page.evaluate("() => window.lofi.startRecording()")
+    assert page.evaluate("() => window.lofi.state().recording") is True
+    page.wait_for_timeout(2500)
+    result = page.evaluate("""async () => {
+        const r = await window.lofi.stopRecording();
+        const audio = await new OfflineAudioContext(1, 1, 48000).decodeAudioData(await r.blob.arrayBuffer());
+        const data = audio.getChannelData(0);
+        let sum = 0;
+        for (const v of data) sum += v * v;
+        return {size: r.size, type: r.type, filename: r.filename, seconds: audio.duration,
+                rms: Math.sqrt(sum / data.length)};
+    }""")
+    page.evaluate("() => window.lofi.stop()")
+    assert result["type"].startswith("audio/") and result["filename"].startswith("first-light-recording.")
+    assert result["size"] > 1000 and result["seconds"] > 1.5
+    assert result["rms"] > 0.001
+    assert not watch.errors
+
+
+# ---- offline --------------------------------------------------------------------------------------
+
+
+def test_the_app_is_installable(open_page, site, keep_dist):
+    page, watch = open_page(site)
+    manifest = page.evaluate("""async () => {
+        const link = document.querySelector('link[rel=manifest]');
+        return (await fetch(link.href)).json();
+    }""")
+    assert manifest["start_url"] == "./" and manifest["scope"] == "./" and manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        assert not icon["src"].startswith(("/", "http")) and (keep_dist / icon["src"]).is_file()
+    info = page.evaluate("() => window.lofi.offlineReady()")
+    assert info["controlled"] and info["version"] and info["files"] > 10
+    assert not watch.errors
+
+
+def test_the_page_plays_offline_after_a_first_load(open_page, keep_dist):
+    # Its own server, so that it can be shut down: then nothing can come from the network.
+    server, url = serve_in_background(keep_dist, "/lofi-player/")
+    page, watch = open_page(url)
+    info = page.evaluate("() => window.lofi.offlineReady()")
+    assert info["controlled"]
+    layers = "drums: 'boom-bap', ambience: 'rain', quote: null"
+    online = page.evaluate(f"() => window.lofi.renderOffline({{song: 'first-light', bars: 2, {layers}}})")
+    tokens = page.evaluate("() => window.lofi.generate({seed: 9, length: 24})")
+
+    server.shutdown()
+    server.server_close()
+    page.context.set_offline(True)
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.reload()
+    page.wait_for_function("() => window.lofi !== undefined")
+    page.evaluate("() => window.lofi.ready")
+    assert page.evaluate("() => window.lofi.songs().length") == 1
+    offline = page.evaluate(f"() => window.lofi.renderOffline({{song: 'first-light', bars: 2, {layers}}})")
+    assert offline["rms"] > 0.5 * online["rms"] > 0.0025
+    assert {e["layer"] for e in offline["timeline"]} >= {"music", "drums", "ambience"}
+    # Every sample came from the cache: no layer was switched off, no instrument fell back to a synth.
+    assert page.locator("#messages .message-error, #messages .message-warn").count() == 0
+    assert page.evaluate("() => window.lofi.generate({seed: 9, length: 24})") == tokens  # model and wasm cached
+    page.evaluate("() => window.lofi.play({song: 'first-light'})")
+    assert page.evaluate("() => window.lofi.state().playing") is True
+    page.evaluate("() => window.lofi.stop()")
+    assert not failed and not watch.errors, failed
+
+
+def test_a_new_build_replaces_the_old_one_cleanly(open_page, keep_dist, tmp_path):
+    dist = tmp_path / "dist"
+    shutil.copytree(keep_dist, dist)
+    server, url = serve_in_background(dist, "/lofi-player/")
+    try:
+        page, watch = open_page(url)
+        first = page.evaluate("() => window.lofi.offlineReady()")["version"]
+        # "Publish" a new build: a changed file, and the build's last step run again.
+        (dist / "site.json").write_text('{"title": "Tiny Lofi, take two", "description": ""}\n')
+        second = write_offline(dist, {"title": "Tiny Lofi", "description": ""}, REPO / "web_src")["version"]
+        assert second != first
+        assert page.evaluate("() => window.lofi.checkForUpdate()") is True
+        page.wait_for_selector("#update", state="visible")
+        with page.expect_navigation():
+            page.click("#update")
+        page.wait_for_function("() => window.lofi !== undefined")
+        page.evaluate("() => window.lofi.ready")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        assert page.evaluate("() => window.lofi.offline()")["version"] == second
+        names = page.evaluate("() => caches.keys()")
+        assert names and all(second in name for name in names)  # the old build's caches are gone
+        title = page.evaluate("async () => (await (await fetch('site.json')).json()).title")
+        assert title == "Tiny Lofi, take two"
+        assert not watch.errors
+    finally:
+        server.shutdown()

@@ -1,0 +1,219 @@
+"""A long listening session (issue 8): the real page plays the AI solo, regenerated every pass, with
+drums, ambience, a quote and the chords of a progression, and nothing grows.
+
+Simulated time. Eight hours at the AI solo's 75 bpm are 9,000 bars, 1,125 drum loops (8 bars), 750
+ambience passes (12 bars) and 300 solo passes (30 bars). The browser's audio clock runs in real
+time, so the test plays faster and shorter instead: at BPM = 2400 (`play({bpm})`, which takes any
+tempo; nothing else is sped up) one real second is 32 seconds of music at 75 bpm, and the solo loops
+every SOLO_BARS = 4 bars (site.json's `soloLoopBars`, served by the test) instead of 30, so a pass
+is 0.4 s and the worker writes a fresh solo for each one. PLAY_SECONDS = 100 real seconds are
+therefore about 1,000 bars (53 minutes at 75 bpm: 125 drum loops, 83 ambience passes) and about 250
+solo passes (83% of an 8-hour session's 300), each one generated, placed, played and dropped; every
+layer goes through hundreds of its cycles, which is where a leak per cycle would show. The growth
+checks are the ones an 8-hour run would need: after a warm-up, every sampled figure stays within a
+small margin of its early value.
+
+Sampled every few seconds, after forcing garbage collection (Chromium with --js-flags=--expose-gc):
+- the main thread's JS heap (performance.memory.usedJSHeapSize, --enable-precise-memory-info);
+- live AudioNodes: every node the page creates (BaseAudioContext.create*() and the AudioWorkletNode
+  constructor, patched by an init script) minus those garbage-collected (a FinalizationRegistry);
+- Tone.js objects the player created and has not disposed (lofi.audioStats(): Parts, per-session
+  nodes, instruments, the bus);
+- events scheduled on the Transport and queued for Tone.Draw (lofi.audioStats());
+- TF.js tensors alive in the generation worker (lofi.tensorCount()).
+At the end the timeline (the newest 4,096 events) shows every layer still on its bar grid: drum
+loops restarting every 8 bars, ambience passes every 12, the progression's chords every 4 and each
+solo pass's notes at pass x 4 bars + their step.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from builder.serve import serve_in_background
+
+from .browser import CHROMIUM_ARGS, PageWatch, chromium_path
+
+pytestmark = pytest.mark.browser
+
+BPM = 2400
+SOLO_BARS = 4
+PROGRESSION = "Dm7 G7 | Cmaj7 | Am7 | %"  # four bars: the solo loops with it, every 4 bars
+PLAY_SECONDS = 100
+SAMPLE_EVERY = 5
+BAR_TOLERANCE = 4 / 768  # positions are read back from audio times: a few ticks of a 4/4 bar
+
+# Counts the audio nodes the page creates and the ones garbage-collected, from the first script on.
+NODE_COUNTER = """
+(() => {
+  const stats = {created: 0, collected: 0, byType: {}};
+  const registry = new FinalizationRegistry((type) => { stats.collected += 1; stats.byType[type] -= 1; });
+  const track = (node, type) => {
+    if (!(node instanceof AudioNode)) return node;
+    stats.created += 1;
+    stats.byType[type] = (stats.byType[type] || 0) + 1;
+    registry.register(node, type);
+    return node;
+  };
+  for (const proto of [BaseAudioContext.prototype, AudioContext.prototype]) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      if (!name.startsWith('create') || typeof descriptor.value !== 'function') continue;
+      const original = descriptor.value;
+      proto[name] = function (...args) { return track(original.apply(this, args), name.slice(6)); };
+    }
+  }
+  const NativeWorklet = window.AudioWorkletNode;
+  if (NativeWorklet) {
+    window.AudioWorkletNode = class AudioWorkletNode extends NativeWorklet {
+      constructor(...args) { super(...args); track(this, 'AudioWorklet'); }
+    };
+  }
+  window.__audioNodes = () => ({alive: stats.created - stats.collected, created: stats.created,
+    byType: Object.fromEntries(Object.entries(stats.byType).filter(([, n]) => n > 0))});
+})();
+"""
+
+SAMPLE_JS = """async () => {
+  const settle = () => new Promise((ok) => setTimeout(ok, 20));
+  for (let i = 0; i < 3; i++) { window.gc(); await settle(); }  // finalizers run after a collection
+  const lofi = window.lofi;
+  const audio = lofi.audioStats();
+  const state = lofi.state();
+  return {
+    heap: performance.memory.usedJSHeapSize,
+    nodes: window.__audioNodes(),
+    tone: audio.alive,
+    scheduled: audio.scheduled,
+    queues: audio.queues,
+    tensors: await lofi.tensorCount(),
+    bar: state.bar,
+    pass: state.solo?.pass ?? null,
+    renewed: state.solo?.renewed ?? 0,
+    repeated: state.solo?.repeated ?? 0,
+    playing: state.playing,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def site(media_site):
+    server, url = serve_in_background(media_site, "/lofi-player/")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        args = [*CHROMIUM_ARGS, "--enable-precise-memory-info", "--js-flags=--expose-gc"]
+        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=args)
+        yield browser
+        browser.close()
+
+
+def grid_offsets(events, position, period):
+    """How far each event's bar is from its place on a `period`-bar grid (0 when on it)."""
+    offsets = []
+    for event in events:
+        offset = (event["bar"] - position(event)) % period
+        offsets.append(min(offset, period - offset))
+    return offsets
+
+
+def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
+    # site.json served with a short solo loop; the service worker would answer it from its cache.
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    page.route("**/site.json", lambda route: route.fulfill(json={"title": "Tiny", "soloLoopBars": SOLO_BARS}))
+    page.add_init_script(NODE_COUNTER)
+    watch = PageWatch(page)
+    page.goto(site)
+    page.wait_for_function("window.lofi !== undefined")
+    page.evaluate("() => window.lofi.ready")
+    assert page.evaluate("() => typeof window.gc === 'function' && performance.memory.usedJSHeapSize > 0")
+    page.evaluate("() => window.lofi.loadModel()")
+
+    page.evaluate(
+        """([bpm, progression]) => window.lofi.play({song: 'ai', solo: {seed: 11, length: 24, temperature: 1.2},
+            fresh: true, progression, bpm, drums: 'boom-bap', ambience: 'rain', quote: 'walden'})""",
+        [BPM, PROGRESSION],
+    )
+    samples = []
+    for _ in range(PLAY_SECONDS // SAMPLE_EVERY):
+        page.wait_for_timeout(SAMPLE_EVERY * 1000)
+        samples.append(page.evaluate(SAMPLE_JS))
+    timeline = page.evaluate("() => window.lofi.timeline()")
+    points = page.evaluate("() => window.lofi.loopPoints()")
+    page.evaluate("() => window.lofi.stop()")
+    after = page.evaluate(SAMPLE_JS)
+    report = {
+        "bars": samples[-1]["bar"],
+        "passes": samples[-1]["pass"],
+        "renewed": samples[-1]["renewed"],
+        "repeated": samples[-1]["repeated"],
+        "heap_mb": [round(s["heap"] / 2**20, 2) for s in samples],
+        "audio_nodes": [s["nodes"]["alive"] for s in samples],
+        "scheduled": [s["scheduled"] for s in samples],
+        "queues": [s["queues"] for s in samples],
+        "tensors": [s["tensors"] for s in samples],
+        "tone_alive": samples[-1]["tone"],
+        "after_stop": after,
+    }
+    print("long session:", report)
+    context.close()
+    assert not watch.errors, watch.errors
+
+    # It played the whole time, through hundreds of bars and solo passes, nearly all of them fresh.
+    assert all(s["playing"] for s in samples)
+    bars, passes = samples[-1]["bar"], samples[-1]["pass"]
+    assert bars > 0.6 * PLAY_SECONDS * BPM / 240, report  # the clock kept up: most of the bars played
+    assert passes == pytest.approx(bars // SOLO_BARS, abs=1)
+    assert samples[-1]["renewed"] >= 0.8 * passes, report  # regenerated nearly every pass
+    assert samples[-1]["renewed"] + samples[-1]["repeated"] == passes
+
+    # Flat: the first two samples are the warm-up (caches, the timeline filling up to its cap);
+    # after that, the late samples stay within a small margin of the early ones.
+    early, late = samples[2:6], samples[-4:]
+    heap_early = statistics.median(s["heap"] for s in early)
+    heap_late = statistics.median(s["heap"] for s in late)
+    assert heap_late <= heap_early + 2 * 2**20, report  # under 2 MiB over ~200 passes (few KB a pass)
+    nodes_early = max(s["nodes"]["alive"] for s in early)
+    assert max(s["nodes"]["alive"] for s in late) <= nodes_early * 1.25 + 20, report
+    for kind in ("part", "node", "instrument", "graph"):  # Tone objects: the same set all along
+        assert {s["tone"].get(kind) for s in samples[1:]} == {samples[1]["tone"].get(kind)}, report
+    assert max(s["scheduled"] for s in late) <= max(s["scheduled"] for s in early) + 10, report
+    for queue in ("timeline", "repeated", "draw"):
+        assert max(s["queues"][queue] for s in late) <= max(s["queues"][queue] for s in early) + 10, report
+    assert max(s["tensors"] for s in late) <= max(s["tensors"] for s in early), report
+
+    # Stopped, it lets everything go: no Part, per-session node or Transport event is left.
+    assert after["tone"]["part"] == 0 and after["tone"]["node"] == 0 and after["scheduled"] == 0, report
+
+    # In sync, at the end of the session: the newest events of every layer sit on their bar grids.
+    assert (points["drums"]["time"], points["ambience"]["time"], points["solo"]["time"]) == ("8m", "12m", f"{SOLO_BARS}m")
+    assert timeline and timeline[0]["bar"] > bars / 2  # the log holds the end of the session
+    layer = lambda name: [e for e in timeline if e["layer"] == name]  # noqa: E731
+    drums, ambience, music = layer("drums"), layer("ambience"), layer("music")
+    # Drum hits: loop bar + step on the 8-bar grid (odd steps are swung, by up to a third of a step).
+    on_beat = [e for e in drums if e["step"] % 2 == 0]
+    assert len(on_beat) > 100 and max(grid_offsets(on_beat, lambda e: e["loopBar"] + e["step"] / 16, 8)) < BAR_TOLERANCE
+    off_beat = [e for e in drums if e["step"] % 2 == 1]
+    assert max(grid_offsets(off_beat, lambda e: e["loopBar"] + e["step"] / 16, 8), default=0) < 1 / 48 + BAR_TOLERANCE
+    # Ambience passes on the 12-bar grid.
+    assert len(ambience) >= 3 and max(grid_offsets(ambience, lambda e: 0, 12)) < BAR_TOLERANCE
+    # Solo notes: pass p's note at step s sounds at bar p * SOLO_BARS + s / 16, and the passes follow.
+    solo = [e for e in music if e["part"] == 0]
+    assert len(solo) > 50
+    assert max(abs(e["bar"] - (e["pass"] * SOLO_BARS + e["step"] / 16)) for e in solo) < BAR_TOLERANCE
+    assert {e["pass"] for e in solo} >= set(range(solo[0]["pass"] + 1, solo[-1]["pass"]))
+    # The progression's chords (part 1) on their own 4-bar loop: each chord at the same place.
+    chords = [e for e in music if e["part"] == 1]
+    first = {}
+    for e in chords:
+        first.setdefault(e["index"], e["bar"])
+    assert len(chords) > 50
+    assert max(grid_offsets(chords, lambda e: first[e["index"]], SOLO_BARS)) < BAR_TOLERANCE

@@ -1,0 +1,79 @@
+"""builder/offline.py: the web app manifest, icons and the service worker with its precache list."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from builder.offline import build_version, icon_png, precache_list, write_offline
+from builder.site import PROJECT_ROOT
+
+WEB_SRC = PROJECT_ROOT / "web_src"
+SITE = {"title": "Tiny Lofi", "description": "A test"}
+
+
+def fake_site(root):
+    for path, text in {
+        "index.html": "<!doctype html>",
+        "assets/app.js": "console.log(1)",
+        "model/model.json": "{}",
+        "songs/index.json": "[]",
+        "media.json": "{}",
+        "media/drums/bd.ogg": "not really audio",
+    }.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
+def read_worker(root):
+    text = (root / "sw.js").read_text()
+    version = json.loads(re.search(r"const VERSION = (.*);", text).group(1))
+    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", text, re.S).group(1))
+    return text, version, precache
+
+
+def test_the_worker_precaches_exactly_the_sites_files_except_media(tmp_path):
+    root = fake_site(tmp_path)
+    result = write_offline(root, SITE, WEB_SRC)
+    text, version, precache = read_worker(root)
+    assert version == result["version"] and precache == result["precache"]
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    assert precache == [f for f in files if f != "sw.js" and not f.startswith("media/")]
+    assert {"index.html", "assets/app.js", "model/model.json", "songs/index.json", "media.json",
+            "manifest.webmanifest", "icons/icon-192.png"} <= set(precache)
+    # Relative only: the site lives under a sub-path.
+    assert not [p for p in precache if p.startswith(("/", "http"))]
+    assert "addEventListener('fetch'" in text and "skip-waiting" in text
+
+
+def test_the_version_follows_the_content(tmp_path):
+    one = fake_site(tmp_path / "one")
+    two = fake_site(tmp_path / "two")
+    v1 = write_offline(one, SITE, WEB_SRC)["version"]
+    assert write_offline(two, SITE, WEB_SRC)["version"] == v1  # same files, same version
+    assert write_offline(one, SITE, WEB_SRC)["version"] == v1  # sw.js itself does not count
+    (two / "media" / "drums" / "bd.ogg").write_text("a new sample")
+    assert write_offline(two, SITE, WEB_SRC)["version"] != v1  # a runtime-cached file counts too
+    assert build_version(one, b"other worker code") != v1
+
+
+def test_the_manifest_is_relative_and_its_icons_are_pngs(tmp_path):
+    root = fake_site(tmp_path)
+    write_offline(root, {"title": "A very long player title", "description": ""}, WEB_SRC)
+    manifest = json.loads((root / "manifest.webmanifest").read_text())
+    assert manifest["start_url"] == manifest["scope"] == "./"
+    assert manifest["name"] == "A very long player title" and len(manifest["short_name"]) <= 12
+    for icon in manifest["icons"]:
+        assert (root / icon["src"]).is_file()
+    png = icon_png(192)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[16:24] == (192).to_bytes(4, "big") * 2
+
+
+def test_the_built_site_has_the_worker_and_links_the_manifest(built_site):
+    _, version, precache = read_worker(built_site)
+    assert len(version) == 16
+    assert "index.html" in precache and "model/generation.json" in precache
+    assert precache == precache_list(built_site)
+    html = (built_site / "index.html").read_text()
+    assert '<link rel="manifest" href="manifest.webmanifest">' in html

@@ -1,0 +1,126 @@
+// The page's side of the service worker (web_src/sw/sw.js, written into the site by
+// builder/offline.py): registers it with a relative URL and scope (the site lives under a sub-path),
+// tells the page when a new build is waiting, and switches to it when asked.
+
+import { siteUrl } from './urls.js';
+
+export function createOffline({ status, onUpdate = () => {} }) {
+  const supported = typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
+  let registration = null;
+  let updateReady = false;
+  let switching = false;
+  let error = null;
+  let warmed = Promise.resolve();
+
+  // On the first visit the page fetches media before the worker controls it, so those files are not
+  // in its runtime cache yet: fetch them again through the worker once it takes over.
+  function warmRuntimeCache() {
+    const prefix = siteUrl('media/');
+    const urls = new Set(performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.startsWith(prefix)));
+    return Promise.allSettled([...urls].map((url) => fetch(url)));
+  }
+
+  function watch(worker) {
+    if (!worker) return;
+    const check = () => {
+      // "installed" with a controller: a new build waits beside the one running this page.
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) {
+        updateReady = true;
+        status.set('offline', 'info', 'A new version of the player is ready: press "Update" to switch to it.');
+        onUpdate();
+      }
+    };
+    worker.addEventListener('statechange', check);
+    check();
+  }
+
+  const registered = (async () => {
+    if (!supported) return null;
+    try {
+      registration = await navigator.serviceWorker.register(siteUrl('sw.js'), { scope: siteUrl('./') });
+    } catch (err) {
+      error = err.message;
+      status.set('offline', 'warn', `Offline use unavailable: ${err.message}`);
+      return null;
+    }
+    watch(registration.waiting);
+    registration.addEventListener('updatefound', () => watch(registration.installing));
+    const hadController = Boolean(navigator.serviceWorker.controller);
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (switching) window.location.reload(); // the new build takes over: reload onto it
+      else if (!hadController) warmed = warmRuntimeCache();
+    });
+    navigator.serviceWorker.ready.then(() => {
+      if (!updateReady) status.set('offline', 'ok', 'Saved for offline use: the player works without a network after this visit.');
+    });
+    return registration;
+  })();
+
+  // The version of the build the controlling worker serves ({version, files}), or null.
+  function version() {
+    const controller = supported ? navigator.serviceWorker.controller : null;
+    if (!controller) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const listener = (event) => {
+        if (event.data?.type !== 'version') return;
+        navigator.serviceWorker.removeEventListener('message', listener);
+        resolve({ version: event.data.version, files: event.data.files });
+      };
+      navigator.serviceWorker.addEventListener('message', listener);
+      controller.postMessage({ type: 'version' });
+      setTimeout(() => resolve(null), 3000);
+    });
+  }
+
+  return {
+    registered,
+    async info() {
+      await registered;
+      const served = await version();
+      return {
+        supported,
+        registered: registration !== null,
+        controlled: Boolean(supported && navigator.serviceWorker.controller),
+        version: served?.version ?? null,
+        files: served?.files ?? null,
+        updateReady,
+        error,
+      };
+    },
+    // Resolves once a worker controls the page (the first visit: after it has cached the site).
+    async ready() {
+      if (!supported) throw new Error('this browser has no service workers');
+      await registered;
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+      }
+      await warmed;
+      return this.info();
+    },
+    // Asks the server for a newer build; resolves to whether one is waiting.
+    async checkForUpdate() {
+      await registered;
+      if (!registration) return false;
+      await registration.update();
+      const worker = registration.installing || registration.waiting;
+      if (worker && worker.state !== 'installed' && worker.state !== 'activated') {
+        await new Promise((resolve) => {
+          const done = () => ['installed', 'activated', 'redundant'].includes(worker.state) && resolve();
+          worker.addEventListener('statechange', done);
+          done();
+        });
+      }
+      watch(registration.waiting);
+      return updateReady;
+    },
+    // Switches to the waiting build; the page reloads when it takes over.
+    applyUpdate() {
+      const waiting = registration?.waiting;
+      if (!waiting) return false;
+      switching = true;
+      waiting.postMessage({ type: 'skip-waiting' });
+      return true;
+    },
+  };
+}

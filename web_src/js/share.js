@@ -1,0 +1,61 @@
+// Share it (issue 7): the whole musical state in the URL's fragment ("#v=1&song=ai&seed=7&..."),
+// so a link reproduces the same music: the same layers, the same song or the same AI solo (its seed
+// and sampling settings regenerate the same tokens on the same backend), the same progression and
+// tempo. The fragment never reaches a server, and the page (and its offline copy) stays one URL.
+//
+// The state object is what window.lofi.play() takes:
+//   {song, drums, ambience, quote, bpm, progression, fresh, solo: {seed, temperature, length, topK, topP}}
+// A layer is an id, or null for off; bpm null is the track's own tempo; progression null is none.
+
+const KEYS = { seed: 'seed', temperature: 'temp', length: 'len', topK: 'topk', topP: 'topp' };
+const LAYERS = ['drums', 'ambience', 'quote'];
+
+export function encodeShare(state) {
+  const params = new URLSearchParams();
+  params.set('v', '1');
+  if (state.song) params.set('song', state.song);
+  for (const layer of LAYERS) if (state[layer] !== undefined) params.set(layer, state[layer] ?? '');
+  if (state.bpm) params.set('bpm', String(state.bpm));
+  if (state.progression) params.set('chords', state.progression);
+  if (state.fresh) params.set('fresh', '1');
+  if (state.song === 'ai' && state.solo) {
+    for (const [key, short] of Object.entries(KEYS)) {
+      if (state.solo[key] !== undefined && state.solo[key] !== null && state.solo[key] !== '') params.set(short, String(state.solo[key]));
+    }
+  }
+  return params.toString();
+}
+
+const number = (text, lo, hi) => {
+  const v = Number(text);
+  return text !== null && text !== '' && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined;
+};
+
+// A URL, a fragment ("#v=1&...") or its text -> the state object, or null when it holds none.
+export function decodeShare(input) {
+  let text = String(input ?? '');
+  const hash = text.indexOf('#');
+  if (hash >= 0) text = text.slice(hash + 1);
+  const params = new URLSearchParams(text);
+  if (!params.has('v') || !params.has('song')) return null;
+  const state = { song: params.get('song') };
+  for (const layer of LAYERS) if (params.has(layer)) state[layer] = params.get(layer) || null;
+  state.bpm = number(params.get('bpm'), 30, 240) ?? null;
+  state.progression = params.get('chords') || null;
+  state.fresh = params.get('fresh') === '1';
+  if (state.song === 'ai') {
+    const solo = {};
+    const seed = params.get(KEYS.seed);
+    if (seed) solo.seed = /^\d+$/.test(seed) ? Number(seed) : seed;
+    const temperature = number(params.get(KEYS.temperature), 0, 5);
+    if (temperature !== undefined) solo.temperature = temperature;
+    const length = number(params.get(KEYS.length), 1, 4096);
+    if (length !== undefined) solo.length = Math.round(length);
+    const topK = number(params.get(KEYS.topK), 0, 100000);
+    if (topK !== undefined) solo.topK = Math.round(topK);
+    const topP = number(params.get(KEYS.topP), 0, 1);
+    if (topP !== undefined) solo.topP = topP;
+    state.solo = solo;
+  }
+  return state;
+}

@@ -1,0 +1,70 @@
+// The service worker (issue 7): the player keeps working with the network off after one visit.
+// builder/offline.py writes dist/sw.js as two constants followed by this file:
+//   VERSION   a hash of every file the build wrote, so each new build is a new worker and cache;
+//   PRECACHE  the build's own file list (paths relative to the site): the app shell, the model,
+//             the songs and the media manifest (media/ itself is cached as it is played).
+// Everything is relative to the worker's scope, so the site works from any sub-path.
+//
+// Updates: a new build's worker installs beside the old one and waits; the page offers to switch
+// ("skip-waiting"), then reloads under the new worker, which deletes the old caches. A page is never
+// served a mix of two builds.
+
+/* global VERSION, PRECACHE */
+const SCOPE = self.registration.scope;
+const PRECACHE_NAME = `lofi-player-${VERSION}`;
+const RUNTIME_NAME = `lofi-player-media-${VERSION}`;
+const RUNTIME_PREFIX = 'media/';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(PRECACHE_NAME).then((cache) =>
+      // cache: 'reload' skips the HTTP cache, so the files are this build's, not stale copies.
+      cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE).href, { cache: 'reload' }))),
+    ),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const keep = new Set([PRECACHE_NAME, RUNTIME_NAME]);
+      for (const name of await caches.keys()) {
+        if (name.startsWith('lofi-player-') && !keep.has(name)) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type === 'skip-waiting') self.skipWaiting();
+  if (data.type === 'version') event.source?.postMessage({ type: 'version', version: VERSION, files: PRECACHE.length });
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
+  event.respondWith(respond(request));
+});
+
+async function respond(request) {
+  const url = new URL(request.url);
+  url.hash = '';
+  url.search = '';
+  let path = url.href.slice(SCOPE.length);
+  if (request.mode === 'navigate' && path === '') path = 'index.html';
+  const precache = await caches.open(PRECACHE_NAME);
+  const hit = await precache.match(new URL(path, SCOPE).href);
+  if (hit) return hit;
+  if (path.startsWith(RUNTIME_PREFIX)) {
+    // Samples, drum one-shots, ambiences, quotes: cached the first time they are played.
+    const runtime = await caches.open(RUNTIME_NAME);
+    const cached = await runtime.match(url.href);
+    if (cached) return cached;
+    const response = await fetch(request);
+    if (response.ok && response.status === 200) await runtime.put(url.href, response.clone());
+    return response;
+  }
+  return fetch(request);
+}
