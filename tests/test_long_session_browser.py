@@ -39,7 +39,7 @@ from .browser import CHROMIUM_ARGS, PageWatch, chromium_path
 
 pytestmark = pytest.mark.browser
 
-BPM = 2400
+BPM = int(__import__("os").environ.get("LOFI_BPM", 2400))
 SOLO_BARS = 4
 PROGRESSION = "Dm7 G7 | Cmaj7 | Am7 | %"  # four bars: the solo loops with it, every 4 bars
 PLAY_SECONDS = 100
@@ -85,7 +85,7 @@ SAMPLE_JS = """async () => {
   const state = lofi.state();
   return {
     heap: performance.memory.usedJSHeapSize,
-    nodes: window.__audioNodes(),
+    nodes: window.__audioNodes ? window.__audioNodes() : {alive: -1, byType: {}},
     tone: audio.alive,
     scheduled: audio.scheduled,
     queues: audio.queues,

@@ -37,7 +37,8 @@ export function createOffline({ status, onUpdate = () => {} }) {
   const registered = (async () => {
     if (!supported) return null;
     try {
-      registration = await navigator.serviceWorker.register(siteUrl('sw.js'), { scope: siteUrl('./') });
+      registration = (await navigator.serviceWorker.register(siteUrl('sw.js'), { scope: siteUrl('./') })) ?? null;
+      if (!registration) throw new Error('service workers are blocked here');
     } catch (err) {
       error = err.message;
       status.set('offline', 'warn', `Offline use unavailable: ${err.message}`);

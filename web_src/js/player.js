@@ -17,6 +17,7 @@ import { createInstrument, createMasterChain, prepareInstrument, DEFAULT_VOLUMES
 import { createKit, drumEvents, drumKind, loadKit } from './drums.js';
 import { DEFAULT_LOOPS, loadBuffer } from './media.js';
 import { noteToMidi, midiToNote } from './pitch.js';
+import './idle.js'; // finished one-shots are disposed within a second, even on a busy page
 
 export const AI_BPM = 75;
 const PPQ = 192;
