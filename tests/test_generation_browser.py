@@ -115,18 +115,25 @@ def test_the_first_ai_note_plays_before_generation_ends(open_page):
 
 
 def test_the_main_thread_stays_free_while_the_worker_generates(open_page):
+    """Not a timing threshold (the machine may be loaded): the main thread's timers keep firing all
+    through a long generation, so no single gap comes near the generation's whole duration, as it
+    would if the generation ran on the main thread."""
     page, _ = open_page()
     page.evaluate("() => window.lofi.loadModel()")
-    gap = page.evaluate(
+    result = page.evaluate(
         """async () => {
-            let last = performance.now(), worst = 0;
-            const timer = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; }, 5);
+            let last = performance.now(), worst = 0, ticks = 0;
+            const timer = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; ticks++; }, 5);
+            const started = performance.now();
             await window.lofi.generate({seed: 9, length: 1500});
+            const total = performance.now() - started;
             clearInterval(timer);
-            return worst;
+            return {worst, ticks, total};
         }"""
     )
-    assert gap < 250, f"the main thread was blocked for {gap:.0f} ms"
+    assert result["ticks"] >= 5, result
+    assert result["worst"] < result["total"] / 2, result
+    assert page.evaluate("() => window.lofi.state().generator") == "worker"
 
 
 def test_the_same_seed_gives_the_same_solo_after_a_reload(open_page):
@@ -198,7 +205,10 @@ def test_a_fresh_solo_each_pass(open_page):
     solo = page.evaluate("() => window.lofi.state().solo")
     assert (solo["pass"], solo["fresh"]) == (0, True)
     # Two bars at 75 bpm last 6.4 s; the next pass is placed a bar before it starts.
-    page.wait_for_function("() => window.lofi.state().solo?.pass >= 1", timeout=20000)
+    # Wait for the whole of the second solo: it streams in while the pass plays.
+    page.wait_for_function(
+        "() => window.lofi.state().solo?.pass >= 1 && window.lofi.lastSolo()?.tokens?.length === 24", timeout=30000
+    )
     second = page.evaluate("() => window.lofi.lastSolo().tokens")
     page.evaluate("() => window.lofi.stop()")
     assert page.evaluate("() => window.lofi.state().solo") is None
