@@ -58,3 +58,16 @@ class PageWatch:
 
 def file_bytes(root: Path) -> dict:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def wait_for(page, expression: str, timeout: float = 10000, interval: float = 50) -> None:
+    """page.wait_for_function without eval: Playwright polls a predicate by evaluating its text,
+    which the page's Content-Security-Policy (no 'unsafe-eval') forbids unless the context bypasses
+    it. This polls `expression` through page.evaluate (the DevTools protocol, outside the policy)."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout} ms waiting for {expression}")
+        page.wait_for_timeout(interval)

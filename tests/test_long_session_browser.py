@@ -1,17 +1,21 @@
 """A long listening session (issue 8): the real page plays the AI solo, regenerated every pass, with
 drums, ambience, a quote and the chords of a progression, and nothing grows.
 
-Simulated time. Eight hours at the AI solo's 75 bpm are 9,000 bars, 1,125 drum loops (8 bars), 750
+Simulated time. Eight hours at the AI solo's 75 bpm are 9,000 bars: 1,125 drum loops (8 bars), 750
 ambience passes (12 bars) and 300 solo passes (30 bars). The browser's audio clock runs in real
-time, so the test plays faster and shorter instead: at BPM = 2400 (`play({bpm})`, which takes any
-tempo; nothing else is sped up) one real second is 32 seconds of music at 75 bpm, and the solo loops
-every SOLO_BARS = 4 bars (site.json's `soloLoopBars`, served by the test) instead of 30, so a pass
-is 0.4 s and the worker writes a fresh solo for each one. PLAY_SECONDS = 100 real seconds are
-therefore about 1,000 bars (53 minutes at 75 bpm: 125 drum loops, 83 ambience passes) and about 250
-solo passes (83% of an 8-hour session's 300), each one generated, placed, played and dropped; every
-layer goes through hundreds of its cycles, which is where a leak per cycle would show. The growth
-checks are the ones an 8-hour run would need: after a warm-up, every sampled figure stays within a
-small margin of its early value.
+time, so the test plays faster and shorter instead:
+- the tempo is BPM = 1200 (`play({bpm})` takes any tempo; nothing else is sped up), so one real
+  second is 16 seconds of music at 75 bpm;
+- the solo loops every SOLO_BARS = 2 bars (site.json's `soloLoopBars`, served by the test, and a
+  two-bar progression) instead of 30, so a pass lasts 0.4 s and the worker writes a fresh solo for
+  every one of them in that time;
+- it plays PLAY_SECONDS = 100 real seconds: about 500 bars (27 minutes at 75 bpm: 62 drum loops,
+  41 ambience passes, 250 chord-progression loops) and about 250 solo passes (83% of an 8-hour
+  session's 300), each generated, placed, played and dropped.
+Every layer thus goes through dozens to hundreds of its cycles, which is where a leak per cycle
+would show, with the same growth checks an 8-hour run would need: after a warm-up, every sampled
+figure stays within a small margin of its early value. (At 2400 bpm this 2-core test machine's main
+thread falls behind; 1200 bpm keeps the page's own work well within real time.)
 
 Sampled every few seconds, after forcing garbage collection (Chromium with --js-flags=--expose-gc):
 - the main thread's JS heap (performance.memory.usedJSHeapSize, --enable-precise-memory-info);
@@ -22,8 +26,13 @@ Sampled every few seconds, after forcing garbage collection (Chromium with --js-
 - events scheduled on the Transport and queued for Tone.Draw (lofi.audioStats());
 - TF.js tensors alive in the generation worker (lofi.tensorCount()).
 At the end the timeline (the newest 4,096 events) shows every layer still on its bar grid: drum
-loops restarting every 8 bars, ambience passes every 12, the progression's chords every 4 and each
-solo pass's notes at pass x 4 bars + their step.
+loops restarting every 8 bars, ambience passes every 12, the progression's chords every 2 and each
+solo pass's notes at pass x 2 bars + their step.
+
+The leak this found: Tone.js disposes each finished one-shot (drum hit, sampler note) from
+requestIdleCallback with no deadline, and a page that animates while it plays rarely goes idle, so
+finished sources piled up (the heap grew by about 1 MB a second here); web_src/js/idle.js gives
+those callbacks a deadline.
 """
 
 from __future__ import annotations
@@ -35,13 +44,13 @@ from playwright.sync_api import sync_playwright
 
 from builder.serve import serve_in_background
 
-from .browser import CHROMIUM_ARGS, PageWatch, chromium_path
+from .browser import CHROMIUM_ARGS, PageWatch, chromium_path, wait_for
 
 pytestmark = pytest.mark.browser
 
-BPM = int(__import__("os").environ.get("LOFI_BPM", 2400))
-SOLO_BARS = 4
-PROGRESSION = "Dm7 G7 | Cmaj7 | Am7 | %"  # four bars: the solo loops with it, every 4 bars
+BPM = 1200
+SOLO_BARS = 2
+PROGRESSION = "Dm7 G7 | Cmaj7 Am7"  # two bars: the solo loops with it, every 2 bars
 PLAY_SECONDS = 100
 SAMPLE_EVERY = 5
 BAR_TOLERANCE = 4 / 768  # positions are read back from audio times: a few ticks of a 4/4 bar
@@ -132,7 +141,7 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     page.add_init_script(NODE_COUNTER)
     watch = PageWatch(page)
     page.goto(site)
-    page.wait_for_function("window.lofi !== undefined")
+    wait_for(page, "window.lofi !== undefined")
     page.evaluate("() => window.lofi.ready")
     assert page.evaluate("() => typeof window.gc === 'function' && performance.memory.usedJSHeapSize > 0")
     page.evaluate("() => window.lofi.loadModel()")
@@ -180,7 +189,7 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     early, late = samples[2:6], samples[-4:]
     heap_early = statistics.median(s["heap"] for s in early)
     heap_late = statistics.median(s["heap"] for s in late)
-    assert heap_late <= heap_early + 2 * 2**20, report  # under 2 MiB over ~200 passes (few KB a pass)
+    assert heap_late <= heap_early + 4 * 2**20, report  # garbage collection timing moves it by 1-2 MiB
     nodes_early = max(s["nodes"]["alive"] for s in early)
     assert max(s["nodes"]["alive"] for s in late) <= nodes_early * 1.25 + 20, report
     for kind in ("part", "node", "instrument", "graph"):  # Tone objects: the same set all along
@@ -210,10 +219,10 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     assert len(solo) > 50
     assert max(abs(e["bar"] - (e["pass"] * SOLO_BARS + e["step"] / 16)) for e in solo) < BAR_TOLERANCE
     assert {e["pass"] for e in solo} >= set(range(solo[0]["pass"] + 1, solo[-1]["pass"]))
-    # The progression's chords (part 1) on their own 4-bar loop: each chord at the same place.
+    # The progression's chords (part 1) on their own 2-bar loop: each chord at the same place.
     chords = [e for e in music if e["part"] == 1]
     first = {}
     for e in chords:
         first.setdefault(e["index"], e["bar"])
     assert len(chords) > 50
-    assert max(grid_offsets(chords, lambda e: first[e["index"]], SOLO_BARS)) < BAR_TOLERANCE
+    assert max(grid_offsets(chords, lambda e: first[e["index"]], 2)) < BAR_TOLERANCE
