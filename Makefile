@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test install install-test serve clean bench
+.PHONY: site test install install-test serve clean bench quality
 
 site: install
 	$(BIN)/build-site $(ARGS)
@@ -22,6 +22,11 @@ serve:
 # In-browser generation speed, first-note latency and tensor leaks, as one JSON object (README: Benchmarks).
 bench: install-test
 	$(BIN)/python -m bench.generation $(ARGS)
+
+# axe-core and Lighthouse on the built site (dist/; run `make site` first), as one JSON object
+# (README: Quality). ARGS="--runs 3" takes the median of three Lighthouse runs.
+quality: install-test
+	$(BIN)/python -m bench.quality $(ARGS)
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 

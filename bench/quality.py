@@ -1,6 +1,6 @@
 """Accessibility and quality of a built site, measured with real tools: axe-core and Lighthouse.
 
-    .venv/bin/python -m bench.quality [--dir dist] [--runs 1] [--form-factor desktop|mobile] [--no-lighthouse]
+    .venv/bin/python -m bench.quality [--dir dist] [--runs 1] [--form-factor desktop|mobile] [--no-lighthouse] [--save DIR]
     make quality
 
 Builds nothing: it serves an existing site (default dist/, made by `make site`) with builder.serve
@@ -40,7 +40,8 @@ AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
 IMPACTS = ("minor", "moderate", "serious", "critical")
 CATEGORIES = ("performance", "accessibility", "best-practices")
-CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --autoplay-policy=no-user-gesture-required"
+# As a visitor's browser: audio waits for a gesture (the tests' Chromium allows autoplay; this one must not).
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu"
 
 
 # ---- axe-core -------------------------------------------------------------------------------------
@@ -131,10 +132,10 @@ def chrome_path() -> str:
     return chromium_path()
 
 
-def lighthouse_once(url: str, form_factor: str, workdir: Path) -> dict:
+def lighthouse_once(url: str, form_factor: str, workdir: Path, run: int = 1) -> dict:
     if not LIGHTHOUSE.exists():
         raise RuntimeError(f"{LIGHTHOUSE} not found: run `npm ci`")
-    report = workdir / "lighthouse.json"
+    report = workdir / f"lighthouse-{run}.json"
     command = [
         str(LIGHTHOUSE),
         url,
@@ -168,11 +169,13 @@ def lighthouse_once(url: str, form_factor: str, workdir: Path) -> dict:
     return {"scores": scores, "failing": failing, "metrics_ms": metrics, "version": data.get("lighthouseVersion")}
 
 
-def lighthouse(url: str, runs: int, form_factor: str) -> dict:
+def lighthouse(url: str, runs: int, form_factor: str, save: Path | None = None) -> dict:
     results = []
     with tempfile.TemporaryDirectory(prefix="lofi-lighthouse-") as tmp:
-        for _ in range(runs):
-            results.append(lighthouse_once(url, form_factor, Path(tmp)))
+        workdir = save or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for run in range(1, runs + 1):
+            results.append(lighthouse_once(url, form_factor, workdir, run))
     scores = {cat: statistics.median(r["scores"].get(cat, 0) for r in results) for cat in CATEGORIES}
     return {
         "version": results[-1]["version"],
@@ -193,6 +196,7 @@ def main(argv=None) -> int:
     parser.add_argument("--form-factor", choices=("desktop", "mobile"), default="desktop")
     parser.add_argument("--no-lighthouse", action="store_true", help="axe only (fast)")
     parser.add_argument("--min-score", type=int, default=95)
+    parser.add_argument("--save", type=Path, help="keep Lighthouse's full JSON reports in this folder")
     args = parser.parse_args(argv)
     if not (args.dir / "index.html").exists():
         parser.error(f"{args.dir}/index.html not found: build the site first (make site)")
@@ -201,7 +205,7 @@ def main(argv=None) -> int:
     try:
         report = {"url": url, "site": str(args.dir), "axe": axe_site(url)}
         if not args.no_lighthouse:
-            report["lighthouse"] = lighthouse(url, max(1, args.runs), args.form_factor)
+            report["lighthouse"] = lighthouse(url, max(1, args.runs), args.form_factor, args.save)
     finally:
         server.shutdown()
     print(json.dumps(report, indent=1))
