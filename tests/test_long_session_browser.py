@@ -190,13 +190,16 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     heap_early = statistics.median(s["heap"] for s in early)
     heap_late = statistics.median(s["heap"] for s in late)
     assert heap_late <= heap_early + 4 * 2**20, report  # garbage collection timing moves it by 1-2 MiB
+    # Counts that move with what is sounding at that instant (one-shots, visuals queued ahead)
+    # are compared by their late median; a leak would raise every late sample.
+    late_median = lambda value: statistics.median(value(s) for s in late)  # noqa: E731
     nodes_early = max(s["nodes"]["alive"] for s in early)
-    assert max(s["nodes"]["alive"] for s in late) <= nodes_early * 1.25 + 20, report
+    assert late_median(lambda s: s["nodes"]["alive"]) <= nodes_early * 1.25 + 20, report
     for kind in ("part", "node", "instrument", "graph"):  # Tone objects: the same set all along
         assert {s["tone"].get(kind) for s in samples[1:]} == {samples[1]["tone"].get(kind)}, report
     assert max(s["scheduled"] for s in late) <= max(s["scheduled"] for s in early) + 10, report
     for queue in ("timeline", "repeated", "draw"):
-        assert max(s["queues"][queue] for s in late) <= max(s["queues"][queue] for s in early) + 10, report
+        assert late_median(lambda s: s["queues"][queue]) <= max(s["queues"][queue] for s in early) + 10, report
     assert max(s["tensors"] for s in late) <= max(s["tensors"] for s in early), report
 
     # Stopped, it lets everything go: no Part, per-session node or Transport event is left.

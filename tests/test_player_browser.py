@@ -6,33 +6,24 @@ content/. A full pass is rendered offline at a fast tempo; live changes are chec
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from builder.build import BuildOptions, build
 from builder.serve import serve_in_background
 
 from .browser import PageWatch, launch
-from .conftest import REPO, make_tiny_content
 
 pytestmark = pytest.mark.browser
 
-MEDIA_FOLDERS = ["drums", "samples", "ambience", "quotes"]
 # Positions are read back from audio times, so allow a few ticks (a bar is 768 ticks in 4/4).
 BAR_TOLERANCE = 4 / 768
 
 
 @pytest.fixture(scope="module")
-def player_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("player")
-    content = make_tiny_content(root)
-    for folder in MEDIA_FOLDERS:
-        shutil.copytree(REPO / "content" / folder, content / folder)
-    build(BuildOptions(content=content, out=root / "dist", quiet=True))
-    server, url = serve_in_background(root / "dist", "/lofi-player/")
+def player_site(media_site):  # conftest: the tiny content with the real media, built once a session
+    server, url = serve_in_background(media_site, "/lofi-player/")
     yield url
     server.shutdown()
 

@@ -2,6 +2,7 @@
 // the same calls, so tests that drive the API exercise what a listener clicks.
 
 import { fetchJson } from './urls.js';
+import { onFirstIntent } from './intent.js';
 import { WorkerGenerator, loadGenerationMeta } from './generator.js';
 import { createDecoder } from './decode.js';
 import { chordsToPrimer, songPrimer } from './primer.js';
@@ -98,7 +99,11 @@ export function createLofi({ status, visualizer = null }) {
     arrangement.parts[0].attach = () => {};
     return arrangement;
   }
-  ready.then(() => warm({ parts: [] }));
+  // Not while the page first appears: building the graph holds the main thread for a few hundred
+  // ms (the audio context, the reverb's impulse), which Lighthouse counts as blocking time (make
+  // quality). It starts at the first sign of a listener (pointer, key, touch, focus, scroll), well
+  // before a click on Play lands; play() and loadModel() build it anyway if it is not there yet.
+  onFirstIntent(() => ready.then(() => warm({ parts: [] })));
 
   function loadModel() {
     modelPromise ??= (async () => {
