@@ -182,8 +182,10 @@ def check_midi_structure(data: bytes) -> str | None:
     """
     if not data:
         return "an empty file"
-    if not data.startswith(b"MThd") or len(data) < 14:
+    if not data.startswith(b"MThd"):
         return "not a MIDI file (no 'MThd' header)"
+    if len(data) < 14:
+        return "truncated: the MIDI header is cut short"
     midi_format, tracks = int.from_bytes(data[8:10], "big"), int.from_bytes(data[10:12], "big")
     if midi_format == 2:
         return "a type-2 MIDI file (independent sequences); save it as type 0 or 1"

@@ -38,7 +38,7 @@ def test_load_corpus_counts_files_tokens_and_vocabulary(tiny_content):
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(b"", "an empty file"), (b"hello, I am text", "not a MIDI file"), (b"MThd\x00\x00\x00\x06\x00", "cannot read MIDI")],
+    [(b"", "an empty file"), (b"hello, I am text", "not a MIDI file"), (b"MThd\x00\x00\x00\x06\x00", "the MIDI header is cut short")],
 )
 def test_unreadable_files_name_the_file_and_the_reason(tmp_path, data, message):
     (tmp_path / "good.mid").write_bytes((write_notation(tmp_path / "g.mid", "tinyNotation: 4/4 c1")).read_bytes())
