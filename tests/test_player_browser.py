@@ -152,6 +152,26 @@ def test_pause_resume_and_stop_without_reloading(page):
     assert not watch.errors
 
 
+SCENE_ANIMATIONS = """() => document.getAnimations()
+    .filter((a) => a.effect?.target?.closest?.('#scene'))
+    .map((a) => a.playState)"""
+
+
+def test_the_scene_moves_only_while_music_plays(page):
+    # An idle page must not spend the CPU on decorative animation (and the generation worker with it).
+    page, watch = page
+    assert set(page.evaluate(SCENE_ANIMATIONS)) <= {"paused"}
+    page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240, ambience: 'rain'})")
+    page.wait_for_function("window.lofi.state().bar > 0.2", timeout=10000)
+    playing = page.evaluate(SCENE_ANIMATIONS)
+    assert playing and set(playing) == {"running"}
+    page.evaluate("() => window.lofi.pause()")
+    assert set(page.evaluate(SCENE_ANIMATIONS)) == {"paused"}
+    page.evaluate("() => window.lofi.stop()")
+    assert set(page.evaluate(SCENE_ANIMATIONS)) == {"paused"}
+    assert not watch.errors
+
+
 def test_volumes_and_settings_are_remembered(page, player_site):
     page, watch = page
     page.select_option("#ambience", "fireplace")

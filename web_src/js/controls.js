@@ -111,6 +111,11 @@ export function bindPlayerExtras(lofi, status, actions) {
   lofi.on('ambience', (entry) => {
     if (entry) setScene(entry);
   });
+  // The scene moves only while the music plays: a still picture costs nothing, and without a GPU
+  // the animations took half a core of an idle page (and slowed the generation worker).
+  lofi.on('state', (state) => {
+    if (scene) scene.dataset.moving = String(Boolean(state.playing && !state.paused));
+  });
 
   // The bar counter while playing.
   setInterval(() => {

@@ -35,8 +35,8 @@ export class WorkerGenerator {
   #receive(message) {
     const request = this.requests.get(message.id);
     if (!request) return;
-    if (message.type === 'token') {
-      request.onToken?.(message.token, message.index);
+    if (message.type === 'tokens') {
+      message.tokens.forEach((token, i) => request.onToken?.(token, message.start + i));
       return;
     }
     this.requests.delete(message.id);

@@ -33,6 +33,11 @@ function preventInlineLoadingStyle() {
 export function createVisualizer(container) {
   preventInlineLoadingStyle();
   const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+  // Full frame rate only while something is moving: with nothing playing only dust drifts, and a
+  // tab left open for hours should not spend a core redrawing it (nor slow the generation worker).
+  const busyFps = reducedMotion ? 20 : 40;
+  const idleFps = 8;
+  let lastActivity = 0;
   const fireflies = [];
   const dust = [];
   let moonGlow = 0;
@@ -43,14 +48,18 @@ export function createVisualizer(container) {
     p.setup = () => {
       const canvas = p.createCanvas(Math.max(200, container.clientWidth), HEIGHT);
       canvas.elt.setAttribute('aria-hidden', 'true'); // the container carries the label
-      p.frameRate(reducedMotion ? 20 : 40);
+      p.frameRate(idleFps);
       for (let i = 0; i < 28; i++) dust.push({ x: Math.random() * p.width, y: Math.random() * p.height, r: 1 + Math.random() * 1.8, v: 0.05 + Math.random() * 0.15 });
     };
 
     p.draw = () => {
+      // Motion is per 1/40 s, so speeds hold at any frame rate.
+      const dt = Math.min(4, (p.deltaTime || 25) / 25);
+      const idle = fireflies.length === 0 && moonGlow < 0.01 && flash <= 0.02 && performance.now() - lastActivity > 1000;
+      if (p.getTargetFrameRate() !== (idle ? idleFps : busyFps)) p.frameRate(idle ? idleFps : busyFps);
       // Translucent backdrop each frame leaves soft trails behind the fireflies.
       p.noStroke();
-      p.fill(22, 18, 34, reducedMotion ? 255 : 70);
+      p.fill(22, 18, 34, reducedMotion || idle ? 255 : Math.min(255, 70 * dt));
       p.rect(0, 0, p.width, p.height);
 
       // Moon, breathing with the kick.
@@ -62,27 +71,27 @@ export function createVisualizer(container) {
       p.circle(moonX, moonY, 42);
       p.fill(22, 18, 34, 235);
       p.circle(moonX + 12, moonY - 6, 36); // crescent
-      moonGlow *= 0.9;
+      moonGlow *= 0.9 ** dt;
 
       // Snare: a faint warm flash along the floor.
       if (flash > 0.02) {
         p.fill(255, 190, 140, 40 * flash);
         p.rect(0, p.height - 18, p.width, 18);
-        flash *= 0.85;
+        flash *= 0.85 ** dt;
       }
 
       p.fill(255, 240, 220, 70);
       for (const d of dust) {
-        d.y -= d.v;
+        d.y -= d.v * dt;
         if (d.y < 0) d.y = p.height;
         p.circle(d.x, d.y, d.r * 2);
       }
 
       for (let i = fireflies.length - 1; i >= 0; i--) {
         const f = fireflies[i];
-        f.life -= reducedMotion ? 0.012 : 0.008;
-        f.y -= f.vy;
-        f.x += Math.sin((f.life + f.phase) * 9) * 0.3;
+        f.life -= (reducedMotion ? 0.012 : 0.008) * dt;
+        f.y -= f.vy * dt;
+        f.x += Math.sin((f.life + f.phase) * 9) * 0.3 * dt;
         if (f.life <= 0) {
           fireflies.splice(i, 1);
           continue;
@@ -98,6 +107,11 @@ export function createVisualizer(container) {
 
   instance = new p5(sketch, container);
 
+  function wake() {
+    lastActivity = performance.now();
+    if (instance && instance.getTargetFrameRate() !== busyFps) instance.frameRate(busyFps);
+  }
+
   const resize = new ResizeObserver(() => {
     if (instance && container.clientWidth > 0) instance.resizeCanvas(Math.max(200, container.clientWidth), HEIGHT);
   });
@@ -105,6 +119,7 @@ export function createVisualizer(container) {
 
   return {
     note(midis, velocity = 0.8, part = 0) {
+      wake();
       const width = instance?.width ?? container.clientWidth;
       for (const midi of midis) {
         const t = Math.min(1, Math.max(0, (midi - LOW_MIDI) / (HIGH_MIDI - LOW_MIDI)));
@@ -121,6 +136,7 @@ export function createVisualizer(container) {
       if (fireflies.length > 300) fireflies.splice(0, fireflies.length - 300);
     },
     drum(drum, velocity = 1) {
+      wake();
       if (drum === 'kick') moonGlow = Math.min(1, moonGlow + velocity);
       else if (drum === 'snare') flash = Math.min(1, flash + velocity);
     },
