@@ -75,10 +75,12 @@ MEDIA_FOLDERS = ["drums", "samples", "ambience", "quotes"]
 
 @pytest.fixture(scope="session")
 def media_site(tmp_path_factory) -> Path:
-    """The tiny content plus the real drum patterns, one-shots, ambiences and quotes, built once."""
+    """The tiny content plus the real drum patterns, one-shots, ambiences and quotes (and a 3/4 song), built once."""
     root = tmp_path_factory.mktemp("media-site")
     content = make_tiny_content(root)
     for folder in MEDIA_FOLDERS:
         shutil.copytree(REPO / "content" / folder, content / folder)
+    # A song in 3/4 next to first-light's 4/4: a song taking over mid-play changes the meter.
+    shutil.copyfile(REPO / "content" / "songs" / "gymnopedie-no-1.toml", content / "songs" / "gymnopedie-no-1.toml")
     build(BuildOptions(content=content, out=root / "dist", quiet=True))
     return root / "dist"

@@ -135,6 +135,66 @@ def test_changes_while_playing_take_effect_on_the_next_bar(page):
     assert not watch.errors
 
 
+def test_another_song_takes_over_at_the_next_bar_in_its_own_tempo_and_meter(page):
+    page, watch = page
+    page.evaluate("""() => window.lofi.play({song: 'first-light', bpm: 240, drums: 'boom-bap',
+                                            ambience: 'wind', quote: null})""")
+    page.wait_for_function("window.lofi.state().bar > 1.3", timeout=10000)
+    switched = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', at: 'next-bar'})")
+    at = switched["startBar"]
+    assert at == int(at) and at >= 2
+    assert switched["playing"] is True and switched["song"] == "gymnopedie-no-1"
+    # Gymnopedie: 3/4 at 66 bpm, a bar is 2.7 s.
+    page.wait_for_function(f"window.lofi.state().bar > {at + 1.1}", timeout=15000)
+    state = page.evaluate("() => window.lofi.state()")
+    assert state["playing"] is True and state["bpm"] == 66  # the tempo follows the song, no stop
+    timeline = page.evaluate("() => window.lofi.timeline()")
+    music = [e for e in timeline if e["layer"] == "music"]
+    old = [e["bar"] for e in music if e["song"] == "first-light"]
+    new = [e for e in music if e["song"] == "gymnopedie-no-1"]
+    assert old and max(old) < at - BAR_TOLERANCE  # the old song ends on the bar line
+    assert new and min(e["bar"] for e in new) == pytest.approx(at, abs=BAR_TOLERANCE)
+    # Its meter: the chords (one a bar) are 3 quarters apart, 576 ticks, not 4/4's 768.
+    chords = sorted(e["ticks"] for e in new if e["part"] == 0)
+    assert chords[1] - chords[0] == pytest.approx(3 * 192, abs=4)
+    # The drum pattern goes on through the bar line and starts again from its own first bar there.
+    drums = [e for e in timeline if e["layer"] == "drums"]
+    before = [e for e in drums if e["bar"] < at - BAR_TOLERANCE]
+    after = sorted((e for e in drums if e["bar"] >= at - BAR_TOLERANCE), key=lambda e: e["ticks"])
+    assert before and after and after[0]["bar"] == pytest.approx(at, abs=BAR_TOLERANCE) and after[0]["loopBar"] == 0
+    # The ambience carries on (its new pass starts on the bar line).
+    assert page.evaluate("() => window.lofi.state().layers") == {"drums": "boom-bap", "ambience": "wind", "quote": None}
+    page.evaluate("() => window.lofi.stop()")
+    stats = page.evaluate("() => window.lofi.audioStats()")
+    assert all(count == 0 for kind, count in stats["alive"].items() if kind in ("part", "node")), stats
+    assert not watch.errors
+
+
+def test_the_ai_solo_takes_over_at_the_next_bar_and_a_song_from_it(page):
+    page, watch = page
+    page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', bpm: 400, drums: null, ambience: null, quote: null})")
+    page.wait_for_function("window.lofi.state().bar > 1.3", timeout=10000)
+    to_ai = page.evaluate("() => window.lofi.play({song: 'ai', at: 'next-bar', bpm: 400, solo: {seed: 5, length: 48}})")
+    at = to_ai["startBar"]
+    assert at == int(at) and at >= 2 and to_ai["song"] == "ai"
+    page.wait_for_function(f"window.lofi.state().bar > {at + 2.2}", timeout=15000)
+    back = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', at: 'next-bar', bpm: 400})")
+    page.wait_for_function(f"window.lofi.state().bar > {back['startBar'] + 1.1}", timeout=15000)
+    timeline = page.evaluate("() => window.lofi.timeline()")
+    solo = [e for e in timeline if e["layer"] == "music" and e["song"] == "ai"]
+    assert solo, "the AI solo never sounded"
+    # Every solo note sits where its step says, counted from the bar line where the solo took over
+    # (4/4 after a 3/4 song), and none after the song that took over from it.
+    for e in solo:
+        assert e["bar"] == pytest.approx(at + e["step"] / 16, abs=BAR_TOLERANCE)
+        assert e["bar"] < back["startBar"] - BAR_TOLERANCE
+    song_again = [e["bar"] for e in timeline if e["layer"] == "music" and e["song"] == "gymnopedie-no-1" and e["bar"] > at]
+    assert song_again and min(song_again) == pytest.approx(back["startBar"], abs=BAR_TOLERANCE)
+    assert page.evaluate("() => window.lofi.state().solo") is None  # the solo's stream was let go
+    page.evaluate("() => window.lofi.stop()")
+    assert not watch.errors
+
+
 def test_pause_resume_and_stop_without_reloading(page):
     page, watch = page
     page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240, drums: 'lazy-sunday'})")

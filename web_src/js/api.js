@@ -320,41 +320,56 @@ export function createLofi({ status, visualizer = null }) {
 
   // drums, ambience, quote: an id, or null/false for off; true or left out: the current choice
   // (drums default to the first pattern). bpm: overrides the song's tempo (tests, power users).
-  async function play({ song, drums = true, ambience, quote, bpm = null, solo: soloOptions, fresh = false, progression: progressionOption } = {}) {
+  // at: 'now' (the default) starts from bar 1; 'next-bar' lets the song take over from the one
+  // playing at its next bar line, without a stop (from bar 1 when nothing plays). The result's
+  // startBar is that bar, counted from the first play().
+  async function play({ song, drums = true, ambience, quote, bpm = null, solo: soloOptions, fresh = false, progression: progressionOption, at = 'now' } = {}) {
+    if (at !== 'now' && at !== 'next-bar') throw new Error(`at must be 'now' or 'next-bar', not ${JSON.stringify(at)}`);
     const playCalledAt = performance.now();
+    let startBar = null;
     player.unlock(); // synchronously, while a click that called play() still counts as a gesture
     await ready;
     const id = song ?? defaultSong();
     if (progressionOption !== undefined) setProgression(progressionOption);
     bpm = bpm || tempo;
     lastPlay = { song: id, bpm, fresh };
-    live?.stop();
+    // A restart stops the AI solo at once; a song taking over at the next bar leaves the one playing
+    // alone until the new one is ready (and, should it fail, playing on).
+    const switching = at === 'next-bar' && player.playing && !player.paused;
+    const previousLive = live;
+    if (!switching) previousLive?.stop();
     live = null;
-    let arrangement;
-    let firstNote = null;
-    let loops = layers.loops();
-    if (id === 'ai') {
-      const built = await liveSoloArrangement({ solo: soloOptions, fresh, playCalledAt });
-      ({ arrangement, firstNote } = built);
-      live = built.controller;
-      loops = soloLoops(built.prog);
-    } else {
-      arrangement = await arrangementFor(id);
-    }
+    let controller = null;
     try {
+      let arrangement;
+      let firstNote = null;
+      let loops = layers.loops();
+      if (id === 'ai') {
+        const built = await liveSoloArrangement({ solo: soloOptions, fresh, playCalledAt });
+        ({ arrangement, firstNote, controller } = built);
+        loops = soloLoops(built.prog);
+      } else {
+        arrangement = await arrangementFor(id);
+      }
       const [prepared] = await Promise.all([layers.prepareAll(arrangement, { drums, ambience, quote }), firstNote]);
-      const { audible } = await player.play(arrangement, prepared, { loops, bpm });
+      previousLive?.stop();
+      live = controller;
+      const { audible, bar } = await (switching ? player.switchTo(arrangement, prepared, { loops, bpm }) : player.play(arrangement, prepared, { loops, bpm }));
+      startBar = bar;
       emit('state', state());
       status.set(
         'audio',
         audible ? 'ok' : 'warn',
-        audible ? `Playing ${describe(id)} at ${arrangement.bpm} bpm` : 'The browser has not allowed audio yet: press Play again.',
+        audible ? `Playing ${describe(id)} at ${arrangement.bpm} bpm${switching ? ` from bar ${Math.round(bar) + 1}` : ''}` : 'The browser has not allowed audio yet: press Play again.',
       );
     } catch (err) {
+      controller?.stop();
+      if (live === controller) live = null;
+      if (switching && live === null && previousLive && !previousLive.stopped) live = previousLive; // the old song plays on
       status.set('audio', 'error', `Playback failed: ${err.message}`);
       throw err;
     }
-    return state();
+    return { ...state(), startBar };
   }
 
   async function stop() {

@@ -89,9 +89,10 @@ export function bindPlayerExtras(lofi, status, actions) {
       lofi.setLayer(layer, select.value || null).catch((err) => status.set(layer, 'error', err.message));
     });
   }
+  // Another song while one plays takes over at the next bar line (window.lofi.play({at: 'next-bar'})).
   song.addEventListener('change', () => {
     remember();
-    if (lofi.state().playing) actions.restartSong();
+    if (lofi.state().playing) actions.switchSong();
   });
   for (const slider of sliders) {
     slider.addEventListener('input', () => {

@@ -3,12 +3,13 @@
 // gets a new solo, generated in the background during the pass before it (seed + pass number, so
 // a run is reproducible); a pass whose fresh solo is not ready in time repeats the last one.
 //
-// Each pass's notes are placed at absolute Transport times (pass p starts at bar p * loopBars) two
-// bars or more before they are due, so the swap at the loop point never races the scheduler.
-
-import { stepsToTime } from './decode.js';
+// Each pass's notes are placed in the Part (pass p starts at its bar p * loopBars) two bars or more
+// before they are due, so the swap at the loop point never races the scheduler. Times are in
+// Transport ticks, not "B:Q:S": the solo may start while another song's meter still holds
+// (player.js, switchTo).
 
 const LEAD_BARS = 2; // how long before a pass ends the next one is placed
+const SIXTEENTH_TICKS = 48; // Tone's 192 ticks a quarter (player.js PPQ)
 
 // A solo being generated (or already done): tokens, the incremental decoder's events, and
 // listeners for events still to come. Made by api.js's startSoloStream().
@@ -29,6 +30,7 @@ export class LiveSolo {
     this.upcoming = null; // {pass, stream}: the fresh solo being prepared
     this.part = null;
     this.transport = null;
+    this.repeatId = null; // the Transport event that places each next pass
     this.firstNote = null;
     this.readyMs = null; // set by the caller: when the first note was generated and decoded
     this.stopped = false;
@@ -39,8 +41,8 @@ export class LiveSolo {
   }
 
   // Called by the player (arrangement part `attach` hook) once the Tone.Part exists, before the
-  // Transport starts.
-  attach({ part, transport }) {
+  // Transport starts or (a song switch) before the Part's first bar. origin: the Part's start tick.
+  attach({ part, transport, origin = 0 }) {
     this.part = part;
     this.transport = transport;
     const original = part.callback;
@@ -50,7 +52,8 @@ export class LiveSolo {
     };
     this.#follow(0, this.passes[0]);
     const lead = Math.min(LEAD_BARS, this.loopBars / 2);
-    transport.scheduleRepeat(() => this.#nextPass(), `${this.loopBars}m`, `${this.loopBars - lead}m`);
+    const barTicks = 16 * SIXTEENTH_TICKS;
+    this.repeatId = transport.scheduleRepeat(() => this.#nextPass(), `${this.loopBars * barTicks}i`, `${origin + (this.loopBars - lead) * barTicks}i`);
   }
 
   #recordFirstNote(time) {
@@ -75,7 +78,7 @@ export class LiveSolo {
     this.placed.set(pass, times);
     const place = (event) => {
       if (this.stopped || event.step >= this.loopSteps) return;
-      const time = stepsToTime(offset + event.step);
+      const time = `${(offset + event.step) * SIXTEENTH_TICKS}i`;
       times.push(time);
       this.part.add({ time, duration: event.duration, notes: event.notes, velocity: event.velocity, pass, step: event.step });
     };
@@ -122,6 +125,8 @@ export class LiveSolo {
 
   stop() {
     this.stopped = true;
+    if (this.repeatId !== null) this.transport?.clear(this.repeatId);
+    this.repeatId = null;
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     for (const stream of this.passes) if (stream && !stream.done) stream.cancel();

@@ -31,12 +31,21 @@ export function quartersPerBar([beats, unit] = [4, 4]) {
 }
 
 // "8m" or "B:Q:S" -> ticks, for a meter of `qpb` quarters a bar.
+// Everything a session puts on the Transport is converted here, with the session's own meter:
+// Tone would convert "m" and "B:Q:S" with the Transport's meter of the moment, which is the old
+// song's while a new song waits for its first bar (LivePlayer.switchTo).
 export function toTicks(time, qpb) {
   const text = String(time);
   const bars = /^(\d+(?:\.\d+)?)m$/.exec(text);
   if (bars) return Math.round(Number(bars[1]) * qpb * PPQ);
   const [b = 0, q = 0, s = 0] = text.split(':').map(Number);
   return Math.round((b * qpb + q + s / 4) * PPQ);
+}
+
+// A note's duration for triggerAttackRelease: "B:Q:S" in the session's meter as ticks; note values
+// ("8n") and seconds as they are.
+function durationIn(duration, qpb) {
+  return /^\d+(?:\.\d+)?:/.test(String(duration)) ? `${toTicks(duration, qpb)}i` : duration;
 }
 
 export function songArrangement(song) {
@@ -189,22 +198,34 @@ export async function createGraph({ volumes = DEFAULT_VOLUMES, vinyl = null } = 
 // hooks: onNote(midis, velocity, partIndex, time), onDrum(kind, velocity, time),
 // onQuote(entry, time), onAmbience(entry|null, time). Every layer event is also logged, with its
 // transport position in ticks, for the tests (timeline()).
+// origin: the Transport tick where this session begins (0, or the bar line where a new song takes
+// over from the one playing: LivePlayer.switchTo, which then also sets the tempo), and originBar
+// the bars played before it; `bar` in the log counts from the first play().
 export function buildSession(transport, graph, arrangement, prepared, options = {}) {
-  const { loops = DEFAULT_LOOPS, hooks = {}, bpm = null } = options;
-  transport.bpm.value = bpm || arrangement.bpm;
-  transport.timeSignature = arrangement.timeSignature;
-  transport.swing = arrangement.swing;
-  transport.swingSubdivision = '8n';
+  const { loops = DEFAULT_LOOPS, hooks = {}, bpm = null, origin = 0, originBar = 0 } = options;
+  const log = options.log ?? []; // a song taking over goes on with the log of the one before
   const qpb = quartersPerBar(arrangement.timeSignature);
   const ticksPerBar = qpb * PPQ;
   const { chain } = graph;
   const disposables = [];
-  const log = [];
+  const applyMeter = () => {
+    transport.timeSignature = arrangement.timeSignature;
+    transport.swing = arrangement.swing;
+    transport.swingSubdivision = '8n';
+  };
+  if (origin === 0) {
+    transport.bpm.value = bpm || arrangement.bpm;
+    applyMeter();
+  } else {
+    const id = transport.scheduleOnce(applyMeter, `${origin}i`);
+    disposables.push({ dispose: () => transport.clear(id) });
+  }
   const ticksAt = (time) => Math.round(transport.getTicksAtTime(time));
+  const barAt = (ticks) => originBar + (ticks - origin) / ticksPerBar;
   const record = (entry, time) => {
     if (log.length >= LOG_LIMIT) log.splice(0, LOG_LIMIT / 4);
     const ticks = ticksAt(time);
-    log.push({ ...entry, ticks, bar: ticks / ticksPerBar });
+    log.push({ ...entry, ticks, bar: barAt(ticks) });
   };
   const loopTicks = {
     drums: toTicks(loops.drums, qpb),
@@ -214,29 +235,31 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
   };
 
   // Music: one Part per song part, looping every `loopBars` bars.
+  const musicParts = [];
   arrangement.parts.forEach((spec, partIndex) => {
     const recipe = prepared.music?.recipes?.[partIndex] ?? { name: spec.instrument, kind: 'synth' };
     const synth = graph.instrument(recipe);
     const events = spec.events
-      .map((e, index) => ({ time: e.time, duration: e.duration, notes: playableNotes(e.notes), velocity: e.velocity ?? 0.8, index }))
+      .map((e, index) => ({ time: `${toTicks(e.time, qpb)}i`, duration: e.duration, notes: playableNotes(e.notes), velocity: e.velocity ?? 0.8, index }))
       .filter((e) => e.notes.length > 0);
     const part = counted('part', new Tone.Part((time, event) => {
-      synth.triggerAttackRelease(event.notes, event.duration, time, event.velocity);
+      synth.triggerAttackRelease(event.notes, durationIn(event.duration, qpb), time, event.velocity);
       // A streamed solo's notes (livesolo.js) carry their pass and step, so a test can check that
       // every pass starts on its loop point.
-      record({ layer: 'music', part: partIndex, index: event.index, ...(event.pass === undefined ? {} : { pass: event.pass, step: event.step }) }, time);
+      record({ layer: 'music', song: arrangement.id, part: partIndex, index: event.index, ...(event.pass === undefined ? {} : { pass: event.pass, step: event.step }) }, time);
       hooks.onNote?.(event.notes.map(noteToMidi), event.velocity, partIndex, time);
     }, events));
     // A part may loop on its own length (the listener's chord progression, progression.js).
     const partLoopBars = spec.loopBars ?? arrangement.loopBars;
     if (partLoopBars) {
       part.loop = true;
-      part.loopEnd = `${partLoopBars}m`;
+      part.loopEnd = `${partLoopBars * ticksPerBar}i`;
     }
-    part.start(0);
+    part.start(`${origin}i`);
     // A streamed part (the live AI solo, livesolo.js) adds its notes to the Part as they arrive.
-    spec.attach?.({ part, transport, synth });
+    spec.attach?.({ part, transport, synth, origin });
     disposables.push(part);
+    musicParts.push(part);
   });
 
   // Each step-1 layer is an instance with a start and an end in ticks; a change ends the current
@@ -254,8 +277,8 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
       hooks.onDrum?.(drumKind(event.lane), event.velocity, time);
     }, drumEvents(prep.entry, { loopBars: loopTicks.drums / ticksPerBar, quartersPerBar: qpb })));
     part.loop = true;
-    part.loopEnd = loops.drums;
-    part.start(`${startTicks}i`, `${startTicks % loopTicks.drums}i`);
+    part.loopEnd = `${loopTicks.drums}i`;
+    part.start(`${startTicks}i`, `${(startTicks - origin) % loopTicks.drums}i`);
     instance.stop = (ticks) => part.stop(`${ticks}i`);
     disposables.push(part);
     return instance;
@@ -278,10 +301,10 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
       record({ layer: 'ambience', id: prep.id, pass }, time);
       hooks.onAmbience?.(prep.entry, time);
     };
-    // The first pass starts at once; the later ones on the global 12-bar grid.
+    // The first pass starts at once; the later ones on the session's 12-bar grid.
     const ids = [transport.scheduleOnce(begin, `${startTicks}i`)];
-    const grid = Math.ceil((startTicks + 1) / loopTicks.ambience) * loopTicks.ambience;
-    ids.push(transport.scheduleRepeat(begin, loops.ambience, `${grid}i`));
+    const grid = origin + Math.ceil((startTicks - origin + 1) / loopTicks.ambience) * loopTicks.ambience;
+    ids.push(transport.scheduleRepeat(begin, `${loopTicks.ambience}i`, `${grid}i`));
     instance.stop = (ticks) => {
       ids.push(
         transport.scheduleOnce((time) => {
@@ -298,8 +321,8 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
     const gain = counted('node', new Tone.Gain(prep.entry.gain ?? 1)).connect(chain.inputs.quote);
     const player = prep.buffer ? counted('node', new Tone.Player({ url: prep.buffer, fadeOut: 0.05 })).connect(gain) : null;
     const instance = { id: prep.id, start: startTicks, end: Infinity, stop: null };
-    // Once, at the start of bar 5 ("4:0:0"), or at the next bar when picked later than that.
-    const at = Math.max(startTicks, loopTicks.quoteAt);
+    // Once, at the start of bar 5 ("4:0:0") of the listening, or at the next bar when picked later.
+    const at = Math.max(startTicks, quoteTicks);
     const ids = [
       transport.scheduleOnce((time) => {
         if (ticksAt(time) >= instance.end) return;
@@ -316,6 +339,8 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
   }
 
   const starters = { drums: startDrums, ambience: startAmbience, quote: startQuote };
+  // Bar 5 counts from the first play(): a new song taking over later does not say it again.
+  const quoteTicks = origin + loopTicks.quoteAt - originBar * ticksPerBar;
 
   // Switches `layer` to `prep` (or off, with null) from `atTicks` on.
   function setLayer(layer, prep, atTicks = 0) {
@@ -327,13 +352,25 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
     current[layer] = prep ? starters[layer](prep, atTicks) : null;
   }
 
-  for (const layer of ['drums', 'ambience', 'quote']) if (prepared[layer]) setLayer(layer, prepared[layer], 0);
+  for (const layer of ['drums', 'ambience', 'quote']) {
+    if (!prepared[layer] || (layer === 'quote' && quoteTicks < origin)) continue;
+    setLayer(layer, prepared[layer], origin);
+  }
 
   return {
     qpb,
     ticksPerBar,
+    origin,
     log,
+    barAt,
     setLayer,
+    // Ends this session at `ticks` (a bar line): its Parts and layers stop there; dispose() later.
+    retire(ticks) {
+      for (const part of musicParts) part.stop(`${ticks}i`);
+      for (const layer of ['drums', 'ambience']) if (current[layer]) setLayer(layer, null, ticks);
+      // A quote already being spoken finishes its sentence; one still to come is dropped.
+      if (current.quote) current.quote.end = ticks;
+    },
     setVolume: chain.setVolume,
     layers: () => Object.fromEntries(Object.entries(current).map(([k, v]) => [k, v?.id ?? null])),
     loopPoints() {
@@ -390,6 +427,8 @@ export class LivePlayer {
     this.volumes = { ...DEFAULT_VOLUMES };
     this.graphPromise = null; // the long-lived graph (createGraph), built once
     this.graph = null; // the same, once built
+    this.retiring = new Set(); // sessions a new song took over from, disposed a little later
+    this.previous = null; // the session before this.session while a switch waits for its bar line
   }
 
   // Resumes the audio context without waiting: call it synchronously in a user gesture's handler
@@ -436,46 +475,101 @@ export class LivePlayer {
     });
   }
 
+  // Tone.Draw fires the visual callbacks when the note is actually heard, not when scheduled.
+  #hooks() {
+    const draw = Tone.getDraw();
+    const later = (fn) => (...args) => {
+      const time = args[args.length - 1];
+      draw.schedule(() => fn?.(...args.slice(0, -1)), time);
+    };
+    return {
+      onNote: later((...a) => this.hooks.onNote?.(...a)),
+      onDrum: later((...a) => this.hooks.onDrum?.(...a)),
+      onQuote: later((...a) => this.hooks.onQuote?.(...a)),
+      onAmbience: later((...a) => this.hooks.onAmbience?.(...a)),
+    };
+  }
+
   // prepared: {music, vinyl, drums, ambience, quote} from the prepare* functions.
-  // Resolves to {audible}: false when the browser has not yet allowed audio to start.
+  // Starts from bar 1 (stopping what plays). Resolves to {audible, bar: 0}: audible is false when
+  // the browser has not yet allowed audio to start.
   play(arrangement, prepared, { loops, bpm = null } = {}) {
     this.unlock();
+    return exclusive(() => this.#start(arrangement, prepared, { loops, bpm }));
+  }
+
+  async #start(arrangement, prepared, { loops, bpm }) {
+    this.#stopNow();
+    const [audible, graph] = await Promise.all([startAudio(), this.#graph()]);
+    const transport = Tone.getTransport();
+    if (prepared.vinyl) graph.setVinyl(prepared.vinyl);
+    transport.bpm.cancelScheduledValues(0);
+    this.session = buildSession(transport, graph, arrangement, prepared, { loops, bpm, hooks: this.#hooks() });
+    this.current = arrangement;
+    transport.position = 0;
+    // As soon as possible: Tone's "now" is the audio clock plus its look-ahead, the earliest time
+    // its scheduler has not passed yet (it was '+0.1' later still).
+    const start = Tone.now();
+    graph.chain.startVinyl(start);
+    transport.start(start);
+    return { audible, bar: 0 };
+  }
+
+  // The first bar line far enough ahead that the clock has not scheduled it yet. While a new song
+  // waits for its first bar (switchTo), that bar line.
+  nextBarTicks() {
+    const transport = Tone.getTransport();
+    const { ticksPerBar, origin } = this.session;
+    const margin = Tone.getContext().lookAhead + 0.15;
+    const soon = transport.getTicksAtTime(Tone.now() + margin);
+    if (soon <= origin) return origin;
+    return origin + Math.ceil((soon - origin) / ticksPerBar) * ticksPerBar;
+  }
+
+  // Another song while one plays: it takes over at the next bar line, without a stop. The old
+  // song's Parts, drums and ambience end on that line and the new ones start there, in the new
+  // song's tempo and meter, from its first bar; the quote is not said twice. Resolves to
+  // {audible, bar}: the bar (counted from the first play()) where the new song starts. When
+  // nothing plays (or it is paused) this is play().
+  switchTo(arrangement, prepared, { loops, bpm = null } = {}) {
+    if (!this.playing || this.paused) return this.play(arrangement, prepared, { loops, bpm });
     return exclusive(async () => {
-      this.#stopNow();
-      const [audible, graph] = await Promise.all([startAudio(), this.#graph()]);
+      if (!this.session) return this.#start(arrangement, prepared, { loops, bpm });
+      const graph = await this.#graph();
       const transport = Tone.getTransport();
-      const draw = Tone.getDraw();
-      // Tone.Draw fires the visual callback when the note is actually heard, not when scheduled.
-      const later = (fn) => (...args) => {
-        const time = args[args.length - 1];
-        draw.schedule(() => fn?.(...args.slice(0, -1)), time);
-      };
-      const hooks = {
-        onNote: later((...a) => this.hooks.onNote?.(...a)),
-        onDrum: later((...a) => this.hooks.onDrum?.(...a)),
-        onQuote: later((...a) => this.hooks.onQuote?.(...a)),
-        onAmbience: later((...a) => this.hooks.onAmbience?.(...a)),
-      };
+      const old = this.session;
+      const at = this.nextBarTicks();
+      const originBar = old.barAt(at);
+      old.retire(at);
+      this.#retireLater(old, at);
+      // The tempo changes on that bar line. Its audio time, from the public clock API: Newton's
+      // method on getTicksAtTime, exact in two steps while the tempo is constant in between.
+      let time = Tone.now();
+      for (let i = 0; i < 3; i++) {
+        const ticksPerSecond = (transport.bpm.getValueAtTime(time) * PPQ) / 60;
+        time += (at - transport.getTicksAtTime(time)) / ticksPerSecond;
+      }
+      transport.bpm.cancelScheduledValues(time);
+      transport.bpm.setValueAtTime(bpm || arrangement.bpm, time);
       if (prepared.vinyl) graph.setVinyl(prepared.vinyl);
-      this.session = buildSession(transport, graph, arrangement, prepared, { loops, bpm, hooks });
+      this.previous = old;
+      this.session = buildSession(transport, graph, arrangement, prepared, { loops, bpm, hooks: this.#hooks(), origin: at, originBar, log: old.log });
       this.current = arrangement;
-      transport.position = 0;
-      // As soon as possible: Tone's "now" is the audio clock plus its look-ahead, the earliest time
-      // its scheduler has not passed yet (it was '+0.1' later still).
-      const start = Tone.now();
-      graph.chain.startVinyl(start);
-      transport.start(start);
-      return { audible };
+      return { audible: Tone.getContext().state === 'running', bar: originBar };
     });
   }
 
-  // The first bar line far enough ahead that the clock has not scheduled it yet.
-  nextBarTicks() {
+  // Disposes a session a new song took over from once its last notes and any quote have rung out.
+  #retireLater(session, at) {
+    this.retiring.add(session);
     const transport = Tone.getTransport();
-    const { ticksPerBar } = this.session;
-    const margin = Tone.getContext().lookAhead + 0.15;
-    const soon = transport.getTicksAtTime(Tone.now() + margin);
-    return Math.ceil(soon / ticksPerBar) * ticksPerBar;
+    transport.scheduleOnce(() => {
+      setTimeout(() => {
+        if (!this.retiring.delete(session)) return; // stop() got there first
+        if (this.previous === session) this.previous = null;
+        session.dispose();
+      }, 10000);
+    }, `${at + 4 * session.ticksPerBar}i`);
   }
 
   // Changes a step-1 layer. While playing it takes effect at the next bar; resolves to that bar.
@@ -483,9 +577,10 @@ export class LivePlayer {
     return exclusive(async () => {
       if (!this.session) return { bar: null };
       const started = Tone.getTransport().state === 'started' && !this.paused;
-      const ticks = started ? this.nextBarTicks() : Math.ceil(Tone.getTransport().ticks / this.session.ticksPerBar) * this.session.ticksPerBar;
+      const { origin, ticksPerBar } = this.session;
+      const ticks = started ? this.nextBarTicks() : origin + Math.max(0, Math.ceil((Tone.getTransport().ticks - origin) / ticksPerBar)) * ticksPerBar;
       this.session.setLayer(layer, prep, ticks);
-      return { bar: ticks / this.session.ticksPerBar };
+      return { bar: this.session.barAt(ticks) };
     });
   }
 
@@ -523,6 +618,9 @@ export class LivePlayer {
     transport.cancel(0);
     transport.position = 0;
     Tone.getDraw().cancel(0);
+    for (const session of this.retiring) session.dispose();
+    this.retiring.clear();
+    this.previous = null;
     if (this.session) {
       this.session.dispose();
       const now = Tone.now();
@@ -549,8 +647,12 @@ export class LivePlayer {
     return Tone.getTransport().bpm.value;
   }
 
+  // Bars since play(), across songs that took over (switchTo).
   get bar() {
-    return this.session ? Tone.getTransport().ticks / this.session.ticksPerBar : 0;
+    if (!this.session) return 0;
+    const ticks = Tone.getTransport().ticks;
+    const session = ticks < this.session.origin && this.previous ? this.previous : this.session;
+    return session.barAt(ticks);
   }
 }
 

@@ -100,9 +100,10 @@ export function bindUi(lofi, status) {
   // The AI solo streams: with new settings, play() asks for a new solo and its first note sounds
   // while the worker is still writing the rest (the tokens fill in as they come); with the settings
   // of the solo held, it replays that one.
-  async function play() {
+  // at: 'now' (the Play button) or 'next-bar' (a song picked while one plays, see controls.js).
+  async function play({ at = 'now' } = {}) {
     const song = el.song.value;
-    const options = { song, ...extras.layerChoice(), bpm: Number($('tempo')?.value) || null };
+    const options = { song, ...extras.layerChoice(), bpm: Number($('tempo')?.value) || null, at };
     const s = settings();
     const key = JSON.stringify(s);
     if (song !== 'ai' || generatedKey === key) return lofi.play(options);
@@ -121,13 +122,13 @@ export function bindUi(lofi, status) {
     if (el.song.value === 'ai') lofi.loadModel().catch(() => {}); // errors are shown by status
   });
   el.generate.addEventListener('click', () => action(generate));
-  el.play.addEventListener('click', () => action(play));
+  el.play.addEventListener('click', () => action(() => play()));
   el.stop.addEventListener('click', () => action(() => lofi.stop()));
   const extras = bindPlayerExtras(lofi, status, {
-    play: () => action(play),
+    play: () => action(() => play()),
     stop: () => action(() => lofi.stop()),
     pauseToggle: () => action(async () => (lofi.state().paused ? lofi.resume() : lofi.pause())),
-    restartSong: () => action(play),
+    switchSong: () => action(() => play({ at: 'next-bar' })),
     sync: () => syncControls(),
   });
   el.pause.addEventListener('click', () => action(async () => (lofi.state().paused ? lofi.resume() : lofi.pause())));
