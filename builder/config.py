@@ -83,7 +83,7 @@ def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
                 continue
             config[section][key] = value
     if config["model"]["quantization"] not in ("float16", "none"):
-        problems.append(Problem(path, f"[model] quantization must be \"float16\" or \"none\""))
+        problems.append(Problem(path, "[model] quantization must be \"float16\" or \"none\""))
     if not config["model"]["lstm_units"] or min(config["model"]["lstm_units"]) <= 0:
         problems.append(Problem(path, "[model] lstm_units needs at least one positive layer size"))
     if problems:

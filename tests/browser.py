@@ -71,3 +71,17 @@ def wait_for(page, expression: str, timeout: float = 10000, interval: float = 50
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout} ms waiting for {expression}")
         page.wait_for_timeout(interval)
+
+
+def open_lofi(context, url: str, route=None):
+    """A new page of `context` on the player at `url`, with lofi ready: (page, watch). `route(page)`
+    may intercept requests first; page.route does not see what a service worker answers, so a
+    context that routes should be made with service_workers="block"."""
+    page = context.new_page()
+    watch = PageWatch(page)
+    if route:
+        route(page)
+    page.goto(url)
+    page.wait_for_function("() => window.lofi !== undefined")
+    page.evaluate("() => window.lofi.ready")
+    return page, watch

@@ -1,4 +1,5 @@
-"""Shared fixtures: a tiny real content folder (MIDI written by music21) and a tiny model config."""
+"""Shared fixtures: a tiny real content folder (MIDI written by music21) and a tiny model config;
+the sites built from it, served; a headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from builder.build import BuildOptions, build
+from builder.serve import serve_in_background
+
+from .browser import launch
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,3 +88,33 @@ def media_site(tmp_path_factory) -> Path:
     shutil.copyfile(REPO / "content" / "songs" / "gymnopedie-no-1.toml", content / "songs" / "gymnopedie-no-1.toml")
     build(BuildOptions(content=content, out=root / "dist", quiet=True))
     return root / "dist"
+
+
+def served(dist: Path):
+    """Serves `dist` from a sub-path, as GitHub Pages does: yields its URL."""
+    server, url = serve_in_background(dist, "/lofi-player/")
+    try:
+        yield url
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def built_site_url(built_site):
+    yield from served(built_site)
+
+
+@pytest.fixture(scope="session")
+def media_site_url(media_site):
+    yield from served(media_site)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

@@ -8,38 +8,25 @@ that switch is used for: the page's policy allows only its own scripts.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from bench.quality import AXE_JS, SHOW_EVERYTHING_JS, open_page, run_axe
-from builder.serve import serve_in_background
-
-from .browser import launch
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(media_site):
-    server, url = serve_in_background(media_site, "/lofi-player/")
-    yield url
-    server.shutdown()
-
-
-def test_axe_finds_no_serious_or_critical_violation(site):
+def test_axe_finds_no_serious_or_critical_violation(browser, media_site_url):  # conftest fixtures
+    site = media_site_url
     assert AXE_JS.exists(), "axe-core is a devDependency: run npm ci"
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context, page = open_page(browser, site)
-        page.wait_for_function("document.querySelector('#drums').options.length > 1")
-        found = {"index": run_axe(page)}
-        page.evaluate(SHOW_EVERYTHING_JS)  # the AI solo's settings, every field shown
-        page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240})")  # the playing page's state
-        page.wait_for_function("window.lofi.state().playing")
-        found["index, AI settings shown, playing"] = run_axe(page)
-        page.evaluate("() => window.lofi.stop()")
-        page.goto(site + "report.html")
-        found["report.html"] = run_axe(page)
-        context.close()
-        browser.close()
+    context, page = open_page(browser, site)
+    page.wait_for_function("() => document.querySelector('#drums').options.length > 1")
+    found = {"index": run_axe(page)}
+    page.evaluate(SHOW_EVERYTHING_JS)  # the AI solo's settings, every field shown
+    page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240})")  # the playing page's state
+    page.wait_for_function("() => window.lofi.state().playing")
+    found["index, AI settings shown, playing"] = run_axe(page)
+    page.evaluate("() => window.lofi.stop()")
+    page.goto(site + "report.html")
+    found["report.html"] = run_axe(page)
+    context.close()
     serious = {name: [v for v in violations if v["impact"] in ("serious", "critical")] for name, violations in found.items()}
     assert serious == {name: [] for name in found}, serious

@@ -89,7 +89,7 @@ def test_a_site_config_with_an_unknown_key_is_named(site):
 
 def test_odd_but_valid_files_are_encoded(tmp_path):
     """Several tracks, tempo changes, a pickup and triplets are music, not errors."""
-    from music21 import converter, meter, stream, tempo
+    from music21 import converter
 
     several = tmp_path / "several.mid"
     several.write_bytes(midi_file([track(scale(16)), track([(0, 1920, 48), (1920, 1920, 43)]),

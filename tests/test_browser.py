@@ -6,39 +6,20 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from builder.serve import serve_in_background
-
-from .browser import PageWatch, launch
+from .browser import open_lofi
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(built_site):
-    server, url = serve_in_background(built_site, "/lofi-player/")
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+def site(built_site_url):  # conftest: the tiny content, built and served once a session
+    return built_site_url
 
 
 @pytest.fixture
-def page(browser, site):
+def page(browser, site):  # browser: conftest's headless Chromium
     context = browser.new_context()
-    page = context.new_page()
-    watch = PageWatch(page)
-    page.goto(site)
-    page.wait_for_function("window.lofi !== undefined")
-    page.evaluate("() => window.lofi.ready")
-    yield page, watch
+    yield open_lofi(context, site)
     context.close()
 
 

@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from builder import modelcache
 from builder.build import BuildOptions, build
 

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-from builder.corpus import Piece
 from builder.evaluate import NGramModel, longest_run, score_distributions
 from builder.sampler import Stepper, generate, sample
 from builder.train import build_model

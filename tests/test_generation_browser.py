@@ -8,49 +8,21 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from builder.serve import serve_in_background
-
-from .browser import PageWatch, launch
+from .browser import open_lofi
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(built_site):
-    server, url = serve_in_background(built_site, "/lofi-player/")
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def open_page(browser, site):
+def open_page(browser, built_site_url):  # conftest: headless Chromium; the tiny site, served
     """open_page(route=None) -> (page, watch); `route(page)` may intercept requests before loading."""
     contexts = []
 
     def opener(route=None):
         # page.route does not see requests that the service worker (issue 7) answers: block it then.
-        # bypass_csp: wait_for_function's predicate is evaluated in the page, which the strict CSP
-        # (no eval) refuses; tests/test_browser.py checks the policy itself.
-        context = browser.new_context(service_workers="block" if route else "allow", bypass_csp=True)
+        context = browser.new_context(service_workers="block" if route else "allow")
         contexts.append(context)
-        page = context.new_page()
-        watch = PageWatch(page)
-        if route:
-            route(page)
-        page.goto(site)
-        page.wait_for_function("window.lofi !== undefined")
-        page.evaluate("() => window.lofi.ready")
-        return page, watch
+        return open_lofi(context, built_site_url, route)
 
     yield opener
     for context in contexts:
@@ -117,7 +89,8 @@ def test_the_first_ai_note_plays_before_generation_ends(open_page):
 def test_the_main_thread_stays_free_while_the_worker_generates(open_page):
     """Not a timing threshold (the machine may be loaded): the main thread's timers keep firing all
     through a long generation, so no single gap comes near the generation's whole duration, as it
-    would if the generation ran on the main thread."""
+    would if the generation ran on the main thread. Long enough (4,000 tokens, a few seconds) that
+    a stall of the loaded machine is not mistaken for it."""
     page, _ = open_page()
     page.evaluate("() => window.lofi.loadModel()")
     result = page.evaluate(
@@ -125,7 +98,7 @@ def test_the_main_thread_stays_free_while_the_worker_generates(open_page):
             let last = performance.now(), worst = 0, ticks = 0;
             const timer = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; ticks++; }, 5);
             const started = performance.now();
-            await window.lofi.generate({seed: 9, length: 1500});
+            await window.lofi.generate({seed: 9, length: 4000});
             const total = performance.now() - started;
             clearInterval(timer);
             return {worst, ticks, total};
@@ -142,7 +115,7 @@ def test_the_same_seed_gives_the_same_solo_after_a_reload(open_page):
     tokens = first.evaluate(f"() => window.lofi.generate({settings})")
     events = first.evaluate("() => window.lofi.lastSolo().events")
     first.reload()
-    first.wait_for_function("window.lofi !== undefined")
+    first.wait_for_function("() => window.lofi !== undefined")
     assert first.evaluate(f"() => window.lofi.generate({settings})") == tokens
     assert first.evaluate("() => window.lofi.lastSolo().events") == events
     second, _ = open_page()

@@ -13,45 +13,27 @@ import wave
 
 import numpy as np
 import pytest
-from playwright.sync_api import sync_playwright
 
-from builder.build import BuildOptions, build
 from builder.offline import write_offline
 from builder.serve import serve_in_background
 
-from .browser import PageWatch, launch
-from .conftest import REPO, make_tiny_content
+from .browser import open_lofi
+from .conftest import REPO, served
 
 pytestmark = pytest.mark.browser
 
-MEDIA_FOLDERS = ["drums", "samples", "ambience", "quotes"]
 PROGRESSION = "Em7 A7 Dmaj7 Bm7"  # D major: primed as Dm7 G7 Cmaj7 Am7, played back 2 semitones up
 NOTE_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
 
 @pytest.fixture(scope="module")
-def keep_dist(tmp_path_factory):
-    root = tmp_path_factory.mktemp("keep")
-    content = make_tiny_content(root)
-    for folder in MEDIA_FOLDERS:
-        shutil.copytree(REPO / "content" / folder, content / folder)
-    build(BuildOptions(content=content, out=root / "dist", quiet=True))
-    return root / "dist"
+def keep_dist(media_site):  # conftest: the tiny content with the real media, built once a session
+    return media_site
 
 
 @pytest.fixture(scope="module")
 def site(keep_dist):
-    server, url = serve_in_background(keep_dist, "/lofi-player/")
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+    yield from served(keep_dist)
 
 
 @pytest.fixture
@@ -62,12 +44,7 @@ def open_page(browser):
     def opener(url, **context_options):
         context = browser.new_context(accept_downloads=True, **context_options)
         contexts.append(context)
-        page = context.new_page()
-        watch = PageWatch(page)
-        page.goto(url)
-        page.wait_for_function("() => window.lofi !== undefined")
-        page.evaluate("() => window.lofi.ready")
-        return page, watch
+        return open_lofi(context, url)
 
     yield opener
     for context in contexts:
@@ -366,6 +343,7 @@ def test_the_page_plays_offline_after_a_first_load(open_page, keep_dist):
     layers = "drums: 'boom-bap', ambience: 'rain', quote: null"
     online = page.evaluate(f"() => window.lofi.renderOffline({{song: 'first-light', bars: 2, {layers}}})")
     tokens = page.evaluate("() => window.lofi.generate({seed: 9, length: 24})")
+    songs = page.evaluate("() => window.lofi.songs().length")
 
     server.shutdown()
     server.server_close()
@@ -375,7 +353,7 @@ def test_the_page_plays_offline_after_a_first_load(open_page, keep_dist):
     page.reload()
     page.wait_for_function("() => window.lofi !== undefined")
     page.evaluate("() => window.lofi.ready")
-    assert page.evaluate("() => window.lofi.songs().length") == 1
+    assert page.evaluate("() => window.lofi.songs().length") == songs
     offline = page.evaluate(f"() => window.lofi.renderOffline({{song: 'first-light', bars: 2, {layers}}})")
     assert offline["rms"] > 0.5 * online["rms"] > 0.0025
     assert {e["layer"] for e in offline["timeline"]} >= {"music", "drums", "ambience"}

@@ -42,8 +42,6 @@ import statistics
 import pytest
 from playwright.sync_api import sync_playwright
 
-from builder.serve import serve_in_background
-
 from .browser import CHROMIUM_ARGS, PageWatch, chromium_path, wait_for
 
 pytestmark = pytest.mark.browser
@@ -109,14 +107,13 @@ SAMPLE_JS = """async () => {
 
 
 @pytest.fixture(scope="module")
-def site(media_site):
-    server, url = serve_in_background(media_site, "/lofi-player/")
-    yield url
-    server.shutdown()
+def site(media_site_url):  # conftest: the tiny content with the real media, built and served once
+    return media_site_url
 
 
 @pytest.fixture(scope="module")
 def browser():
+    """Not conftest's: this one can force garbage collection and read the heap precisely."""
     with sync_playwright() as playwright:
         args = [*CHROMIUM_ARGS, "--enable-precise-memory-info", "--js-flags=--expose-gc"]
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=args)

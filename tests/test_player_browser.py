@@ -9,11 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from builder.serve import serve_in_background
-
-from .browser import PageWatch, launch
+from .browser import open_lofi
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +18,8 @@ BAR_TOLERANCE = 4 / 768
 
 
 @pytest.fixture(scope="module")
-def player_site(media_site):  # conftest: the tiny content with the real media, built once a session
-    server, url = serve_in_background(media_site, "/lofi-player/")
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+def player_site(media_site_url):  # conftest: the tiny content with the real media, built and served once
+    return media_site_url
 
 
 # page.route does not see requests that the service worker (issue 7) answers: these tests block it.
@@ -41,16 +27,9 @@ INTERCEPTING = {"test_a_missing_sample_turns_off_only_its_layer"}
 
 
 @pytest.fixture
-def page(browser, player_site, request):
-    # bypass_csp: wait_for_function evaluates its predicate in the page, which the page's strict CSP
-    # (no eval) refuses; tests/test_browser.py checks the policy itself.
-    context = browser.new_context(service_workers="block" if request.node.name in INTERCEPTING else "allow", bypass_csp=True)
-    page = context.new_page()
-    watch = PageWatch(page)
-    page.goto(player_site)
-    page.wait_for_function("window.lofi !== undefined")
-    page.evaluate("() => window.lofi.ready")
-    yield page, watch
+def page(browser, player_site, request):  # browser: conftest's headless Chromium
+    context = browser.new_context(service_workers="block" if request.node.name in INTERCEPTING else "allow")
+    yield open_lofi(context, player_site)
     context.close()
 
 
@@ -116,12 +95,12 @@ def test_changes_while_playing_take_effect_on_the_next_bar(page):
     page, watch = page
     page.evaluate("""() => window.lofi.play({song: 'first-light', bpm: 240, drums: 'boom-bap',
                                             ambience: 'wind', quote: null})""")
-    page.wait_for_function("window.lofi.state().bar > 1.3", timeout=10000)
+    page.wait_for_function("() => window.lofi.state().bar > 1.3", timeout=10000)
     change = page.evaluate("() => window.lofi.setLayer('drums', 'half-time')")
     off = page.evaluate("() => window.lofi.setLayer('ambience', null)")
     at = change["bar"]
     assert at == int(at) and at >= 2
-    page.wait_for_function(f"window.lofi.state().bar > {at + 1.2}", timeout=10000)
+    page.wait_for_function(f"() => window.lofi.state().bar > {at + 1.2}", timeout=10000)
     timeline = page.evaluate("() => window.lofi.timeline()")
     drums = [(e["id"], e["bar"]) for e in timeline if e["layer"] == "drums"]
     assert all(bar < at - BAR_TOLERANCE for name, bar in drums if name == "boom-bap")
@@ -139,13 +118,13 @@ def test_another_song_takes_over_at_the_next_bar_in_its_own_tempo_and_meter(page
     page, watch = page
     page.evaluate("""() => window.lofi.play({song: 'first-light', bpm: 240, drums: 'boom-bap',
                                             ambience: 'wind', quote: null})""")
-    page.wait_for_function("window.lofi.state().bar > 1.3", timeout=10000)
+    page.wait_for_function("() => window.lofi.state().bar > 1.3", timeout=10000)
     switched = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', at: 'next-bar'})")
     at = switched["startBar"]
     assert at == int(at) and at >= 2
     assert switched["playing"] is True and switched["song"] == "gymnopedie-no-1"
     # Gymnopedie: 3/4 at 66 bpm, a bar is 2.7 s.
-    page.wait_for_function(f"window.lofi.state().bar > {at + 1.1}", timeout=15000)
+    page.wait_for_function(f"() => window.lofi.state().bar > {at + 1.1}", timeout=15000)
     state = page.evaluate("() => window.lofi.state()")
     assert state["playing"] is True and state["bpm"] == 66  # the tempo follows the song, no stop
     timeline = page.evaluate("() => window.lofi.timeline()")
@@ -161,7 +140,7 @@ def test_another_song_takes_over_at_the_next_bar_in_its_own_tempo_and_meter(page
     drums = [e for e in timeline if e["layer"] == "drums"]
     before = [e for e in drums if e["bar"] < at - BAR_TOLERANCE]
     after = sorted((e for e in drums if e["bar"] >= at - BAR_TOLERANCE), key=lambda e: e["ticks"])
-    assert before and after and after[0]["bar"] == pytest.approx(at, abs=BAR_TOLERANCE) and after[0]["loopBar"] == 0
+    assert before and after and after[0]["bar"] == pytest.approx(at, abs=BAR_TOLERANCE) and after[0]["loopBar"] == 0, (at, before[-3:], after[:3])
     # The ambience carries on (its new pass starts on the bar line).
     assert page.evaluate("() => window.lofi.state().layers") == {"drums": "boom-bap", "ambience": "wind", "quote": None}
     page.evaluate("() => window.lofi.stop()")
@@ -173,13 +152,13 @@ def test_another_song_takes_over_at_the_next_bar_in_its_own_tempo_and_meter(page
 def test_the_ai_solo_takes_over_at_the_next_bar_and_a_song_from_it(page):
     page, watch = page
     page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', bpm: 400, drums: null, ambience: null, quote: null})")
-    page.wait_for_function("window.lofi.state().bar > 1.3", timeout=10000)
+    page.wait_for_function("() => window.lofi.state().bar > 1.3", timeout=10000)
     to_ai = page.evaluate("() => window.lofi.play({song: 'ai', at: 'next-bar', bpm: 400, solo: {seed: 5, length: 48}})")
     at = to_ai["startBar"]
     assert at == int(at) and at >= 2 and to_ai["song"] == "ai"
-    page.wait_for_function(f"window.lofi.state().bar > {at + 2.2}", timeout=15000)
+    page.wait_for_function(f"() => window.lofi.state().bar > {at + 2.2}", timeout=15000)
     back = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', at: 'next-bar', bpm: 400})")
-    page.wait_for_function(f"window.lofi.state().bar > {back['startBar'] + 1.1}", timeout=15000)
+    page.wait_for_function(f"() => window.lofi.state().bar > {back['startBar'] + 1.1}", timeout=15000)
     timeline = page.evaluate("() => window.lofi.timeline()")
     solo = [e for e in timeline if e["layer"] == "music" and e["song"] == "ai"]
     assert solo, "the AI solo never sounded"
@@ -198,13 +177,13 @@ def test_the_ai_solo_takes_over_at_the_next_bar_and_a_song_from_it(page):
 def test_pause_resume_and_stop_without_reloading(page):
     page, watch = page
     page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240, drums: 'lazy-sunday'})")
-    page.wait_for_function("window.lofi.state().bar > 0.5", timeout=10000)
+    page.wait_for_function("() => window.lofi.state().bar > 0.5", timeout=10000)
     paused = page.evaluate("() => window.lofi.pause()")
     assert paused["paused"] is True
     page.wait_for_timeout(400)
     assert page.evaluate("() => window.lofi.state().bar") == pytest.approx(paused["bar"], abs=0.01)
     page.evaluate("() => window.lofi.resume()")
-    page.wait_for_function(f"window.lofi.state().bar > {paused['bar'] + 0.3}", timeout=10000)
+    page.wait_for_function(f"() => window.lofi.state().bar > {paused['bar'] + 0.3}", timeout=10000)
     assert page.evaluate("() => window.lofi.stop()")["playing"] is False
     page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240})")
     assert page.evaluate("() => window.lofi.state().playing") is True
@@ -222,7 +201,7 @@ def test_the_scene_moves_only_while_music_plays(page):
     page, watch = page
     assert set(page.evaluate(SCENE_ANIMATIONS)) <= {"paused"}
     page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240, ambience: 'rain'})")
-    page.wait_for_function("window.lofi.state().bar > 0.2", timeout=10000)
+    page.wait_for_function("() => window.lofi.state().bar > 0.2", timeout=10000)
     playing = page.evaluate(SCENE_ANIMATIONS)
     assert playing and set(playing) == {"running"}
     page.evaluate("() => window.lofi.pause()")
@@ -239,25 +218,25 @@ def test_volumes_and_settings_are_remembered(page, player_site):
     assert page.evaluate("() => window.lofi.state().volumes.vinyl") == pytest.approx(0.1)
     assert "scene-fire" in page.get_attribute("#scene", "class")
     page.reload()
-    page.wait_for_function("window.lofi !== undefined")
+    page.wait_for_function("() => window.lofi !== undefined")
     page.evaluate("() => window.lofi.ready")
-    page.wait_for_function("document.querySelector('#ambience').value === 'fireplace'")
+    page.wait_for_function("() => document.querySelector('#ambience').value === 'fireplace'")
     assert page.input_value('input[data-volume="vinyl"]') == "0.1"
     assert not watch.errors
 
 
 def test_keyboard_shortcuts_play_pause_and_cycle_layers(page):
     page, watch = page
-    page.wait_for_function("document.querySelector('#drums').options.length > 1")
+    page.wait_for_function("() => document.querySelector('#drums').options.length > 1")
     before = page.input_value("#drums")
     page.locator("body").press("d")
     assert page.input_value("#drums") != before
     page.locator("body").press(" ")
-    page.wait_for_function("window.lofi.state().playing", timeout=15000)
+    page.wait_for_function("() => window.lofi.state().playing", timeout=15000)
     page.locator("body").press(" ")
-    page.wait_for_function("window.lofi.state().paused", timeout=5000)
+    page.wait_for_function("() => window.lofi.state().paused", timeout=5000)
     page.locator("body").press("s")
-    page.wait_for_function("!window.lofi.state().playing", timeout=5000)
+    page.wait_for_function("() => !window.lofi.state().playing", timeout=5000)
 
 
 def test_a_missing_sample_turns_off_only_its_layer(page):

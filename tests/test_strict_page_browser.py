@@ -9,28 +9,14 @@ behaviour under it, through window.lofi and the page's own buttons.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from builder.serve import serve_in_background
-
-from .browser import PageWatch, launch, wait_for
+from .browser import PageWatch, wait_for
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(media_site):
-    server, url = serve_in_background(media_site, "/lofi-player/")
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+def site(media_site_url):  # conftest: the tiny content with the real media, built and served once
+    return media_site_url
 
 
 def open_page(browser, site, route=None):
