@@ -53,26 +53,24 @@ def write_data(out_dir: Path, site: dict, songs: list[dict]) -> None:
 def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) -> None:
     """Bundle the page's JavaScript with esbuild and copy the CSS and TF.js's wasm binaries.
 
-    Two bundles: web_src/js/main.js -> assets/app.js (an ES module: the page, Tone.js, p5) and
-    web_src/js/worker.js -> assets/worker.js (a classic worker script: TensorFlow.js and the solo
-    generator, which run off the main thread).
+    Two bundles: web_src/js/main.js -> assets/app.js (an ES module: the page and Tone.js; what it
+    imports dynamically, the p5 visualizer, is split into assets/chunks/, loaded when a listener
+    shows up) and web_src/js/worker.js -> assets/worker.js (a classic worker script: TensorFlow.js
+    and the solo generator, which run off the main thread).
     """
     assets = out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     esbuild = node_root / "node_modules" / ".bin" / "esbuild"
     if not esbuild.exists():
         raise BuildError(f"{esbuild}: not found; install the JavaScript packages with `npm ci`")
-    for entry, outfile, fmt in (("main.js", "app.js", "esm"), ("worker.js", "worker.js", "iife")):
-        command = [
-            str(esbuild),
-            str(web_src / "js" / entry),
-            "--bundle",
-            f"--format={fmt}",
-            "--minify",
-            "--legal-comments=none",
-            "--log-level=warning",
-            f"--outfile={assets / outfile}",
-        ]
+    common = ["--bundle", "--minify", "--legal-comments=none", "--log-level=warning"]
+    bundles = {
+        "main.js": ["--format=esm", "--splitting", f"--outdir={assets}", "--entry-names=app",
+                    "--chunk-names=chunks/[name]-[hash]"],
+        "worker.js": ["--format=iife", f"--outfile={assets / 'worker.js'}"],
+    }
+    for entry, options in bundles.items():
+        command = [str(esbuild), str(web_src / "js" / entry), *common, *options]
         result = subprocess.run(command, cwd=node_root, capture_output=True, text=True)
         if result.returncode != 0:
             raise BuildError(f"{web_src / 'js' / entry}: esbuild failed:\n{result.stderr.strip()}")

@@ -2,23 +2,39 @@
 
 import { createStatus } from './status.js';
 import { createLofi } from './api.js';
-import { createVisualizer } from './visualizer.js';
+import { onFirstIntent } from './intent.js';
 import { bindUi } from './ui.js';
 import { bindKeepShare } from './keepshare_ui.js';
 
 const status = createStatus();
 
-// A broken visualizer must not take the player down with it.
+// The visualizer is p5, about half of the page's JavaScript: it comes from its own chunk at the
+// first sign of a listener (or the first play), so the page appears and answers without waiting
+// for it. Notes played before it is there are not drawn.
 let visualizer = null;
-try {
+let visualizerRequested = false;
+function loadVisualizer() {
   const container = document.getElementById('visualizer');
-  if (container) visualizer = createVisualizer(container);
-} catch (err) {
-  status.set('visualizer', 'warn', `Visualizer unavailable: ${err.message}`);
+  if (visualizerRequested || !container) return;
+  visualizerRequested = true;
+  import('./visualizer.js')
+    .then(({ createVisualizer }) => {
+      visualizer = createVisualizer(container);
+    })
+    .catch((err) => {
+      // A broken visualizer must not take the player down with it.
+      status.set('visualizer', 'warn', `Visualizer unavailable: ${err.message}`);
+    });
 }
+const drawing = {
+  note: (...args) => visualizer?.note(...args),
+  drum: (...args) => visualizer?.drum(...args),
+};
 
-const lofi = createLofi({ status, visualizer });
+const lofi = createLofi({ status, visualizer: drawing });
 window.lofi = lofi;
+onFirstIntent(loadVisualizer);
+lofi.on('state', (state) => state.playing && loadVisualizer());
 
 bindUi(lofi, status);
 bindKeepShare(lofi, status); // issue 7: chords, mood, downloads, recording, share link, updates
