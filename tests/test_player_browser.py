@@ -149,6 +149,27 @@ def test_another_song_takes_over_at_the_next_bar_in_its_own_tempo_and_meter(page
     assert not watch.errors
 
 
+def test_the_song_a_new_one_took_over_from_is_disposed_while_playing_on(page):
+    # Hours of listening with many song changes must not pile up old sessions: the old one's Parts
+    # and players go a few bars (and 10 s, for a quote to finish) after the bar line.
+    page, watch = page
+    layers = "drums: 'boom-bap', ambience: 'rain', quote: null"
+    page.evaluate(f"() => window.lofi.play({{song: 'first-light', bpm: 480, {layers}}})")
+    page.wait_for_function("() => window.lofi.state().bar > 1.2", timeout=10000)
+    one_song = page.evaluate("() => window.lofi.audioStats().alive")
+    switched = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', bpm: 480, at: 'next-bar'})")
+    page.wait_for_function(f"() => window.lofi.state().bar > {switched['startBar'] + 1}", timeout=10000)
+    both = page.evaluate("() => window.lofi.audioStats().alive")
+    assert both["part"] > one_song["part"]  # the old session is still there, retiring
+    page.wait_for_timeout(13000)  # 4 bars at 480 bpm are 1.5 to 2 s, then 10 s
+    after = page.evaluate("() => window.lofi.audioStats().alive")
+    assert page.evaluate("() => window.lofi.state().playing") is True
+    # Gymnopedie has as many parts as first-light; the layers are the same kinds.
+    assert after["part"] == one_song["part"] and after["node"] == one_song["node"], (one_song, both, after)
+    page.evaluate("() => window.lofi.stop()")
+    assert not watch.errors
+
+
 def test_the_ai_solo_takes_over_at_the_next_bar_and_a_song_from_it(page):
     page, watch = page
     page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', bpm: 400, drums: null, ambience: null, quote: null})")
