@@ -149,6 +149,29 @@ def test_another_song_takes_over_at_the_next_bar_in_its_own_tempo_and_meter(page
     assert not watch.errors
 
 
+def test_a_song_picked_twice_before_the_bar_line_leaves_only_the_last(page):
+    # Stepping through the song list (the media keys' "next track") picks several before a bar
+    # line comes: only the last one plays from there, each song's notes within its own bars.
+    page, watch = page
+    page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 100, drums: null, ambience: null, quote: null})")
+    page.wait_for_function("() => window.lofi.state().bar > 0.5", timeout=10000)
+    first = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', bpm: 100, at: 'next-bar'})")
+    second = page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 100, at: 'next-bar'})")
+    assert second["startBar"] >= first["startBar"]
+    page.wait_for_function(f"() => window.lofi.state().bar > {second['startBar'] + 1.2}", timeout=15000)
+    music = [e for e in page.evaluate("() => window.lofi.timeline()") if e["layer"] == "music"]
+    gymnopedie = [e["bar"] for e in music if e["song"] == "gymnopedie-no-1"]
+    assert all(first["startBar"] - BAR_TOLERANCE <= bar < second["startBar"] - BAR_TOLERANCE for bar in gymnopedie)
+    if second["startBar"] == first["startBar"]:
+        assert not gymnopedie
+    restarted = [e for e in music if e["song"] == "first-light" and e["bar"] >= second["startBar"] - BAR_TOLERANCE]
+    assert restarted and min(e["bar"] for e in restarted) == pytest.approx(second["startBar"], abs=BAR_TOLERANCE)
+    assert min(restarted, key=lambda e: e["ticks"])["index"] == 0  # from its first event
+    assert page.evaluate("() => window.lofi.state().bpm") == 100
+    page.evaluate("() => window.lofi.stop()")
+    assert not watch.errors
+
+
 def test_the_song_a_new_one_took_over_from_is_disposed_while_playing_on(page):
     # Hours of listening with many song changes must not pile up old sessions: the old one's Parts
     # and players go a few bars (and 10 s, for a quote to finish) after the bar line.

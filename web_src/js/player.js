@@ -552,7 +552,8 @@ export class LivePlayer {
       transport.bpm.cancelScheduledValues(time);
       transport.bpm.setValueAtTime(bpm || arrangement.bpm, time);
       if (prepared.vinyl) graph.setVinyl(prepared.vinyl);
-      this.previous = old;
+      // The session heard until the bar line (not one that was itself still waiting for it).
+      if (old.origin < at) this.previous = old;
       this.session = buildSession(transport, graph, arrangement, prepared, { loops, bpm, hooks: this.#hooks(), origin: at, originBar, log: old.log });
       this.current = arrangement;
       return { audible: Tone.getContext().state === 'running', bar: originBar };
