@@ -18,7 +18,9 @@ figure stays within a small margin of its early value. (At 2400 bpm this 2-core 
 thread falls behind; 1200 bpm keeps the page's own work well within real time.)
 
 Sampled every few seconds, after forcing garbage collection (Chromium with --js-flags=--expose-gc):
-- the main thread's JS heap (performance.memory.usedJSHeapSize, --enable-precise-memory-info);
+- the main thread's JS heap (performance.memory.usedJSHeapSize, --enable-precise-memory-info), the
+  least of five readings each right after a collection: what survives, not what the music has
+  just allocated;
 - live AudioNodes: every node the page creates (BaseAudioContext.create*() and the AudioWorkletNode
   constructor, patched by an init script) minus those garbage-collected (a FinalizationRegistry);
 - Tone.js objects the player created and has not disposed (lofi.audioStats(): Parts, per-session
@@ -87,11 +89,16 @@ NODE_COUNTER = """
 SAMPLE_JS = """async () => {
   const settle = () => new Promise((ok) => setTimeout(ok, 20));
   for (let i = 0; i < 3; i++) { window.gc(); await settle(); }  // finalizers run after a collection
+  // The heap that survives: the least of a few readings taken right after a collection. The music
+  // allocates all the time (notes, solo tokens, visuals), so one reading can land 10-20 MB above
+  // that floor; a leak raises the floor itself.
+  let heap = Infinity;
+  for (let i = 0; i < 5; i++) { window.gc(); heap = Math.min(heap, performance.memory.usedJSHeapSize); await new Promise((ok) => setTimeout(ok, 100)); }
   const lofi = window.lofi;
   const audio = lofi.audioStats();
   const state = lofi.state();
   return {
-    heap: performance.memory.usedJSHeapSize,
+    heap,
     nodes: window.__audioNodes ? window.__audioNodes() : {alive: -1, byType: {}},
     tone: audio.alive,
     scheduled: audio.scheduled,
