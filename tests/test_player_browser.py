@@ -17,6 +17,15 @@ pytestmark = pytest.mark.browser
 BAR_TOLERANCE = 4 / 768
 
 
+def play(page, options: str) -> dict:
+    """lofi.play({options}) in the page: its state plus startBar."""
+    return page.evaluate(f"() => window.lofi.play({{{options}}})")
+
+
+def wait_for_bar(page, bar: float, timeout: float = 15000) -> None:
+    page.wait_for_function(f"() => window.lofi.state().bar > {bar}", timeout=timeout)
+
+
 @pytest.fixture(scope="module")
 def player_site(media_site_url):  # conftest: the tiny content with the real media, built and served once
     return media_site_url
@@ -116,15 +125,15 @@ def test_changes_while_playing_take_effect_on_the_next_bar(page):
 
 def test_another_song_takes_over_at_the_next_bar_in_its_own_tempo_and_meter(page):
     page, watch = page
-    page.evaluate("""() => window.lofi.play({song: 'first-light', bpm: 240, drums: 'boom-bap',
-                                            ambience: 'wind', quote: null})""")
-    page.wait_for_function("() => window.lofi.state().bar > 1.3", timeout=10000)
-    switched = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', at: 'next-bar'})")
+    play(page, """song: 'first-light', bpm: 240, drums: 'boom-bap',
+                                            ambience: 'wind', quote: null""")
+    wait_for_bar(page, 1.3, timeout=10000)
+    switched = play(page, "song: 'gymnopedie-no-1', at: 'next-bar'")
     at = switched["startBar"]
     assert at == int(at) and at >= 2
     assert switched["playing"] is True and switched["song"] == "gymnopedie-no-1"
     # Gymnopedie: 3/4 at 66 bpm, a bar is 2.7 s.
-    page.wait_for_function(f"() => window.lofi.state().bar > {at + 1.1}", timeout=15000)
+    wait_for_bar(page, at + 1.1, timeout=15000)
     state = page.evaluate("() => window.lofi.state()")
     assert state["playing"] is True and state["bpm"] == 66  # the tempo follows the song, no stop
     timeline = page.evaluate("() => window.lofi.timeline()")
@@ -153,12 +162,12 @@ def test_a_song_picked_twice_before_the_bar_line_leaves_only_the_last(page):
     # Stepping through the song list (the media keys' "next track") picks several before a bar
     # line comes: only the last one plays from there, each song's notes within its own bars.
     page, watch = page
-    page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 100, drums: null, ambience: null, quote: null})")
-    page.wait_for_function("() => window.lofi.state().bar > 0.5", timeout=10000)
-    first = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', bpm: 100, at: 'next-bar'})")
-    second = page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 100, at: 'next-bar'})")
+    play(page, "song: 'first-light', bpm: 100, drums: null, ambience: null, quote: null")
+    wait_for_bar(page, 0.5, timeout=10000)
+    first = play(page, "song: 'gymnopedie-no-1', bpm: 100, at: 'next-bar'")
+    second = play(page, "song: 'first-light', bpm: 100, at: 'next-bar'")
     assert second["startBar"] >= first["startBar"]
-    page.wait_for_function(f"() => window.lofi.state().bar > {second['startBar'] + 1.2}", timeout=15000)
+    wait_for_bar(page, second['startBar'] + 1.2, timeout=15000)
     music = [e for e in page.evaluate("() => window.lofi.timeline()") if e["layer"] == "music"]
     gymnopedie = [e["bar"] for e in music if e["song"] == "gymnopedie-no-1"]
     assert all(first["startBar"] - BAR_TOLERANCE <= bar < second["startBar"] - BAR_TOLERANCE for bar in gymnopedie)
@@ -177,11 +186,11 @@ def test_the_song_a_new_one_took_over_from_is_disposed_while_playing_on(page):
     # and players go a few bars (and 10 s, for a quote to finish) after the bar line.
     page, watch = page
     layers = "drums: 'boom-bap', ambience: 'rain', quote: null"
-    page.evaluate(f"() => window.lofi.play({{song: 'first-light', bpm: 480, {layers}}})")
-    page.wait_for_function("() => window.lofi.state().bar > 1.2", timeout=10000)
+    play(page, f"song: 'first-light', bpm: 480, {layers}")
+    wait_for_bar(page, 1.2, timeout=10000)
     one_song = page.evaluate("() => window.lofi.audioStats().alive")
-    switched = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', bpm: 480, at: 'next-bar'})")
-    page.wait_for_function(f"() => window.lofi.state().bar > {switched['startBar'] + 1}", timeout=10000)
+    switched = play(page, "song: 'gymnopedie-no-1', bpm: 480, at: 'next-bar'")
+    wait_for_bar(page, switched['startBar'] + 1, timeout=10000)
     both = page.evaluate("() => window.lofi.audioStats().alive")
     assert both["part"] > one_song["part"]  # the old session is still there, retiring
     page.wait_for_timeout(13000)  # 4 bars at 480 bpm are 1.5 to 2 s, then 10 s
@@ -195,14 +204,14 @@ def test_the_song_a_new_one_took_over_from_is_disposed_while_playing_on(page):
 
 def test_the_ai_solo_takes_over_at_the_next_bar_and_a_song_from_it(page):
     page, watch = page
-    page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', bpm: 400, drums: null, ambience: null, quote: null})")
-    page.wait_for_function("() => window.lofi.state().bar > 1.3", timeout=10000)
-    to_ai = page.evaluate("() => window.lofi.play({song: 'ai', at: 'next-bar', bpm: 400, solo: {seed: 5, length: 48}})")
+    play(page, "song: 'gymnopedie-no-1', bpm: 400, drums: null, ambience: null, quote: null")
+    wait_for_bar(page, 1.3, timeout=10000)
+    to_ai = play(page, "song: 'ai', at: 'next-bar', bpm: 400, solo: {seed: 5, length: 48}")
     at = to_ai["startBar"]
     assert at == int(at) and at >= 2 and to_ai["song"] == "ai"
-    page.wait_for_function(f"() => window.lofi.state().bar > {at + 2.2}", timeout=15000)
-    back = page.evaluate("() => window.lofi.play({song: 'gymnopedie-no-1', at: 'next-bar', bpm: 400})")
-    page.wait_for_function(f"() => window.lofi.state().bar > {back['startBar'] + 1.1}", timeout=15000)
+    wait_for_bar(page, at + 2.2, timeout=15000)
+    back = play(page, "song: 'gymnopedie-no-1', at: 'next-bar', bpm: 400")
+    wait_for_bar(page, back['startBar'] + 1.1, timeout=15000)
     timeline = page.evaluate("() => window.lofi.timeline()")
     solo = [e for e in timeline if e["layer"] == "music" and e["song"] == "ai"]
     assert solo, "the AI solo never sounded"
