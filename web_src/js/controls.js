@@ -2,25 +2,10 @@
 // keyboard shortcuts, Media Session, the settings remembered across visits, the quote captions and
 // the animated scene that follows the ambience.
 
-const STORAGE_KEY = 'lofi-player:settings';
+import { loadSettings, saveSettings } from './settings.js';
+
 const LAYER_KEYS = { d: 'drums', a: 'ambience', q: 'quote' };
 const SCENES = ['rain', 'fire', 'wind', 'water', 'vinyl', 'night'];
-
-function loadSettings() {
-  try {
-    return JSON.parse(localStorage.getItem(STORAGE_KEY) || '{}') || {};
-  } catch {
-    return {};
-  }
-}
-
-function saveSettings(settings) {
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(settings));
-  } catch {
-    // Private windows may refuse storage: the player works, it just forgets.
-  }
-}
 
 export function bindPlayerExtras(lofi, status, actions) {
   const $ = (id) => document.getElementById(id);
@@ -30,7 +15,7 @@ export function bindPlayerExtras(lofi, status, actions) {
   const caption = $('caption');
   const position = $('position');
   const sliders = [...document.querySelectorAll('input[data-volume]')];
-  const settings = loadSettings();
+  const settings = loadSettings(sliders.map((s) => s.dataset.volume));
   let captionTimer = null;
 
   const remember = () => {
