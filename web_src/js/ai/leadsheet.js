@@ -1,0 +1,83 @@
+// Lead-sheet tokens -> timed chords and melody notes, in sixteenths from the start of the piece
+// (the model's key: C major / A minor; the caller moves them to the listener's key and voices the
+// chords). Incremental, so a piece can start playing while the model still writes it: a note is
+// known once its last tie is ("n67 d4 ~ d2" is one note of six sixteenths), a chord once the next
+// chord or the end of the piece is.
+
+import theory from '../music/theory.json' with { type: 'json' };
+
+const { START, END, BAR, TIE, REST } = theory.leadsheet.tokens;
+const NOTE = /^n(\d{1,3})$/;
+const LENGTH = /^d(\d{1,2})$/;
+
+export function createLeadSheetDecoder({ barLength = 16 } = {}) {
+  let bar = -1;
+  let pos = 0;
+  let pending = null; // the event whose length token comes next: {kind, midi}
+  let note = null; // the note still open to ties: {step, length, midi}
+  let chord = null; // the chord sounding: {step, token}
+  const decoder = {
+    chords: [], // {step, length, token}
+    melody: [], // {step, length, midi}
+    skipped: [],
+    get steps() {
+      return Math.max(0, bar) * barLength + pos;
+    },
+    // Returns the events this token completes: [{type: 'chord'|'note', ...}].
+    push(token) {
+      const out = [];
+      const step = Math.max(0, bar) * barLength + pos;
+      const closeNote = () => {
+        if (note) {
+          decoder.melody.push(note);
+          out.push({ type: 'note', ...note });
+        }
+        note = null;
+      };
+      const closeChord = (at) => {
+        if (chord && at > chord.step) {
+          const done = { ...chord, length: at - chord.step };
+          decoder.chords.push(done);
+          out.push({ type: 'chord', ...done });
+        }
+        chord = null;
+      };
+      let match;
+      if (token === START) return out;
+      if (token === BAR) {
+        bar += 1;
+        pos = 0;
+      } else if (token === END) {
+        closeNote();
+        closeChord(decoder.steps);
+      } else if (token.startsWith('@')) {
+        closeChord(step);
+        chord = { step, token };
+      } else if (token === TIE) {
+        pending = { kind: 'tie' };
+      } else if (token === REST) {
+        closeNote();
+        pending = { kind: 'rest' };
+      } else if ((match = NOTE.exec(token))) {
+        closeNote();
+        pending = { kind: 'note', midi: Number(match[1]) };
+      } else if ((match = LENGTH.exec(token)) && pending) {
+        const length = Number(match[1]);
+        if (pending.kind === 'note') note = { step, length, midi: pending.midi };
+        else if (pending.kind === 'tie' && note) note.length += length;
+        pos += length;
+        pending = null;
+      } else {
+        decoder.skipped.push(token);
+      }
+      return out;
+    },
+  };
+  return decoder;
+}
+
+export function decodeLeadSheet(tokens, options = {}) {
+  const decoder = createLeadSheetDecoder(options);
+  for (const token of tokens) decoder.push(token);
+  return { chords: decoder.chords, melody: decoder.melody, steps: decoder.steps, skipped: decoder.skipped };
+}
