@@ -67,6 +67,11 @@ _NOTE_NAME = re.compile(rf"({_LETTER})({_NOTE_ACCIDENTAL}?)([0-9]{{1,2}})")
 _KEY_NAME = re.compile(rf"({_LETTER})({_NOTE_ACCIDENTAL}?) +([A-Za-z]+)")
 
 
+def _is_count(value) -> bool:
+    """A whole number >= 0 (bools are not numbers here, as in JavaScript)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _pitch_class(letter: str, accidental: str, table: dict[str, int]) -> int:
     return (LETTERS[letter.upper()] + table[accidental]) % 12
 
@@ -272,7 +277,7 @@ def note_name_to_midi(name) -> int | None:
 
 def midi_to_note_name(midi: int, spelling: str = "sharp") -> str:
     """60 -> 'C4'; 70 -> 'A#4' ('Bb4' with spelling 'flat' or 'common')."""
-    if not isinstance(midi, int) or isinstance(midi, bool) or not 0 <= midi <= 127:
+    if not _is_count(midi) or midi > 127:
         raise ValueError(f"not a MIDI note number: {midi!r}")
     if spelling not in SPELLINGS:
         raise ValueError(f"unknown spelling {spelling!r}; known: {', '.join(SPELLINGS)}")
@@ -299,6 +304,8 @@ def _correlation(a: list[float], b: list[float]) -> float:
 
 def key_scores(weights) -> list[tuple[int, str, float]]:
     """(tonic, mode, correlation) for all 24 keys, in the tie-breaking order C major, C minor, C# major..."""
+    if any(isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) for w in weights):
+        raise ValueError(f"key weights must be finite numbers: {weights!r}")
     weights = [float(w) for w in weights]
     if len(weights) != 12:
         raise ValueError(f"key weights need 12 pitch classes, got {len(weights)}")
@@ -380,7 +387,7 @@ _TRANSPORT = re.compile(r"([0-9]+):([0-9]+):([0-9]+(?:\.[0-9]+)?)")
 
 def sixteenths_per_bar(numerator: int, denominator: int) -> int:
     """12 for 3/4 and 6/8, 16 for 4/4. Raises ValueError when a bar is not whole sixteenths."""
-    if numerator <= 0 or denominator not in _TIME["denominators"]:
+    if not _is_count(numerator) or numerator == 0 or denominator not in _TIME["denominators"]:
         raise ValueError(f"unsupported time signature {numerator}/{denominator}")
     return numerator * 16 // denominator
 
@@ -388,8 +395,8 @@ def sixteenths_per_bar(numerator: int, denominator: int) -> int:
 def sixteenths_to_transport(sixteenths: int, per_bar: int) -> str:
     """Sixteenths from the start -> Tone.js TransportTime 'BARS:QUARTERS:SIXTEENTHS' (Tone counts a
     bar in quarters, so a 6/8 bar is three of them and '1:0:0' is where bar 2 begins)."""
-    if sixteenths < 0:
-        raise ValueError(f"negative position {sixteenths}")
+    if not _is_count(sixteenths):
+        raise ValueError(f"a position must be a whole number >= 0, got {sixteenths!r}")
     bars, within = divmod(sixteenths, per_bar)
     quarters, rest = divmod(within, SIXTEENTHS_PER_QUARTER)
     return f"{bars}:{quarters}:{rest}"
@@ -435,21 +442,21 @@ _LENGTH_TOKEN = re.compile(re.escape(LEADSHEET["lengthPrefix"]) + r"([1-9][0-9]?
 
 def note_token(midi: int) -> str:
     """67 -> 'n67'."""
-    if not isinstance(midi, int) or not 0 <= midi <= 127:
+    if not _is_count(midi) or midi > 127:
         raise ValueError(f"not a MIDI note number: {midi!r}")
     return f"{LEADSHEET['notePrefix']}{midi}"
 
 
 def length_token(sixteenths: int) -> str:
     """4 -> 'd4'; only the LENGTHS exist (split_length first)."""
-    if sixteenths not in LENGTHS:
+    if not _is_count(sixteenths) or sixteenths not in LENGTHS:
         raise ValueError(f"no length token for {sixteenths!r} sixteenths; lengths: {LENGTHS}")
     return f"{LEADSHEET['lengthPrefix']}{sixteenths}"
 
 
 def split_length(sixteenths: int) -> list[int]:
     """A length as the largest LENGTHS first: 5 -> [4, 1], 20 -> [16, 4]; 0 -> []."""
-    if not isinstance(sixteenths, int) or sixteenths < 0:
+    if not _is_count(sixteenths):
         raise ValueError(f"not a length in sixteenths: {sixteenths!r}")
     parts, left = [], sixteenths
     for length in sorted(LENGTHS, reverse=True):

@@ -1,0 +1,436 @@
+// The musical vocabulary, defined once: chord symbols and families, voicings, keys, note names, the
+// lead-sheet token grammar and the sixteenth / tick / TransportTime conversions.
+//
+// The data lives in theory.json, which builder/theory.py reads too; this module and that one are the
+// same functions (camelCase here, snake_case there), and tests/test_theory_parity.py runs the same
+// cases through both. Keep them in step: change a rule in one, change it in the other, and add its
+// cases to the parity test. Sums run in index order and rounding is half-up, as in theory.py, so the
+// two agree to the last bit. Node imports this file as it is; esbuild bundles it with the JSON.
+
+import theory from './theory.json' with { type: 'json' };
+
+export const THEORY = theory;
+const NOTES = theory.notes;
+const CHORDS = theory.chords;
+const KEYS = theory.keys;
+const TIME = theory.time;
+export const LEADSHEET = theory.leadsheet;
+
+export const LETTERS = NOTES.letters;
+export const SPELLINGS = NOTES.spellings;
+export const SUFFIXES = CHORDS.suffixes;
+export const FAMILIES = Object.fromEntries(theory.families.map((family) => [family.name, family]));
+export const FAMILY_NAMES = theory.families.map((family) => family.name);
+export const SEVENTH_FAMILIES = FAMILY_NAMES.filter((name) => FAMILIES[name].seventh);
+export const VOICING = theory.voicing;
+export const MODES = KEYS.modes;
+export const MAJOR_PROFILE = KEYS.profiles.major;
+export const MINOR_PROFILE = KEYS.profiles.minor;
+
+export const SIXTEENTHS_PER_QUARTER = TIME.sixteenthsPerQuarter;
+export const TONE_PPQ = TIME.tonePpq;
+export const MIDI_PPQ = TIME.midiPpq;
+
+export const TOKENS = LEADSHEET.tokens;
+const { START, END, BAR, TIE, REST, NC: NO_CHORD_TOKEN } = TOKENS;
+export const LENGTHS = LEADSHEET.lengths;
+export const CHORD_TONE_BIAS = LEADSHEET.chordToneBias;
+
+const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+const mod = (n, m) => ((n % m) + m) % m;
+// Only these count as blanks around a symbol or a name (trim() and Python's strip() disagree on
+// some Unicode spaces).
+const strip = (text) => text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+// A regex group body matching any of `options`, longest first so '##' wins over '#'.
+const alternatives = (options) =>
+  Object.keys(options)
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0))
+    .map(escape)
+    .join('|');
+const whole = (source) => new RegExp(`^(?:${source})$`);
+
+const LETTER = '[A-Ga-g]';
+const CHORD_ACCIDENTAL = `(?:${alternatives(NOTES.chordAccidentals)})`;
+const NOTE_ACCIDENTAL = `(?:${alternatives(NOTES.accidentals)})`;
+const SYMBOL = whole(`(${LETTER})(${CHORD_ACCIDENTAL}?)([\\s\\S]*?)(?:/(${LETTER})(${CHORD_ACCIDENTAL}?))?`);
+const NOTE_NAME = whole(`(${LETTER})(${NOTE_ACCIDENTAL}?)([0-9]{1,2})`);
+const KEY_NAME = whole(`(${LETTER})(${NOTE_ACCIDENTAL}?) +([A-Za-z]+)`);
+
+const pitchClass = (letter, accidental, table) => mod(LETTERS[letter.toUpperCase()] + table[accidental], 12);
+
+// ---- chord symbols -----------------------------------------------------------------------------
+
+// {symbol, root, bass, suffix, intervals, pcs, family}: the intervals above the root (extensions as
+// written: a 9th is 14), its pitch classes (the bass first when it is not a chord tone). "N.C." has
+// root, bass and family null and no tones.
+function makeChord(symbol, root, bass, suffix, intervals, family) {
+  const pcs = [];
+  if (root !== null) {
+    for (const interval of intervals) {
+      const pc = mod(root + interval, 12);
+      if (!pcs.includes(pc)) pcs.push(pc);
+    }
+    if (!pcs.includes(bass)) pcs.unshift(bass);
+  }
+  return { symbol, root, bass, suffix, intervals: [...intervals], pcs, family };
+}
+
+// "Dm9" -> {root: 2, family: 'm7', intervals: [0, 3, 7, 10, 14], ...}; "C7/E" has bass 4; "N.C."
+// is the no-chord chord; null for anything not in theory.json's suffix table.
+export function parseChordSymbol(symbol) {
+  if (typeof symbol !== 'string') return null;
+  const text = strip(symbol);
+  if (CHORDS.noChord.includes(text.toUpperCase())) return makeChord(text, null, null, '', [], null);
+  const match = SYMBOL.exec(text);
+  if (!match) return null;
+  const [, letter, accidental, written, bassLetter, bassAccidental] = match;
+  const suffix = written.replace(/[() ]/g, '');
+  if (!has(SUFFIXES, suffix)) return null;
+  const quality = SUFFIXES[suffix];
+  const table = NOTES.chordAccidentals;
+  const root = pitchClass(letter, accidental, table);
+  const bass = bassLetter ? pitchClass(bassLetter, bassAccidental || '', table) : root;
+  return makeChord(text, root, bass, suffix, quality.intervals, quality.family);
+}
+
+function checkFamily(family) {
+  if (!has(FAMILIES, family)) throw new Error(`unknown chord family "${family}"; known: ${FAMILY_NAMES.join(', ')}`);
+}
+
+// A family chord's display name: (2, 'm7') -> "Dm7"; (null, null) -> "N.C.".
+export function chordSymbol(root, family, bass = null) {
+  if (root === null) return CHORDS.noChord[0];
+  checkFamily(family);
+  const names = SPELLINGS.common;
+  const text = names[mod(root, 12)] + FAMILIES[family].display;
+  return bass === null || mod(bass, 12) === mod(root, 12) ? text : `${text}/${names[mod(bass, 12)]}`;
+}
+
+// A chord of the model's vocabulary, sounding its family's default lo-fi voicing.
+export function familyChord(root, family, bass = null) {
+  if (root === null) return makeChord(chordSymbol(null, null), null, null, '', [], null);
+  checkFamily(family);
+  const info = FAMILIES[family];
+  const low = bass === null ? mod(root, 12) : mod(bass, 12);
+  return makeChord(chordSymbol(root, family, low), mod(root, 12), low, info.display, info.voicing, family);
+}
+
+// The pitch classes of a family's voicing on `root` (7ths and 9ths included): the chord tones a
+// melody is nudged towards on strong beats.
+export function familyPitchClasses(root, family) {
+  return familyChord(root, family).pcs;
+}
+
+// [root, family] that fit a set of pitch classes best (a chord read from MIDI), scored by
+// theory.json's familyMatch; ties go to the earlier family, then the lower root. [null, null] for
+// an empty set.
+export function familyOf(pitchClasses, bass = null) {
+  const wanted = new Set([...pitchClasses].map((pc) => mod(pc, 12)));
+  if (wanted.size === 0) return [null, null];
+  const weights = theory.familyMatch;
+  let best = [null, null];
+  let bestScore = -Infinity;
+  for (const name of FAMILY_NAMES) {
+    const info = FAMILIES[name];
+    for (let root = 0; root < 12; root++) {
+      const core = new Set(info.core.map((i) => mod(root + i, 12)));
+      const voiced = new Set(info.voicing.map((i) => mod(root + i, 12)));
+      let hits = 0;
+      let extras = 0;
+      for (const pc of wanted) {
+        if (core.has(pc)) hits++;
+        else if (!voiced.has(pc)) extras++;
+      }
+      const score =
+        weights.hit * hits +
+        weights.miss * (core.size - hits) +
+        weights.extra * extras +
+        (bass !== null && mod(bass, 12) === root ? weights.bassIsRoot : 0);
+      if (score > bestScore) {
+        best = [root, name];
+        bestScore = score;
+      }
+    }
+  }
+  return best;
+}
+
+// "Dm7/F" moved by 2: "Em7/G". The suffix stays as written; roots take the common spelling. "N.C."
+// stays; null for a symbol that does not parse.
+export function transposeSymbol(symbol, semitones) {
+  const chord = parseChordSymbol(symbol);
+  if (chord === null) return null;
+  if (chord.root === null) return chord.symbol;
+  const [, , , written, bassLetter] = SYMBOL.exec(chord.symbol);
+  const names = SPELLINGS.common;
+  const text = names[mod(chord.root + semitones, 12)] + written;
+  return bassLetter ? `${text}/${names[mod(chord.bass + semitones, 12)]}` : text;
+}
+
+// ---- chord tokens ------------------------------------------------------------------------------
+
+const CHORD_TOKEN = whole(`${escape(LEADSHEET.chordPrefix)}(0|[1-9]|1[01])${escape(LEADSHEET.chordSeparator)}([^\\s]+)`);
+
+// (2, 'm7') -> "@2:m7"; (null, null) -> "@NC".
+export function chordToken(root, family) {
+  if (root === null) return NO_CHORD_TOKEN;
+  checkFamily(family);
+  return `${LEADSHEET.chordPrefix}${mod(root, 12)}${LEADSHEET.chordSeparator}${family}`;
+}
+
+// "@2:m7" -> [2, 'm7']; "@NC" -> [null, null]; null for anything else.
+export function parseChordToken(token) {
+  if (token === NO_CHORD_TOKEN) return [null, null];
+  const match = typeof token === 'string' ? CHORD_TOKEN.exec(token) : null;
+  if (!match || !has(FAMILIES, match[2])) return null;
+  return [Number(match[1]), match[2]];
+}
+
+// ---- voicing -----------------------------------------------------------------------------------
+
+// The lo-fi close voicing as MIDI numbers, the bass first: Dm9 -> [38, 53, 57, 60, 64]
+// (D2 | F3 A3 C4 E4). The rule is theory.json's "voicing"; `octaves` moves it all. [] for N.C.
+export function voiceChord(chord, octaves = 0) {
+  if (chord.root === null) return [];
+  let tones = []; // intervals above the root, one per pitch class, in the order written
+  for (const interval of chord.intervals) {
+    if (tones.every((kept) => mod(interval - kept, 12) !== 0)) tones.push(interval);
+  }
+  if (tones.length >= 4) tones = tones.filter((i) => mod(chord.root + i, 12) !== chord.bass);
+  if (tones.length > VOICING.maxUpper && tones.includes(7)) tones.splice(tones.indexOf(7), 1);
+  if (tones.some((i) => mod(i, 12) === 4)) tones = tones.filter((i) => i !== 17);
+  const low = VOICING.upperLow;
+  const upper = tones.map((i) => low + mod(chord.root + i - low, 12)).sort((a, b) => a - b);
+  const bass = VOICING.bassLow + chord.bass;
+  return [bass, ...upper].map((midi) => midi + 12 * octaves);
+}
+
+// ---- note names --------------------------------------------------------------------------------
+
+// "C4" -> 60; "Bb3", "B-3" (music21's flat), "A#3" -> 58; "Fx4" -> 67. null when not a note name or
+// outside MIDI's 0..127.
+export function noteNameToMidi(name) {
+  if (typeof name !== 'string') return null;
+  const match = NOTE_NAME.exec(strip(name));
+  if (!match) return null;
+  const [, letter, accidental, octave] = match;
+  const midi = (Number(octave) + 1) * 12 + LETTERS[letter.toUpperCase()] + NOTES.accidentals[accidental];
+  return midi >= 0 && midi <= 127 ? midi : null;
+}
+
+// 60 -> "C4"; 70 -> "A#4" ("Bb4" with spelling 'flat' or 'common').
+export function midiToNoteName(midi, spelling = 'sharp') {
+  if (!Number.isInteger(midi) || midi < 0 || midi > 127) throw new RangeError(`not a MIDI note number: ${midi}`);
+  if (!has(SPELLINGS, spelling)) throw new Error(`unknown spelling "${spelling}"; known: ${Object.keys(SPELLINGS).join(', ')}`);
+  return `${SPELLINGS[spelling][midi % 12]}${Math.floor(midi / 12) - 1}`;
+}
+
+// ---- keys --------------------------------------------------------------------------------------
+
+// Pearson's r, summed in index order (as theory.py does) so both sides get the same bits.
+function correlation(a, b) {
+  let totalA = 0;
+  let totalB = 0;
+  for (let i = 0; i < a.length; i++) {
+    totalA += a[i];
+    totalB += b[i];
+  }
+  const meanA = totalA / a.length;
+  const meanB = totalB / b.length;
+  let num = 0;
+  let varA = 0;
+  let varB = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - meanA) * (b[i] - meanB);
+    varA += (a[i] - meanA) * (a[i] - meanA);
+    varB += (b[i] - meanB) * (b[i] - meanB);
+  }
+  return varA && varB ? num / Math.sqrt(varA * varB) : 0;
+}
+
+// [tonic, mode, correlation] for all 24 keys, in the tie-breaking order C major, C minor, C# major...
+export function keyScores(weights) {
+  const values = [...weights];
+  if (values.some((w) => typeof w !== 'number' || !Number.isFinite(w))) throw new Error(`key weights must be finite numbers: ${values}`);
+  if (values.length !== 12) throw new Error(`key weights need 12 pitch classes, got ${values.length}`);
+  const scores = [];
+  for (let tonic = 0; tonic < 12; tonic++) {
+    for (const mode of MODES) {
+      const profile = KEYS.profiles[mode];
+      const rotated = values.map((_, pc) => profile[mod(pc - tonic, 12)]);
+      scores.push([tonic, mode, correlation(values, rotated)]);
+    }
+  }
+  return scores;
+}
+
+// The Krumhansl-Kessler key of a 12-bin pitch-class weighting: [tonic, 'major'|'minor']. A key must
+// beat the best so far by more than tieTolerance, so exact ties (a tritone-symmetric weighting) go
+// to the first key in order; all-equal weights give C major.
+export function estimateKey(weights) {
+  let best = [0, MODES[0]];
+  let bestScore = -Infinity;
+  for (const [tonic, mode, score] of keyScores(weights)) {
+    if (score > bestScore + KEYS.tieTolerance) {
+      best = [tonic, mode];
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+// A progression's pitch-class weights for estimateKey. `chords` is [[chord, sixteenths]], taken as
+// a loop; theory.json's "keys" says how roots, the first and last chords and resolutions (V-I, and
+// ii-V pointing at its I) weigh.
+export function progressionKeyWeights(chords) {
+  const extra = KEYS.progressionWeights;
+  const sounding = chords.filter(([chord]) => chord && chord.root !== null);
+  const weights = new Array(12).fill(0);
+  sounding.forEach(([chord, length], index) => {
+    for (const pc of chord.pcs) weights[pc] += length;
+    weights[chord.root] += extra.root * length;
+    if (index === 0 || index === sounding.length - 1) weights[chord.root] += extra.firstLast;
+  });
+  if (sounding.length > 1) {
+    sounding.forEach(([chord], index) => {
+      const following = sounding[(index + 1) % sounding.length][0];
+      if (following.root !== mod(chord.root + 5, 12)) return;
+      if (KEYS.dominantFamilies.includes(chord.family)) weights[following.root] += extra.resolution;
+      if (KEYS.twoFamilies.includes(chord.family) && KEYS.dominantFamilies.includes(following.family)) {
+        weights[mod(following.root + 5, 12)] += extra.resolution;
+      }
+    });
+  }
+  return weights;
+}
+
+// The key of [[chord, sixteenths]]: "Dm7 G7 Cmaj7" is C major, "Gmaj7 E7 Am7 D7" G major.
+export function estimateProgressionKey(chords) {
+  return estimateKey(progressionKeyWeights(chords));
+}
+
+// Semitones (-6..5) that move a key to C major or A minor; a tritone away is written -6.
+export function keyShiftToC(tonic, mode) {
+  if (!has(KEYS.modelTonic, mode)) throw new Error(`unknown mode "${mode}"; known: ${MODES.join(', ')}`);
+  const { min, max } = LEADSHEET.keyShift;
+  return mod(KEYS.modelTonic[mode] - tonic - min, max - min + 1) + min;
+}
+
+// (2, 'major') -> "D major".
+export function keyName(tonic, mode) {
+  return `${SPELLINGS.common[mod(tonic, 12)]} ${mode}`;
+}
+
+// "Eb major", "F# minor", "B- Minor" -> [tonic, mode]; null otherwise.
+export function parseKeyName(text) {
+  const match = typeof text === 'string' ? KEY_NAME.exec(strip(text)) : null;
+  if (!match || !MODES.includes(match[3].toLowerCase())) return null;
+  return [pitchClass(match[1], match[2], NOTES.accidentals), match[3].toLowerCase()];
+}
+
+// ---- time --------------------------------------------------------------------------------------
+
+const TRANSPORT = /^([0-9]+):([0-9]+):([0-9]+(?:\.[0-9]+)?)$/;
+const checkCount = (value, what) => {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${what} must be a whole number >= 0, got ${value}`);
+};
+
+// 12 for 3/4 and 6/8, 16 for 4/4. Throws when a bar is not whole sixteenths.
+export function sixteenthsPerBar(numerator, denominator) {
+  if (!Number.isInteger(numerator) || numerator <= 0 || !TIME.denominators.includes(denominator)) {
+    throw new RangeError(`unsupported time signature ${numerator}/${denominator}`);
+  }
+  return Math.floor((numerator * 16) / denominator);
+}
+
+// Sixteenths from the start -> Tone.js TransportTime "BARS:QUARTERS:SIXTEENTHS" (Tone counts a bar
+// in quarters, so a 6/8 bar is three of them and "1:0:0" is where bar 2 begins).
+export function sixteenthsToTransport(sixteenths, perBar) {
+  checkCount(sixteenths, 'a position');
+  const bars = Math.floor(sixteenths / perBar);
+  const within = sixteenths - bars * perBar;
+  return `${bars}:${Math.floor(within / SIXTEENTHS_PER_QUARTER)}:${within % SIXTEENTHS_PER_QUARTER}`;
+}
+
+// "B:Q:S" -> sixteenths from the start; S may be fractional (a swung note). Throws otherwise.
+export function transportToSixteenths(text, perBar) {
+  const match = typeof text === 'string' ? TRANSPORT.exec(text) : null;
+  if (!match) throw new Error(`not a TransportTime "BARS:QUARTERS:SIXTEENTHS": ${text}`);
+  return Number(match[1]) * perBar + Number(match[2]) * SIXTEENTHS_PER_QUARTER + Number(match[3]);
+}
+
+// Sixteenths -> ticks at `ppq` ticks a quarter, rounded half up.
+export function sixteenthsToTicks(sixteenths, ppq = TONE_PPQ) {
+  return Math.floor((sixteenths * ppq) / SIXTEENTHS_PER_QUARTER + 0.5);
+}
+
+export function transportToTicks(text, perBar, ppq = TONE_PPQ) {
+  return sixteenthsToTicks(transportToSixteenths(text, perBar), ppq);
+}
+
+// A musician's place, 1-based: "bar 3, beat 2.5" (beats are quarter notes).
+export function describePosition(sixteenths, perBar) {
+  const bar = Math.floor(sixteenths / perBar);
+  const within = sixteenths - bar * perBar;
+  return `bar ${bar + 1}, beat ${1 + within / SIXTEENTHS_PER_QUARTER}`;
+}
+
+// ---- lead-sheet tokens -------------------------------------------------------------------------
+
+const NOTE_TOKEN = whole(`${escape(LEADSHEET.notePrefix)}(0|[1-9][0-9]{0,2})`);
+const LENGTH_TOKEN = whole(`${escape(LEADSHEET.lengthPrefix)}([1-9][0-9]?)`);
+
+// 67 -> "n67".
+export function noteToken(midi) {
+  if (!Number.isInteger(midi) || midi < 0 || midi > 127) throw new RangeError(`not a MIDI note number: ${midi}`);
+  return `${LEADSHEET.notePrefix}${midi}`;
+}
+
+// 4 -> "d4"; only the LENGTHS exist (splitLength first).
+export function lengthToken(sixteenths) {
+  if (!Number.isInteger(sixteenths) || !LENGTHS.includes(sixteenths)) throw new RangeError(`no length token for ${sixteenths} sixteenths; lengths: ${LENGTHS}`);
+  return `${LEADSHEET.lengthPrefix}${sixteenths}`;
+}
+
+// A length as the largest LENGTHS first: 5 -> [4, 1], 20 -> [16, 4]; 0 -> [].
+export function splitLength(sixteenths) {
+  checkCount(sixteenths, 'a length in sixteenths');
+  const parts = [];
+  let left = sixteenths;
+  for (const length of [...LENGTHS].sort((a, b) => b - a)) {
+    while (left >= length) {
+      parts.push(length);
+      left -= length;
+    }
+  }
+  return parts;
+}
+
+// What a lead-sheet token is: {kind: 'start'|'end'|'bar'|'tie'|'rest'}, {kind: 'chord', root,
+// family} (both null for "@NC"), {kind: 'note', midi}, {kind: 'length', sixteenths}; null otherwise.
+export function readToken(token) {
+  if (typeof token !== 'string') return null;
+  const simple = { [START]: 'start', [END]: 'end', [BAR]: 'bar', [TIE]: 'tie', [REST]: 'rest' };
+  if (has(simple, token)) return { kind: simple[token] };
+  const chord = parseChordToken(token);
+  if (chord !== null) return { kind: 'chord', root: chord[0], family: chord[1] };
+  let match = NOTE_TOKEN.exec(token);
+  if (match && Number(match[1]) <= 127) return { kind: 'note', midi: Number(match[1]) };
+  match = LENGTH_TOKEN.exec(token);
+  if (match && LENGTHS.includes(Number(match[1]))) return { kind: 'length', sixteenths: Number(match[1]) };
+  return null;
+}
+
+// Strong-beat positions in sixteenths from the bar start: [0, 8] in 4/4, [0] in 3/4.
+export function strongBeats(numerator = 4, denominator = 4) {
+  const key = `${numerator}/${denominator}`;
+  return [...(has(LEADSHEET.strongBeats, key) ? LEADSHEET.strongBeats[key] : [0])];
+}
+
+export function isStrongBeat(position, numerator = 4, denominator = 4) {
+  return strongBeats(numerator, denominator).includes(position);
+}
+
+export default theory;
