@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contentfiles import exists, read_toml, regular_files
 from .errors import ContentError, Problem
 
 AUDIO_SUFFIXES = (".ogg", ".mp3", ".flac", ".wav")
@@ -33,6 +33,7 @@ BACKGROUNDS = ("rain", "fire", "wind", "water", "vinyl", "night")
 LOOPS = {"drums": "8m", "ambience": "12m", "solo": "30m", "quoteAt": "4:0:0"}
 STEPS_PER_BAR = 16
 STEP_VELOCITY = {"X": 1.0, "x": 0.72, "o": 0.4, ".": 0.0}
+GAIN_RANGE = (0.0, 2.0)  # a lane's, an ambience's or a quote's gain: silent to twice as loud
 
 PATTERN_REQUIRED = {"name": str, "lanes": dict}
 PATTERN_OPTIONAL = {"swing": (int, float), "author": str, "licence": str, "description": str}
@@ -72,10 +73,10 @@ def gather_media(content: Path, node_root: Path) -> Media:
     seconds = _AudioChecker(problems)
 
     samples = content / "samples"
-    one_shots = {p.stem: p for p in _audio_files(samples / "drums")}
+    one_shots = {p.stem: p for p in _audio_files(samples / "drums", problems)}
     for path in one_shots.values():
         seconds(path)
-    for path in sorted((content / "drums").glob("*.toml")):
+    for path in regular_files(content / "drums", (".toml",), problems):
         pattern = _read_pattern(path, one_shots, problems)
         if pattern is not None:
             for lane in pattern["lanes"]:
@@ -85,7 +86,7 @@ def gather_media(content: Path, node_root: Path) -> Media:
 
     for folder in sorted(p for p in samples.glob("*") if p.is_dir() and p.name != "drums"):
         urls = {}
-        for path in _audio_files(folder):
+        for path in _audio_files(folder, problems):
             match = NOTE_FILE.match(path.stem)
             if not match:
                 problems.append(Problem(path, "a sample's file name must be its note, such as C4, Ds4 (D#4) or Eb4"))
@@ -99,26 +100,32 @@ def gather_media(content: Path, node_root: Path) -> Media:
     if "piano" not in media.instruments:
         _add_package_piano(media, node_root / PIANO_PACKAGE, problems)
 
-    vinyl = [p for p in (samples.glob(f"vinyl{s}") for s in AUDIO_SUFFIXES) for p in p]
+    vinyl = [p for p in _audio_files(samples, problems) if p.stem == "vinyl"]
     if vinyl:
         length = seconds(vinyl[0])
         if length is not None:
             media.vinyl = {"url": media.add(f"media/{vinyl[0].name}", vinyl[0]), "seconds": length}
 
-    for path in _audio_files(content / "ambience"):
-        entry = _read_ambience(path, problems)
+    sidecars = {p.stem: p for p in regular_files(content / "ambience", (".toml",), problems)}
+    loops = _audio_files(content / "ambience", problems)
+    for path in loops:
+        entry = _read_ambience(path, sidecars.get(path.stem), problems)
         length = seconds(path)
         if entry is not None and length is not None:
             entry.update(url=media.add(f"media/ambience/{path.name}", path), seconds=length)
             media.ambience.append(entry)
-    for toml in sorted((content / "ambience").glob("*.toml")):
-        if not any(toml.with_suffix(s).exists() for s in AUDIO_SUFFIXES):
+    for toml in sidecars.values():
+        if not any(exists(toml.with_suffix(s)) for s in AUDIO_SUFFIXES):
             problems.append(Problem(toml, f"no audio file {toml.stem}.ogg (or .mp3, .flac, .wav) beside it"))
 
     quote_dir = content / "quotes"
-    for path in sorted(quote_dir.glob("*.toml")):
+    quote_audio = _audio_files(quote_dir, problems)
+    spoken: dict[str, Path] = {}
+    for audio in sorted(quote_audio, key=lambda p: AUDIO_SUFFIXES.index(p.suffix.lower())):
+        spoken.setdefault(audio.stem, audio)  # tea.ogg before tea.wav
+    for path in regular_files(quote_dir, (".toml",), problems):
         entry = _read_quote(path, problems)
-        audio = next((path.with_suffix(s) for s in AUDIO_SUFFIXES if path.with_suffix(s).exists()), None)
+        audio = spoken.get(path.stem)
         length = seconds(audio) if audio else None
         if entry is not None:
             if audio is not None and length is not None:
@@ -126,8 +133,8 @@ def gather_media(content: Path, node_root: Path) -> Media:
             else:
                 entry.update(url=None, seconds=max(3.0, len(entry["text"].split()) * 0.45))
             media.quotes.append(entry)
-    for audio in _audio_files(quote_dir):
-        if not audio.with_suffix(".toml").exists():
+    for audio in quote_audio:
+        if not exists(audio.with_suffix(".toml")):
             problems.append(Problem(audio, f"a quote needs {audio.stem}.toml beside it with its text, author and licence"))
 
     if problems:
@@ -140,14 +147,13 @@ def write_media(out_dir: Path, media: Media) -> None:
         target = out_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-    (out_dir / "media.json").write_text(json.dumps(media.manifest(), indent=1, ensure_ascii=False) + "\n",
-                                        encoding="utf-8")
+    # allow_nan=False: the page's JSON.parse rejects NaN and Infinity; the checks above keep them out.
+    manifest = json.dumps(media.manifest(), indent=1, ensure_ascii=False, allow_nan=False)
+    (out_dir / "media.json").write_text(manifest + "\n", encoding="utf-8")
 
 
-def _audio_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
+def _audio_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    return regular_files(folder, AUDIO_SUFFIXES, problems)
 
 
 class _AudioChecker:
@@ -180,10 +186,18 @@ class _AudioChecker:
 
 def _read_toml(path: Path, problems: list[Problem]) -> dict | None:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        problems.append(Problem(path, f"not valid TOML: {error}"))
+        return read_toml(path)
+    except ContentError as error:
+        problems.extend(error.problems)
         return None
+
+
+def _gain(data: dict, path: Path, problems: list[Problem], where: str = "") -> float:
+    gain = float(data.get("gain", 1.0))
+    if not GAIN_RANGE[0] <= gain <= GAIN_RANGE[1]:  # also false for nan
+        problems.append(Problem(path, f"gain must be between {GAIN_RANGE[0]:g} and {GAIN_RANGE[1]:g}, not {gain}",
+                                where))
+    return gain
 
 
 def _check_keys(data: dict, required: dict, optional: dict, path: Path, problems: list[Problem],
@@ -226,9 +240,7 @@ def _read_pattern(path: Path, one_shots: dict, problems: list[Problem]) -> dict 
         if lane["sample"] not in one_shots:
             known = ", ".join(sorted(one_shots)) or "none"
             problems.append(Problem(path, f"no sample '{lane['sample']}' in samples/drums/ (there are: {known})", where))
-        gain = float(lane.get("gain", 1.0))
-        if not 0 <= gain <= 2:
-            problems.append(Problem(path, f"gain must be between 0 and 2, not {gain}", where))
+        gain = _gain(lane, path, problems, where)
         bars = [bar.replace(" ", "") for bar in lane["steps"].split("|")]
         bar_counts.add(len(bars))
         hits = []
@@ -254,19 +266,21 @@ def _read_pattern(path: Path, one_shots: dict, problems: list[Problem]) -> dict 
             "stepsPerBar": STEPS_PER_BAR, "lanes": lanes}
 
 
-def _read_ambience(path: Path, problems: list[Problem]) -> dict | None:
-    sidecar = path.with_suffix(".toml")
+def _read_ambience(path: Path, sidecar: Path | None, problems: list[Problem]) -> dict | None:
     data = {}
-    if sidecar.exists():
+    if sidecar is not None:
         data = _read_toml(sidecar, problems)
         if data is None or not _check_keys(data, {}, AMBIENCE_OPTIONAL, sidecar, problems):
             return None
+    before = len(problems)
     background = data.get("background", "night")
     if background not in BACKGROUNDS:
         problems.append(Problem(sidecar, f"unknown background '{background}' (use one of {', '.join(BACKGROUNDS)})"))
+    gain = _gain(data, sidecar, problems)
+    if len(problems) > before:
         return None
     return {"id": path.stem, "title": data.get("title", path.stem.replace("-", " ").capitalize()),
-            "background": background, "gain": float(data.get("gain", 1.0))}
+            "background": background, "gain": gain}
 
 
 def _read_quote(path: Path, problems: list[Problem]) -> dict | None:
@@ -276,8 +290,12 @@ def _read_quote(path: Path, problems: list[Problem]) -> dict | None:
     if not data["text"].strip():
         problems.append(Problem(path, "the quote's text is empty"))
         return None
+    before = len(problems)
+    gain = _gain(data, path, problems)
+    if len(problems) > before:
+        return None
     return {"id": path.stem, "text": data["text"].strip(), "author": data["author"],
-            "source": data.get("source", ""), "licence": data["licence"], "gain": float(data.get("gain", 1.0))}
+            "source": data.get("source", ""), "licence": data["licence"], "gain": gain}
 
 
 def _add_package_piano(media: Media, folder: Path, problems: list[Problem]) -> None:

@@ -23,10 +23,10 @@ Every problem in every song is collected and reported with its file, bar and bea
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contentfiles import read_toml, regular_files
 from .errors import ContentError, Problem
 from .transport import (
     describe_position,
@@ -39,6 +39,14 @@ INSTRUMENTS = ("piano", "epiano", "bass", "pad", "pluck")
 REQUIRED = ("title", "composer", "licence", "tempo", "time_signature", "parts")
 OPTIONAL = ("key", "swing", "source")
 PART_KEYS = ("instrument", "notes", "chords", "velocity", "octave")
+OCTAVES = range(1, 7)  # where a chord part's bass may sit: C1 (a low bass) to B6
+# A song's file name is its id, in the page's URLs (songs/ID.json) and its song menu, so it must be
+# URL-safe and must not be one of the site's own names.
+SONG_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+RESERVED_IDS = {
+    "index": "songs/index.json is the site's list of songs",
+    "ai": "'ai' is the player's id for the AI solo",
+}
 # tinyNotation's note syntax: a pitch (c, C, CC, c', c'' ...) or r, accidentals, duration, dots, tie.
 NOTE_TOKEN = re.compile(r"^(r|([a-g])\2*'*|([A-G])\3*)(#+|-+|n)?(1|2|4|8|16|32)?(\.*)(~?)$")
 # Chord-symbol spellings musicians write that music21 spells otherwise.
@@ -51,6 +59,7 @@ class Event:
     duration: int  # sixteenths
     notes: list[str]
     velocity: float
+    symbol: str | None = None  # a chord part's symbol as written: the lead-sheet reader needs it
 
 
 @dataclass
@@ -87,7 +96,7 @@ class SongProblems:
 def encode_songs(songs_dir: Path) -> list[dict]:
     """Every song in `songs_dir` as player JSON; raise ContentError listing every problem."""
     songs, problems = [], []
-    for path in sorted(songs_dir.glob("*.toml")) if songs_dir.is_dir() else []:
+    for path in regular_files(songs_dir, (".toml",), problems):
         song, song_problems = encode_song(path)
         problems.extend(song_problems)
         if song is not None:
@@ -99,11 +108,11 @@ def encode_songs(songs_dir: Path) -> list[dict]:
 
 def encode_song(path: Path) -> tuple[dict | None, list[Problem]]:
     report = SongProblems(path)
+    _check_id(path.stem, report)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        report.add(f"not valid TOML: {error}")
-        return None, report.items
+        data = read_toml(path)
+    except ContentError as error:
+        return None, report.items + error.problems
 
     for key in REQUIRED:
         if key not in data:
@@ -143,6 +152,7 @@ def encode_song(path: Path) -> tuple[dict | None, list[Problem]]:
                         "duration": sixteenths_to_transport(e.duration, report.per_bar),
                         "notes": e.notes,
                         "velocity": e.velocity,
+                        **({"symbol": e.symbol} if e.symbol else {}),
                     }
                     for e in events
                 ],
@@ -166,6 +176,14 @@ def encode_song(path: Path) -> tuple[dict | None, list[Problem]]:
         "bars": max(bar_counts.values()),
         "parts": parts,
     }, []
+
+
+def _check_id(song_id: str, report: SongProblems) -> None:
+    if song_id in RESERVED_IDS:
+        report.add(f"a song cannot be called '{song_id}': {RESERVED_IDS[song_id]}; rename the file")
+    elif not SONG_ID.fullmatch(song_id):
+        report.add(f"the file name '{song_id}' is the song's id in the page's URLs: use only a-z, 0-9, "
+                   "'-' and '_', starting with a letter or digit (such as rainy-window.toml)")
 
 
 def _time_signature(text, report: SongProblems) -> tuple[int, int]:
@@ -210,10 +228,13 @@ def _encode_part(name: str, part, time_signature: str, report: SongProblems) -> 
         report.add("needs exactly one of 'notes' (tinyNotation) or 'chords' (chord symbols)", part=name)
         return [], 0
     bars = _split_bars(part["notes"] if has_notes else part["chords"])
+    octave = part.get("octave", 3)
+    if not isinstance(octave, int) or isinstance(octave, bool) or octave not in OCTAVES:
+        report.add(f"octave {octave!r} must be a whole number from {OCTAVES[0]} to {OCTAVES[-1]}", part=name)
+        octave = 3
     if has_notes:
         return _encode_notes(name, bars, time_signature, float(velocity), report), len(bars)
-    octave = part.get("octave", 3)
-    return _encode_chords(name, bars, int(octave), float(velocity), report), len(bars)
+    return _encode_chords(name, bars, octave, float(velocity), report), len(bars)
 
 
 def _split_bars(text: str) -> list[str]:
@@ -301,7 +322,7 @@ def _encode_chords(name: str, bars: list[str], octave: int, velocity: float, rep
         if symbols == ["%"]:
             if not previous:
                 report.add("'%' repeats the bar before, but there is none", part=name, bar=bar_index)
-            previous = [Event(e.start + report.per_bar, e.duration, e.notes, e.velocity) for e in previous]
+            previous = [Event(e.start + report.per_bar, e.duration, e.notes, e.velocity, e.symbol) for e in previous]
             events.extend(previous)
             continue
         if not symbols or report.per_bar % len(symbols):
@@ -319,7 +340,7 @@ def _encode_chords(name: str, bars: list[str], octave: int, velocity: float, rep
             if notes is None:
                 report.add(f"unknown chord symbol '{symbol}'", part=name, at=at)
                 continue
-            previous.append(Event(at, length, notes, velocity))
+            previous.append(Event(at, length, notes, velocity, symbol))
         events.extend(previous)
     return events
 
@@ -357,7 +378,7 @@ def voice_chord(symbol: str, octave: int = 3) -> list[str] | None:
     for pc in upper_classes:
         candidate = pitch.Pitch(pitches[[p.pitchClass for p in pitches].index(pc)].name)
         candidate.octave = voiced[-1].octave
-        while candidate.midi <= voiced[-1].midi:
+        while candidate.ps <= voiced[-1].ps:  # ps, not midi: midi stops at 127, and the loop would never end
             candidate.octave += 1
         voiced.append(candidate)
     return [_tone_pitch_name(p.nameWithOctave) for p in voiced]

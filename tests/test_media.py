@@ -108,3 +108,57 @@ def test_a_quote_without_audio_is_caption_only(media_content):
     media = gather_media(media_content, REPO)
     walden = next(q for q in media.quotes if q["id"] == "walden")
     assert walden["url"] is None and walden["seconds"] >= 3
+
+
+@pytest.mark.parametrize("gain", ["nan", "inf", "-inf", "-7", "2.5"])
+def test_an_ambience_or_quote_gain_outside_0_to_2_is_named(media_content, gain):
+    """TOML's nan and inf were written into media.json as NaN/Infinity, which the page cannot parse."""
+    rain = media_content / "ambience" / "rain.toml"
+    rain.write_text(rain.read_text() + f"gain = {gain}\n")
+    tea = media_content / "quotes" / "tea.toml"
+    tea.write_text(tea.read_text() + f"gain = {gain}\n")
+    lane = media_content / "drums" / "boom-bap.toml"
+    lane.write_text(lane.read_text().replace("[lanes.kick]\n", f"[lanes.kick]\ngain = {gain}\n"))
+    problems = problems_of(media_content)
+    assert len(problems) == 3
+    for name in ("rain.toml:", "tea.toml:", "boom-bap.toml (lane 'kick'):"):
+        assert any(name in p and "gain must be between 0 and 2" in p for p in problems), problems
+
+
+def test_only_regular_media_files_are_opened(media_content):
+    """A named pipe called *.toml or *.ogg would block the build forever; a folder or a broken link
+    was a traceback or was passed over without a word."""
+    import os
+
+    specials = {
+        media_content / "drums" / "pipe.toml": "a named pipe",
+        media_content / "ambience" / "pipe.toml": "a named pipe",
+        media_content / "quotes" / "pipe.toml": "a named pipe",
+        media_content / "quotes" / "tea.ogg": "a named pipe",  # beside a good tea.toml
+        media_content / "samples" / "vinyl.ogg": "a named pipe",
+        media_content / "quotes" / "folder.toml": "a folder",
+        media_content / "ambience" / "rain.toml": "a broken symbolic link",
+    }
+    for path, kind in specials.items():
+        path.unlink(missing_ok=True)
+        if kind == "a named pipe":
+            os.mkfifo(path)
+        elif kind == "a folder":
+            path.mkdir()
+        else:
+            path.symlink_to(path.with_name("gone.toml"))
+    with pytest.raises(ContentError) as caught:
+        gather_media(media_content, REPO)
+    found = {Path(p.path): p.message for p in caught.value.problems}
+    assert set(found) == set(specials), found
+    for path, kind in specials.items():
+        assert found[path].startswith(kind), found[path]
+
+
+def test_the_manifest_writer_refuses_nan(tmp_path):
+    """A last guard behind the checks: JSON has no NaN, and the page's JSON.parse rejects it."""
+    from builder.media import Media
+
+    media = Media(quotes=[{"id": "q", "gain": float("nan")}])
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        write_media(tmp_path, media)

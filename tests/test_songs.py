@@ -140,3 +140,74 @@ def test_short_bars_and_unequal_parts_are_errors(tmp_path):
     text = "\n".join(map(str, problems))
     assert "bar holds 8 of 16 sixteenths" in text
     assert "same number of bars" in text
+
+
+@pytest.mark.parametrize("octave", ["10", "99", "0", "-1", "7", '"high"', "3.5", "true"])
+def test_a_chord_octave_outside_1_to_6_or_not_a_whole_number_is_named(tmp_path, octave):
+    """An octave of 10 or more used to hang the build (music21 stops MIDI numbers at 127), a string
+    was a traceback and a negative octave gave wrong notes without a word."""
+    path = write_song(tmp_path, f'[parts.k]\nchords = "Dm7 | G7"\noctave = {octave}\n')
+    song, problems = encode_song(path)
+    assert song is None
+    [problem] = problems
+    assert problem.path == path and problem.where == "part 'k'"
+    assert "must be a whole number from 1 to 6" in problem.message
+
+
+@pytest.mark.parametrize("octave", [1, 6])
+def test_chord_octaves_1_and_6_are_voiced_there(tmp_path, octave):
+    path = write_song(tmp_path, f'[parts.k]\nchords = "B13 | C"\noctave = {octave}\n')
+    song, problems = encode_song(path)
+    assert problems == []
+    first = song["parts"][0]["events"][0]["notes"]
+    assert first[0] == f"B{octave}" and len(first) == 5
+
+
+def test_a_voicing_above_the_midi_range_still_ends():
+    """Stacking the upper notes compares pitch space, not MIDI numbers (which stop at 127)."""
+    notes = voice_chord("B13", 9)
+    assert notes == ["B9", "D#10", "A10", "C#11", "G#11"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("index.toml", "songs/index.json is the site's list of songs"),
+        ("ai.toml", "the player's id for the AI solo"),
+        ("my#song.toml", "use only a-z, 0-9, '-' and '_'"),
+        ("why?.toml", "use only a-z, 0-9, '-' and '_'"),
+        ("Rainy Window.toml", "use only a-z, 0-9, '-' and '_'"),
+        ("-dash.toml", "starting with a letter or digit"),
+    ],
+)
+def test_a_song_file_name_that_cannot_be_its_id_is_refused(tmp_path, name, message):
+    """The name is the song's id: songs/ID.json and the player's song menu (where 'ai' is the AI solo)."""
+    write_song(tmp_path, '[parts.m]\nnotes = "c1"\n', name="fine_song-2.toml")
+    path = write_song(tmp_path, '[parts.m]\nnotes = "c1"\n', name=name)
+    with pytest.raises(ContentError) as caught:
+        encode_songs(tmp_path)
+    [problem] = caught.value.problems
+    assert problem.path == path and message in problem.message
+
+
+def non_regular_files(folder: Path) -> dict[str, str]:
+    """A named pipe, a folder and a broken link, each called *.toml: file name -> expected message."""
+    import os
+
+    os.mkfifo(folder / "pipe.toml")
+    (folder / "folder.toml").mkdir()
+    (folder / "dangling.toml").symlink_to(folder / "no-such-file.toml")
+    return {"pipe.toml": "a named pipe, not a regular file", "folder.toml": "a folder, not a regular file",
+            "dangling.toml": "a broken symbolic link"}
+
+
+def test_only_regular_song_files_are_read(tmp_path):
+    """A named pipe would block the build forever; a folder or a broken link was a traceback."""
+    write_song(tmp_path, '[parts.m]\nnotes = "c1"\n', name="good.toml")
+    expected = non_regular_files(tmp_path)
+    with pytest.raises(ContentError) as caught:
+        encode_songs(tmp_path)
+    found = {Path(p.path).name: p.message for p in caught.value.problems}
+    assert set(found) == set(expected)
+    for name, message in expected.items():
+        assert message in found[name], found[name]
