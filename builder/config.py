@@ -1,16 +1,19 @@
 """Site settings: commented defaults that content/site.toml overrides, key by key.
 
 Unknown keys are an error (a typo must not silently fall back to a default), and so is a value of
-the wrong type.
+the wrong type or outside its range: checked here, before anything is parsed or trained, so that a
+setting that would hang the build, exhaust its memory or write a number JSON cannot hold (TOML has
+nan and inf) is named at once.
 """
 
 from __future__ import annotations
 
 import copy
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from .contentfiles import exists, read_toml
+from .corpus import ENCODINGS
 from .errors import ContentError, Problem
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -19,10 +22,16 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "description": "Lo-fi hip-hop beats to study to, with solos written live by a small LSTM in your browser.",
     },
     "model": {
-        # Token encoding: "timed" adds sixteenth-grid lengths and start/end tokens; "seed" is the
-        # article's (pitch names, chord pitch classes, "r"), kept for comparison.
-        "encoding": "timed",
-        # Move every piece to C major / A minor before training (key estimated from its notes).
+        # Token encoding: "leadsheet" is a melody over chords (bar lines, chord tokens, notes and
+        # rests with lengths), learned from the lo-fi lead sheets and the chorales. Kept for
+        # comparison: "timed" (chordified slices with lengths) and "seed" (the article's pitch names,
+        # chord pitch classes and "r").
+        "encoding": "leadsheet",
+        # The lo-fi lead sheets' share of the training windows, at least: they are repeated until
+        # they make it (the chorales outnumber them). 0 learns both collections as they come.
+        "lofi_share": 0.5,
+        # Move every piece to C major / A minor before training (key estimated from its notes);
+        # lead-sheet tokens are always key-normalised.
         "normalize_key": True,
         # Transposition augmentation: each training file is also learned moved by these semitones.
         "transpositions": [],
@@ -51,16 +60,39 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+# The allowed range of every number, both ends included. A list setting's range holds for each entry.
+LIMITS: dict[tuple[str, str], tuple[float, float]] = {
+    ("model", "transpositions"): (-11, 11),
+    ("model", "embedding"): (1, 1024),
+    ("model", "lstm_units"): (1, 2048),
+    ("model", "dropout"): (0.0, 0.9),
+    ("model", "lofi_share"): (0.0, 0.95),  # some chorales must stay in the mix
+    ("model", "dense_units"): (1, 4096),
+    ("model", "sequence_length"): (2, 1024),  # a window needs an input and a target
+    ("model", "batch_size"): (1, 4096),
+    ("model", "epochs"): (1, 10_000),
+    ("model", "learning_rate"): (1e-6, 0.1),  # RMSprop diverges long before 0.1
+    ("model", "patience"): (0, 1000),
+    ("model", "validation_share"): (0.01, 0.5),  # the model is judged, and its report written, on held-out files
+    ("model", "seed"): (0, 2**32 - 1),
+    ("generation", "temperature"): (0.0, 3.0),  # the page's own range; 0 takes the likeliest token
+    ("generation", "top_k"): (0, 100_000),
+    ("generation", "top_p"): (0.01, 1.0),
+    ("generation", "length"): (1, 4096),  # the page caps a solo at 4096 tokens too
+    ("generation", "seed"): (0, 2**32 - 1),  # the page's seeds are unsigned 32-bit
+}
+LIST_LENGTHS = {("model", "lstm_units"): (1, 8), ("model", "transpositions"): (0, 11)}
+# The network's weights, besides the vocabulary-sized embedding and output layers: every one is
+# trained here, and downloaded and run by the page.
+MAX_WEIGHTS = 20_000_000
+
+
 def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
     """Return DEFAULTS overridden by the TOML file at `path` (if it exists)."""
     config = copy.deepcopy(DEFAULTS)
-    if path is None or not path.exists():
+    if path is None or not exists(path):
         return config
-    try:
-        with path.open("rb") as handle:
-            overrides = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ContentError(Problem(path, f"not valid TOML: {error}")) from None
+    overrides = read_toml(path)
 
     problems = []
     for section, values in overrides.items():
@@ -84,11 +116,48 @@ def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
             config[section][key] = value
     if config["model"]["quantization"] not in ("float16", "none"):
         problems.append(Problem(path, "[model] quantization must be \"float16\" or \"none\""))
-    if not config["model"]["lstm_units"] or min(config["model"]["lstm_units"]) <= 0:
-        problems.append(Problem(path, "[model] lstm_units needs at least one positive layer size"))
+    if config["model"]["encoding"] not in ENCODINGS:
+        problems.append(Problem(path, f"[model] encoding must be one of: {', '.join(ENCODINGS)}"))
+    problems += [Problem(path, message) for message in range_problems(config)]
     if problems:
         raise ContentError(problems)
     return config
+
+
+def range_problems(config: dict[str, dict[str, Any]]) -> list[str]:
+    """What is out of range in a (well-typed) config, one message per setting."""
+    messages = []
+    for (section, key), (low, high) in LIMITS.items():
+        value = config[section][key]
+        values = value if isinstance(value, list) else [value]
+        each = "each entry " if isinstance(value, list) else ""
+        if not all(low <= v <= high for v in values):  # False for nan, and inf is out of every range
+            messages.append(f"[{section}] {key} = {value!r}: {each}must be from {_number(low)} to {_number(high)}")
+        if (section, key) in LIST_LENGTHS:
+            shortest, longest = LIST_LENGTHS[section, key]
+            if not shortest <= len(value) <= longest:
+                messages.append(f"[{section}] {key} = {value!r}: must have {shortest} to {longest} entries")
+    if not messages:
+        weights = network_weights(config["model"])
+        if weights > MAX_WEIGHTS:
+            messages.append(f"[model] lstm_units = {config['model']['lstm_units']!r} with embedding = "
+                            f"{config['model']['embedding']} and dense_units = {config['model']['dense_units']}: "
+                            f"{weights / 1e6:.1f} million weights; at most {MAX_WEIGHTS / 1e6:g} million "
+                            "(the page downloads and runs every one)")
+    return messages
+
+
+def _number(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+def network_weights(model: dict[str, Any]) -> int:
+    """The LSTM and hidden Dense layers' weights (the vocabulary-sized layers are not known yet)."""
+    total, inputs = 0, model["embedding"]
+    for units in model["lstm_units"]:
+        total += 4 * units * (inputs + units + 1)  # four gates, each with kernel, recurrent kernel and bias
+        inputs = units
+    return total + (inputs + 1) * model["dense_units"]
 
 
 def _same_kind(value: Any, default: Any) -> bool:
