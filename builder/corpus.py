@@ -92,8 +92,18 @@ def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True, c
     files = find_midi_files(midi_dir)
     if not files:
         raise ContentError(Problem(midi_dir, "no MIDI files (*.mid) to train on"))
+    # Every file's structure is checked before any is parsed: a broken file is reported in seconds,
+    # not after minutes of music21 parsing the good ones.
+    digests, broken = {}, []
+    for path in files:
+        data = path.read_bytes()
+        digests[path] = hashlib.sha256(data).hexdigest()
+        problem = structure_problem(path, data)
+        if problem:
+            broken.append(problem)
+    if broken:
+        raise ContentError(broken)
     known = _read_cache(cache, encoding)
-    digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
     todo = [path for path in files if digests[path] not in known]
     results: dict[Path, list[str] | ContentError] = {p: known[digests[p]] for p in files if p not in todo}
     bar = tqdm(total=len(files), initial=len(files) - len(todo), desc="Reading MIDI", unit="file",
@@ -163,9 +173,9 @@ def parse_midi(path: Path):
     from music21 import midi
 
     data = path.read_bytes()
-    problem = check_midi_structure(data)
+    problem = structure_problem(path, data)
     if problem:
-        raise ContentError(Problem(path, f"cannot read: {problem}"))
+        raise ContentError(problem)
     try:
         midi_file = midi.MidiFile()
         midi_file.readstr(data)
@@ -173,6 +183,12 @@ def parse_midi(path: Path):
     except Exception as error:  # music21 raises many kinds on corrupt input; all mean "unreadable"
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ContentError(Problem(path, f"cannot read MIDI: {reason}")) from None
+
+
+def structure_problem(path: Path, data: bytes) -> Problem | None:
+    """A MIDI file's structural problem, as reported, or None: cheap, no parsing."""
+    problem = check_midi_structure(data)
+    return Problem(path, f"cannot read: {problem}") if problem else None
 
 
 def check_midi_structure(data: bytes) -> str | None:

@@ -114,3 +114,24 @@ def test_transposed_chords_keep_music21s_normal_order():
         token = ".".join(map(str, chord.Chord(pcs).normalOrder)) + ":2"
         expected = ".".join(map(str, chord.Chord([(p + shift) % 12 for p in pcs]).normalOrder)) + ":2"
         assert transpose_token(token, shift) == expected, (pcs, shift)
+
+
+def test_every_structural_problem_is_reported_before_any_file_is_parsed(tmp_path):
+    """Parsing a real corpus takes minutes: a broken file must not wait for it. Nothing is parsed
+    while any file is structurally broken: not the drums-only file (a problem parsing reveals), and
+    no tokens are cached."""
+    from .midi_bytes import midi_file, track
+
+    midi = tmp_path / "midi"
+    midi.mkdir()
+    write_notation(midi / "good.mid", "tinyNotation: 4/4 c4 d4 e4 f4")
+    (midi / "drums.mid").write_bytes(midi_file([track([(i * 240, 120, 36) for i in range(8)], channel=9)]))
+    (midi / "empty.mid").write_bytes(b"")
+    (midi / "text.mid").write_bytes(b"not music at all")
+    cache = tmp_path / "tokens-cache.json"
+    with pytest.raises(ContentError) as caught:
+        load_corpus(midi, "timed", progress=False, cache=cache)
+    problems = {Path(p.path).name: p.message for p in caught.value.problems}
+    assert problems == {"empty.mid": "cannot read: an empty file",
+                        "text.mid": "cannot read: not a MIDI file (no 'MThd' header)"}
+    assert not cache.exists()
