@@ -1,0 +1,241 @@
+// The page's side of composing a lead sheet, without a model: the listener's chords mapped to the
+// model's tokens (and back), the backing (chord strikes, bass line), swing, and a piece built from
+// the tokens a seeded random walk over the grammar writes.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+
+import { LeadSheetGrammar, chooseToken, classifyVocab } from '../../web_src/js/ai/grammar.js';
+import { followPlan, freePlan, loopProgression, nearestChordToken, pieceBars, vocabChords } from '../../web_src/js/ai/compose.js';
+import { createPieceBuilder } from '../../web_src/js/ai/piece.js';
+import { bassLine, barSegments, chordHits } from '../../web_src/js/ai/backing.js';
+import { leadSheetParts, swungTime } from '../../web_src/js/ai/arrange.js';
+import { swingOffsetTicks, swingTicks } from '../../web_src/js/audio/swing.js';
+import { drumEvents } from '../../web_src/js/drums.js';
+import { familyChord, familyPitchClasses, parseChordSymbol, parseChordToken, voiceChord } from '../../web_src/js/music/theory.js';
+import { mulberry32 } from '../../web_src/js/sampling.js';
+
+const ROOTS = [...Array(12).keys()];
+// A lead-sheet vocabulary without the mM7, m6, dim and aug families.
+const FAMILIES = ['maj7', 'm7', '7', 'm7b5', 'dim7', '7sus', '6', 'maj', 'm', 'sus'];
+const VOCAB = [
+  '<s>', '</s>', '|', '~', 'r', '@NC',
+  ...FAMILIES.flatMap((family) => ROOTS.map((root) => `@${root}:${family}`)),
+  ...Array.from({ length: 37 }, (_, i) => `n${48 + i}`),
+  ...[1, 2, 3, 4, 6, 8, 12, 16].map((k) => `d${k}`),
+];
+const CLASSES = classifyVocab(VOCAB);
+
+// One pass of a chord-field progression: [{symbol, step, length}].
+function pass(text) {
+  const out = [];
+  text.split('|').forEach((bar, b) => {
+    const symbols = bar.trim().split(/\s+/);
+    symbols.forEach((symbol, i) => out.push({ symbol, step: b * 16 + i * (16 / symbols.length), length: 16 / symbols.length }));
+  });
+  return out;
+}
+
+// The tokens a random model writes under the grammar (what the worker does, logits made up).
+function write(plan, seed) {
+  const grammar = new LeadSheetGrammar(CLASSES, {
+    bars: plan.bars,
+    changes: plan.changes,
+    chordPitchClasses: (token) => {
+      const [root, family] = parseChordToken(token);
+      return root === null ? [] : familyPitchClasses(root, family);
+    },
+  });
+  const rng = mulberry32(seed);
+  const tokens = [];
+  while (!grammar.done) {
+    const logits = new Float32Array(VOCAB.length).map(() => rng() * 3);
+    const id = chooseToken(grammar.next(), logits, { temperature: 1 }, rng);
+    grammar.accept(id);
+    tokens.push(VOCAB[id]);
+  }
+  return tokens;
+}
+
+test('the piece is whole passes of the progression, at least 8 bars, unless asked', () => {
+  assert.equal(pieceBars(undefined, 4), 8);
+  assert.equal(pieceBars(undefined, 3), 9);
+  assert.equal(pieceBars(undefined, 12), 12);
+  assert.equal(pieceBars(undefined, null), 8);
+  assert.equal(pieceBars(5, 4), 5);
+  assert.equal(pieceBars(1000, 4), 64);
+});
+
+test('a progression loops over the bars, its last chord cut at the end', () => {
+  const looped = loopProgression(pass('Dm9 | G13 C6'), 32, 80);
+  assert.deepEqual(looped.map((c) => [c.symbol, c.step, c.length]), [
+    ['Dm9', 0, 16], ['G13', 16, 8], ['C6', 24, 8], ['Dm9', 32, 16], ['G13', 48, 8], ['C6', 56, 8], ['Dm9', 64, 16],
+  ]);
+});
+
+test('follow mode: the chords in D major become C major tokens, the listener keeps symbol and voicing', () => {
+  const plan = followPlan({ progression: pass('Em9 | A13 | Dmaj7#11 | Bm7'), passBars: 4, bars: 8, vocab: VOCAB });
+  assert.equal(plan.key, 'D major');
+  assert.equal(plan.shift, -2);
+  assert.deepEqual(plan.changes.slice(0, 4), [
+    { step: 0, token: '@2:m7' }, { step: 16, token: '@7:7' }, { step: 32, token: '@0:maj7' }, { step: 48, token: '@9:m7' },
+  ]);
+  assert.equal(plan.changes.length, 8);
+  assert.equal(plan.chords.length, 8);
+  for (const chord of plan.chords) assert.deepEqual(chord.midis, voiceChord(parseChordSymbol(chord.symbol)));
+  assert.deepEqual(plan.chords[0].midis, [40, 54, 55, 59, 62]); // E2 | F#3 G3 B3 D4
+  // Dmaj7#11's G# is not in the family's voicing: the page reports it; Em9's F# is, A13's F# too.
+  assert.deepEqual(plan.mapped, [{ symbol: 'Dmaj7#11', as: 'Dmaj7', nearest: false }]);
+});
+
+test('a family the vocabulary lacks becomes its nearest chord, and the model is told only changes', () => {
+  assert.equal(nearestChordToken(parseChordSymbol('CmM7'), VOCAB), '@0:m');
+  assert.equal(nearestChordToken(parseChordSymbol('Caug'), VOCAB.filter((t) => t !== '@0:maj')), '@4:maj');
+  assert.equal(nearestChordToken(parseChordSymbol('N.C.'), VOCAB), '@NC');
+  assert.equal(nearestChordToken(parseChordSymbol('N.C.'), VOCAB.filter((t) => t !== '@NC')), null);
+  assert.equal(vocabChords(VOCAB)[0].token, '@0:maj7');
+  const plan = followPlan({ progression: pass('Am | AmM7 | Am7 | Am6'), passBars: 4, bars: 4, vocab: VOCAB });
+  assert.equal(plan.key, 'A minor');
+  // AmM7 has no token: it is read as Am, the chord before, so the model hears no change there;
+  // Am6 (A C E F#) is F#m7b5's four notes.
+  assert.deepEqual(plan.changes, [{ step: 0, token: '@9:m' }, { step: 32, token: '@9:m7' }, { step: 48, token: '@6:m7b5' }]);
+  assert.deepEqual(plan.mapped, [{ symbol: 'AmM7', as: 'Am', nearest: true }, { symbol: 'Am6', as: 'F#m7b5', nearest: true }]);
+  // The listener's four chords still sound, each with its own voicing.
+  assert.deepEqual(plan.chords.map((c) => c.symbol), ['Am', 'AmM7', 'Am7', 'Am6']);
+});
+
+test('follow mode: the piece has every chord at its step, the melody moved back and never past a change', () => {
+  const plan = followPlan({ progression: pass('Ebmaj9 | Cm9 | Fm7 Bb13'), passBars: 3, bars: 6, vocab: VOCAB });
+  assert.equal(plan.key, 'Eb major');
+  assert.equal(plan.shift, -3);
+  for (let seed = 1; seed <= 20; seed++) {
+    const tokens = write(plan, seed);
+    const builder = createPieceBuilder(plan);
+    const streamed = tokens.flatMap((token) => builder.push(token));
+    const piece = builder.result();
+    assert.deepEqual(piece.chords.map((c) => [c.symbol, c.step, c.length]), [
+      ['Ebmaj9', 0, 16], ['Cm9', 16, 16], ['Fm7', 32, 8], ['Bb13', 40, 8],
+      ['Ebmaj9', 48, 16], ['Cm9', 64, 16], ['Fm7', 80, 8], ['Bb13', 88, 8],
+    ]);
+    // The melody is the model's notes moved up a minor third, back to E flat.
+    const model = [];
+    let pos = 0;
+    let pending = null;
+    for (const token of tokens) {
+      if (/^n\d+$/.test(token)) pending = Number(token.slice(1));
+      else if (/^d\d+$/.test(token)) {
+        if (pending !== null) model.push([pos, pending]);
+        pos += Number(token.slice(1));
+        pending = null;
+      } else if (token === 'r' || token === '~') pending = null;
+    }
+    assert.deepEqual(piece.melody.map((n) => [n.step, n.midi - 3]), model);
+    // A melody note goes on past a chord change only through a tie, written at the change.
+    const changes = new Set(plan.changes.map((c) => c.step));
+    for (const note of piece.melody) {
+      for (const change of changes) {
+        if (note.step < change && change < note.step + note.length) assert.ok(tokens.includes('~'));
+      }
+    }
+    assert.equal(piece.tokens.length, tokens.length);
+    // Every melody note is played once, and the backing was all there before the first token.
+    assert.equal(streamed.filter((e) => e.part === 'melody').length, piece.melody.length);
+    assert.equal(streamed.filter((e) => e.part !== 'melody').length, 0);
+    assert.ok(builder.events.some((e) => e.part === 'chords' && e.step === 88));
+  }
+});
+
+test('free mode: the seed picks the key; the model\'s chords are named, voiced and come a bar at a time', () => {
+  const shifts = new Set();
+  for (let seed = 1; seed <= 40; seed++) shifts.add(freePlan({ seed, bars: 4 }).shift);
+  assert.ok(shifts.size >= 8, `keys: ${[...shifts]}`);
+  for (const shift of shifts) assert.ok(shift >= -6 && shift <= 5);
+  assert.equal(freePlan({ seed: 7, bars: 4 }).shift, freePlan({ seed: 7, bars: 4 }).shift);
+
+  for (let seed = 1; seed <= 20; seed++) {
+    const plan = freePlan({ seed, bars: 4 });
+    const tokens = write(plan, seed);
+    const builder = createPieceBuilder(plan);
+    const seen = [];
+    tokens.forEach((token) => {
+      const events = builder.push(token);
+      for (const event of events.filter((e) => e.part === 'chords')) seen.push([event.step, builder.barsDone]);
+    });
+    const piece = builder.result();
+    assert.ok(piece.chords.length >= 1 && piece.chords.length <= 8);
+    assert.equal(piece.chords[0].step, 0);
+    assert.equal(piece.chords.reduce((sum, c) => sum + c.length, 0), 64);
+    for (const chord of piece.chords) {
+      assert.ok(chord.step % 8 === 0);
+      // Named by the family's display, voiced with the family's voicing.
+      const parsed = parseChordSymbol(chord.symbol);
+      assert.ok(parsed, chord.symbol);
+      assert.deepEqual(chord.midis, voiceChord(familyChord(parsed.root, parsed.family)));
+    }
+    const first = piece.chords[0];
+    assert.equal(parseChordSymbol(first.symbol).root, (parseChordToken(tokens[2])[0] - plan.shift + 24) % 12);
+    // A bar's strikes are known once the bar is written, and each bar has one (no N.C. here).
+    assert.ok(seen.every(([step, done]) => Math.floor(step / 16) < done));
+    assert.deepEqual([...new Set(seen.map(([step]) => Math.floor(step / 16)))], [0, 1, 2, 3]);
+  }
+});
+
+test('the same seed writes the same piece', () => {
+  const plan = followPlan({ progression: pass('Dm7 | G7 | Cmaj7 | A7b9'), passBars: 4, bars: 8, vocab: VOCAB });
+  const a = createPieceBuilder(plan);
+  const b = createPieceBuilder(plan);
+  write(plan, 5).forEach((t) => a.push(t));
+  write(plan, 5).forEach((t) => b.push(t));
+  assert.deepEqual(a.result(), b.result());
+  const c = createPieceBuilder(plan);
+  write(plan, 6).forEach((t) => c.push(t));
+  assert.notDeepEqual(a.result().melody, c.result().melody);
+});
+
+test('the backing: a strike per chord and bar line, the bass on 1 and a pickup on the "and" of 3', () => {
+  const chord = (symbol, step, length) => {
+    const parsed = parseChordSymbol(symbol);
+    return { step, length, symbol, midis: voiceChord(parsed), chord: parsed };
+  };
+  const chords = [chord('Dm9', 0, 16), chord('G13', 16, 8), chord('C/E', 24, 8), chord('Fmaj7', 32, 32), chord('N.C.', 64, 16)];
+  assert.deepEqual(barSegments(chords, 16).map((s) => [s.step, s.length]), [[0, 16], [16, 8], [24, 8], [32, 16], [48, 16], [64, 16]]);
+  assert.deepEqual(chordHits(chords, 16), [
+    { step: 0, length: 16, midis: [53, 57, 60, 64] }, // F3 A3 C4 E4
+    { step: 16, length: 8, midis: [53, 57, 59, 64] }, // F3 A3 B3 E4
+    { step: 24, length: 8, midis: [55, 60, 64] }, // C/E: G3 C4 E4 over E2
+    { step: 32, length: 16, midis: [57, 60, 64] }, // Fmaj7: A3 C4 E4 over F2, struck again at bar 3
+    { step: 48, length: 16, midis: [57, 60, 64] },
+  ]);
+  assert.deepEqual(bassLine(chords, 16), [
+    { step: 0, length: 10, midi: 38 }, { step: 10, length: 6, midi: 45 }, // D2, then A2 (the fifth)
+    { step: 16, length: 8, midi: 43 }, // G2: half a bar, no pickup
+    { step: 24, length: 8, midi: 40 }, // the slash bass E2
+    { step: 32, length: 10, midi: 41 }, { step: 42, length: 6, midi: 48 },
+    { step: 48, length: 10, midi: 41 }, { step: 58, length: 6, midi: 48 },
+  ]);
+  // A chord without a perfect fifth (m7b5) or with a slash bass gets the octave.
+  assert.deepEqual(bassLine([chord('Bm7b5', 0, 16)], 16).map((n) => n.midi), [47, 59]);
+  assert.deepEqual(bassLine([chord('C7/Bb', 0, 16)], 16).map((n) => n.midi), [46, 58]);
+  // 3/4: the pickup is on the "and" of 2.
+  assert.deepEqual(bassLine([chord('Am7', 0, 12)], 12), [{ step: 0, length: 6, midi: 45 }, { step: 6, length: 6, midi: 52 }]);
+});
+
+test('swing: the off-beat sixteenths fall as late as the drum pattern\'s', () => {
+  assert.equal(swingTicks(0), 0);
+  assert.equal(swingTicks(1), 16);
+  assert.equal(swingTicks(0.35), 6);
+  assert.deepEqual([0, 1, 2, 3, 6, 7].map((step) => swingOffsetTicks(step, 0.5)), [0, 8, 0, 8, 0, 8]);
+  // The drums' own offsets (drums.js) for a pattern with the same swing.
+  const pattern = { bars: 1, swing: 0.35, lanes: [{ name: 'hat', gain: 1, hits: Array.from({ length: 16 }, (_, s) => [s, 1]) }] };
+  const drumTicks = drumEvents(pattern, { loopBars: 1 }).map((e) => parseInt(e.time, 10));
+  assert.deepEqual(drumTicks, Array.from({ length: 16 }, (_, s) => s * 48 + swingOffsetTicks(s, 0.35)));
+  assert.equal(swungTime(0, 16, 0.35), '0:0:0');
+  assert.equal(swungTime(21, 16, 0.35), '1:1:1.125');
+  assert.equal(swungTime(22, 16, 0.35), '1:1:2');
+  const parts = leadSheetParts([
+    { part: 'melody', step: 3, length: 1, duration: '0:0:1', notes: ['E4'], velocity: 0.6 },
+    { part: 'chords', step: 0, length: 16, duration: '1:0:0', notes: ['F3', 'A3'], velocity: 0.4 },
+  ], { swing: 1 });
+  assert.deepEqual(parts.map((p) => [p.name, p.instrument, p.events.map((e) => e.time)]), [
+    ['ai-melody', 'piano', ['0:0:3.3333333333333335']], ['ai-chords', 'epiano', ['0:0:0']], ['ai-bass', 'bass', []],
+  ]);
+});

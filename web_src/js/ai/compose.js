@@ -1,0 +1,175 @@
+// What the page asks the model for when it composes a lead sheet, and how the answer comes back
+// to the listener's key.
+//
+// FOLLOW mode (a progression given): the progression's key is estimated (theory.js), the chords
+// are moved to C major / A minor (the key every training piece was moved to) and each becomes the
+// model's chord token for its family; a family the model has no token for becomes the nearest
+// chord it has, and the page says so. The chords loop over the piece's bars. The model writes only
+// the melody, which is moved back; the chords sound as the listener wrote them.
+//
+// FREE mode (no progression): the model writes its chords too. There is no listener key, so the
+// seed picks one (a transposition of -6..+5 semitones from the model's C major / A minor), and
+// tracks of different seeds are in different keys; the chords are named by their family.
+
+import {
+  FAMILIES,
+  FAMILY_NAMES,
+  LEADSHEET,
+  THEORY,
+  chordToken,
+  estimateProgressionKey,
+  familyChord,
+  keyName,
+  keyShiftToC,
+  parseChordSymbol,
+  parseChordToken,
+  voiceChord,
+} from '../music/theory.js';
+import { derivedRng } from '../sampling.js';
+
+const mod = (n, m) => ((n % m) + m) % m;
+const KEY_SALT = 0x4b657973; // "Keys": the free key's draw, apart from the sampler's stream
+export const DEFAULT_BARS = 8;
+export const MAX_BARS = 64;
+
+// The piece's bars: as asked (1..MAX_BARS), else whole passes of the progression, at least
+// DEFAULT_BARS (a 4-bar progression gives 8 bars, a 3-bar one 9).
+export function pieceBars(bars, progressionBars = null) {
+  const asked = Math.trunc(Number(bars));
+  if (Number.isFinite(asked) && asked >= 1) return Math.min(MAX_BARS, asked);
+  if (!progressionBars) return DEFAULT_BARS;
+  return Math.min(MAX_BARS, progressionBars * Math.ceil(DEFAULT_BARS / progressionBars));
+}
+
+// The chord tokens of a vocabulary: [{token, root, family}], in theory.json's family order, then
+// by root (the order that breaks ties, as theory's familyOf does).
+export function vocabChords(vocab) {
+  const chords = [];
+  for (const token of vocab) {
+    const parsed = parseChordToken(token);
+    if (parsed && parsed[0] !== null) chords.push({ token, root: parsed[0], family: parsed[1] });
+  }
+  const order = (family) => FAMILY_NAMES.indexOf(family);
+  return chords.sort((a, b) => order(a.family) - order(b.family) || a.root - b.root);
+}
+
+// The token for a chord (theory's parsed chord, already in the model's key): its own family's when
+// the vocabulary has it, else the vocabulary's chord that fits its pitch classes best, scored as
+// theory's familyOf scores (theory.json familyMatch). null when nothing fits (no chord tokens).
+export function nearestChordToken(chord, vocab, choices = vocabChords(vocab)) {
+  if (chord.root === null) return vocab.includes(LEADSHEET.tokens.NC) ? LEADSHEET.tokens.NC : null;
+  const own = chordToken(chord.root, chord.family);
+  if (vocab.includes(own)) return own;
+  const weights = THEORY.familyMatch;
+  const wanted = new Set(chord.pcs);
+  let best = null;
+  let bestScore = -Infinity;
+  for (const choice of choices) {
+    const info = FAMILIES[choice.family];
+    const core = new Set(info.core.map((i) => mod(choice.root + i, 12)));
+    const voiced = new Set(info.voicing.map((i) => mod(choice.root + i, 12)));
+    let hits = 0;
+    let extras = 0;
+    for (const pc of wanted) {
+      if (core.has(pc)) hits++;
+      else if (!voiced.has(pc)) extras++;
+    }
+    const score = weights.hit * hits + weights.miss * (core.size - hits) + weights.extra * extras + (chord.bass === choice.root ? weights.bassIsRoot : 0);
+    if (score > bestScore) {
+      best = choice.token;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+// A parsed chord moved by `semitones` (root, bass and pitch classes).
+function moved(chord, semitones) {
+  if (chord.root === null) return chord;
+  return { ...chord, root: mod(chord.root + semitones, 12), bass: mod(chord.bass + semitones, 12), pcs: chord.pcs.map((pc) => mod(pc + semitones, 12)) };
+}
+
+// One pass of a progression, [{symbol, step, length}] (sixteenths from the pass's start), repeated
+// every `passSteps` over `totalSteps`; the last chord is cut at the end.
+export function loopProgression(chords, passSteps, totalSteps) {
+  const out = [];
+  for (let offset = 0; offset < totalSteps; offset += passSteps) {
+    for (const chord of chords) {
+      const step = offset + chord.step;
+      if (step >= totalSteps) break;
+      out.push({ ...chord, step, length: Math.min(chord.length, totalSteps - step) });
+    }
+  }
+  return out;
+}
+
+// FOLLOW mode. progression: one pass, [{symbol, step, length}] with `passBars` bars; vocab: the
+// model's. Returns {mode, shift, key, bars, barLength, changes: [{step, token}] (what the grammar
+// forces: only where the model's chord changes, as in the training pieces), chords: [{step, length,
+// symbol, midis, chord (theory's), token}], mapped: [{symbol, as, nearest}]}.
+export function followPlan({ progression, passBars, bars, vocab, barLength = 16 }) {
+  const parsed = progression.map((chord) => {
+    const value = parseChordSymbol(chord.symbol);
+    if (!value) throw new Error(`"${chord.symbol}" is not a chord symbol I know`);
+    return { ...chord, parsed: value };
+  });
+  const [tonic, mode] = estimateProgressionKey(parsed.map((c) => [c.parsed, c.length]));
+  const shift = keyShiftToC(tonic, mode);
+  const choices = vocabChords(vocab);
+  const tokenOf = new Map(); // symbol -> token
+  const mapped = [];
+  for (const { symbol, parsed: chord } of parsed) {
+    if (tokenOf.has(symbol)) continue;
+    const token = nearestChordToken(moved(chord, shift), vocab, choices);
+    tokenOf.set(symbol, token);
+    if (chord.root === null || token === null) continue;
+    const [root, family] = parseChordToken(token);
+    const heard = familyChord(mod(root - shift, 12), family);
+    // Reported: a chord the model has no token for, and one with tones its family does not voice
+    // (Cmaj7#11's F#, A7b9's Bb): the melody is written over the family chord.
+    const nearest = family !== chord.family || heard.root !== chord.root;
+    const unvoiced = chord.pcs.some((pc) => !heard.pcs.includes(pc));
+    if (nearest || unvoiced) mapped.push({ symbol, as: heard.symbol, nearest });
+  }
+  const total = bars * barLength;
+  const chords = loopProgression(parsed, passBars * barLength, total).map(({ symbol, step, length, parsed: chord }) => ({
+    step,
+    length,
+    symbol,
+    midis: voiceChord(chord),
+    chord,
+    token: tokenOf.get(symbol),
+  }));
+  const changes = [];
+  for (const chord of chords) {
+    if (chord.token === null) continue; // a chord the model cannot be told: the one before goes on
+    if (changes.length && changes[changes.length - 1].token === chord.token) continue;
+    changes.push({ step: chord.step, token: chord.token });
+  }
+  return { mode: 'follow', shift, key: keyName(tonic, mode), bars, barLength, changes, chords, mapped };
+}
+
+// FREE mode: the seed's key (a shift of -6..+5 semitones to C major / A minor).
+export function freePlan({ seed, bars, barLength = 16 }) {
+  const { min, max } = LEADSHEET.keyShift;
+  const rng = derivedRng(seed, KEY_SALT);
+  const shift = min + Math.floor(rng() * (max - min + 1));
+  return { mode: 'free', shift, key: null, bars, barLength, changes: null, chords: null, mapped: [] };
+}
+
+// A model chord token as the listener hears it: moved back by `shift` (the plan's), named by its
+// family and voiced with the family's lo-fi voicing. null for a token that is not a chord.
+export function chordFromToken(token, shift) {
+  const parsed = parseChordToken(token);
+  if (!parsed) return null;
+  const [root, family] = parsed;
+  const chord = root === null ? familyChord(null, null) : familyChord(mod(root - shift, 12), family);
+  return { ...chord, midis: voiceChord(chord), token };
+}
+
+// The key of a piece's chords, [{length, ...theory chord}], as theory estimates a progression's:
+// "D major". null when none sounds.
+export function chordsKey(chords) {
+  if (!chords.some((c) => c.root !== null)) return null;
+  return keyName(...estimateProgressionKey(chords.map((c) => [c, c.length])));
+}
