@@ -7,17 +7,24 @@ time, so the test plays faster and shorter instead:
 - the tempo is BPM = 1200 (`play({bpm})` takes any tempo; nothing else is sped up), so one real
   second is 16 seconds of music at 75 bpm;
 - the solo loops every SOLO_BARS = 2 bars (site.json's `soloLoopBars`, served by the test, and a
-  two-bar progression) instead of 30, so a pass lasts 0.4 s and the worker writes a fresh solo for
-  every one of them in that time;
-- it plays PLAY_SECONDS = 100 real seconds: about 500 bars (27 minutes at 75 bpm: 62 drum loops,
-  41 ambience passes, 250 chord-progression loops) and about 250 solo passes (83% of an 8-hour
-  session's 300), each generated, placed, played and dropped.
+  two-bar progression) instead of 30, so a pass lasts 0.4 s;
+- it plays BARS = 500 bars (27 minutes at 75 bpm: 62 drum loops, 41 ambience passes, 250
+  chord-progression loops and 250 solo passes, 83% of an 8-hour session's 300), each pass placed,
+  played and dropped.
 Every layer thus goes through dozens to hundreds of its cycles, which is where a leak per cycle
 would show, with the same growth checks an 8-hour run would need: after a warm-up, every sampled
-figure stays within a small margin of its early value. (At 2400 bpm this 2-core test machine's main
-thread falls behind; 1200 bpm keeps the page's own work well within real time.)
+figure stays within a small margin of its early value.
 
-Sampled every few seconds, after forcing garbage collection (Chromium with --js-flags=--expose-gc):
+Nothing here depends on how fast or how busy the machine is (CI shares a busy 2-core machine): the
+session is counted in bars, not seconds, and sampled every SAMPLE_BARS bars. Whether the worker
+writes a fresh solo within a 0.4 s pass depends on the load, so at this tempo the test only counts:
+every pass is a fresh solo or a repeat of the last one (a late solo is played at the first pass
+after it is written, livesolo.js), every pass has its notes on the grid, and every solo written is
+played. Whether generation keeps up is judged at the real tempo: the slowest solo the worker wrote
+during the session (under the load of the fast tempo itself) against the length of a real pass, 30
+bars at 75 bpm (96 s); the headroom is printed.
+
+Sampled after forcing garbage collection (Chromium with --js-flags=--expose-gc):
 - the main thread's JS heap (performance.memory.usedJSHeapSize, --enable-precise-memory-info), the
   least of five readings each right after a collection: what survives, not what the music has
   just allocated;
@@ -51,8 +58,11 @@ pytestmark = pytest.mark.browser
 BPM = 1200
 SOLO_BARS = 2
 PROGRESSION = "Dm7 G7 | Cmaj7 Am7"  # two bars: the solo loops with it, every 2 bars
-PLAY_SECONDS = 100
-SAMPLE_EVERY = 5
+BARS = 500
+SAMPLE_BARS = 25  # 5 s at 1200 bpm: 20 samples
+STALL_SECONDS = 120  # a sample that waits this long for its bar means the music stopped
+# A real pass: the AI solo's loop (site.json's default soloLoopBars, 30 bars) at its tempo (75 bpm).
+REAL_PASS_SECONDS = 30 * 4 * 60 / 75
 BAR_TOLERANCE = 4 / 768  # positions are read back from audio times: a few ticks of a 4/4 bar
 
 # Counts the audio nodes the page creates and the ones garbage-collected, from the first script on.
@@ -109,6 +119,7 @@ SAMPLE_JS = """async () => {
     renewed: state.solo?.renewed ?? 0,
     repeated: state.solo?.repeated ?? 0,
     playing: state.playing,
+    writes: state.solo?.writes ?? null,
   };
 }"""
 
@@ -156,8 +167,8 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
         [BPM, PROGRESSION],
     )
     samples = []
-    for _ in range(PLAY_SECONDS // SAMPLE_EVERY):
-        page.wait_for_timeout(SAMPLE_EVERY * 1000)
+    for bar in range(SAMPLE_BARS, BARS + 1, SAMPLE_BARS):
+        wait_for(page, f"window.lofi.state().bar >= {bar}", timeout=STALL_SECONDS * 1000, interval=200)
         samples.append(page.evaluate(SAMPLE_JS))
     timeline = page.evaluate("() => window.lofi.timeline()")
     points = page.evaluate("() => window.lofi.loopPoints()")
@@ -168,6 +179,7 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
         "passes": samples[-1]["pass"],
         "renewed": samples[-1]["renewed"],
         "repeated": samples[-1]["repeated"],
+        "writes": samples[-1]["writes"],
         "heap_mb": [round(s["heap"] / 2**20, 2) for s in samples],
         "audio_nodes": [s["nodes"]["alive"] for s in samples],
         "scheduled": [s["scheduled"] for s in samples],
@@ -180,13 +192,25 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     context.close()
     assert not watch.errors, watch.errors
 
-    # It played the whole time, through hundreds of bars and solo passes, nearly all of them fresh.
+    # It played the whole time, through hundreds of bars and solo passes.
     assert all(s["playing"] for s in samples)
+    assert all(a["bar"] < b["bar"] for a, b in zip(samples, samples[1:])), report
     bars, passes = samples[-1]["bar"], samples[-1]["pass"]
-    assert bars > 0.6 * PLAY_SECONDS * BPM / 240, report  # the clock kept up: most of the bars played
     assert passes == pytest.approx(bars // SOLO_BARS, abs=1)
-    assert samples[-1]["renewed"] >= 0.8 * passes, report  # regenerated nearly every pass
-    assert samples[-1]["renewed"] + samples[-1]["repeated"] == passes
+    # Every pass was a fresh solo or, its solo not written in time, a repeat of the last one; fresh
+    # solos came (late ones at the first pass after they were done), and none written was wasted:
+    # each was played, but for the one the worker may just have finished.
+    renewed, repeated, writes = samples[-1]["renewed"], samples[-1]["repeated"], samples[-1]["writes"]
+    assert renewed + repeated == passes, report
+    assert renewed >= 1 and renewed <= writes["count"] <= renewed + 1, report
+
+    # Generation keeps up at the real tempo: the slowest solo written, even while the page played
+    # at 16 times that tempo, took a small part of a real pass.
+    mean_ms = writes["totalMs"] / writes["count"]
+    headroom = REAL_PASS_SECONDS * 1000 / writes["maxMs"]
+    print(f"generation: {writes['count']} solos, mean {mean_ms:.0f} ms, slowest {writes['maxMs']:.0f} ms; a real pass "
+          f"is {REAL_PASS_SECONDS:.0f} s: headroom {REAL_PASS_SECONDS * 1000 / mean_ms:.0f}x (mean), {headroom:.0f}x (slowest)")
+    assert headroom > 1, report
 
     # Flat: the first two samples are the warm-up (caches, the timeline filling up to its cap);
     # after that, the late samples stay within a small margin of the early ones.
@@ -233,3 +257,4 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
         first.setdefault(e["index"], e["bar"])
     assert len(chords) > 50
     assert max(grid_offsets(chords, lambda e: first[e["index"]], 2)) < BAR_TOLERANCE
+

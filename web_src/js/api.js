@@ -405,7 +405,7 @@ export function createLofi({ status, visualizer = null }) {
       generator: solo ? generator.kind : null,
       // The AI solo while it plays: firstNote {triggerMs, soundMs, tokensGenerated, generationDone}.
       solo: live
-        ? { pass: live.pass, fresh: live.fresh, generating: live.generating, tokens: live.passes[live.pass]?.tokens.length ?? 0, firstNote: live.firstNote, renewed: live.renewed, repeated: live.repeated }
+        ? { pass: live.pass, fresh: live.fresh, generating: live.generating, tokens: live.passes[live.pass]?.tokens.length ?? 0, firstNote: live.firstNote, renewed: live.renewed, repeated: live.repeated, writes: { ...live.writes } }
         : null,
     };
   }

@@ -1,34 +1,47 @@
 // The AI solo while it plays: notes stream into the playing Tone.Part as the worker writes them,
 // and the solo repeats every `loopBars` bars (30, as in the seed article). With `fresh`, every pass
 // gets a new solo, generated in the background during the pass before it (seed + pass number, so
-// a run is reproducible); a pass whose fresh solo is not ready in time repeats the last one.
+// a run is reproducible). A pass whose fresh solo is not ready in time repeats the last one, and
+// the late solo goes on being written for the first pass after it is done: a device that takes
+// longer than a pass to write one (a slow phone, a fast tempo) still hears a new solo every few
+// passes, where dropping it and starting over would repeat the first solo forever.
+//
+// A solo may have several parts (the lead sheet's melody, chords and bass: `roles`), each its own
+// Tone.Part: every event names its part (event.part), and all of them follow the same passes. With
+// `swing` (a function giving the drum pattern's swing now), events on the off-beat sixteenths are
+// played as late as the drums play theirs (audio/swing.js), from the next note on when the drum
+// pattern changes.
 //
 // Each pass's notes are placed in the Part (pass p starts at its bar p * loopBars) two bars or more
 // before they are due, so the swap at the loop point never races the scheduler. Times are in
 // Transport ticks, not "B:Q:S": the solo may start while another song's meter still holds
 // (player.js, switchTo).
 
+import { SIXTEENTH_TICKS, swingOffsetTicks } from './audio/swing.js';
+
 const LEAD_BARS = 2; // how long before a pass ends the next one is placed
-const SIXTEENTH_TICKS = 48; // Tone's 192 ticks a quarter (player.js PPQ)
 
 // A solo being generated (or already done): tokens, the incremental decoder's events, and
-// listeners for events still to come. Made by api.js's startSoloStream().
+// listeners for events still to come. Made by api.js's launchStream() and launchCompose().
 //   {tokens, decoder, done, failed, result, promise, listeners: Set<(event) => void>, cancel()}
 
 export class LiveSolo {
-  constructor({ stream, loopBars = 30, fresh = false, nextStream = null, onPass = null, playCalledAt = performance.now() }) {
+  constructor({ stream, loopBars = 30, barLength = 16, roles = ['melody'], swing = null, fresh = false, nextStream = null, onPass = null, playCalledAt = performance.now() }) {
     this.loopBars = loopBars;
-    this.loopSteps = loopBars * 16; // 4/4: sixteen sixteenths a bar
+    this.barLength = barLength;
+    this.loopSteps = loopBars * barLength;
+    this.roles = roles;
+    this.swing = swing; // () => the drums' swing now (0..1), or null: straight
     this.fresh = fresh;
     this.nextStreamFor = nextStream; // (pass) => stream, for fresh solos
     this.onPass = onPass;
     this.playCalledAt = playCalledAt;
     this.pass = 0;
     this.passes = [stream]; // pass -> stream
-    this.placed = new Map(); // pass -> [Transport time strings], so past passes can be removed
+    this.placed = new Map(); // pass -> [[Tone.Part, Transport time string]], so past passes can be removed
     this.unsubscribe = [];
-    this.upcoming = null; // {pass, stream}: the fresh solo being prepared
-    this.part = null;
+    this.upcoming = null; // {pass, stream}: the fresh solo being prepared (pass: the one it was meant for)
+    this.parts = new Map(); // role -> Tone.Part
     this.transport = null;
     this.repeatId = null; // the Transport event that places each next pass
     this.firstNote = null;
@@ -36,23 +49,30 @@ export class LiveSolo {
     this.stopped = false;
     this.renewed = 0; // passes that got a fresh solo
     this.repeated = 0; // passes (after the first) that repeated the one before
+    // How long the fresh solos took to write, from their start to their last token: against a
+    // pass's length, the headroom the generation has.
+    this.writes = { count: 0, totalMs: 0, maxMs: 0 };
     // Events that arrive before the part exists wait in the stream's decoder.
-    if (fresh) stream.promise.then(() => this.#prepare(1), () => {});
+    if (fresh) stream.promise.then(() => this.#prepare(this.pass + 1), () => {});
   }
 
-  // Called by the player (arrangement part `attach` hook) once the Tone.Part exists, before the
-  // Transport starts or (a song switch) before the Part's first bar. origin: the Part's start tick.
-  attach({ part, transport, origin = 0 }) {
-    this.part = part;
+  // Called by the player (arrangement part `attach` hook) once the Tone.Part of `role` exists,
+  // before the Transport starts or (a song switch) before the Part's first bar. origin: the Part's
+  // start tick. The passes start once every role's Part is there.
+  attach({ part, transport, origin = 0 }, role = this.roles[0]) {
+    this.parts.set(role, part);
     this.transport = transport;
     const original = part.callback;
     part.callback = (time, event) => {
-      if (!this.firstNote) this.#recordFirstNote(time);
-      original(time, event);
+      const late = this.swing ? swingOffsetTicks(event.step, this.swing()) : 0;
+      const at = late ? time + (late * 60) / (transport.bpm.value * transport.PPQ) : time;
+      if (!this.firstNote) this.#recordFirstNote(at);
+      original(at, event);
     };
+    if (this.roles.some((r) => !this.parts.has(r))) return;
     this.#follow(0, this.passes[0]);
     const lead = Math.min(LEAD_BARS, this.loopBars / 2);
-    const barTicks = 16 * SIXTEENTH_TICKS;
+    const barTicks = this.barLength * SIXTEENTH_TICKS;
     this.repeatId = transport.scheduleRepeat(() => this.#nextPass(), `${this.loopBars * barTicks}i`, `${origin + (this.loopBars - lead) * barTicks}i`);
   }
 
@@ -77,10 +97,11 @@ export class LiveSolo {
     const times = [];
     this.placed.set(pass, times);
     const place = (event) => {
-      if (this.stopped || event.step >= this.loopSteps) return;
+      const part = this.parts.get(event.part ?? this.roles[0]);
+      if (this.stopped || !part || event.step >= this.loopSteps) return;
       const time = `${(offset + event.step) * SIXTEENTH_TICKS}i`;
-      times.push(time);
-      this.part.add({ time, duration: event.duration, notes: event.notes, velocity: event.velocity, pass, step: event.step });
+      times.push([part, time]);
+      part.add({ time, duration: event.duration, notes: event.notes, velocity: event.velocity, pass, step: event.step });
     };
     stream.decoder.events.forEach(place);
     if (!stream.done) {
@@ -95,16 +116,16 @@ export class LiveSolo {
     const current = this.passes[this.pass];
     const next = this.pass + 1;
     let stream = current;
-    if (this.fresh && this.upcoming?.pass === next && this.upcoming.stream.done && !this.upcoming.stream.failed) {
-      stream = this.upcoming.stream;
-    } else if (this.fresh && this.upcoming?.pass === next) {
-      this.upcoming.stream.cancel(); // not ready in time: repeat this pass's solo instead
+    // A fresh solo still being written stays upcoming (this pass repeats the last one); a failed
+    // one is dropped and another started.
+    if (this.upcoming?.stream.done) {
+      if (!this.upcoming.stream.failed) stream = this.upcoming.stream;
+      this.upcoming = null;
     }
-    this.upcoming = null;
     this.passes[next] = stream;
     this.#follow(next, stream);
     // The pass before this one is over: drop its notes from the part.
-    for (const time of this.placed.get(this.pass - 1) ?? []) this.part.remove(time);
+    for (const [part, time] of this.placed.get(this.pass - 1) ?? []) part.remove(time);
     this.placed.delete(this.pass - 1);
     delete this.passes[this.pass - 1];
     this.pass = next;
@@ -114,9 +135,16 @@ export class LiveSolo {
     if (this.fresh) this.#prepare(next + 1);
   }
 
+  // One fresh solo at a time: the worker writes them one after the other anyway.
   #prepare(pass) {
-    if (this.stopped || !this.nextStreamFor) return;
-    this.upcoming = { pass, stream: this.nextStreamFor(pass) };
+    if (this.stopped || !this.nextStreamFor || this.upcoming) return;
+    const started = performance.now();
+    const stream = this.nextStreamFor(pass);
+    this.upcoming = { pass, stream };
+    stream.promise.then(() => {
+      const ms = performance.now() - started;
+      this.writes = { count: this.writes.count + 1, totalMs: this.writes.totalMs + ms, maxMs: Math.max(this.writes.maxMs, ms) };
+    }, () => {});
   }
 
   get generating() {
