@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import theory
 from .contentfiles import read_toml, regular_files
 from .errors import ContentError, Problem
 from .transport import (
@@ -49,8 +50,6 @@ RESERVED_IDS = {
 }
 # tinyNotation's note syntax: a pitch (c, C, CC, c', c'' ...) or r, accidentals, duration, dots, tie.
 NOTE_TOKEN = re.compile(r"^(r|([a-g])\2*'*|([A-G])\3*)(#+|-+|n)?(1|2|4|8|16|32)?(\.*)(~?)$")
-# Chord-symbol spellings musicians write that music21 spells otherwise.
-CHORD_ALIASES = [("maj13", "M13"), ("maj11", "M11"), ("maj9", "M9"), ("Δ", "maj7"), ("min", "m")]
 
 
 @dataclass
@@ -334,7 +333,8 @@ def _encode_chords(name: str, bars: list[str], octave: int, velocity: float, rep
         previous = []
         for i, symbol in enumerate(symbols):
             at = bar_start + i * length
-            if symbol.upper() in ("N.C.", "NC"):
+            chord = theory.parse_chord_symbol(symbol)
+            if chord is not None and chord.is_no_chord:
                 continue
             notes = voice_chord(symbol, octave)
             if notes is None:
@@ -346,56 +346,16 @@ def _encode_chords(name: str, bars: list[str], octave: int, velocity: float, rep
 
 
 def voice_chord(symbol: str, octave: int = 3) -> list[str] | None:
-    """Pitch names for a chord symbol, voiced from its bass in `octave` upward, or None if unknown.
+    """Tone.js pitch names for a chord symbol, or None if theory.py cannot read it.
 
-    Rich chords are thinned as a pianist would: with five or more tones the fifth goes, and an
-    eleventh that would clash with a major third goes too.
+    The lo-fi close voicing the page also plays (builder/theory.py voice_chord): at the default
+    octave 3 the bass sits in octave 2 and up to four chord tones around middle C (F3-E4); each
+    octave more or less moves the whole chord by an octave.
     """
-    from music21 import harmony, pitch
-
-    text = _music21_chord_symbol(symbol)
-    try:
-        chord_symbol = harmony.ChordSymbol(text)
-    except Exception:
+    chord = theory.parse_chord_symbol(symbol)
+    if chord is None or chord.is_no_chord:
         return None
-    pitches = list(chord_symbol.pitches)
-    if not pitches:
-        return None
-    root = chord_symbol.root()
-    bass = chord_symbol.bass() or root
-    upper_classes = []
-    for p in pitches:
-        if p.pitchClass != bass.pitchClass and p.pitchClass not in upper_classes:
-            upper_classes.append(p.pitchClass)
-    interval = lambda pc: (pc - root.pitchClass) % 12  # noqa: E731
-    if len(upper_classes) >= 4 and 7 in map(interval, upper_classes) and bass.pitchClass == root.pitchClass:
-        upper_classes = [pc for pc in upper_classes if interval(pc) != 7]
-    if 4 in map(interval, upper_classes) and len(upper_classes) >= 5:
-        upper_classes = [pc for pc in upper_classes if interval(pc) != 5]
-    low = pitch.Pitch(bass.name)
-    low.octave = octave
-    voiced = [low]
-    for pc in upper_classes:
-        candidate = pitch.Pitch(pitches[[p.pitchClass for p in pitches].index(pc)].name)
-        candidate.octave = voiced[-1].octave
-        while candidate.ps <= voiced[-1].ps:  # ps, not midi: midi stops at 127, and the loop would never end
-            candidate.octave += 1
-        voiced.append(candidate)
-    return [_tone_pitch_name(p.nameWithOctave) for p in voiced]
-
-
-def _music21_chord_symbol(symbol: str) -> str:
-    """'Bbmaj9/F' -> 'B-M9/F': flats as '-', and the common spellings music21 does not know."""
-    match = re.fullmatch(r"([A-G])(b|#)?(.*?)(?:/([A-G])(b|#)?)?", symbol)
-    if not match:
-        return symbol
-    root, accidental, quality, bass, bass_accidental = match.groups()
-    for alias, spelling in CHORD_ALIASES:
-        quality = quality.replace(alias, spelling)
-    text = root + {"b": "-", "#": "#", None: ""}[accidental] + quality
-    if bass:
-        text += "/" + bass + {"b": "-", "#": "#", None: ""}[bass_accidental]
-    return text
+    return [theory.midi_to_note_name(m, "common") for m in theory.voice_chord(chord, octave - 3)]
 
 
 def _music21_pitch_name(name: str) -> str:

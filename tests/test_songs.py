@@ -95,16 +95,29 @@ def test_chords_are_spread_evenly_and_voiced_from_the_bass(tmp_path):
     assert problems == []
     events = song["parts"][0]["events"]
     assert [e["time"] for e in events] == ["0:0:0", "0:2:0", "1:0:0", "2:0:0"]
-    assert events[0]["notes"] == ["D3", "F3", "A3", "C4"]
+    assert events[0]["notes"] == ["D2", "F3", "A3", "C4"]  # the bass an octave below the close chord
     assert events[0]["duration"] == "0:2:0"
     assert events[3]["notes"] == events[2]["notes"]  # '%' repeats the bar
 
 
 def test_voicing_spells_flats_for_tone_and_knows_common_spellings():
-    assert voice_chord("Bbmaj7") == ["Bb3", "D4", "F4", "A4"]
-    assert voice_chord("Cmaj9")[0] == "C3"
-    assert voice_chord("D/F#")[0] == "F#3"
-    assert voice_chord("Hm7") is None
+    # The lo-fi voicing of builder/theory.py, the page's too: the bass in octave 2, the chord close
+    # around middle C (F3-E4), its root left to the bass and, in rich chords, its fifth left out.
+    assert voice_chord("Bbmaj7") == ["Bb2", "F3", "A3", "D4"]
+    assert voice_chord("Dm9") == ["D2", "F3", "A3", "C4", "E4"]
+    assert voice_chord("G13") == ["G2", "F3", "A3", "B3", "E4"]
+    assert voice_chord("Cmaj9")[0] == "C2"
+    assert voice_chord("D/F#")[0] == "F#2"
+    assert voice_chord("Dm9", octave=4) == ["D3", "F4", "A4", "C5", "E5"]
+    assert voice_chord("Cm(maj7)") == ["C2", "G3", "B3", "Eb4"]
+    assert voice_chord("Hm7") is None and voice_chord("N.C.") is None
+
+
+def test_no_chord_is_silence_in_every_spelling(tmp_path):
+    path = write_song(tmp_path, '[parts.k]\nchords = "Dm7 N.C. | NC | n.c. C"\n')
+    song, problems = encode_song(path)
+    assert problems == []
+    assert [e["time"] for e in song["parts"][0]["events"]] == ["0:0:0", "2:2:0"]
 
 
 def test_every_problem_is_reported_with_file_bar_and_beat(tmp_path):
@@ -160,13 +173,14 @@ def test_chord_octaves_1_and_6_are_voiced_there(tmp_path, octave):
     song, problems = encode_song(path)
     assert problems == []
     first = song["parts"][0]["events"][0]["notes"]
-    assert first[0] == f"B{octave}" and len(first) == 5
+    # The chord close in octave `octave` (F to E above it), the bass an octave below.
+    assert first == [f"B{octave - 1}", f"Ab{octave}", f"A{octave}", f"Db{octave + 1}", f"Eb{octave + 1}"]
 
 
-def test_a_voicing_above_the_midi_range_still_ends():
-    """Stacking the upper notes compares pitch space, not MIDI numbers (which stop at 127)."""
-    notes = voice_chord("B13", 9)
-    assert notes == ["B9", "D#10", "A10", "C#11", "G#11"]
+def test_a_voicing_above_the_midi_range_is_refused():
+    """Octaves past MIDI's 127 cannot be named (the song reader refuses octaves outside 1..6 first)."""
+    with pytest.raises(ValueError, match="MIDI"):
+        voice_chord("B13", 9)
 
 
 @pytest.mark.parametrize(
