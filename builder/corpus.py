@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from . import theory
 from .errors import ContentError, Problem
 
 REST = "r"
@@ -307,43 +308,29 @@ def _transpose_base(base: str, semitones: int) -> str:
     return _TRANSPOSED[key]
 
 
-# Krumhansl-Kessler key profiles (the weights music21's key analysis uses), tonic first.
-MAJOR_PROFILE = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]
-MINOR_PROFILE = [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17]
-
-
 def pitch_classes(base: str) -> list[int]:
     if base in (REST, START, END):
         return []
     if "." in base or base.isdigit():
         return [int(pc) for pc in base.split(".")]
-    from music21 import pitch
-
-    return [pitch.Pitch(base).pitchClass]
+    midi = theory.note_name_to_midi(base)
+    if midi is None:
+        raise ValueError(f"not a token base: {base!r}")
+    return [midi % 12]
 
 
 def key_shift(tokens: list[str]) -> int:
     """Semitones (-6..5) that move the piece's estimated key to C major or A minor.
 
-    The key is estimated from the duration-weighted pitch-class histogram of the tokens, correlated
-    with the Krumhansl-Kessler profiles of all 24 keys.
+    The key is estimated (builder/theory.py estimate_key, the page's too) from the duration-weighted
+    pitch-class histogram of the tokens.
     """
-    import numpy as np
-
-    histogram = np.zeros(12)
+    histogram = [0] * 12
     for token in tokens:
         base, _, length = token.partition(":")
         for pc in pitch_classes(base):
             histogram[pc] += int(length) if length else 1
-    if not histogram.any():
-        return 0
-    best, shift = -2.0, 0
-    for tonic in range(12):
-        for profile, target in ((MAJOR_PROFILE, 0), (MINOR_PROFILE, 9)):
-            score = np.corrcoef(histogram, np.roll(profile, tonic))[0, 1]
-            if score > best:
-                best, shift = score, (target - tonic + 6) % 12 - 6
-    return shift
+    return theory.key_shift_to_c(*theory.estimate_key(histogram))
 
 
 def encode_element(element) -> str:

@@ -135,3 +135,18 @@ def test_every_structural_problem_is_reported_before_any_file_is_parsed(tmp_path
     assert problems == {"empty.mid": "cannot read: an empty file",
                         "text.mid": "cannot read: not a MIDI file (no 'MThd' header)"}
     assert not cache.exists()
+
+
+def test_key_shift_moves_every_key_home_the_way_the_page_does():
+    """Training's key normalisation is theory.py's: a major scale and chord in every key moves to C
+    (F# major down six, never up), its relative minor's tonic triad then lands on A minor."""
+    from builder import theory
+    from builder.corpus import key_shift, transpose_token
+
+    scale = ["C4:2", "D4:2", "E4:2", "F4:2", "G4:2", "A4:2", "B4:2", "C5:4", "0.4.7:8", "r:2"]
+    for tonic in range(12):
+        moved = [transpose_token(token, tonic) for token in scale]
+        assert key_shift(moved) == theory.key_shift_to_c(tonic, "major"), tonic
+    assert key_shift([transpose_token(token, 6) for token in scale]) == -6
+    assert key_shift(["A3:4", "C4:2", "E4:2", "A4:4", "G#4:2", "B4:2", "9.0.4:8"]) == 0  # A minor stays
+    assert key_shift(["<s>", "r:4", "</s>"]) == 0
