@@ -60,14 +60,17 @@ def build(options: BuildOptions) -> BuildResult:
         problems.extend(error.problems)
 
     model_dir = content / "model"
-    model_inputs = modelcache.inputs(content / "midi", config["model"])
+    model_inputs = modelcache.inputs(content / "midi", config["model"], content / "leadsheets")
     stale = "--retrain was given" if options.retrain else modelcache.why_stale(model_dir, model_inputs)
     corpus = None
     if stale:
         log(f"Model: (re)training, because {stale}.")
         try:
-            corpus = load_corpus(content / "midi", config["model"]["encoding"], progress=not options.quiet,
-                                 cache=model_dir / "tokens-cache.json")
+            # A bar redrawn with carriage returns belongs on a terminal: in a log it leaves a partial
+            # line that the first error would be written onto.
+            corpus = load_training_corpus(content, config["model"]["encoding"],
+                                          progress=not options.quiet and sys.stderr.isatty(),
+                                          cache=model_dir / "tokens-cache.json")
         except ContentError as error:
             problems.extend(error.problems)
     if problems:
@@ -109,7 +112,9 @@ def _train_and_cache(corpus: Corpus, config: dict, model_dir: Path, model_inputs
     except ValueError as error:
         raise BuildError(f"{model_dir}: cannot train: {error}") from None
     log("Evaluating on the held-out files...")
-    report = evaluate(model, data, config["generation"])
+    if model_config["encoding"] == "leadsheet":
+        log("Training the chord-blind baseline (the same tokens without chords), then composing test pieces...")
+    report = evaluate(model, data, config["generation"], model_config, checkpoints, verbose=verbose)
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         convert_to_tfjs(model, scratch / "tfjs", model_config["quantization"])
@@ -130,13 +135,42 @@ def _train_and_cache(corpus: Corpus, config: dict, model_dir: Path, model_inputs
     _log_report(report, log)
 
 
+def load_training_corpus(content: Path, encoding: str, progress: bool, cache: Path) -> Corpus:
+    """The MIDI files, and for the lead-sheet encoding the lo-fi lead sheets too."""
+    if encoding == "leadsheet":
+        from .leadsheet import load_leadsheet_corpus
+
+        return load_leadsheet_corpus(content / "midi", content / "leadsheets", progress=progress, cache=cache)
+    return load_corpus(content / "midi", encoding, progress=progress, cache=cache)
+
+
 def _log_report(report: dict, log) -> None:
     if "lstm" in report:
         best = min(report["ngrams"], key=lambda r: r["perplexity"])
         log(f"Held-out perplexity: LSTM {report['lstm']['perplexity']}, best n-gram (order {best['order']}) "
             f"{best['perplexity']}; top-1 accuracy {report['lstm']['top1_accuracy']}; "
             f"float16 agreement {report['float16_top1_agreement']}.")
-    solos = report["solos"]
-    log(f"Generated solos: {solos['memorised_8gram_share']:.0%} of 8-grams memorised, longest repeat "
-        f"{solos['longest_repeat_run']}, commonest token {solos['commonest_token_share']:.0%}; "
-        f"web model {report['web_model_bytes'] / 1e6:.2f} MB.")
+    if "solos" in report:
+        solos = report["solos"]
+        log(f"Generated solos: {solos['memorised_8gram_share']:.0%} of 8-grams memorised, longest repeat "
+            f"{solos['longest_repeat_run']}, commonest token {solos['commonest_token_share']:.0%}.")
+    if "leadsheet" in report:
+        for line in leadsheet_report_lines(report["leadsheet"]):
+            log(line)
+    log(f"Web model {report['web_model_bytes'] / 1e6:.2f} MB.")
+
+
+def leadsheet_report_lines(leadsheet: dict) -> list[str]:
+    """The lead-sheet measures as a table for the build log."""
+    def cell(value):
+        return "-" if value is None else f"{value:g}"
+
+    lines = [f"Lead-sheet measures: {leadsheet['follow_pieces']} pieces of {leadsheet['bars']} bars over test "
+             f"progressions, {leadsheet['free_pieces']} in free mode; the baseline is chord-blind.",
+             f"  {'measure':<58} {'target':>11} {'lo-fi':>7} {'model':>7} {'blind':>7}"]
+    for row in leadsheet["measures"]:
+        low, high = row["target"]
+        target = "-" if low is None and high is None else f"{cell(low) if low is not None else ''}..{cell(high) if high is not None else ''}"
+        lines.append(f"  {row['label']:<58} {target:>11} {cell(row['corpus']):>7} {cell(row['model']):>7} "
+                     f"{cell(row['baseline']):>7}")
+    return lines

@@ -1,12 +1,16 @@
 """Stage 1: MIDI files to token sequences, with music21.
 
-Two encodings, chosen by `[model] encoding`:
+Three encodings, chosen by `[model] encoding`:
+
+- "leadsheet" (the default): melody over chords, read from the lo-fi lead sheets and the MIDI files
+  (builder/leadsheet.py has the encoding; this module reads the MIDI files for it, in parallel and
+  cached, as for the others).
 
 - "seed", the article's: a note is its pitch name with octave ("E4"), a chord the dot-joined normal
   order of its pitch classes ("0.4.7"), a rest "r". A rest here means a stretch of at least a
   sixteenth in which nothing sounds, so that the rests of one part do not break up the notes of
   another. No timing: the player draws durations from the article's distribution.
-- "timed" (the default), the article's future work done: the score is cut into vertical slices
+- "timed", the article's future work done: the score is cut into vertical slices
   (music21's chordify), each slice a token of the same forms plus its length in sixteenths
   ("0.4.7:4", "E4:2", "r:1"; capped at a whole note), and every piece is framed by "<s>" and "</s>",
   so the model learns rhythm, and how pieces begin and end.
@@ -29,9 +33,9 @@ from .errors import ContentError, Problem
 
 REST = "r"
 START, END = "<s>", "</s>"
-ENCODINGS = ("timed", "seed")
+ENCODINGS = ("leadsheet", "timed", "seed")
 # Bump when the meaning of tokens changes, so that cached models trained on old tokens are retrained.
-ENCODING_VERSION = 2
+ENCODING_VERSION = 3
 SIXTEENTH = 0.25  # in quarter lengths
 LONGEST = 16  # sixteenths: longer slices are cut to a whole note, so rare long values do not bloat the vocabulary
 
@@ -40,6 +44,7 @@ LONGEST = 16  # sixteenths: longer slices are cut to a whole note, so rare long 
 class Piece:
     path: str  # relative to the MIDI folder, with forward slashes
     tokens: list[str]
+    lofi: bool = False  # from the lo-fi lead-sheet collection, which training oversamples
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Corpus:
     def stats(self) -> dict[str, int]:
         return {
             "files": len(self.pieces),
+            "lofi_files": sum(p.lofi for p in self.pieces),
             "tokens": sum(len(p.tokens) for p in self.pieces),
             "vocabulary": len(self.vocabulary),
         }
@@ -149,7 +155,7 @@ def _read_cache(cache: Path | None, encoding: str) -> dict[str, list[str]]:
         data = json.loads(cache.read_text()) if cache else {}
     except (OSError, ValueError):
         return {}
-    if data.get("encoding") != encoding or data.get("version") != ENCODING_VERSION:
+    if data.get("encoding") != encoding or data.get("version") != cache_version(encoding):
         return {}
     return data.get("files", {})
 
@@ -158,10 +164,23 @@ def _write_cache(cache: Path | None, encoding: str, files: dict[str, list[str]])
     if cache is None:
         return
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"encoding": encoding, "version": ENCODING_VERSION, "files": files}))
+    cache.write_text(json.dumps({"encoding": encoding, "version": cache_version(encoding), "files": files}))
+
+
+def cache_version(encoding: str) -> str | int:
+    """What cached tokens depend on besides the file: lead-sheet tokens also on theory.json."""
+    if encoding == "leadsheet":
+        from .leadsheet import theory_digest
+
+        return f"{ENCODING_VERSION}:{theory_digest()}"
+    return ENCODING_VERSION
 
 
 def encode_file(path: Path, encoding: str = "seed") -> list[str]:
+    if encoding == "leadsheet":
+        from .leadsheet import encode_chorale_file
+
+        return encode_chorale_file(path)
     score = parse_midi(path)
     tokens = encode_timed(score) if encoding == "timed" else encode_score(score)
     if not any(base_of(t) not in (REST, START, END) for t in tokens):
