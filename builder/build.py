@@ -20,7 +20,7 @@ from .errors import BuildError, ContentError
 from .export import convert_to_tfjs, write_web_model
 from .media import gather_media, write_media
 from .offline import write_offline
-from .output import staging_dir
+from .output import check_output, staging_dir
 from .site import PROJECT_ROOT, bundle_assets, render_page, write_data
 from .songs import encode_songs
 
@@ -46,6 +46,7 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.monotonic()
     log = (lambda *a: None) if options.quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
     content = options.content
+    check_output(options.out, content=content, web_src=options.web_src, project=PROJECT_ROOT)
     config = load_config(options.config or content / "site.toml")
 
     problems = []
@@ -77,7 +78,9 @@ def build(options: BuildOptions) -> BuildResult:
         raise ContentError(problems)
 
     if corpus is not None:
-        _train_and_cache(corpus, config, model_dir, model_inputs, log, verbose=0 if options.quiet else 1)
+        # Keras's verbose=1 redraws one line per epoch (on stdout); 2 prints one finished line per epoch.
+        verbose = 0 if options.quiet else 1 if sys.stdout.isatty() else 2
+        _train_and_cache(corpus, config, model_dir, model_inputs, log, verbose=verbose)
     else:
         log(f"Model: reusing {model_dir} (corpus and config unchanged).")
     meta = modelcache.read_meta(model_dir)

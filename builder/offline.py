@@ -6,8 +6,9 @@ service worker (web_src/sw/sw.js) preceded by two constants:
 - `VERSION`: a hash of every file of the site (and of the worker's own code), so each build that
   changes anything is a new worker with new caches, and an unchanged rebuild changes nothing;
 - `PRECACHE`: the site's own file list, read from the output (paths relative to the site, so it
-  works from any sub-path): everything except `media/` (cached by the worker as it is played) and
-  `sw.js` itself.
+  works from any sub-path): everything except `media/` (cached by the worker as it is played),
+  `sw.js` itself and the build's marker file (a host need not serve dot-files, and one missing file
+  fails the worker's whole install).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import BuildError
+from .output import MARKER
 
 RUNTIME_PREFIX = "media/"
 SW_NAME = "sw.js"
@@ -52,13 +54,13 @@ def write_offline(out_dir: Path, site: dict, web_src: Path) -> dict:
 
 
 def precache_list(out_dir: Path) -> list[str]:
-    """The site's files, relative and sorted, without media/ (runtime-cached) and sw.js."""
+    """The site's files, relative and sorted, without media/ (runtime-cached), sw.js and the marker."""
     files = []
     for path in sorted(out_dir.rglob("*")):
         if not path.is_file():
             continue
         rel = path.relative_to(out_dir).as_posix()
-        if rel == SW_NAME or rel.startswith(RUNTIME_PREFIX):
+        if rel in (SW_NAME, MARKER) or rel.startswith(RUNTIME_PREFIX):
             continue
         files.append(rel)
     return files
