@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from . import theory
+from .errors import BuildError, Problem
 from .media import PIANO_PACKAGE, PIANO_RANGE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +40,10 @@ TAIL_SECONDS = 1.5  # after the last bar, for the last notes' release; faded out
 FADE_SECONDS = 0.6
 PEAK = 10 ** (-1 / 20)  # -1 dBFS
 BASS_RANGE = (28, 48)
+SAMPLE_SECONDS = 8.0  # of each sample kept: a held bar and the release at 60 bpm; the piano is at -58 dB by then
 # Vorbis quality as libsndfile's compression level (0 best, 1 smallest): about 75 kbps for this mono mix.
 VORBIS_COMPRESSION = 0.3
+WRITE_BLOCK = 1 << 16  # frames handed to the encoder at a time
 OGG_SERIAL = 0x6C6F6669  # libsndfile picks a random stream serial; a fixed one keeps builds byte-identical
 
 # Levels in dB and releases in seconds. Tone's SAMPLER_SETTINGS (web_src/js/instruments.js) give the
@@ -50,6 +53,7 @@ OGG_SERIAL = 0x6C6F6669  # libsndfile picks a random stream serial; a fixed one 
 PIANO = {"gain_db": 2.0, "release": 1.4}
 EPIANO = {"gain_db": -20.0, "release": 1.0}
 EPIANO_MELODY = {"gain_db": -8.0, "release": 1.0, "octaves": 1}  # when the piano samples are missing
+SYNTH_MELODY = {"gain_db": -4.0, "release": 0.6}  # when there are no samples at all
 BASS = {"gain_db": -12.0, "release": 0.3}
 
 _SAMPLE_NAME = re.compile(r"^([A-G])(s|#|b)?(\d)(?:v\d+)?$")  # C4, Ds4 (D#4), Eb4; the package's D#4v10
@@ -103,8 +107,7 @@ class Instruments:
 
 def find_instruments(content: Path = PROJECT_ROOT / "content", node_root: Path = PROJECT_ROOT) -> Instruments:
     """The page's samples: content/samples/epiano/, and the piano from content/samples/piano/ or the npm
-    package builder/media.py copies it from (in the same range). A sample that cannot be decoded is
-    left out (the media stage has already reported it)."""
+    package builder/media.py copies it from (in the same range). They are decoded when first played."""
     piano_dir = content / "samples" / "piano"
     piano = _sampled(piano_dir) if piano_dir.is_dir() else _sampled(node_root / PIANO_PACKAGE, PIANO_RANGE)
     return Instruments(melody=piano, chords=_sampled(content / "samples" / "epiano"))
@@ -118,21 +121,26 @@ def _sampled(folder: Path, midi_range: tuple[int, int] = (0, 127)) -> Sampled | 
             continue
         letter, accidental, octave = match.groups()
         midi = theory.note_name_to_midi(letter + {"s": "#", None: ""}.get(accidental, accidental) + octave)
-        if midi is not None and midi_range[0] <= midi <= midi_range[1] and _decode(path) is not None:
+        if midi is not None and midi_range[0] <= midi <= midi_range[1]:
             files.append((midi, path))
     return Sampled(tuple(sorted(files))) if files else None
 
 
 @lru_cache(maxsize=64)
-def _decode(path: Path) -> tuple[np.ndarray, int] | None:
-    """A sample as mono float64 and its rate; None when libsndfile cannot read it."""
+def _decode(path: Path) -> tuple[np.ndarray, int]:
+    """A sample's first SAMPLE_SECONDS as mono float32, and its rate."""
     import soundfile
 
     try:
-        data, rate = soundfile.read(path, dtype="float64", always_2d=True)
-    except Exception:  # libsndfile's errors vary by format; the media stage names the file
-        return None
-    return (data.mean(axis=1), rate) if len(data) else None
+        with soundfile.SoundFile(path) as sound:
+            data = sound.read(min(sound.frames, int(SAMPLE_SECONDS * sound.samplerate)), dtype="float32",
+                              always_2d=True)
+            rate = sound.samplerate
+    except Exception as error:  # libsndfile's messages name the reason ("unknown format"...)
+        raise BuildError(Problem(path, f"not a readable audio file ({error})")) from None
+    if len(data) < 2:
+        raise BuildError(Problem(path, "the audio file is empty"))
+    return data.mean(axis=1), rate
 
 
 def _release(length: int, held: int, release: float) -> np.ndarray:
@@ -204,13 +212,14 @@ def render_layers(piece: dict, bpm: float = 75, swing: float = 0.2,
         accent = 0.06 if step % (STEPS_PER_BAR // 2) == 0 else -0.06 if step % theory.SIXTEENTHS_PER_QUARTER else 0
         velocity = float(np.clip(0.78 + accent + rng.uniform(-0.05, 0.05), 0.4, 1.0))
         if instruments.melody:
-            sound, level = _sampled_note(instruments.melody, note["midi"], seconds, PIANO["release"]), PIANO["gain_db"]
+            settings, sound = PIANO, _sampled_note(instruments.melody, note["midi"], seconds, PIANO["release"])
         elif instruments.chords:
             midi = note["midi"] + 12 * EPIANO_MELODY["octaves"]
-            sound, level = _sampled_note(instruments.chords, midi, seconds, EPIANO_MELODY["release"]), EPIANO_MELODY["gain_db"]
+            settings = EPIANO_MELODY
+            sound = _sampled_note(instruments.chords, midi, seconds, EPIANO_MELODY["release"])
         else:
-            sound, level = _synth_note(note["midi"], seconds, BASS["release"]), BASS["gain_db"]
-        add("melody", sound, step, velocity * 10 ** (level / 20))
+            settings, sound = SYNTH_MELODY, _synth_note(note["midi"], seconds, SYNTH_MELODY["release"])
+        add("melody", sound, step, velocity * 10 ** (settings["gain_db"] / 20))
 
     for chord in piece.get("chords", []):
         midis = list(chord.get("midis") or [])
@@ -246,8 +255,12 @@ def write_ogg(audio: np.ndarray, path: Path) -> None:
     import soundfile
 
     buffer = io.BytesIO()
-    soundfile.write(buffer, audio.astype(np.float32), RATE, format="OGG", subtype="VORBIS",
-                    compression_level=VORBIS_COMPRESSION)
+    with soundfile.SoundFile(buffer, "w", RATE, 1, subtype="VORBIS", format="OGG",
+                             compression_level=VORBIS_COMPRESSION) as encoder:
+        # In blocks: libvorbis takes a stack buffer the size of what one write hands it, and a
+        # piece of a minute or so in one call crashes the process (libsndfile issue 1095).
+        for start in range(0, len(audio), WRITE_BLOCK):
+            encoder.write(audio[start:start + WRITE_BLOCK].astype(np.float32))
     path.write_bytes(_with_serial(buffer.getvalue(), OGG_SERIAL))
 
 
@@ -316,7 +329,7 @@ def draw_piano_roll(piece: dict, path: Path) -> None:
         for spine in axes.spines.values():
             spine.set_color(_MUTED)
             spine.set_alpha(0.4)
-        axes.tick_params(colors=_MUTED, labelsize=10, length=0)
+        axes.tick_params(colors=_MUTED, labelsize=11, length=0)
 
     for chord in chords:
         midis = chord.get("midis") or []
@@ -347,7 +360,7 @@ def draw_piano_roll(piece: dict, path: Path) -> None:
 
     width_px = figure.get_figwidth() * figure.dpi * (0.99 - 0.055)
     shortest = min((c["length"] for c in chords), default=STEPS_PER_BAR) * width_px / total
-    size = 12 if shortest >= 70 else 10 if shortest >= 48 else 8
+    size = 13 if shortest >= 80 else 11 if shortest >= 55 else 9
     for chord in chords:
         names.text(chord["step"] + 0.4, 0.5, chord.get("symbol", ""), color=_TEXT, fontsize=size,
                    ha="left", va="center", clip_on=True)

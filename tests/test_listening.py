@@ -13,6 +13,7 @@ import soundfile
 from matplotlib import image as mpimg
 
 from builder import listening, theory
+from builder.errors import BuildError
 
 REPO = Path(__file__).resolve().parent.parent
 SIXTEENTH = 60 / 75 / 4  # seconds, at the default 75 bpm
@@ -153,6 +154,16 @@ def test_nothing_at_all_is_a_silent_bar(tmp_path):
     assert picture.exists()
 
 
+def test_sixteen_bars_render_in_one_piece(tmp_path):
+    # 53 seconds: handed to libvorbis in one call, this crashed the process (a stack overflow).
+    symbols = ["Dm9", "G13", "Cmaj9", "A7b9"] * 4
+    piece = {"tokens": [], "key": "C major", "chords": [chord(16 * bar, 16, s) for bar, s in enumerate(symbols)],
+             "melody": [note(16 * bar + 2, 6, 69 + bar % 5) for bar in range(16)]}
+    audio, rate, _ = render(piece, tmp_path)
+    assert len(audio) / rate == pytest.approx(16 * 16 * SIXTEENTH + listening.TAIL_SECONDS, abs=0.01)
+    assert np.sqrt(np.mean(audio[-4 * rate:-2 * rate] ** 2)) > 0.01  # sound to the last bar
+
+
 def test_the_same_piece_gives_the_same_bytes(tmp_path):
     # libsndfile gives every Ogg stream a random serial number; the files are made reproducible.
     render(PIECE, tmp_path / "a")
@@ -171,6 +182,17 @@ def test_without_the_piano_samples_the_electric_piano_plays_the_melody_an_octave
     share, loudest = band_share(audio, rate, 2 * B4, 0.2, 1.5)
     assert loudest == pytest.approx(2 * B4, rel=0.01)
     assert share > 0.01
+
+
+def test_a_broken_sample_fails_naming_it(tmp_path):
+    broken = tmp_path / "content" / "samples" / "epiano" / "C4.ogg"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"OggS but not really")
+    instruments = listening.find_instruments(tmp_path / "content", node_root=REPO)
+    with pytest.raises(BuildError) as error:
+        render(CHORDS_ONLY, tmp_path, instruments=instruments)
+    assert str(error.value).startswith(f"{broken}: not a readable audio file")
+    assert "\n" not in str(error.value)
 
 
 def test_progression_text_writes_bars_as_the_chord_field_does():
