@@ -28,7 +28,7 @@ def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict
     if (model_dir / "loss.png").exists():
         shutil.copyfile(model_dir / "loss.png", out_dir / "loss.png")
     report = {key: meta.get(key) for key in ("corpus", "training", "evaluation", "config", "encoding")}
-    (out_dir / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    (out_dir / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True, allow_nan=False) + "\n")
     settings = {
         "vocab": meta["vocabulary"],
         "encoding": meta["encoding"],
@@ -44,4 +44,5 @@ def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict
         # quarter 0.05, half 0.05; rests last a sixteenth.
         "rhythm": {"eighth": 0.65, "sixteenth": 0.25, "quarter": 0.05, "half": 0.05},
     }
-    (out_dir / "generation.json").write_text(json.dumps(settings, indent=1) + "\n")
+    # allow_nan=False: the page's JSON.parse rejects NaN and Infinity (config.py keeps them out).
+    (out_dir / "generation.json").write_text(json.dumps(settings, indent=1, allow_nan=False) + "\n")

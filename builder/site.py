@@ -83,4 +83,4 @@ def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) 
 
 
 def _write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")

@@ -32,14 +32,8 @@ class TrainingData:
     """What the model is trained and judged on: held-out files, and the (augmented) training files."""
 
     split: Split
-    augmented: list[Piece]  # the training files plus their transpositions (and lo-fi repeats)
+    augmented: list[Piece]  # the training files plus their transpositions
     vocabulary: list[str]
-
-    @property
-    def lofi_token_share(self) -> float:
-        """The lo-fi lead sheets' share of the training tokens (and so of the windows)."""
-        total = sum(len(p.tokens) for p in self.augmented)
-        return sum(len(p.tokens) for p in self.augmented if p.lofi) / total if total else 0.0
 
     @property
     def index(self) -> dict[str, int]:
@@ -48,8 +42,7 @@ class TrainingData:
 
 def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
     pieces = corpus.pieces
-    leadsheet = model_config.get("encoding") == "leadsheet"  # its tokens are key-normalised as they are read
-    if model_config["normalize_key"] and not leadsheet:
+    if model_config["normalize_key"]:
         # One key for every piece: the model learns each progression once instead of in twelve
         # keys, and its vocabulary shrinks accordingly. The player transposes as it likes.
         pieces = [_transposed(p, key_shift(p.tokens)) for p in pieces]
@@ -57,49 +50,23 @@ def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
     augmented = list(split.train)
     for semitones in model_config["transpositions"]:
         if semitones:
-            augmented += [_transposed(p, semitones, f"{p.path}@{semitones:+d}", leadsheet) for p in split.train]
+            augmented += [_transposed(p, semitones, f"{p.path}@{semitones:+d}") for p in split.train]
     tokens = [t for p in pieces + augmented for t in p.tokens]
-    if leadsheet:
-        from .leadsheet import grammar_tokens
-
-        augmented = oversample_lofi(augmented, model_config["lofi_share"])
-        tokens += grammar_tokens()
     return TrainingData(split, augmented, build_vocabulary(tokens))
 
 
-def _transposed(piece: Piece, semitones: int, path: str | None = None, leadsheet: bool = False) -> Piece:
-    if leadsheet:
-        from .leadsheet import transpose_token as move
-    else:
-        move = transpose_token
-    return Piece(path or piece.path, [move(t, semitones) for t in piece.tokens], piece.lofi)
-
-
-def oversample_lofi(pieces: list[Piece], share: float) -> list[Piece]:
-    """The lo-fi pieces repeated (whole, the fewest times) until they make at least `share` of the
-    tokens: the chorales teach how a melody sits on harmony, the lo-fi pieces the rhythm and style."""
-    lofi = sum(len(p.tokens) for p in pieces if p.lofi)
-    other = sum(len(p.tokens) for p in pieces if not p.lofi)
-    if not lofi or not other or lofi / (lofi + other) >= share:
-        return pieces
-    times = math.ceil(share * other / ((1 - share) * lofi))
-    repeats = [Piece(f"{p.path}#{k}", p.tokens, True) for k in range(1, times) for p in pieces if p.lofi]
-    return pieces + repeats
+def _transposed(piece: Piece, semitones: int, path: str | None = None) -> Piece:
+    return Piece(path or piece.path, [transpose_token(t, semitones) for t in piece.tokens])
 
 
 def split_by_file(pieces: list[Piece], share: float, seed: int) -> Split:
-    """Hold out whole files, so the validation loss measures music the model has never seen; the
-    lo-fi lead sheets and the other files each in the same share, so both are judged."""
-    train, validation = [], []
-    for collection in (False, True):
-        order = sorted((p for p in pieces if p.lofi == collection), key=lambda p: p.path)
-        random.Random(seed).shuffle(order)
-        count = round(len(order) * share) if len(order) > 1 else 0
-        if share > 0 and len(order) > 1:
-            count = max(1, count)
-        train += order[count:]
-        validation += order[:count]
-    return Split(train=sorted(train, key=lambda p: p.path), validation=sorted(validation, key=lambda p: p.path))
+    """Hold out whole files, so the validation loss measures music the model has never seen."""
+    order = sorted(pieces, key=lambda p: p.path)
+    random.Random(seed).shuffle(order)
+    count = round(len(order) * share) if len(order) > 1 else 0
+    if share > 0 and len(order) > 1:
+        count = max(1, count)
+    return Split(train=sorted(order[count:], key=lambda p: p.path), validation=sorted(order[:count], key=lambda p: p.path))
 
 
 def make_windows(pieces: list[Piece], index: dict[str, int], length: int) -> tuple[np.ndarray, np.ndarray]:
@@ -151,33 +118,63 @@ def train_model(data: TrainingData, model_config: dict, checkpoint: Path, verbos
     x_val, y_val = make_windows(split.validation, index, model_config["sequence_length"])
     if len(x_train) == 0:
         raise ValueError("the training split has fewer than two tokens")
-    has_validation = len(x_val) > 0
-    monitor = "val_loss" if has_validation else "loss"
+    if len(x_val) == 0:
+        # The model is judged (and the site's report written) on held-out files: without one, a
+        # diverged model would be cached unnoticed.
+        raise ValueError(f"no held-out file to judge the model by ({len(split.train)} training and "
+                         f"{len(split.validation)} held-out MIDI files); it needs at least two MIDI files")
 
     model = build_model(model_config, len(vocabulary))
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [
-        keras.callbacks.ModelCheckpoint(str(checkpoint), monitor=monitor, save_best_only=True, verbose=0),
-        keras.callbacks.EarlyStopping(monitor=monitor, patience=model_config["patience"], restore_best_weights=True),
+        keras.callbacks.ModelCheckpoint(str(checkpoint), monitor="val_loss", save_best_only=True, verbose=0),
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=model_config["patience"], restore_best_weights=True),
+        keras.callbacks.TerminateOnNaN(),  # a diverged run stops at once; check_learned refuses it
     ]
     history = model.fit(
         x_train,
         y_train,
         batch_size=model_config["batch_size"],
         epochs=model_config["epochs"],
-        validation_data=(x_val, y_val) if has_validation else None,
+        validation_data=(x_val, y_val),
         shuffle=True,
         callbacks=callbacks,
         verbose=verbose,
     )
+    check_learned(model, data, x_val, y_val, model_config["batch_size"])
     summary = {
         "train_files": len(split.train),
         "train_tokens_augmented": sum(len(p.tokens) for p in data.augmented),
         "validation_files": len(split.validation),
         "train_windows": int(len(x_train)),
-        "lofi_token_share": round(data.lofi_token_share, 4),
         "validation_windows": int(len(x_val)),
         "epochs_run": len(history.history["loss"]),
-        "history": {k: [round(float(v), 5) for v in vals] for k, vals in history.history.items()},
+        # null for an epoch TerminateOnNaN cut short (the best epoch's weights are the ones kept): JSON has no NaN.
+        "history": {k: [round(float(v), 5) if math.isfinite(v) else None for v in vals]
+                    for k, vals in history.history.items()},
     }
     return model, summary
+
+
+# How much worse than the simplest baselines a trained model may be before it is refused: the
+# baselines of a tiny corpus are noisy, and a model that barely trained is harmless. A diverged one
+# is worse by orders of magnitude.
+PERPLEXITY_SLACK = 1.1
+
+
+def check_learned(model, data: TrainingData, x_val: np.ndarray, y_val: np.ndarray, batch_size: int) -> None:
+    """Raise ValueError if the model predicts the held-out files worse than a model that never
+    trained (uniform guessing) and worse than token frequencies (the unigram baseline), or if its
+    loss is not even a number: such a model must not be cached and shipped."""
+    from .evaluate import unigram_cross_entropy
+
+    loss = float(model.evaluate(x_val, y_val, batch_size=batch_size, verbose=0)[0])
+    if not math.isfinite(loss):
+        raise ValueError(f"training diverged (held-out loss {loss}); try a smaller [model] learning_rate")
+    unigram, uniform = unigram_cross_entropy(data, y_val), math.log(len(data.vocabulary))
+    if loss > max(unigram, uniform) + math.log(PERPLEXITY_SLACK):
+        raise ValueError(
+            f"the trained model predicts the held-out files worse than token frequencies alone (perplexity "
+            f"{math.exp(min(loss, 700)):.3g} vs {math.exp(unigram):.3g}); training failed: try a smaller "
+            "[model] learning_rate"
+        )

@@ -3,6 +3,7 @@ place, a non-zero exit, and the previous dist/ untouched. Odd-but-valid files ar
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -117,3 +118,89 @@ def test_a_huge_midi_file_finishes(tmp_path):
     tokens = encode_file(huge, "timed")
     assert len(tokens) > 20000
     assert time.monotonic() - started < 300
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def _song_octave(content: Path, value: str) -> None:
+    _edit(content / "songs" / "first-light.toml", "[parts.keys]\n", f"[parts.keys]\noctave = {value}\n")
+
+
+def _setting(section: str, line: str):
+    """Sets one key of site.toml's [section], replacing the tiny config's own value if it has one."""
+    def edit(content: Path) -> None:
+        config = content / "site.toml"
+        text, key = config.read_text(), line.split("=")[0].strip()
+        if re.search(rf"^{key} =", text, flags=re.M):
+            config.write_text(re.sub(rf"^{key} =.*$", line, text, count=1, flags=re.M))
+        elif f"[{section}]\n" in text:
+            _edit(config, f"[{section}]\n", f"[{section}]\n{line}\n")
+        else:
+            config.write_text(text + f"\n[{section}]\n{line}\n")
+    return edit
+
+
+def _copy_song(name: str):
+    return lambda content: shutil.copyfile(content / "songs" / "first-light.toml", content / "songs" / name)
+
+
+def _site_toml_folder(content: Path) -> None:
+    (content / "site.toml").unlink()
+    (content / "site.toml").mkdir()
+
+
+def _quote_gain(value: str):
+    def edit(content: Path) -> None:
+        (content / "quotes").mkdir()
+        (content / "quotes" / "tea.toml").write_text((REPO / "content" / "quotes" / "tea.toml").read_text() + f"gain = {value}\n")
+    return edit
+
+
+def _fifo(folder: str):
+    def edit(content: Path) -> None:
+        import os
+
+        (content / folder).mkdir(exist_ok=True)
+        os.mkfifo(content / folder / "pipe.toml")
+    return edit
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("edit", "needles"),
+    [
+        # Each of these hung the build, ended in a traceback, or built a site the page could not read.
+        (lambda c: _song_octave(c, "10"), ["first-light.toml (part 'keys')", "octave 10 must be a whole number from 1 to 6"]),
+        (lambda c: _song_octave(c, '"high"'), ["first-light.toml (part 'keys')", "octave 'high' must be a whole number"]),
+        (lambda c: _song_octave(c, "-1"), ["first-light.toml (part 'keys')", "octave -1 must be a whole number"]),
+        (_fifo("songs"), ["pipe.toml: a named pipe, not a regular file"]),
+        (_fifo("drums"), ["pipe.toml: a named pipe, not a regular file"]),
+        (_fifo("ambience"), ["pipe.toml: a named pipe, not a regular file"]),
+        (_fifo("quotes"), ["pipe.toml: a named pipe, not a regular file"]),
+        (lambda c: (c / "songs" / "gone.toml").symlink_to(c / "songs" / "nowhere.toml"), ["gone.toml: a broken symbolic link"]),
+        (lambda c: (c / "songs" / "x.toml").mkdir(), ["x.toml: a folder, not a regular file"]),
+        (_site_toml_folder, ["site.toml: a folder, not a regular file"]),
+        (_copy_song("index.toml"), ["index.toml: a song cannot be called 'index'"]),
+        (_copy_song("ai.toml"), ["ai.toml: a song cannot be called 'ai'"]),
+        (_copy_song("side#b.toml"), ["side#b.toml: the file name 'side#b' is the song's id in the page's URLs"]),
+        (_quote_gain("nan"), ["tea.toml: gain must be between 0 and 2, not nan"]),
+        (_quote_gain("-7"), ["tea.toml: gain must be between 0 and 2, not -7"]),
+        (_setting("generation", "length = 100000000"), ["site.toml: [generation] length = 100000000: must be from 1 to 4096"]),
+        (_setting("generation", "length = 0"), ["site.toml: [generation] length = 0: must be from 1 to 4096"]),
+        (_setting("generation", "temperature = nan"), ["site.toml: [generation] temperature = nan: must be from 0 to 3"]),
+        (_setting("model", "lstm_units = [100000]"), ["site.toml: [model] lstm_units = [100000]: each entry must be"]),
+        (_setting("model", "validation_share = 0.0"), ["site.toml: [model] validation_share = 0.0: must be from 0.01"]),
+        (_setting("model", "learning_rate = -1"), ["site.toml: [model] learning_rate = -1: must be from"]),
+        (_setting("model", "sequence_length = 0"), ["site.toml: [model] sequence_length = 0: must be from 2"]),
+    ],
+)
+def test_content_that_hung_or_crashed_the_build_is_one_named_error(site, edit, needles):
+    edit(site / "content")
+    stderr = fails_cleanly(site, *needles)
+    assert sum(line.startswith("error:") for line in stderr.splitlines()) == 1, stderr

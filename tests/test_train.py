@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from builder.corpus import Piece, load_corpus
 from builder.export import convert_to_tfjs
@@ -72,3 +73,27 @@ def test_tfjs_conversion_writes_a_keras2_layers_model(tmp_path):
     # Keras 3 would write batch_shape, which TF.js 4.22 cannot read.
     assert "batch_input_shape" in first and "batch_shape" not in first
     assert list((tmp_path / "tfjs").glob("*.bin"))
+
+
+def tiny_training_config(**changes) -> dict:
+    return {**TINY, "sequence_length": 8, "batch_size": 4, "epochs": 2, "patience": 10, "validation_share": 0.34,
+            "seed": 3, "normalize_key": False, "transpositions": [], **changes}
+
+
+def test_a_diverged_model_is_refused_not_cached(tiny_content, tmp_path):
+    """learning_rate = -1 (climbing the loss) once shipped a model of perplexity 1.4e11 without a word."""
+    corpus = load_corpus(tiny_content / "midi", "timed", progress=False)
+    config = tiny_training_config(learning_rate=-1.0)
+    with pytest.raises(ValueError, match="worse than token frequencies alone") as caught:
+        train_model(prepare_data(corpus, config), config, tmp_path / "ck" / "best.h5", verbose=0)
+    assert "\n" not in str(caught.value)
+
+
+def test_without_a_held_out_file_nothing_is_trained(tiny_content, tmp_path):
+    """One file leaves none to judge the model by (and the report page none to show)."""
+    corpus = load_corpus(tiny_content / "midi", "timed", progress=False)
+    corpus.pieces = corpus.pieces[:1]
+    config = tiny_training_config()
+    with pytest.raises(ValueError, match="no held-out file to judge the model by"):
+        train_model(prepare_data(corpus, config), config, tmp_path / "ck" / "best.h5", verbose=0)
+    assert not (tmp_path / "ck" / "best.h5").exists()
