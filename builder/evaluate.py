@@ -5,18 +5,25 @@ Kneser-Ney smoothing) on the same held-out token stream: cross-entropy (nats per
 and top-1 accuracy. For solos generated at the default settings: the share of their 8-grams found
 verbatim in the training data (memorisation), the longest run of one repeated token and the share of
 the commonest token (looping). And for the float16 export: top-1 agreement with float32.
+
+For the lead-sheet encoding, instead of free solos: seeded 8-bar lead sheets composed over fixed test
+progressions in several keys and in free mode, measured (builder/leadsheet_metrics.py) beside the
+lo-fi collection and a chord-blind baseline: the same network trained the same way on the same
+tokens without the chord tokens, composing over the same progressions.
 """
 
 from __future__ import annotations
 
 import math
+import tempfile
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import numpy as np
 
-from .corpus import START
-from .sampler import Stepper, generate
-from .train import TrainingData
+from .corpus import START, Piece
+from .sampler import Stepper, compose, generate
+from .train import Split, TrainingData
 
 DISCOUNT = 0.75
 MEMORY_N = 8
@@ -149,7 +156,10 @@ def longest_run(tokens: list[str]) -> int:
     return best if tokens else 0
 
 
-def evaluate(model, data: TrainingData, generation: dict) -> dict:
+def evaluate(model, data: TrainingData, generation: dict, model_config: dict | None = None,
+             workdir: Path | None = None, verbose: int = 0) -> dict:
+    """The held-out figures, then solos (or, for the lead-sheet encoding, compositions: this trains
+    the baseline, with `model_config`, keeping its checkpoints in `workdir`)."""
     streams = heldout_streams(data)
     report: dict = {"heldout_files": len(streams), "heldout_tokens": int(sum(len(s) for s in streams))}
     if streams and report["heldout_tokens"] > len(streams):
@@ -163,8 +173,122 @@ def evaluate(model, data: TrainingData, generation: dict) -> dict:
             perplexity_vs_best_ngram=round(lstm["perplexity"] / best["perplexity"], 4),
             float16_top1_agreement=float16_agreement(model, streams, top1),
         )
-    report["solos"] = solo_statistics(model, data, generation)
+    if model_config is not None and model_config.get("encoding") == "leadsheet":
+        report["leadsheet"] = evaluate_leadsheet(model, data, generation, model_config, workdir, report, verbose)
+    else:
+        report["solos"] = solo_statistics(model, data, generation)
     return report
+
+
+# ---- lead sheets: compositions measured ---------------------------------------------------------
+
+# Fixed test progressions (in the songs' chord syntax), each also moved to TEST_SHIFTS other keys:
+# 5 x 4 = 20 seeded pieces of 8 bars.
+TEST_PROGRESSIONS = {
+    "ii-V-I turnaround": "Dm9 | G13 | Cmaj9 | A7b9 | Dm9 | G13 | Cmaj9 | A7b9",
+    "I-vi-ii-V": "Fmaj9 | Dm9 | Gm9 | C13 | Am7 | Dm9 | Gm7 C7 | Fmaj7",
+    "minor ii-V-i": "Cm9 | Fm9 | Dm7b5 | G7b9 | Cm9 | Abmaj7 | Dm7b5 G7b9 | Cm9",
+    "neo-soul": "Ebmaj9 | Dm7 | Db9 | Cm9 | Abmaj9 | Gm7 | Gb13 | Fm9 Bb13",
+    "iv-minor turn": "Gmaj9 | Cmaj7 | Cm6 | Gmaj9 | Em9 | Am9 | D9sus4 | Gmaj9",
+}
+TEST_SHIFTS = (0, 3, -4, 6)
+TEST_BARS = 8
+FREE_PIECES = 10
+
+
+def test_pieces() -> list[tuple[str, list[dict]]]:
+    """(name, chords) for every test progression in every test key."""
+    from . import theory
+    from .leadsheet import progression_chords
+
+    pieces = []
+    for name, text in TEST_PROGRESSIONS.items():
+        chords = progression_chords(text)
+        for shift in TEST_SHIFTS:
+            moved = [{**c, "symbol": theory.transpose_symbol(c["symbol"], shift)} for c in chords]
+            pieces.append((f"{name} {shift:+d}", moved))
+    return pieces
+
+
+def chord_blind(data: TrainingData) -> TrainingData:
+    """The same files and split without chord tokens: the baseline's data."""
+    from .leadsheet import strip_chords
+
+    def strip(pieces: list[Piece]) -> list[Piece]:
+        return [Piece(p.path, strip_chords(p.tokens), p.lofi) for p in pieces]
+
+    vocabulary = strip_chords(data.vocabulary)
+    return TrainingData(Split(strip(data.split.train), strip(data.split.validation)), strip(data.augmented), vocabulary)
+
+
+def compositions(model, vocabulary: list[str], generation: dict, chord_tone_bias: float | None = None,
+                 free: bool = False) -> list[list[str]]:
+    """The tokens of the seeded test pieces: over every test progression, or FREE_PIECES in free mode."""
+    stepper = Stepper(model)
+    options = {"temperature": generation["temperature"], "top_k": generation["top_k"], "top_p": generation["top_p"],
+               "chord_tone_bias": chord_tone_bias}
+    if free:
+        return [compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + 1000 + k, **options)["tokens"]
+                for k in range(FREE_PIECES)]
+    return [compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + k, chords=chords, **options)["tokens"]
+            for k, (_, chords) in enumerate(test_pieces())]
+
+
+def evaluate_leadsheet(model, data: TrainingData, generation: dict, model_config: dict, workdir: Path | None,
+                       heldout: dict, verbose: int = 0) -> dict:
+    """Train the chord-blind baseline, compose with both, and measure them beside the lo-fi collection."""
+    from . import leadsheet_metrics as measures
+    from .leadsheet import strip_chords
+    from .train import train_model
+
+    blind_data = chord_blind(data)
+    with tempfile.TemporaryDirectory(dir=workdir) as scratch:
+        blind, blind_summary = train_model(blind_data, model_config, Path(scratch) / "baseline.h5", verbose=verbose)
+    blind_heldout, _ = evaluate_lstm(blind, heldout_streams(blind_data)) if data.split.validation else (None, None)
+
+    lofi = [p.tokens for p in data.split.train + data.split.validation if p.lofi]
+    followed = compositions(model, data.vocabulary, generation)
+    free = compositions(model, data.vocabulary, generation, free=True)
+    blind_followed = compositions(blind, blind_data.vocabulary, generation)
+    corpus = {**measures.melody_measures(lofi), **measures.chord_measures(lofi)}
+    ours = {**measures.melody_measures(followed), **measures.chord_measures(free)}
+    theirs = measures.melody_measures(blind_followed)
+    unbiased = measures.melody_measures(compositions(model, data.vocabulary, generation, chord_tone_bias=0.0))
+    blind_unbiased = measures.melody_measures(compositions(blind, blind_data.vocabulary, generation, chord_tone_bias=0.0))
+
+    rows = []
+    for name, (label, low, high) in {**measures.MELODY_TARGETS, **measures.CHORD_TARGETS}.items():
+        rows.append(_row(name, label, low, high, corpus.get(name), ours.get(name), theirs.get(name)))
+        if name == "strong_beat_chord_tones":
+            rows.append(_row("strong_beat_chord_tones_unbiased", "strong-beat chord-tone share, without the "
+                             "sampler's chord-tone bias", None, None, None, unbiased[name], blind_unbiased[name]))
+    label, low, high = measures.MEMORY_TARGET
+    rows.append(_row("memorised_8grams", label, low, high, None,
+                     measures.memorised_share(followed + free, measures.training_grams([p.tokens for p in data.augmented])),
+                     measures.memorised_share([strip_chords(t) for t in blind_followed],
+                                              measures.training_grams([p.tokens for p in blind_data.augmented]))))
+    if "perplexity_vs_best_ngram" in heldout:
+        rows.append(_row("perplexity_vs_best_ngram", "held-out perplexity / best n-gram's", None, 0.9, None,
+                         heldout["perplexity_vs_best_ngram"], None))
+    return {
+        "bars": TEST_BARS,
+        "follow_pieces": len(followed),
+        "free_pieces": len(free),
+        "progressions": TEST_PROGRESSIONS,
+        "key_shifts": list(TEST_SHIFTS),
+        "lofi_pieces": len(lofi),
+        "measures": rows,
+        "baseline": {"epochs_run": blind_summary["epochs_run"], "vocabulary": len(blind_data.vocabulary),
+                     "lstm": blind_heldout},
+        "examples": {"follow": " ".join(followed[0]), "free": " ".join(free[0])},
+    }
+
+
+def _row(name, label, low, high, corpus, model, baseline) -> dict:
+    from .leadsheet_metrics import in_range
+
+    return {"name": name, "label": label, "target": [low, high], "corpus": corpus, "model": model,
+            "baseline": baseline, "model_in_range": in_range(model, low, high) if low is not None or high is not None else None}
 
 
 def plot_loss(history: dict, path) -> None:

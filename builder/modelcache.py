@@ -1,7 +1,8 @@
 """The trained model, kept beside the content and reused while its inputs are unchanged.
 
 A model is valid for a build when the inputs it was trained from (every MIDI file's path and bytes,
-the [model] settings, the encoding version) match the current ones; the vocabulary travels with it,
+the [model] settings, the encoding version; for the lead-sheet encoding also every lead sheet and
+the musical vocabulary, theory.json) match the current ones; the vocabulary travels with it,
 so a generator never meets ids it was not trained on. The folder holds:
 
     meta.json      inputs, vocabulary, corpus statistics, training summary, evaluation report
@@ -25,9 +26,15 @@ TFJS_DIR = "tfjs"
 LOSS_PLOT = "loss.png"
 
 
-def inputs(midi_dir: Path, model_config: dict) -> dict:
+def inputs(midi_dir: Path, model_config: dict, leadsheets_dir: Path | None = None) -> dict:
     """Everything the trained weights depend on."""
-    return {"encoding_version": ENCODING_VERSION, "model": model_config, "midi": fingerprint_files(midi_dir)}
+    found = {"encoding_version": ENCODING_VERSION, "model": model_config, "midi": fingerprint_files(midi_dir)}
+    if model_config.get("encoding") == "leadsheet":
+        from .leadsheet import fingerprint_leadsheets, theory_digest
+
+        found["leadsheets"] = fingerprint_leadsheets(leadsheets_dir) if leadsheets_dir else ""
+        found["theory"] = theory_digest()
+    return found
 
 
 def fingerprint(model_inputs: dict) -> str:
@@ -58,6 +65,10 @@ def why_stale(model_dir: Path, model_inputs: dict) -> str | None:
         return f"the [model] settings changed ({', '.join(changed)})"
     if old.get("midi") != model_inputs["midi"]:
         return "the MIDI corpus changed, so its vocabulary may have too"
+    if old.get("leadsheets") != model_inputs.get("leadsheets"):
+        return "the lead sheets changed"
+    if old.get("theory") != model_inputs.get("theory"):
+        return "the musical vocabulary (web_src/js/music/theory.json) changed"
     if output_size(spec_path) != len(meta.get("vocabulary", [])):
         return (f"the model's output layer has {output_size(spec_path)} tokens but its vocabulary "
                 f"{len(meta.get('vocabulary', []))}: they no longer belong together")

@@ -32,8 +32,14 @@ class TrainingData:
     """What the model is trained and judged on: held-out files, and the (augmented) training files."""
 
     split: Split
-    augmented: list[Piece]  # the training files plus their transpositions
+    augmented: list[Piece]  # the training files plus their transpositions (and lo-fi repeats)
     vocabulary: list[str]
+
+    @property
+    def lofi_token_share(self) -> float:
+        """The lo-fi lead sheets' share of the training tokens (and so of the windows)."""
+        total = sum(len(p.tokens) for p in self.augmented)
+        return sum(len(p.tokens) for p in self.augmented if p.lofi) / total if total else 0.0
 
     @property
     def index(self) -> dict[str, int]:
@@ -42,7 +48,8 @@ class TrainingData:
 
 def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
     pieces = corpus.pieces
-    if model_config["normalize_key"]:
+    leadsheet = model_config.get("encoding") == "leadsheet"  # its tokens are key-normalised as they are read
+    if model_config["normalize_key"] and not leadsheet:
         # One key for every piece: the model learns each progression once instead of in twelve
         # keys, and its vocabulary shrinks accordingly. The player transposes as it likes.
         pieces = [_transposed(p, key_shift(p.tokens)) for p in pieces]
@@ -50,23 +57,49 @@ def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
     augmented = list(split.train)
     for semitones in model_config["transpositions"]:
         if semitones:
-            augmented += [_transposed(p, semitones, f"{p.path}@{semitones:+d}") for p in split.train]
+            augmented += [_transposed(p, semitones, f"{p.path}@{semitones:+d}", leadsheet) for p in split.train]
     tokens = [t for p in pieces + augmented for t in p.tokens]
+    if leadsheet:
+        from .leadsheet import grammar_tokens
+
+        augmented = oversample_lofi(augmented, model_config["lofi_share"])
+        tokens += grammar_tokens()
     return TrainingData(split, augmented, build_vocabulary(tokens))
 
 
-def _transposed(piece: Piece, semitones: int, path: str | None = None) -> Piece:
-    return Piece(path or piece.path, [transpose_token(t, semitones) for t in piece.tokens])
+def _transposed(piece: Piece, semitones: int, path: str | None = None, leadsheet: bool = False) -> Piece:
+    if leadsheet:
+        from .leadsheet import transpose_token as move
+    else:
+        move = transpose_token
+    return Piece(path or piece.path, [move(t, semitones) for t in piece.tokens], piece.lofi)
+
+
+def oversample_lofi(pieces: list[Piece], share: float) -> list[Piece]:
+    """The lo-fi pieces repeated (whole, the fewest times) until they make at least `share` of the
+    tokens: the chorales teach how a melody sits on harmony, the lo-fi pieces the rhythm and style."""
+    lofi = sum(len(p.tokens) for p in pieces if p.lofi)
+    other = sum(len(p.tokens) for p in pieces if not p.lofi)
+    if not lofi or not other or lofi / (lofi + other) >= share:
+        return pieces
+    times = math.ceil(share * other / ((1 - share) * lofi))
+    repeats = [Piece(f"{p.path}#{k}", p.tokens, True) for k in range(1, times) for p in pieces if p.lofi]
+    return pieces + repeats
 
 
 def split_by_file(pieces: list[Piece], share: float, seed: int) -> Split:
-    """Hold out whole files, so the validation loss measures music the model has never seen."""
-    order = sorted(pieces, key=lambda p: p.path)
-    random.Random(seed).shuffle(order)
-    count = round(len(order) * share) if len(order) > 1 else 0
-    if share > 0 and len(order) > 1:
-        count = max(1, count)
-    return Split(train=sorted(order[count:], key=lambda p: p.path), validation=sorted(order[:count], key=lambda p: p.path))
+    """Hold out whole files, so the validation loss measures music the model has never seen; the
+    lo-fi lead sheets and the other files each in the same share, so both are judged."""
+    train, validation = [], []
+    for collection in (False, True):
+        order = sorted((p for p in pieces if p.lofi == collection), key=lambda p: p.path)
+        random.Random(seed).shuffle(order)
+        count = round(len(order) * share) if len(order) > 1 else 0
+        if share > 0 and len(order) > 1:
+            count = max(1, count)
+        train += order[count:]
+        validation += order[:count]
+    return Split(train=sorted(train, key=lambda p: p.path), validation=sorted(validation, key=lambda p: p.path))
 
 
 def make_windows(pieces: list[Piece], index: dict[str, int], length: int) -> tuple[np.ndarray, np.ndarray]:
@@ -147,6 +180,7 @@ def train_model(data: TrainingData, model_config: dict, checkpoint: Path, verbos
         "train_tokens_augmented": sum(len(p.tokens) for p in data.augmented),
         "validation_files": len(split.validation),
         "train_windows": int(len(x_train)),
+        "lofi_token_share": round(data.lofi_token_share, 4),
         "validation_windows": int(len(x_val)),
         "epochs_run": len(history.history["loss"]),
         # null for an epoch TerminateOnNaN cut short (the best epoch's weights are the ones kept): JSON has no NaN.
