@@ -174,7 +174,7 @@ def replace(new: Path, target: Path) -> None:
 
 
 def remove_leftovers(target: Path) -> None:
-    """Remove the staging copies that killed builds left beside `target`: ours only, and only when their build is gone."""
+    """Remove the staging copies that killed builds left beside `target`: ours, and only once their build is gone."""
     pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:new|old)-(\d+)-\w+")
     for path in target.parent.iterdir():
         found = pattern.fullmatch(path.name)

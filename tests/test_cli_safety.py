@@ -99,7 +99,8 @@ def test_the_content_folder_inside_or_around_is_refused(capsys, monkeypatch, tmp
 def test_the_project_and_its_sources_are_refused(capsys, monkeypatch, tmp_path, stopping_content, out, why):
     monkeypatch.chdir(tmp_path)
     assert why in refused(capsys, stopping_content, str(out))
-    for path in ["pyproject.toml", "tests/conftest.py", "builder/cli.py", "web_src/templates/index.html", "content/site.toml"]:
+    for path in ["pyproject.toml", "tests/conftest.py", "builder/cli.py", "web_src/templates/index.html",
+                 "content/site.toml"]:
         assert (PROJECT_ROOT / path).exists(), path
     assert not (PROJECT_ROOT / "web_src" / "site").exists()
 
