@@ -1,0 +1,134 @@
+"""Composing with a tiny trained model: the given chords are followed exactly, lengths never cross a
+change or a bar line, and a seed always gives the same piece."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder import theory
+from builder.corpus import Corpus
+from builder.evaluate import chord_blind
+from builder.leadsheet import decode, load_leadsheet_corpus
+from builder.sampler import Stepper, compose
+from builder.train import prepare_data, train_model
+
+REPO = Path(__file__).resolve().parent.parent
+TINY = {"encoding": "leadsheet", "lofi_share": 0.5, "normalize_key": True, "transpositions": [],
+        "embedding": 12, "lstm_units": [24], "dropout": 0.0, "dense_units": 24, "sequence_length": 32,
+        "batch_size": 16, "epochs": 4, "learning_rate": 0.01, "patience": 4, "validation_share": 0.2, "seed": 5}
+# Eb major, with a change at half-bar, a chord the lead sheets never use (a mM7) and a bar of N.C.
+PROGRESSION = [
+    {"step": 0, "length": 16, "symbol": "Fm9"},
+    {"step": 16, "length": 8, "symbol": "Bb13"},
+    {"step": 24, "length": 8, "symbol": "Bb7b9"},
+    {"step": 32, "length": 16, "symbol": "Ebmaj9"},
+    {"step": 48, "length": 16, "symbol": "CmMaj7"},
+]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A tiny model trained on six of the lo-fi lead sheets, and its chord-blind twin."""
+    folder = tmp_path_factory.mktemp("sheets")
+    for path in sorted((REPO / "content" / "leadsheets").glob("*.toml"))[:6]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    corpus = load_leadsheet_corpus(folder / "no-midi", folder, progress=False)
+    data = prepare_data(Corpus(corpus.pieces), TINY)
+    model, _ = train_model(data, TINY, folder / "ck" / "best.h5", verbose=0)
+    blind_data = chord_blind(data)
+    blind, _ = train_model(blind_data, TINY, folder / "ck" / "blind.h5", verbose=0)
+    return model, data.vocabulary, blind, blind_data.vocabulary
+
+
+def walk(tokens: list[str]):
+    """(step, token, boundary) for every token; boundary: where a length token may end at the latest."""
+    piece = decode(tokens)
+    changes = {c.start for c in piece.chords} | set(piece.bar_starts()) | {piece.length}
+    step, out = 0, []
+    for token in tokens:
+        boundary = min(c for c in changes if c > step) if step < piece.length else step
+        out.append((step, token, boundary))
+        kind = theory.read_token(token)
+        if kind and kind["kind"] == "length":
+            step += kind["sixteenths"]
+    return out
+
+
+def test_compose_follows_the_given_chords_exactly(trained):
+    model, vocabulary, _, _ = trained
+    piece = compose(Stepper(model), vocabulary, bars=8, seed=7, chords=PROGRESSION, temperature=1.2)
+    tokens = piece["tokens"]
+    assert tokens[0] == "<s>" and tokens[-1] == "</s>" and tokens.count("|") == 8
+    # Cm(maj7) (Am(maj7) in C) is in none of the six lead sheets: it is forced as the nearest chord the
+    # model knows, which the result names (in Eb).
+    assert "@9:mM7" not in vocabulary
+    [mapped] = [m for m in piece["mapped"] if m["symbol"] == "CmMaj7"]
+    heard = theory.parse_chord_symbol(mapped["as"])
+    nearest = theory.chord_token((heard.root - 3) % 12, heard.family)
+    chords = [(step, token) for step, token, _ in walk(tokens) if token.startswith("@")]
+    # Bb7b9 has Bb13's token (both '7' on Bb): no change at step 24. Then the progression loops.
+    assert chords == [(0, "@2:m7"), (16, "@7:7"), (32, "@0:maj7"), (48, nearest),
+                      (64, "@2:m7"), (80, "@7:7"), (96, "@0:maj7"), (112, nearest)]
+    assert piece["key"] == "Eb major"
+    assert [c["symbol"] for c in piece["chords"][:5]] == [c["symbol"] for c in PROGRESSION]
+    assert piece["chords"][0]["midis"] == theory.voice_chord(theory.parse_chord_symbol("Fm9"))
+
+
+def test_no_length_crosses_a_chord_change_or_a_bar_line(trained):
+    model, vocabulary, _, _ = trained
+    for seed in range(4):
+        for chords in (PROGRESSION, None):
+            tokens = compose(Stepper(model), vocabulary, bars=8, seed=seed, chords=chords, temperature=1.5)["tokens"]
+            for step, token, boundary in walk(tokens):
+                kind = theory.read_token(token)
+                if kind["kind"] == "length":
+                    assert step + kind["sixteenths"] <= boundary, (seed, step, token, tokens)
+            assert decode(tokens).bar_lengths == [16] * 8
+
+
+def test_the_same_seed_gives_the_same_piece(trained):
+    model, vocabulary, _, _ = trained
+    first = compose(Stepper(model), vocabulary, bars=8, seed=11, chords=PROGRESSION, top_p=0.9)
+    again = compose(Stepper(model), vocabulary, bars=8, seed=11, chords=PROGRESSION, top_p=0.9)
+    other = compose(Stepper(model), vocabulary, bars=8, seed=12, chords=PROGRESSION, top_p=0.9)
+    assert first == again
+    assert first["tokens"] != other["tokens"]
+    free = compose(Stepper(model), vocabulary, bars=8, seed=11)
+    assert free == compose(Stepper(model), vocabulary, bars=8, seed=11)
+    assert all(theory.parse_chord_token(t) is not None for t in free["tokens"][2:3])  # free: the model's own chord
+
+
+def test_melody_and_chords_come_back_in_the_listeners_key(trained):
+    model, vocabulary, _, _ = trained
+    piece = compose(Stepper(model), vocabulary, bars=4, seed=3, chords=PROGRESSION)
+    written = decode(piece["tokens"]).melody
+    assert [n["midi"] for n in piece["melody"]] == [n.midi + 3 for n in written]  # C major up to Eb major
+    assert [(n["step"], n["length"]) for n in piece["melody"]] == [(n.start, n.length) for n in written]
+
+
+class Recording(Stepper):
+    """The real stepper, remembering which tokens it was fed."""
+
+    def __init__(self, model, vocabulary):
+        super().__init__(model)
+        self.vocabulary, self.fed = vocabulary, []
+
+    def step_logits(self, token_id):
+        self.fed.append(self.vocabulary[token_id])
+        return super().step_logits(token_id)
+
+
+def test_the_chord_blind_baseline_composes_under_the_same_changes_without_being_told(trained):
+    _, _, blind, vocabulary = trained
+    assert not any(t.startswith("@") for t in vocabulary)
+    stepper = Recording(blind, vocabulary)
+    tokens = compose(stepper, vocabulary, bars=8, seed=2, chords=PROGRESSION)["tokens"]
+    assert [t for t in tokens if t.startswith("@")][:3] == ["@2:m7", "@7:7", "@0:maj7"]
+    assert not any(t.startswith("@") for t in stepper.fed)
+    assert stepper.fed == [t for t in tokens if not t.startswith("@")][:-1]  # every other token, but '</s>'
+    for step, token, boundary in walk(tokens):
+        kind = theory.read_token(token)
+        if kind["kind"] == "length":
+            assert step + kind["sixteenths"] <= boundary
