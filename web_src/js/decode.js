@@ -8,6 +8,7 @@
 
 import { derivedRng, weightedChoice } from './sampling.js';
 import { midiToNote, parseToken } from './pitch.js';
+import { sixteenthsToTransport } from './music/theory.js';
 
 // Durations in sixteenths. Keys follow generation.json's "rhythm" (the article writes "16th").
 const SIXTEENTHS = { sixteenth: 1, '16th': 1, eighth: 2, quarter: 4, half: 8, whole: 16 };
@@ -16,10 +17,7 @@ const RHYTHM_SALT = 0x52687974; // "Rhyt": separates the rhythm stream from the 
 
 // Sixteenth steps -> Tone.js TransportTime "BARS:QUARTERS:SIXTEENTHS" (exact, no fractions).
 export function stepsToTime(steps, quartersPerBar = 4) {
-  const perBar = quartersPerBar * 4;
-  const bar = Math.floor(steps / perBar);
-  const inBar = steps % perBar;
-  return `${bar}:${Math.floor(inBar / 4)}:${inBar % 4}`;
+  return sixteenthsToTransport(steps, quartersPerBar * 4);
 }
 
 // Durations are written bar-less ("0:2:0"): Tone reads quarters past the bar length fine.

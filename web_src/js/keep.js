@@ -4,16 +4,16 @@
 import * as Tone from 'tone';
 import MidiModule from '@tonejs/midi';
 import { noteToMidi } from './pitch.js';
+import { MIDI_PPQ, transportToTicks } from './music/theory.js';
 
 const { Midi } = MidiModule; // @tonejs/midi 2.0.28 is CommonJS: its exports arrive as the default
-export const MIDI_PPQ = 480;
+export { MIDI_PPQ };
 // General MIDI programs for the page's instruments.
 const PROGRAMS = { piano: 0, epiano: 4, bass: 33, pad: 89, pluck: 45 };
 
 // "B:Q:S" (sixteenths may be fractional) -> ticks at `ppq`, for a bar of `qpb` quarters.
 export function timeToTicks(time, qpb = 4, ppq = MIDI_PPQ) {
-  const [b = 0, q = 0, s = 0] = String(time).split(':').map(Number);
-  return Math.round((b * qpb + q + s / 4) * ppq);
+  return transportToTicks(String(time), qpb * 4, ppq);
 }
 
 // An arrangement (player.js: {id, bpm, timeSignature, parts: [{name, instrument, events}]}) ->

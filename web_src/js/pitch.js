@@ -1,26 +1,18 @@
 // Pitch spelling helpers. Tokens and song notes come from music21 (flats written "B-2"),
 // while Tone.js wants "Bb2"; going through MIDI numbers accepts both and lets us reject junk.
+// Note names are read and written by music/theory.js (the one home of the vocabulary).
 
-const LETTER_PC = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
-const SHARP_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
+import { midiToNoteName, noteNameToMidi } from './music/theory.js';
 
 // Chord roots are voiced with their lowest note in G3..F#4, i.e. around middle C.
 const CHORD_FLOOR = 55;
 
-// "E4", "F#3", "B-2", "Bb2", "E--4" -> MIDI number, or null if it is not a note name.
-export function noteToMidi(name) {
-  const match = /^([A-Ga-g])(#{1,2}|x|-{1,2}|b{1,2})?(\d{1,2})$/.exec(String(name).trim());
-  if (!match) return null;
-  const [, letter, accidental = '', octave] = match;
-  let pc = LETTER_PC[letter.toUpperCase()];
-  if (accidental === 'x') pc += 2;
-  else if (accidental.startsWith('#')) pc += accidental.length;
-  else pc -= accidental.length; // "-" (music21) and "b" are both flats
-  return (Number(octave) + 1) * 12 + pc;
-}
+// "E4", "F#3", "B-2", "Bb2", "E--4" -> MIDI number, or null if it is not a note name (or not MIDI).
+export const noteToMidi = noteNameToMidi;
 
+// 61 -> "C#4" (sharps: Tone reads either spelling).
 export function midiToNote(midi) {
-  return `${SHARP_NAMES[((midi % 12) + 12) % 12]}${Math.floor(midi / 12) - 1}`;
+  return midiToNoteName(midi);
 }
 
 // "0.4.7" (normal order of pitch classes, as the seed article encodes chords) -> MIDI numbers,

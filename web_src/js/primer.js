@@ -2,7 +2,7 @@
 // continues that music. Two sources:
 // - a song's opening (songPrimer): its first bars, sliced on the sixteenth grid the way the corpus
 //   stage chordifies MIDI (builder/corpus.py encode_timed);
-// - a chord list from the listener (chordsToPrimer(["Dm7", "G7"])), with a small chord-symbol parser.
+// - a chord list from the listener (chordsToPrimer(["Dm7", "G7"])), read by music/theory.js.
 // Every primer token is a token of the model's vocabulary: an event the vocabulary lacks becomes
 // its nearest token (the same pitch classes, else the most shared pitch classes; then the nearest
 // length). Chords are matched by their pitch-class set, so the spelling of the normal order never
@@ -10,79 +10,10 @@
 
 import { noteToMidi } from './pitch.js';
 import { splitToken } from './decode.js';
+import { parseChordSymbol, sixteenthsPerBar, transportToSixteenths } from './music/theory.js';
 
 const START = '<s>';
 const LONGEST = 16; // sixteenths; the corpus caps slice lengths at a whole note (builder/corpus.py)
-
-// ---- chord symbols --------------------------------------------------------------------------
-
-const LETTER_PC = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
-
-// Suffix -> intervals above the root, in semitones. Longest suffixes are tried first.
-const QUALITIES = {
-  '': [0, 4, 7],
-  maj: [0, 4, 7],
-  M: [0, 4, 7],
-  m: [0, 3, 7],
-  min: [0, 3, 7],
-  '-': [0, 3, 7],
-  dim: [0, 3, 6],
-  o: [0, 3, 6],
-  aug: [0, 4, 8],
-  '+': [0, 4, 8],
-  sus2: [0, 2, 7],
-  sus4: [0, 5, 7],
-  sus: [0, 5, 7],
-  5: [0, 7],
-  6: [0, 4, 7, 9],
-  m6: [0, 3, 7, 9],
-  7: [0, 4, 7, 10],
-  '7sus4': [0, 5, 7, 10],
-  maj7: [0, 4, 7, 11],
-  M7: [0, 4, 7, 11],
-  'Δ': [0, 4, 7, 11],
-  m7: [0, 3, 7, 10],
-  min7: [0, 3, 7, 10],
-  '-7': [0, 3, 7, 10],
-  mM7: [0, 3, 7, 11],
-  mmaj7: [0, 3, 7, 11],
-  m7b5: [0, 3, 6, 10],
-  'ø': [0, 3, 6, 10],
-  dim7: [0, 3, 6, 9],
-  o7: [0, 3, 6, 9],
-  aug7: [0, 4, 8, 10],
-  '7#5': [0, 4, 8, 10],
-  '7b5': [0, 4, 6, 10],
-  '7b9': [0, 4, 7, 10, 13],
-  '7#9': [0, 4, 7, 10, 15],
-  add9: [0, 4, 7, 14],
-  madd9: [0, 3, 7, 14],
-  9: [0, 4, 7, 10, 14],
-  maj9: [0, 4, 7, 11, 14],
-  m9: [0, 3, 7, 10, 14],
-  11: [0, 4, 7, 10, 14, 17],
-  m11: [0, 3, 7, 10, 14, 17],
-  13: [0, 4, 7, 10, 14, 21],
-  maj13: [0, 4, 7, 11, 14, 21],
-  m13: [0, 3, 7, 10, 14, 21],
-};
-const SUFFIXES = Object.keys(QUALITIES).sort((a, b) => b.length - a.length);
-
-// "Dm7" -> {root: 2, pcs: [2, 5, 9, 0], bass: 2}; "C/E" -> bass 4; null for anything else.
-export function parseChordSymbol(symbol) {
-  const match = /^\s*([A-Ga-g])([#b♯♭]?)(.*?)(?:\/([A-Ga-g])([#b♯♭]?))?\s*$/.exec(String(symbol));
-  if (!match) return null;
-  const [, letter, accidental, rest, bassLetter, bassAccidental] = match;
-  const pc = (l, a) => (LETTER_PC[l.toUpperCase()] + (a === '#' || a === '♯' ? 1 : a === 'b' || a === '♭' ? -1 : 0) + 12) % 12;
-  const root = pc(letter, accidental);
-  const suffix = rest.replace(/[()\s]/g, '');
-  const known = SUFFIXES.find((s) => s === suffix);
-  if (known === undefined) return null;
-  const pcs = [...new Set(QUALITIES[known].map((i) => (root + i) % 12))];
-  const bass = bassLetter ? pc(bassLetter, bassAccidental) : root;
-  if (!pcs.includes(bass)) pcs.unshift(bass);
-  return { root, bass, pcs };
-}
 
 // ---- the vocabulary, indexed for nearest-token lookups ---------------------------------------
 
@@ -164,21 +95,17 @@ function withStart(vocab, tokens) {
 }
 
 // ["Dm7", "G7", ...] -> primer tokens: "<s>" (when the vocabulary has it), then one chord token per
-// symbol, each lasting `sixteenths` (a 4/4 bar by default). Throws on a symbol it cannot read.
+// symbol ("N.C." a rest), each lasting `sixteenths` (a 4/4 bar by default). Throws on a symbol it
+// cannot read.
 export function chordsToPrimer(chords, vocab, { sixteenths = 16 } = {}) {
   const list = typeof chords === 'string' ? chords.split(/[\s|,]+/).filter(Boolean) : [...chords];
   const tokens = list.map((symbol) => {
     const chord = parseChordSymbol(symbol);
     if (!chord) throw new Error(`unknown chord symbol "${symbol}"`);
-    return nearestToken(vocab, { kind: 'chord', pcs: chord.pcs, length: sixteenths });
+    const event = chord.root === null ? { kind: 'rest', pcs: [] } : { kind: 'chord', pcs: chord.pcs };
+    return nearestToken(vocab, { ...event, length: sixteenths });
   });
   return withStart(vocab, tokens);
-}
-
-// Tone TransportTime "B:Q:S" -> sixteenths.
-function timeToSteps(time, quartersPerBar) {
-  const [bars = 0, quarters = 0, sixteenths = 0] = String(time).split(':').map(Number);
-  return Math.round((bars * quartersPerBar + quarters) * 4 + sixteenths);
 }
 
 // A song's first `bars` bars -> primer tokens. Its chord parts (parts whose events are mostly
@@ -186,9 +113,9 @@ function timeToSteps(time, quartersPerBar) {
 // sounding pitches starts a new token; lengths are capped at a whole note; leading and trailing
 // rests are dropped. A song with no chord part is sliced whole.
 export function songPrimer(song, vocab, { bars = 4 } = {}) {
-  const [beats, unit] = song.timeSignature || [4, 4];
-  const quartersPerBar = (beats * 4) / unit;
-  const total = Math.max(1, Math.round(bars * quartersPerBar * 4));
+  const perBar = sixteenthsPerBar(...(song.timeSignature || [4, 4]));
+  const timeToSteps = (time) => Math.round(transportToSixteenths(time, perBar));
+  const total = Math.max(1, Math.round(bars * perBar));
   const parts = song.parts || [];
   const chordParts = parts.filter((p) => {
     const events = p.events || [];
@@ -197,8 +124,8 @@ export function songPrimer(song, vocab, { bars = 4 } = {}) {
   const sounding = Array.from({ length: total }, () => new Set());
   for (const part of chordParts.length ? chordParts : parts) {
     for (const event of part.events || []) {
-      const start = timeToSteps(event.time, quartersPerBar);
-      const end = start + Math.max(1, timeToSteps(event.duration, quartersPerBar));
+      const start = timeToSteps(event.time);
+      const end = start + Math.max(1, timeToSteps(event.duration));
       const midis = (event.notes || []).map(noteToMidi).filter((m) => m !== null);
       for (let s = Math.max(0, start); s < Math.min(end, total); s++) for (const m of midis) sounding[s].add(m);
     }
