@@ -11,6 +11,7 @@ import pytest
 from builder.build import BuildOptions, build
 from builder.errors import ContentError
 from builder.media import gather_media, write_media
+from builder.output import MARKER, mark
 
 from .conftest import REPO, make_tiny_content
 
@@ -93,6 +94,7 @@ def test_a_broken_sample_fails_the_build_naming_it_and_leaves_dist_untouched(tmp
     (content / "quotes" / "lonely.ogg").write_bytes((REPO / "content" / "quotes" / "tea.ogg").read_bytes())
     out = tmp_path / "dist"
     out.mkdir()
+    mark(out)  # a site an earlier build wrote: the only kind of folder a build may replace
     (out / "index.html").write_text("the previous site")
     with pytest.raises(ContentError) as caught:
         build(BuildOptions(content=content, out=out, quiet=True))
@@ -100,7 +102,7 @@ def test_a_broken_sample_fails_the_build_naming_it_and_leaves_dist_untouched(tmp
     assert str(broken) in message and "not a readable audio file" in message
     assert "lonely.ogg" in message and "lonely.toml" in message
     assert (out / "index.html").read_text() == "the previous site"
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "index.html"])
 
 
 def test_a_quote_without_audio_is_caption_only(media_content):
