@@ -62,7 +62,7 @@ test('the piece is whole passes of the progression, at least 8 bars, unless aske
   assert.equal(pieceBars(undefined, 12), 12);
   assert.equal(pieceBars(undefined, null), 8);
   assert.equal(pieceBars(5, 4), 5);
-  assert.equal(pieceBars(1000, 4), 64);
+  assert.equal(pieceBars(1000, 4), 256);
 });
 
 test('a progression loops over the bars, its last chord cut at the end', () => {

@@ -8,13 +8,16 @@ import { createDecoder } from './decode.js';
 import { chordsToPrimer, songPrimer } from './primer.js';
 import { LiveSolo } from './livesolo.js';
 import { seedToUint32 } from './sampling.js';
-import { LivePlayer, audioStats, renderOffline, songArrangement, soloArrangement } from './player.js';
+import { AI_BPM, LivePlayer, audioStats, renderOffline, songArrangement, soloArrangement } from './player.js';
 import { createLayers } from './layers.js';
 import { backingPart, makeProgression, parseProgression, progressionPrimer, soloLoopBars, transposeNotes } from './progression.js';
 import { moodFromText } from './mood.js';
 import { arrangementToMidi, audioBufferToWav, createRecorder, download, readMidi, slug } from './keep.js';
 import { decodeShare, encodeShare } from './share.js';
 import { createOffline } from './offline.js';
+import { AI_PARTS, AI_ROLES, leadSheetParts } from './ai/arrange.js';
+import { followPlan, freePlan, pieceBars } from './ai/compose.js';
+import { createPieceBuilder } from './ai/piece.js';
 
 const SITE_DEFAULTS = { title: 'Lofi Player', basePath: '', drumLoopBars: 8, soloLoopBars: 30 };
 
@@ -27,7 +30,7 @@ export function createLofi({ status, visualizer = null }) {
   let solo = null; // {vocab, rhythm}, once the worker has loaded the model
   let backend = null;
   let modelPromise = null;
-  let lastSolo = null; // {tokens, seed, settings, decoded}
+  let lastSolo = null; // {tokens, seed, settings, request, decoded} (+ piece for a lead sheet)
   let live = null; // LiveSolo while the AI solo plays
   // Issue 7: the listener's chord progression (progression.js) and tempo, the last play() (for the
   // share URL), the live recorder and the service worker.
@@ -93,10 +96,10 @@ export function createLofi({ status, visualizer = null }) {
       .then((prepared) => player.warm(prepared))
       .catch((err) => console.warn(`lofi: pre-warming the player failed: ${err.message}`));
   }
-  // The AI solo's instrument (its part streams, so it gets the middle of the keyboard).
+  // The AI solo's instruments (its parts stream, so they get the middle of the keyboard).
   function aiWarmArrangement() {
-    const arrangement = soloArrangement({ events: [] }, { loopBars: null });
-    arrangement.parts[0].attach = () => {};
+    const arrangement = isLeadSheet() ? leadSheetArrangement([], { bars: null }) : soloArrangement({ events: [] }, { loopBars: null });
+    for (const part of arrangement.parts) part.attach = () => {};
     return arrangement;
   }
   // Not while the page first appears: building the graph holds the main thread for a few hundred
@@ -168,6 +171,165 @@ export function createLofi({ status, visualizer = null }) {
     return { text, bars, chords: chords.map((c) => ({ ...c })), key, shift, modelChords: [...modelChords], soloLoopBars: soloLoopBars(prog, baseSoloBars()) };
   }
 
+  // ---- The lead sheet (generation.json "encoding": "leadsheet"): compose, not generate ---------
+  // The model writes a melody over chords (the listener's, or its own); the AI track plays the
+  // melody on the piano, the chords on the electric piano and a bass line, swung with the drums.
+  // The other encodings ("timed", the article's "seed") keep the solo below.
+
+  const isLeadSheet = () => meta?.encoding === 'leadsheet';
+  const BAR_LENGTH = 16; // the chord field's bars are 4/4
+  const plainOptions = (object) => Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined && v !== null && v !== '' && typeof v !== 'function'));
+
+  // Composition options with the defaults filled in: plain data for the worker. A progression
+  // (given, else the chord field's) puts the model in FOLLOW mode; none, in FREE mode. `length` (a
+  // solo's tokens) and `primer` do not apply to a lead sheet: its size is `bars`.
+  async function composeRequest(options = {}) {
+    await loadModel();
+    if (!isLeadSheet()) throw new Error(`compose() needs a lead-sheet model; this one's encoding is "${meta.encoding ?? 'timed'}": use generate()`);
+    const { onToken, progression: progressionOption, primer, length, ...rest } = options;
+    if (progressionOption !== undefined) setProgression(progressionOption);
+    const { length: _length, ...defaults } = meta.defaults || {};
+    const given = plainOptions(rest);
+    const bars = pieceBars(given.bars, progression?.bars ?? null);
+    const info = progression ? { text: progression.text, bars: progression.bars } : null;
+    return { request: { ...defaults, ...given, bars, progression: info }, onToken };
+  }
+
+  // The plan (ai/compose.js) for a request: the listener's chords over the bars, or a free piece.
+  function planFor(request) {
+    if (!request.progression) return freePlan({ seed: request.seed ?? 1, bars: request.bars, barLength: BAR_LENGTH });
+    const prog = makeProgression(request.progression.text);
+    const chords = prog.chords.map((c) => ({ symbol: c.symbol, step: c.bar * BAR_LENGTH + c.step, length: c.sixteenths }));
+    return followPlan({ progression: chords, passBars: prog.bars, bars: request.bars, vocab: meta.vocab, barLength: BAR_LENGTH });
+  }
+
+  // Says how the model reads the listener's chords: those it has no token for become the nearest
+  // one it has, and extensions its family does not voice are left out of what it hears.
+  function reportChords(plan) {
+    if (plan.mode !== 'follow') return;
+    if (!plan.mapped.length) {
+      status.set('chords', 'ok', `The AI writes its melody over your chords as written (${plan.key}).`);
+      return;
+    }
+    const lines = plan.mapped.map((m) => `${m.symbol} played as ${m.as}${m.nearest ? ' (the nearest chord the model knows)' : ''}`);
+    status.set('chords', 'info', `The AI writes its melody over your chords (${plan.key}): ${lines.join('; ')}.`);
+  }
+
+  // Starts a composition in the worker and builds the piece as its tokens stream in (ai/piece.js);
+  // the stream has the shape livesolo.js follows. Its firstEvent resolves once the first bar is
+  // written, so the track starts with its first chord and bass note in place.
+  function launchCompose(request, onToken = null) {
+    const plan = planFor(request);
+    reportChords(plan);
+    const builder = createPieceBuilder(plan);
+    let firstEvent;
+    const { progression: _p, ...options } = request;
+    const job = generator.compose({ ...options, changes: plan.changes, meter: '4/4' }, (token, index) => {
+      const events = builder.push(token);
+      for (const event of events) for (const listener of stream.listeners) listener(event);
+      if (builder.barsDone >= 1) firstEvent(true);
+      onToken?.(token, index);
+    });
+    const stream = {
+      tokens: builder.tokens,
+      decoder: builder,
+      done: false,
+      failed: false,
+      result: null,
+      listeners: new Set(),
+      firstEvent: new Promise((resolve) => (firstEvent = resolve)),
+      cancel: () => generator.cancel(job.id),
+    };
+    stream.promise = job.promise.then(
+      (result) => {
+        stream.done = true;
+        const piece = builder.result();
+        stream.result = { ...result, request, piece, decoded: { events: builder.events, steps: request.bars * BAR_LENGTH, skipped: builder.skipped } };
+        firstEvent(null);
+        return stream.result;
+      },
+      (err) => {
+        stream.done = true;
+        stream.failed = true;
+        firstEvent(null);
+        throw err;
+      },
+    );
+    stream.promise.catch(() => {}); // reported by whoever awaits it
+    return stream;
+  }
+
+  // A lead sheet, whole: {tokens, key, chords, melody, ...} (ai/piece.js result()).
+  async function compose(options = {}) {
+    const started = performance.now();
+    const { request, onToken } = await composeRequest(options);
+    const result = await launchCompose(request, onToken).promise;
+    lastSolo = result;
+    const ms = performance.now() - started;
+    status.set('model', 'ok', `Composed ${request.bars} bars (${result.tokens.length} tokens) in ${Math.round(ms)} ms on ${backend} (in a Web Worker)`);
+    return structuredClone({ ...result.piece, seed: result.seed, settings: result.settings });
+  }
+
+  // The drum pattern's swing (0..1) for a drums choice (an id, null for none, true/undefined: the
+  // current one): the AI track swings with it.
+  function drumSwing(choice) {
+    const id = choice === true || choice === undefined ? layers.choices().drums : choice || null;
+    return id ? Number(layers.find('drums', id)?.swing) || 0 : 0;
+  }
+
+  // A lead sheet's arrangement: its three parts, looping on the piece's bars.
+  function leadSheetArrangement(events, { bars, swing = 0 }) {
+    return { id: 'ai', bpm: AI_BPM, timeSignature: [4, 4], swing: 0, loopBars: bars, parts: leadSheetParts(events, { barLength: BAR_LENGTH, swing }) };
+  }
+
+  // The lead sheet streamed into the player (see liveSoloArrangement).
+  async function liveLeadSheetArrangement({ solo: soloOptions, fresh, playCalledAt }) {
+    let stream;
+    let request;
+    let onToken = null;
+    if (soloOptions || !lastSolo?.piece || staleSolo()) {
+      const settings = soloOptions ?? (lastSolo?.piece ? replaySettings(lastSolo.request) : {});
+      ({ request, onToken } = await composeRequest(settings));
+      stream = launchCompose(request, onToken);
+      stream.promise.then((result) => (lastSolo = result), () => {});
+    } else {
+      stream = doneStream(lastSolo);
+      request = { ...lastSolo.request };
+    }
+    const baseSeed = seedToUint32(request.seed ?? 1);
+    const controller = new LiveSolo({
+      stream,
+      loopBars: request.bars,
+      barLength: BAR_LENGTH,
+      roles: AI_ROLES,
+      swing: () => drumSwing(),
+      fresh,
+      playCalledAt,
+      nextStream: (pass) => launchCompose({ ...request, seed: (baseSeed + pass) >>> 0 }),
+      onPass: (pass, passStream) => {
+        if (passStream.result) lastSolo = passStream.result;
+      },
+    });
+    const firstNote = stream.firstEvent.then(async () => {
+      controller.readyMs = performance.now() - playCalledAt;
+      if (stream.failed) {
+        controller.stop();
+        await stream.promise; // throws the composition's error
+      }
+    });
+    const arrangement = leadSheetArrangement([], { bars: null });
+    arrangement.parts.forEach((part, i) => (part.attach = (context) => controller.attach(context, AI_PARTS[i].role)));
+    return { arrangement, controller, firstNote, loops: { ...layers.loops(), solo: `${request.bars}m` } };
+  }
+
+  // The last solo was made for another progression than the current one.
+  const staleSolo = () => Boolean(lastSolo) && (lastSolo.request.progression?.text ?? null) !== (progression?.text ?? null);
+  // A solo's settings without what the current state decides (the progression, the primer).
+  function replaySettings(request) {
+    const { primer, progression: _p, bars, ...settings } = request;
+    return settings;
+  }
+
   const baseSoloBars = () => Number(site.soloLoopBars) || SITE_DEFAULTS.soloLoopBars;
   const progressionOf = (result) => (result?.request?.progression ? makeProgression(result.request.progression.text) : null);
   // The AI solo's arrangement: its notes, plus the progression's chords looping on their own bars.
@@ -178,9 +340,8 @@ export function createLofi({ status, visualizer = null }) {
   const soloLoops = (prog) => (prog ? { ...layers.loops(), solo: `${soloLoopBars(prog, baseSoloBars())}m` } : layers.loops());
   // The last solo, unless the progression has changed since: then a new one with the same settings.
   async function currentSolo() {
-    if (lastSolo && (lastSolo.request.progression?.text ?? null) === (progression?.text ?? null)) return lastSolo;
-    const { primer, progression: _p, ...settings } = lastSolo?.request ?? {};
-    await generate(settings);
+    if (lastSolo && !staleSolo() && Boolean(lastSolo.piece) === isLeadSheet()) return lastSolo;
+    await generate(lastSolo ? replaySettings(lastSolo.request) : {});
     return lastSolo;
   }
 
@@ -229,6 +390,11 @@ export function createLofi({ status, visualizer = null }) {
   }
 
   async function generate(options = {}) {
+    await loadModel();
+    if (isLeadSheet()) {
+      await compose(options);
+      return [...lastSolo.tokens];
+    }
     const started = performance.now();
     const { request, onToken } = await soloRequest(options);
     const result = await launchStream(request, onToken).promise;
@@ -304,7 +470,12 @@ export function createLofi({ status, visualizer = null }) {
   }
 
   // Used by renderOffline (and by play for songs): the whole solo at once, looping every soloLoopBars.
-  async function arrangementFor(song) {
+  // swing: the lead sheet's (the drums'); 0 gives its grid.
+  async function arrangementFor(song, { swing = 0 } = {}) {
+    if (song === 'ai' && isLeadSheet()) {
+      const result = await currentSolo();
+      return leadSheetArrangement(result.decoded.events, { bars: result.request.bars, swing });
+    }
     if (song === 'ai') {
       const result = await currentSolo();
       const prog = progressionOf(result);
@@ -344,7 +515,9 @@ export function createLofi({ status, visualizer = null }) {
       let arrangement;
       let firstNote = null;
       let loops = layers.loops();
-      if (id === 'ai') {
+      if (id === 'ai' && isLeadSheet()) {
+        ({ arrangement, firstNote, controller, loops } = await liveLeadSheetArrangement({ solo: soloOptions, fresh, playCalledAt }));
+      } else if (id === 'ai') {
         const built = await liveSoloArrangement({ solo: soloOptions, fresh, playCalledAt });
         ({ arrangement, firstNote, controller } = built);
         loops = soloLoops(built.prog);
@@ -419,9 +592,10 @@ export function createLofi({ status, visualizer = null }) {
   async function renderWithBuffer({ song, bars = 2, drums = true, ambience, quote, bpm = null } = {}) {
     await ready;
     const id = song ?? defaultSong();
-    const arrangement = await arrangementFor(id);
+    const arrangement = await arrangementFor(id, { swing: drumSwing(drums) });
     const prepared = await layers.prepareAll(arrangement, { drums, ambience, quote });
-    const loops = id === 'ai' ? soloLoops(progressionOf(lastSolo)) : layers.loops();
+    let loops = layers.loops();
+    if (id === 'ai') loops = lastSolo.piece ? { ...loops, solo: `${arrangement.loopBars}m` } : soloLoops(progressionOf(lastSolo));
     return renderOffline(arrangement, prepared, { bars, bpm: bpm || tempo, loops, volumes: layers.volumes() });
   }
 
@@ -436,7 +610,10 @@ export function createLofi({ status, visualizer = null }) {
     const id = song ?? currentSong();
     const arrangement = await arrangementFor(id);
     let bars = arrangement.loopBars;
-    if (id === 'ai') {
+    if (id === 'ai' && lastSolo.piece) {
+      // The lead sheet on its grid: melody, chords and bass, each track the piece's length.
+      bars = lastSolo.request.bars;
+    } else if (id === 'ai') {
       // The solo as written (up to its loop), the chords repeated under all of it.
       const steps = lastSolo.decoded.steps || 16;
       bars = Math.min(arrangement.loopBars, Math.ceil(steps / 16));
@@ -477,7 +654,9 @@ export function createLofi({ status, visualizer = null }) {
     const state = { song: id, ...layers.choices(), bpm: lastPlay?.bpm || tempo || null, progression: progression?.text ?? null, fresh: Boolean(lastPlay?.fresh) };
     if (id === 'ai' && lastSolo) {
       const { seed, temperature, length, topK, topP } = lastSolo.request;
-      state.solo = { seed, temperature, length, topK, topP };
+      // A lead sheet's bars follow from its progression (or are 8): the seed, sampling settings and
+      // progression make the same piece again.
+      state.solo = lastSolo.piece ? { seed, temperature, topK, topP } : { seed, temperature, length, topK, topP };
       state.progression = lastSolo.request.progression?.text ?? null;
     }
     return state;
@@ -489,6 +668,7 @@ export function createLofi({ status, visualizer = null }) {
     ready: ready.then(() => undefined),
     loadModel,
     generate,
+    compose,
     play,
     stop,
     state,
@@ -526,7 +706,10 @@ export function createLofi({ status, visualizer = null }) {
     },
     // Extras beyond the contract, for the UI and for tests.
     defaults: () => (meta ? { ...(meta.defaults || {}) } : null),
-    lastSolo: () => (lastSolo ? { tokens: [...lastSolo.tokens], events: lastSolo.decoded.events.map((e) => ({ ...e })) } : null),
+    lastSolo: () =>
+      lastSolo
+        ? { tokens: [...lastSolo.tokens], events: lastSolo.decoded.events.map((e) => ({ ...e })), ...(lastSolo.piece ? { piece: structuredClone(lastSolo.piece) } : {}) }
+        : null,
     tensorCount: async () => (generator && solo ? generator.tensorCount() : 0),
     // Primers for generate({primer}) and the chord input: vocabulary tokens.
     chordsToPrimer: async (chords, options = {}) => {

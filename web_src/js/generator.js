@@ -67,6 +67,11 @@ export class WorkerGenerator {
     return this.request('generate', { options }, onToken);
   }
 
+  // options: as SoloModel.compose (a lead sheet); otherwise as generate().
+  compose(options, onToken = null) {
+    return this.request('compose', { options }, onToken);
+  }
+
   cancel(id) {
     if (!this.requests.has(id)) return;
     this.worker.postMessage({ id: 0, type: 'cancel', target: id });

@@ -18,7 +18,9 @@ export function timeToTicks(time, qpb = 4, ppq = MIDI_PPQ) {
 
 // An arrangement (player.js: {id, bpm, timeSignature, parts: [{name, instrument, events}]}) ->
 // {bytes: Uint8Array, notes: [{track, midi, ticks, durationTicks, velocity}]}. One track per part;
-// `bars` (optional) drops notes that start at or after that bar (the loop length).
+// `bars` (optional) drops notes that start at or after that bar (the loop length), cuts the notes
+// that ring past it, and ends every track there, so all tracks are the loop's length (a melody
+// that ends on a rest included).
 export function arrangementToMidi(arrangement, { bpm = null, title = 'Lofi Player', bars = null } = {}) {
   const midi = new Midi();
   const [beats, unit] = arrangement.timeSignature || [4, 4];
@@ -34,6 +36,9 @@ export function arrangementToMidi(arrangement, { bpm = null, title = 'Lofi Playe
     track.name = part.name;
     track.channel = trackIndex >= 9 ? trackIndex + 1 : trackIndex; // skip the drum channel
     track.instrument.number = PROGRAMS[part.instrument] ?? 0;
+    // @tonejs/midi ends a track at its last event: an "all notes off" on the loop's end is that
+    // event, so a DAW lines the tracks up and loops them whole.
+    if (limit !== Infinity) track.addCC({ number: 123, value: 0, ticks: limit });
     for (const event of part.events) {
       const ticks = timeToTicks(event.time, qpb);
       if (ticks >= limit) continue;
@@ -58,6 +63,7 @@ export function readMidi(bytes) {
     bpm: midi.header.tempos[0]?.bpm ?? null,
     tracks: midi.tracks.map((t) => ({
       name: t.name,
+      endTicks: t.endOfTrackTicks ?? null,
       program: t.instrument.number,
       notes: t.notes.map((n) => ({ midi: n.midi, ticks: n.ticks, durationTicks: n.durationTicks, velocity: n.velocity })),
     })),

@@ -8,11 +8,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { mulberry32, sampleIndex, seedToUint32 } from './sampling.js';
+import { LeadSheetGrammar, chooseToken, classifyVocab } from './ai/grammar.js';
+import { CHORD_TONE_BIAS, familyPitchClasses, parseChordToken, sixteenthsPerBar } from './music/theory.js';
 
 // wasm is by far the fastest at batch 1; webgl and cpu are fallbacks (see docs/stack notes).
 const BACKEND_ORDER = ['wasm', 'webgl', 'cpu'];
 
 const FALLBACK_DEFAULTS = { temperature: 1.0, topK: 0, topP: 1.0, length: 64, seed: 1 };
+const MAX_COMPOSE_BARS = 256;
 
 // Frame tokens of the "timed" encoding: every training piece is "<s> ... </s>".
 export const START = '<s>';
@@ -108,6 +111,9 @@ export class SoloModel {
     this.defaults = { ...FALLBACK_DEFAULTS, ...(meta.defaults || {}) };
     this.rhythm = meta.rhythm;
     this.fingerprint = meta.fingerprint ?? null;
+    this.encoding = meta.encoding ?? null;
+    this.leadSheet = null; // classifyVocab(vocab), made at the first compose()
+    this.chordTones = new Map(); // chord token -> the pitch classes its strong beats favour
 
     const rows = this.stack.embedding.shape[0];
     const outputs = this.stack.dense[this.stack.dense.length - 1].kernel.shape[1];
@@ -244,6 +250,63 @@ export class SoloModel {
       holder.state = null;
     }
     return { tokens, seed, settings: { ...sampling, length, seed } };
+  }
+
+  // Writes a lead sheet (the "leadsheet" encoding) under the grammar of ai/grammar.js, mirroring
+  // builder/grammar.py so the same model, seed and options give the same tokens there:
+  // - options: bars, meter ("4/4"), changes ([{step, token}]: FOLLOW mode, the chord tokens forced
+  //   at their steps; null: FREE mode, the model writes its chords), seed, temperature, topK, topP,
+  //   chordToneBias (added to the logits of chord tones on strong beats).
+  // - Every token, forced or drawn, goes through the LSTM, so the state always holds the whole
+  //   piece; a drawn token costs what generate()'s do (one step, one draw among the allowed ones).
+  // hooks as generate()'s. Returns {tokens (from "<s>" to "</s>"), seed, settings}.
+  async compose(options = {}, hooks = {}) {
+    const settings = { ...this.defaults, ...stripUndefined(options) };
+    const bars = clampInt(settings.bars ?? 8, 1, MAX_COMPOSE_BARS);
+    const meter = String(settings.meter ?? '4/4');
+    const [beats, unit] = meter.split('/').map(Number);
+    const barLength = sixteenthsPerBar(beats, unit);
+    const seed = seedToUint32(settings.seed);
+    const rng = mulberry32(seed);
+    const sampling = {
+      temperature: Number(settings.temperature),
+      topK: clampInt(settings.topK ?? 0, 0, this.vocab.length),
+      topP: Number(settings.topP ?? 1),
+    };
+    const chordToneBias = Number.isFinite(Number(settings.chordToneBias)) ? Number(settings.chordToneBias) : CHORD_TONE_BIAS;
+    this.leadSheet ??= classifyVocab(this.vocab);
+    const grammar = new LeadSheetGrammar(this.leadSheet, {
+      bars,
+      meter,
+      barLength,
+      changes: Array.isArray(settings.changes) ? settings.changes : null,
+      chordToneBias,
+      chordPitchClasses: (token) => this.#chordTones(token),
+    });
+    const holder = { state: this.zeroState() };
+    const tokens = [];
+    try {
+      let logits = null; // the first token, "<s>", is forced
+      while (!grammar.done) {
+        const id = chooseToken(grammar.next(), logits, sampling, rng);
+        grammar.accept(id);
+        tokens.push(this.vocab[id]);
+        hooks.onToken?.(this.vocab[id], tokens.length - 1);
+        if (hooks.tick) await hooks.tick();
+        if (!grammar.done) logits = this.advance(id, holder);
+      }
+    } finally {
+      holder.state = null;
+    }
+    return { tokens, seed, settings: { ...sampling, bars, meter, seed, chordToneBias } };
+  }
+
+  #chordTones(token) {
+    if (!this.chordTones.has(token)) {
+      const parsed = parseChordToken(token);
+      this.chordTones.set(token, parsed && parsed[0] !== null ? familyPitchClasses(parsed[0], parsed[1]) : []);
+    }
+    return this.chordTones.get(token);
   }
 
   // The seed article's way to generate, kept only to measure against (bench/generation.py): for

@@ -9,6 +9,8 @@
 // per token cost ~0.3 ms a token, more than a tenth of a 3 x LSTM(512) step.
 //   load      {meta, modelUrl, wasmPath} -> {backend, notes, vocabSize}
 //   generate  {options}                  -> {tokens, seed, settings, ms}
+//   compose   {options}                  -> {tokens, seed, settings, ms}: a lead sheet (model.js
+//                                           compose), its tokens streamed the same way
 //   cancel    {target}                   -> stops job `target` (it rejects with "cancelled")
 //   tensors                              -> tf.memory().numTensors
 //   seedMethod {options}                 -> {msPerToken, tokens}  (bench/generation.py only)
@@ -63,7 +65,8 @@ async function load({ meta, modelUrl, wasmPath }) {
   return { backend: loaded.backend, notes: loaded.notes, vocabSize: solo.vocab.length };
 }
 
-async function generate(id, options) {
+// Runs SoloModel.generate or .compose (`method`), streaming its tokens.
+async function generate(id, options, method = 'generate') {
   if (!solo) throw new Error('the model is not loaded');
   const started = performance.now();
   let lastYield = started;
@@ -74,7 +77,7 @@ async function generate(id, options) {
     batchStart += batch.length;
     batch = [];
   };
-  const result = await solo.generate(options, {
+  const result = await solo[method](options, {
     onToken: (token, index) => {
       batch.push(token);
       if (index === 0) flush(); // the player can start on the first note
@@ -95,7 +98,7 @@ async function generate(id, options) {
 
 self.onmessage = async (event) => {
   const { id, type } = event.data || {};
-  const isJob = type === 'generate' || type === 'seedMethod';
+  const isJob = type === 'generate' || type === 'compose' || type === 'seedMethod';
   if (isJob) pending.add(id);
   try {
     let value;
@@ -105,6 +108,9 @@ self.onmessage = async (event) => {
         break;
       case 'generate':
         value = await enqueue(id, () => generate(id, event.data.options || {}));
+        break;
+      case 'compose':
+        value = await enqueue(id, () => generate(id, event.data.options || {}, 'compose'));
         break;
       case 'seedMethod':
         value = await enqueue(id, () => solo.seedMethod(event.data.options || {}));
