@@ -5,9 +5,9 @@
 
 import * as Tone from 'tone';
 import { loadBuffers } from './media.js';
+import { SIXTEENTHS_PER_QUARTER, TONE_PPQ as PPQ } from './music/theory.js'; // Tone's default pulses per quarter note
 
-const PPQ = 192; // Tone's default pulses per quarter note
-const SIXTEENTH = PPQ / 4;
+const SIXTEENTH = PPQ / SIXTEENTHS_PER_QUARTER;
 
 export function drumEvents(pattern, { loopBars = 8, quartersPerBar = 4 } = {}) {
   const stepsPerBar = Math.round(quartersPerBar * 4);

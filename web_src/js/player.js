@@ -17,10 +17,10 @@ import { createInstrument, createMasterChain, prepareInstrument, DEFAULT_VOLUMES
 import { createKit, drumEvents, drumKind, loadKit } from './drums.js';
 import { DEFAULT_LOOPS, loadBuffer } from './media.js';
 import { noteToMidi, midiToNote } from './pitch.js';
+import { TONE_PPQ as PPQ } from './music/theory.js';
 import './idle.js'; // finished one-shots are disposed within a second, even on a busy page
 
 export const AI_BPM = 75;
-const PPQ = 192;
 const CROSSFADE = 0.8; // seconds, between two passes of an ambience
 // The session log (timeline()) keeps the newest events: a session playing for hours keeps this many.
 const LOG_LIMIT = 4096;
