@@ -41,11 +41,12 @@ JUNK_SYMBOLS = [
     None, 7, ["C"],
 ]
 SONG_FILES = sorted((REPO / "content" / "songs").glob("*.toml"))
+SHEET_FILES = sorted((REPO / "content" / "leadsheets").glob("*.toml"))
 
 
-def song_symbols() -> list[str]:
+def song_symbols(files=SONG_FILES) -> list[str]:
     symbols = []
-    for path in SONG_FILES:
+    for path in files:
         for part in tomllib.loads(path.read_text(encoding="utf-8"))["parts"].values():
             symbols += [s for s in part.get("chords", "").replace("|", " ").split() if s != "%"]
     return sorted(set(symbols))
@@ -54,7 +55,7 @@ def song_symbols() -> list[str]:
 def chord_symbols() -> list:
     symbols = [f"C{suffix}" for suffix in theory.SUFFIXES]
     symbols += [f"{root}{suffix}" for root in ROOTS for suffix in COMMON]
-    return song_symbols() + symbols + EDGE_SYMBOLS + JUNK_SYMBOLS
+    return song_symbols() + song_symbols(SHEET_FILES) + symbols + EDGE_SYMBOLS + JUNK_SYMBOLS
 
 
 PROGRESSIONS = [
@@ -340,7 +341,7 @@ def test_progressions_land_in_their_key(progression, key):
 
 
 def test_every_song_symbol_is_read_and_voiced_in_a_lo_fi_register():
-    for symbol in song_symbols():
+    for symbol in song_symbols() + song_symbols(SHEET_FILES):
         chord = theory.parse_chord_symbol(symbol)
         assert chord is not None, symbol
         bass, *upper = theory.voice_chord(chord)
