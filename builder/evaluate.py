@@ -243,7 +243,8 @@ def evaluate_leadsheet(model, data: TrainingData, generation: dict, model_config
 
     blind_data = chord_blind(data)
     with tempfile.TemporaryDirectory(dir=workdir) as scratch:
-        blind, blind_summary = train_model(blind_data, model_config, Path(scratch) / "baseline.h5", verbose=verbose)
+        blind, blind_summary = train_model(blind_data, model_config, Path(scratch) / "baseline.h5", verbose=verbose,
+                                            judge=False)
     blind_heldout, _ = evaluate_lstm(blind, heldout_streams(blind_data)) if data.split.validation else (None, None)
 
     lofi = [p.tokens for p in data.split.train + data.split.validation if p.lofi]

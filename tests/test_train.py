@@ -87,6 +87,9 @@ def test_a_diverged_model_is_refused_not_cached(tiny_content, tmp_path):
     with pytest.raises(ValueError, match="worse than token frequencies alone") as caught:
         train_model(prepare_data(corpus, config), config, tmp_path / "ck" / "best.h5", verbose=0)
     assert "\n" not in str(caught.value)
+    # A baseline trained only to be compared with (the chord-blind one) is measured, not refused.
+    model, _ = train_model(prepare_data(corpus, config), config, tmp_path / "ck" / "baseline.h5", verbose=0, judge=False)
+    assert model is not None
 
 
 def test_without_a_held_out_file_nothing_is_trained(tiny_content, tmp_path):
