@@ -1,6 +1,9 @@
 """In-browser generation (issue 5): the worker, streaming, seeds, primers, leaks, the fallback, passes.
 
-Regression checks, not timings: `make bench` (bench/generation.py) measures the speed.
+The tiny site's model is a lead sheet (the default encoding): generate() composes a piece there, its
+size in bars. The article-style "timed" encoding still works (its own tiny site below): a solo of
+a number of tokens, primed by a song or chords. Regression checks, not timings: `make bench`
+(bench/generation.py) measures the speed.
 """
 
 from __future__ import annotations
@@ -8,7 +11,11 @@ from __future__ import annotations
 import json
 
 import pytest
+
+from builder.build import BuildOptions, build
+
 from .browser import open_lofi
+from .conftest import make_tiny_content, served
 
 pytestmark = pytest.mark.browser
 
@@ -29,16 +36,36 @@ def open_page(browser, built_site_url):  # conftest: headless Chromium; the tiny
         context.close()
 
 
+@pytest.fixture(scope="module")
+def timed_site(tmp_path_factory):
+    """The tiny content with an article-style "timed" model (generation.json's encoding picks the path)."""
+    root = tmp_path_factory.mktemp("timed-generation")
+    content = make_tiny_content(root)
+    site_toml = content / "site.toml"
+    site_toml.write_text(site_toml.read_text().replace("[model]\n", '[model]\nencoding = "timed"\n', 1))
+    build(BuildOptions(content=content, out=root / "dist", quiet=True))
+    return root / "dist"
+
+
+@pytest.fixture(scope="module")
+def timed_url(timed_site):
+    yield from served(timed_site)
+
+
 @pytest.fixture
-def vocab(built_site):
-    return json.loads((built_site / "model" / "generation.json").read_text())["vocab"]
+def vocab(timed_site):
+    return json.loads((timed_site / "model" / "generation.json").read_text())["vocab"]
+
+
+def test_the_tiny_site_has_a_lead_sheet_model(built_site):
+    assert json.loads((built_site / "model" / "generation.json").read_text())["encoding"] == "leadsheet"
 
 
 def test_generation_runs_in_a_web_worker_on_wasm(open_page, built_site):
     page, watch = open_page()
     info = page.evaluate("() => window.lofi.loadModel()")
     assert info["backend"] == "wasm"
-    page.evaluate("() => window.lofi.generate({seed: 1, length: 8})")
+    page.evaluate("() => window.lofi.generate({seed: 1, bars: 1})")
     state = page.evaluate("() => window.lofi.state()")
     assert state["generator"] == "worker"
     assert any(u.endswith("/lofi-player/assets/worker.js") for u in watch.requests)
@@ -56,7 +83,7 @@ def test_tokens_stream_before_the_solo_is_complete(open_page):
         """async () => {
             const streamed = [];
             let firstAt = null;
-            const tokens = await window.lofi.generate({seed: 5, length: 300, onToken: (token, index) => {
+            const tokens = await window.lofi.generate({seed: 5, bars: 16, onToken: (token, index) => {
                 firstAt ??= performance.now();
                 streamed.push([index, token]);
             }});
@@ -65,13 +92,17 @@ def test_tokens_stream_before_the_solo_is_complete(open_page):
     )
     assert result["firstBeforeEnd"]
     assert [t for _, t in result["streamed"]] == result["tokens"]
-    assert [i for i, _ in result["streamed"]] == list(range(300))
+    assert [i for i, _ in result["streamed"]] == list(range(len(result["tokens"])))
+    assert result["tokens"][0] == "<s>" and result["tokens"][-1] == "</s>" and result["tokens"].count("|") == 16
     assert not watch.errors
 
 
-def test_the_first_ai_note_plays_before_generation_ends(open_page):
-    """play() starts the solo on its first note while the worker is still writing the rest."""
-    page, watch = open_page()
+def test_the_first_ai_note_plays_before_generation_ends(browser, timed_url, open_page):
+    """play() starts the solo on its first note while the worker is still writing the rest. On the
+    timed site: a solo of 4,096 tokens takes the tiny model far longer to write than its first note
+    takes to sound (a lead sheet's first bar is enough to start: tests/js/compose.test.js)."""
+    context = browser.new_context()
+    page, watch = open_lofi(context, timed_url)
     page.evaluate("() => window.lofi.loadModel()")
     page.evaluate("() => window.lofi.play({song: 'ai', solo: {seed: 3, length: 4096}})")
     page.wait_for_function("() => window.lofi.state().solo?.firstNote", timeout=20000)
@@ -81,8 +112,16 @@ def test_the_first_ai_note_plays_before_generation_ends(open_page):
     assert solo["firstNote"]["readyMs"] <= solo["firstNote"]["triggerMs"] <= solo["firstNote"]["soundMs"] + 1
     page.evaluate("() => window.lofi.stop()")
     # Stopping cancels the rest of the generation: the worker is free for the next request at once.
-    tokens = page.evaluate("() => window.lofi.generate({seed: 4, length: 8})")
-    assert len(tokens) == 8
+    assert len(page.evaluate("() => window.lofi.generate({seed: 4, length: 8})")) == 8
+    context.close()
+    assert not watch.errors
+    # A lead sheet stops as cleanly: the next piece comes at once.
+    page, watch = open_page()
+    page.evaluate("() => window.lofi.play({song: 'ai', solo: {seed: 3, bars: 256}})")
+    page.wait_for_function("() => window.lofi.state().solo?.firstNote", timeout=20000)
+    page.evaluate("() => window.lofi.stop()")
+    tokens = page.evaluate("() => window.lofi.generate({seed: 4, bars: 1})")
+    assert tokens[0] == "<s>" and tokens.count("|") == 1 and tokens[-1] == "</s>"
     assert not watch.errors
 
 
@@ -98,7 +137,7 @@ def test_the_main_thread_stays_free_while_the_worker_generates(open_page):
             let last = performance.now(), worst = 0, ticks = 0;
             const timer = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; ticks++; }, 5);
             const started = performance.now();
-            await window.lofi.generate({seed: 9, length: 4000});
+            await window.lofi.generate({seed: 9, bars: 200});
             const total = performance.now() - started;
             clearInterval(timer);
             return {worst, ticks, total};
@@ -110,7 +149,7 @@ def test_the_main_thread_stays_free_while_the_worker_generates(open_page):
 
 
 def test_the_same_seed_gives_the_same_solo_after_a_reload(open_page):
-    settings = "{seed: 'rainy', temperature: 1.2, topK: 5, length: 40}"
+    settings = "{seed: 'rainy', temperature: 1.2, topK: 5, bars: 4}"
     first, _ = open_page()
     tokens = first.evaluate(f"() => window.lofi.generate({settings})")
     events = first.evaluate("() => window.lofi.lastSolo().events")
@@ -120,11 +159,15 @@ def test_the_same_seed_gives_the_same_solo_after_a_reload(open_page):
     assert first.evaluate("() => window.lofi.lastSolo().events") == events
     second, _ = open_page()
     assert second.evaluate(f"() => window.lofi.generate({settings})") == tokens
-    assert second.evaluate("() => window.lofi.generate({seed: 'sunny', temperature: 1.2, topK: 5, length: 40})") != tokens
+    assert second.evaluate("() => window.lofi.generate({seed: 'sunny', temperature: 1.2, topK: 5, bars: 4})") != tokens
 
 
-def test_priming_from_a_song_or_chords(open_page, vocab):
-    page, watch = open_page()
+def test_a_timed_solo_is_its_tokens_and_can_be_primed_from_a_song_or_chords(browser, timed_url, vocab):
+    context = browser.new_context()
+    page, watch = open_lofi(context, timed_url)
+    tokens = page.evaluate("() => window.lofi.generate({seed: 1, length: 12})")
+    assert len(tokens) == 12 and set(tokens) <= set(vocab)
+    assert "lead-sheet model" in page.evaluate("() => window.lofi.compose({seed: 1}).then(() => 'composed', (e) => e.message)")
     primer = page.evaluate("() => window.lofi.songPrimer('first-light', {bars: 4})")
     assert primer[0] == "<s>" and len(primer) > 1
     assert set(primer) <= set(vocab)
@@ -143,15 +186,20 @@ def test_priming_from_a_song_or_chords(open_page, vocab):
     assert from_chords != plain
     bad = page.evaluate("() => window.lofi.chordsToPrimer(['H#m7']).then(() => 'ok', (e) => e.message)")
     assert "H#m7" in bad
+    # With the listener's chords, the solo plays on its own loop and the chords on theirs.
+    page.evaluate("() => window.lofi.setProgression('Dm7 G7 | Cmaj7')")
+    result = page.evaluate("() => window.lofi.renderOffline({song: 'ai', bars: 2, bpm: 400, drums: null})")
+    assert result["rms"] > 0.002 and {e["part"] for e in result["timeline"] if e["layer"] == "music"} == {0, 1}
+    context.close()
     assert not watch.errors
 
 
 def test_no_tensors_leak_over_100_generations(open_page):
     page, _ = open_page()
-    page.evaluate("() => window.lofi.generate({seed: 1, length: 8})")
+    page.evaluate("() => window.lofi.generate({seed: 1, bars: 1})")
     before = page.evaluate("() => window.lofi.tensorCount()")
     assert before > 0
-    page.evaluate("async () => { for (let i = 0; i < 100; i++) await window.lofi.generate({seed: i, length: 8}); }")
+    page.evaluate("async () => { for (let i = 0; i < 100; i++) await window.lofi.generate({seed: i, bars: 1}); }")
     assert page.evaluate("() => window.lofi.tensorCount()") == before
 
 
@@ -159,32 +207,27 @@ def test_without_wasm_the_worker_falls_back_and_says_so(open_page):
     page, _ = open_page(route=lambda p: p.route("**/tfjs-wasm/*.wasm", lambda route: route.abort()))
     info = page.evaluate("() => window.lofi.loadModel()")
     assert info["backend"] in ("webgl", "cpu")
-    tokens = page.evaluate("() => window.lofi.generate({seed: 3, length: 12})")
-    assert len(tokens) == 12
+    tokens = page.evaluate("() => window.lofi.generate({seed: 3, bars: 2})")
+    assert tokens[0] == "<s>" and tokens.count("|") == 2
     assert page.evaluate("() => window.lofi.state().generator") == "worker"
     messages = page.inner_text("#messages")
     assert "fallback" in messages and info["backend"] in messages
 
 
 def test_a_fresh_solo_each_pass(open_page):
-    """With fresh: true every pass gets a new solo (seed + pass), placed before the pass begins."""
-
-    def short_loops(page):
-        page.route("**/site.json", lambda route: route.fulfill(json={"title": "Tiny", "soloLoopBars": 2}))
-
-    page, watch = open_page(route=short_loops)
+    """With fresh: true every pass gets a new piece (seed + pass), placed before the pass begins; the
+    loop is the piece's length (two bars here)."""
+    page, watch = open_page()
     page.evaluate("() => window.lofi.loadModel()")
-    page.evaluate("() => window.lofi.play({song: 'ai', solo: {seed: 20, length: 24}, fresh: true})")
+    page.evaluate("() => window.lofi.play({song: 'ai', solo: {seed: 20, bars: 2}, fresh: true})")
     solo = page.evaluate("() => window.lofi.state().solo")
     assert (solo["pass"], solo["fresh"]) == (0, True)
+    assert page.evaluate("() => window.lofi.loopPoints().solo.time") == "2m"
     # Two bars at 75 bpm last 6.4 s; the next pass is placed a bar before it starts.
-    # Wait for the whole of the second solo: it streams in while the pass plays.
-    page.wait_for_function(
-        "() => window.lofi.state().solo?.pass >= 1 && window.lofi.lastSolo()?.tokens?.length === 24", timeout=30000
-    )
+    page.wait_for_function("() => window.lofi.state().solo?.renewed >= 1 && window.lofi.lastSolo()?.tokens?.at(-1) === '</s>'", timeout=60000)
     second = page.evaluate("() => window.lofi.lastSolo().tokens")
     page.evaluate("() => window.lofi.stop()")
     assert page.evaluate("() => window.lofi.state().solo") is None
-    assert second == page.evaluate("() => window.lofi.generate({seed: 21, length: 24})")
-    assert second != page.evaluate("() => window.lofi.generate({seed: 20, length: 24})")
+    assert second == page.evaluate("() => window.lofi.generate({seed: 21, bars: 2})")
+    assert second != page.evaluate("() => window.lofi.generate({seed: 20, bars: 2})")
     assert not watch.errors
