@@ -160,12 +160,15 @@ def _quote_gain(value: str):
     return edit
 
 
-def _fifo(folder: str):
+def _fifo(folder: str, beside: str | None = None):
+    """A named pipe called pipe.toml in `folder`, with a copy of the file `beside` as its audio."""
     def edit(content: Path) -> None:
         import os
 
         (content / folder).mkdir(exist_ok=True)
         os.mkfifo(content / folder / "pipe.toml")
+        if beside:
+            shutil.copyfile(REPO / "content" / folder / beside, content / folder / f"pipe{Path(beside).suffix}")
     return edit
 
 
@@ -181,7 +184,7 @@ REPO = Path(__file__).resolve().parent.parent
         (lambda c: _song_octave(c, "-1"), ["first-light.toml (part 'keys')", "octave -1 must be a whole number"]),
         (_fifo("songs"), ["pipe.toml: a named pipe, not a regular file"]),
         (_fifo("drums"), ["pipe.toml: a named pipe, not a regular file"]),
-        (_fifo("ambience"), ["pipe.toml: a named pipe, not a regular file"]),
+        (_fifo("ambience", beside="rain.ogg"), ["pipe.toml: a named pipe, not a regular file"]),
         (_fifo("quotes"), ["pipe.toml: a named pipe, not a regular file"]),
         (lambda c: (c / "songs" / "gone.toml").symlink_to(c / "songs" / "nowhere.toml"), ["gone.toml: a broken symbolic link"]),
         (lambda c: (c / "songs" / "x.toml").mkdir(), ["x.toml: a folder, not a regular file"]),
