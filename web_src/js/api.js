@@ -168,7 +168,9 @@ export function createLofi({ status, visualizer = null }) {
   function progressionInfo(prog) {
     if (!prog) return null;
     const { text, bars, chords, key, shift, modelChords } = prog;
-    return { text, bars, chords: chords.map((c) => ({ ...c })), key, shift, modelChords: [...modelChords], soloLoopBars: soloLoopBars(prog, baseSoloBars()) };
+    // The AI track's loop: a lead sheet's bars (whole passes of the progression), else the solo's.
+    const loop = isLeadSheet() ? pieceBars(null, bars) : soloLoopBars(prog, baseSoloBars());
+    return { text, bars, chords: chords.map((c) => ({ ...c })), key, shift, modelChords: [...modelChords], soloLoopBars: loop };
   }
 
   // ---- The lead sheet (generation.json "encoding": "leadsheet"): compose, not generate ---------
@@ -181,12 +183,13 @@ export function createLofi({ status, visualizer = null }) {
   const plainOptions = (object) => Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined && v !== null && v !== '' && typeof v !== 'function'));
 
   // Composition options with the defaults filled in: plain data for the worker. A progression
-  // (given, else the chord field's) puts the model in FOLLOW mode; none, in FREE mode. `length` (a
-  // solo's tokens) and `primer` do not apply to a lead sheet: its size is `bars`.
+  // (given, else the chord field's) puts the model in FOLLOW mode; none, in FREE mode. A lead
+  // sheet's size is `bars`: a solo's `length` (tokens) is kept only as the form gave it (a share
+  // link carries it back), and `primer` does not apply.
   async function composeRequest(options = {}) {
     await loadModel();
     if (!isLeadSheet()) throw new Error(`compose() needs a lead-sheet model; this one's encoding is "${meta.encoding ?? 'timed'}": use generate()`);
-    const { onToken, progression: progressionOption, primer, length, ...rest } = options;
+    const { onToken, progression: progressionOption, primer, ...rest } = options;
     if (progressionOption !== undefined) setProgression(progressionOption);
     const { length: _length, ...defaults } = meta.defaults || {};
     const given = plainOptions(rest);
@@ -206,7 +209,10 @@ export function createLofi({ status, visualizer = null }) {
   // Says how the model reads the listener's chords: those it has no token for become the nearest
   // one it has, and extensions its family does not voice are left out of what it hears.
   function reportChords(plan) {
-    if (plan.mode !== 'follow') return;
+    if (plan.mode !== 'follow') {
+      status.set('chords', 'info', 'No chords given: the AI writes its own progression.');
+      return;
+    }
     if (!plan.mapped.length) {
       status.set('chords', 'ok', `The AI writes its melody over your chords as written (${plan.key}).`);
       return;
@@ -656,7 +662,7 @@ export function createLofi({ status, visualizer = null }) {
       const { seed, temperature, length, topK, topP } = lastSolo.request;
       // A lead sheet's bars follow from its progression (or are 8): the seed, sampling settings and
       // progression make the same piece again.
-      state.solo = lastSolo.piece ? { seed, temperature, topK, topP } : { seed, temperature, length, topK, topP };
+      state.solo = { seed, temperature, length, topK, topP };
       state.progression = lastSolo.request.progression?.text ?? null;
     }
     return state;

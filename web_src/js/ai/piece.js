@@ -5,9 +5,9 @@
 // - the backing comes a bar at a time in FREE mode (the model's chords of a bar are known once the
 //   bar is written) and all at once, before any token, in FOLLOW mode (the listener's chords).
 //
-// Playable events: {part: 'melody'|'chords'|'bass', step, length, duration, notes, velocity}, step
-// and length in sixteenths from the start of the piece, duration as a Tone TransportTime, notes as
-// note names.
+// Playable events: {part: 'melody'|'chords'|'bass', step, length, time, duration, notes, velocity},
+// step and length in sixteenths from the start of the piece, time and duration as Tone
+// TransportTimes (on the grid: the player swings them), notes as note names.
 
 import { keyName, midiToNoteName, sixteenthsToTransport, strongBeats } from '../music/theory.js';
 import { createLeadSheetDecoder } from './leadsheet.js';
@@ -40,6 +40,7 @@ export function createPieceBuilder(plan, { meter = [4, 4] } = {}) {
     part,
     step,
     length,
+    time: sixteenthsToTransport(step, barLength),
     duration: sixteenthsToTransport(length, barLength),
     notes: midis.map((midi) => midiToNoteName(midi)),
     velocity,
