@@ -7,7 +7,7 @@ time, so the test plays faster and shorter instead:
 - the tempo is BPM = 1200 (`play({bpm})` takes any tempo; nothing else is sped up), so one real
   second is 16 seconds of music at 75 bpm;
 - the solo loops every SOLO_BARS = 2 bars (site.json's `soloLoopBars`, served by the test, and a
-  two-bar progression) instead of 30, so a pass lasts 0.4 s;
+  two-bar progression; a lead-sheet model's `solo.bars`) instead of 30, so a pass lasts 0.4 s;
 - it plays BARS = 500 bars (27 minutes at 75 bpm: 62 drum loops, 41 ambience passes, 250
   chord-progression loops and 250 solo passes, 83% of an 8-hour session's 300), each pass placed,
   played and dropped.
@@ -20,9 +20,10 @@ session is counted in bars, not seconds, and sampled every SAMPLE_BARS bars. Whe
 writes a fresh solo within a 0.4 s pass depends on the load, so at this tempo the test only counts:
 every pass is a fresh solo or a repeat of the last one (a late solo is played at the first pass
 after it is written, livesolo.js), every pass has its notes on the grid, and every solo written is
-played. Whether generation keeps up is judged at the real tempo: the slowest solo the worker wrote
-during the session (under the load of the fast tempo itself) against the length of a real pass, 30
-bars at 75 bpm (96 s); the headroom is printed.
+played. Whether generation keeps up is judged at the real tempo: the time the worker took to write
+a pass during the session (under the load of the fast tempo itself), against that pass's length at
+75 bpm (6.4 s; a real pass is longer, and takes longer to write, in proportion); the headroom is
+printed.
 
 Sampled after forcing garbage collection (Chromium with --js-flags=--expose-gc):
 - the main thread's JS heap (performance.memory.usedJSHeapSize, --enable-precise-memory-info), the
@@ -51,7 +52,10 @@ import statistics
 import pytest
 from playwright.sync_api import sync_playwright
 
+from builder.build import BuildOptions, build
+
 from .browser import CHROMIUM_ARGS, PageWatch, chromium_path, wait_for
+from .conftest import make_tiny_content, served
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +65,8 @@ PROGRESSION = "Dm7 G7 | Cmaj7 Am7"  # two bars: the solo loops with it, every 2 
 BARS = 500
 SAMPLE_BARS = 25  # 5 s at 1200 bpm: 20 samples
 STALL_SECONDS = 120  # a sample that waits this long for its bar means the music stopped
-# A real pass: the AI solo's loop (site.json's default soloLoopBars, 30 bars) at its tempo (75 bpm).
-REAL_PASS_SECONDS = 30 * 4 * 60 / 75
+SLOW_WRITES_SECONDS = 300  # test_a_solo_slower_to_write_than_a_pass: two 4,096-token solos
+REAL_BPM = 75  # the AI solo's tempo (player.js AI_BPM)
 BAR_TOLERANCE = 4 / 768  # positions are read back from audio times: a few ticks of a 4/4 bar
 
 # Counts the audio nodes the page creates and the ones garbage-collected, from the first script on.
@@ -162,9 +166,9 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     page.evaluate("() => window.lofi.loadModel()")
 
     page.evaluate(
-        """([bpm, progression]) => window.lofi.play({song: 'ai', solo: {seed: 11, length: 24, temperature: 1.2},
+        """([bpm, progression, bars]) => window.lofi.play({song: 'ai', solo: {seed: 11, length: 24, bars, temperature: 1.2},
             fresh: true, progression, bpm, drums: 'boom-bap', ambience: 'rain', quote: 'walden'})""",
-        [BPM, PROGRESSION],
+        [BPM, PROGRESSION, SOLO_BARS],
     )
     samples = []
     for bar in range(SAMPLE_BARS, BARS + 1, SAMPLE_BARS):
@@ -204,12 +208,13 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     assert renewed + repeated == passes, report
     assert renewed >= 1 and renewed <= writes["count"] <= renewed + 1, report
 
-    # Generation keeps up at the real tempo: the slowest solo written, even while the page played
-    # at 16 times that tempo, took a small part of a real pass.
+    # Generation keeps up at the real tempo: a pass of these bars lasts 6.4 s at 75 bpm, and the
+    # worker wrote one in a small part of that, even while the page played at 16 times the tempo.
+    pass_ms = SOLO_BARS * 4 * 60 / REAL_BPM * 1000
     mean_ms = writes["totalMs"] / writes["count"]
-    headroom = REAL_PASS_SECONDS * 1000 / writes["maxMs"]
-    print(f"generation: {writes['count']} solos, mean {mean_ms:.0f} ms, slowest {writes['maxMs']:.0f} ms; a real pass "
-          f"is {REAL_PASS_SECONDS:.0f} s: headroom {REAL_PASS_SECONDS * 1000 / mean_ms:.0f}x (mean), {headroom:.0f}x (slowest)")
+    headroom = pass_ms / mean_ms
+    print(f"generation: {writes['count']} passes written, mean {mean_ms:.0f} ms, slowest {writes['maxMs']:.0f} ms; "
+          f"a pass lasts {pass_ms / 1000:.1f} s at {REAL_BPM} bpm: headroom {headroom:.0f}x (mean), {pass_ms / writes['maxMs']:.0f}x (slowest)")
     assert headroom > 1, report
 
     # Flat: the first two samples are the warm-up (caches, the timeline filling up to its cap);
@@ -245,16 +250,72 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     assert max(grid_offsets(off_beat, lambda e: e["loopBar"] + e["step"] / 16, 8), default=0) < 1 / 48 + BAR_TOLERANCE
     # Ambience passes on the 12-bar grid.
     assert len(ambience) >= 3 and max(grid_offsets(ambience, lambda e: 0, 12)) < BAR_TOLERANCE
-    # Solo notes: pass p's note at step s sounds at bar p * SOLO_BARS + s / 16, and the passes follow.
-    solo = [e for e in music if e["part"] == 0]
+    # The AI's notes: pass p's note at step s sounds at bar p * SOLO_BARS + s / 16 (odd steps swung
+    # with the drums, by up to a third of a step), and every pass, fresh or repeated, has its notes
+    # (none is silent).
+    solo = [e for e in music if e.get("pass") is not None]
     assert len(solo) > 50
-    assert max(abs(e["bar"] - (e["pass"] * SOLO_BARS + e["step"] / 16)) for e in solo) < BAR_TOLERANCE
+    off_grid = lambda e: abs(e["bar"] - (e["pass"] * SOLO_BARS + e["step"] / 16))  # noqa: E731
+    assert max(off_grid(e) for e in solo if e["step"] % 2 == 0) < BAR_TOLERANCE
+    assert max((off_grid(e) for e in solo if e["step"] % 2 == 1), default=0) < 1 / 48 + BAR_TOLERANCE
     assert {e["pass"] for e in solo} >= set(range(solo[0]["pass"] + 1, solo[-1]["pass"]))
-    # The progression's chords (part 1) on their own 2-bar loop: each chord at the same place.
-    chords = [e for e in music if e["part"] == 1]
+    # The progression's chords, where they loop on their own bars beside the solo ("timed" and
+    # "seed" models; a lead sheet writes its chords into each pass, checked above): each chord at
+    # the same place of its 2-bar loop.
+    chords = [e for e in music if e.get("index") is not None]
     first = {}
     for e in chords:
         first.setdefault(e["index"], e["bar"])
-    assert len(chords) > 50
-    assert max(grid_offsets(chords, lambda e: first[e["index"]], 2)) < BAR_TOLERANCE
+    assert max(grid_offsets(chords, lambda e: first[e["index"]], 2), default=0) < BAR_TOLERANCE
 
+
+@pytest.fixture(scope="module")
+def timed_site(tmp_path_factory):
+    """The tiny content with a "timed" model: its solo's length is a number of tokens, so a solo can
+    be asked to take far longer to write than a pass lasts."""
+    root = tmp_path_factory.mktemp("timed-site")
+    content = make_tiny_content(root)
+    site_toml = content / "site.toml"
+    site_toml.write_text(site_toml.read_text().replace("[model]\n", '[model]\nencoding = "timed"\n', 1))
+    build(BuildOptions(content=content, out=root / "dist", quiet=True))
+    yield from served(root / "dist")
+
+
+def test_a_solo_slower_to_write_than_a_pass_is_played_late_not_dropped(browser, timed_site):
+    """On a slow device a fresh solo can take longer to write than a pass lasts. The passes meanwhile
+    repeat the last solo, never silent, and the late solo is played once it is written: dropping it
+    and starting over at every pass would repeat the first solo for ever.
+
+    Here a pass is two bars at 600 bpm (0.8 s) and each solo 4,096 tokens (the most a solo may have),
+    each a step of the LSTM: about a second or more to write on this machine, so most passes find
+    their fresh solo unwritten. How many do depends on the machine, so the test asserts only what
+    holds either way: a fresh solo is played, every pass has its notes, nothing fails."""
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    page.route("**/site.json", lambda route: route.fulfill(json={"title": "Tiny", "soloLoopBars": SOLO_BARS}))
+    watch = PageWatch(page)
+    page.goto(timed_site)
+    wait_for(page, "window.lofi !== undefined")
+    page.evaluate("() => window.lofi.ready")
+    page.evaluate("() => window.lofi.loadModel()")
+    page.evaluate(
+        """(progression) => window.lofi.play({song: 'ai', solo: {seed: 5, length: 4096}, fresh: true, progression,
+            bpm: 600, drums: false, ambience: null, quote: null})""",
+        PROGRESSION,
+    )
+    # Two solos are written one after the other (the first, then a fresh one), each in seconds here;
+    # the wait allows for a machine many times slower.
+    wait_for(page, "window.lofi.state().solo?.renewed >= 1", timeout=SLOW_WRITES_SECONDS * 1000, interval=200)
+    solo = page.evaluate("() => window.lofi.state().solo")
+    timeline = page.evaluate("() => window.lofi.timeline()")
+    page.evaluate("() => window.lofi.stop()")
+    print("slow solo:", {key: solo[key] for key in ("pass", "renewed", "repeated", "writes")})
+    context.close()
+    assert not watch.errors, watch.errors
+
+    assert solo["renewed"] >= 1 and solo["renewed"] + solo["repeated"] == solo["pass"], solo
+    assert solo["renewed"] <= solo["writes"]["count"] <= solo["renewed"] + 1, solo
+    # Every pass, repeated or fresh, played its notes at its place on the bar grid.
+    notes = [e for e in timeline if e.get("pass") is not None]
+    assert {e["pass"] for e in notes} >= set(range(solo["pass"])), notes[-3:]
+    assert max(abs(e["bar"] - (e["pass"] * SOLO_BARS + e["step"] / 16)) for e in notes) < BAR_TOLERANCE
