@@ -7,9 +7,11 @@ Two sources become the same `LeadSheet` (chord spans and melody notes on the six
 - the chorales' MIDI files: the highest part is the melody, and the other parts, read at every beat,
   give the chord labels (theory.family_of on their pitch classes; repeated labels merged).
 
-`encode` then writes the tokens of docs/ARCHITECTURE.md's lead-sheet encoding: the piece moved to
-C major or A minor, its melody to the middle register, a bar line at every bar, a chord token at every
-chord change, and the melody as event + length pairs that never cross a bar line or a chord change.
+`encode` then writes the lead-sheet tokens (their spellings and lengths are theory.json's): the piece
+moved to C major or A minor (its stated key, else the key estimated from its notes and chords), its
+melody by octaves to the middle register, '<s>', a '|' at every bar, a chord token ('@2:m7', '@NC') at
+every chord change, and the melody as event ('n67', '~' a tie, 'r') + length ('d4') pairs that fill
+every bar and never cross a bar line or a chord change, then '</s>'.
 `decode` reads tokens back into chords and notes, for the measures and for compositions.
 """
 

@@ -1,6 +1,6 @@
 """What makes a lead sheet sound lo-fi, in numbers: the measures the build reports for the model's
 compositions, for the chord-blind baseline's and for the lo-fi collection itself, beside the targets
-(docs/ARCHITECTURE.md, "Lead-sheet measures"; the ranges come from lo-fi loops and melodies).
+(ranges measured on lo-fi loops and melodies).
 
 Every measure pools all the pieces given (a share is of all their notes, not a mean of per-piece
 shares), and reads the pieces from their tokens (builder/leadsheet.py's `decode`), so a composition
