@@ -28,7 +28,7 @@ def test_built_site_has_every_stage_output(built_site):
         assert (built_site / name).is_file(), name
     assert list((built_site / "assets" / "tfjs-wasm").glob("*.wasm"))
     generation = json.loads((built_site / "model" / "generation.json").read_text())
-    assert generation["encoding"] == "timed" and generation["vocab"][:2] == ["<s>", "</s>"]
+    assert generation["encoding"] == "leadsheet" and generation["vocab"][:2] == ["<s>", "</s>"]
     assert generation["defaults"]["length"] == 24  # from the tiny site.toml
     model = json.loads((built_site / "model" / "model.json").read_text())
     embedding = model["modelTopology"]["model_config"]["config"]["layers"][1]["config"]
@@ -111,9 +111,11 @@ def test_the_build_reports_what_the_model_learned(built_site):
     for row in [evaluation["lstm"], *evaluation["ngrams"]]:
         assert row["perplexity"] > 1 and 0 <= row["top1_accuracy"] <= 1
         assert abs(row["perplexity"] - 2.718281828 ** row["cross_entropy"]) / row["perplexity"] < 0.01
-    assert 0 <= evaluation["solos"]["memorised_8gram_share"] <= 1
+    memorised = {row["name"]: row for row in evaluation["leadsheet"]["measures"]}["memorised_8grams"]
+    assert 0 <= memorised["model"] <= 1
     assert evaluation["float16_top1_agreement"] > 0.9
-    assert report["corpus"] == {"files": 3, "tokens": report["corpus"]["tokens"], "vocabulary": report["corpus"]["vocabulary"]}
+    assert report["corpus"] == {"files": 3, "lofi_files": 0, "tokens": report["corpus"]["tokens"],
+                                "vocabulary": report["corpus"]["vocabulary"]}
     assert (built_site / "model" / "loss.png").read_bytes()[:4] == b"\x89PNG"
     page = (built_site / "report.html").read_text()
     assert "How the model learned" in page and "5-gram" in page and 'src="model/loss.png"' in page
