@@ -223,10 +223,8 @@ def decode(tokens: list[str]) -> Decoded:
                 piece.bar_lengths.append(position - bar_start)
             bar_start = position
         elif kind["kind"] == "chord":
-            if chord_token is not None and position > chord_start:
+            if chord_token is not None and position > chord_start:  # of two at one moment, the later holds
                 piece.chords.append(ChordSpan(chord_start, position - chord_start, chord_token))
-            elif chord_token is not None:
-                pass  # two changes at one moment: the later one holds
             chord_token, chord_start = token, position
         elif kind["kind"] in ("note", "rest", "tie"):
             pending_event = token
