@@ -80,7 +80,7 @@ def build(options: BuildOptions) -> BuildResult:
     if corpus is not None:
         # Keras's verbose=1 redraws one line per epoch (on stdout); 2 prints one finished line per epoch.
         verbose = 0 if options.quiet else 1 if sys.stdout.isatty() else 2
-        _train_and_cache(corpus, config, model_dir, model_inputs, log, verbose=verbose)
+        _train_and_cache(corpus, config, content, model_inputs, log, verbose=verbose)
     else:
         log(f"Model: reusing {model_dir} (corpus and config unchanged).")
     meta = modelcache.read_meta(model_dir)
@@ -101,9 +101,12 @@ def build(options: BuildOptions) -> BuildResult:
     return BuildResult(trained=corpus is not None, seconds=seconds, stats=stats)
 
 
-def _train_and_cache(corpus: Corpus, config: dict, model_dir: Path, model_inputs: dict, log, verbose: int) -> None:
-    from .evaluate import evaluate, plot_loss
+def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: dict, log, verbose: int) -> None:
+    from .evaluate import evaluate, listening_pieces, plot_loss
+    from .listening import find_instruments, render_listening
     from .train import prepare_data, train_model
+
+    model_dir = content / "model"
 
     model_config = config["model"]
     data = prepare_data(corpus, model_config)
@@ -123,6 +126,11 @@ def _train_and_cache(corpus: Corpus, config: dict, model_dir: Path, model_inputs
         convert_to_tfjs(model, scratch / "tfjs", model_config["quantization"])
         report["web_model_bytes"] = sum(p.stat().st_size for p in (scratch / "tfjs").iterdir())
         plot_loss(summary["history"], scratch / "loss.png")
+        listening = []
+        if model_config["encoding"] == "leadsheet":
+            log("Rendering the report's listening pieces...")
+            pieces = listening_pieces(model, data.vocabulary, config["generation"])
+            listening = render_listening(pieces, scratch / "listening", instruments=find_instruments(content, PROJECT_ROOT))
         meta = {
             "inputs": model_inputs,
             "fingerprint": modelcache.fingerprint(model_inputs),
@@ -132,8 +140,9 @@ def _train_and_cache(corpus: Corpus, config: dict, model_dir: Path, model_inputs
             "config": model_config,
             "training": summary,
             "evaluation": report,
+            "listening": listening,
         }
-        modelcache.save(model_dir, model, scratch / "tfjs", scratch / "loss.png", meta)
+        modelcache.save(model_dir, model, scratch / "tfjs", scratch / "loss.png", meta, scratch / "listening")
     shutil.rmtree(checkpoints, ignore_errors=True)  # kept only while training, in case it is cut off
     _log_report(report, log)
 

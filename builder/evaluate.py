@@ -234,6 +234,29 @@ def compositions(model, vocabulary: list[str], generation: dict, chord_tone_bias
             for k, (_, chords) in enumerate(test_pieces())]
 
 
+LISTENING_BARS = 8
+
+
+def listening_pieces(model, vocabulary: list[str], generation: dict) -> list[dict]:
+    """Three pieces for the report's listening section: two over test progressions in two keys,
+    one on the model's own chords; each with the progression it followed."""
+    from . import theory
+    from .leadsheet import progression_chords
+
+    stepper = Stepper(model)
+    options = {"temperature": generation["temperature"], "top_k": generation["top_k"], "top_p": generation["top_p"]}
+    seed = generation["seed"]
+    pieces = []
+    for k, (name, shift) in enumerate((("ii-V-I turnaround", 3), ("minor ii-V-i", -3))):
+        chords = [{**c, "symbol": theory.transpose_symbol(c["symbol"], shift)}
+                  for c in progression_chords(TEST_PROGRESSIONS[name])]
+        piece = compose(stepper, vocabulary, LISTENING_BARS, seed=seed + 500 + k, chords=chords, **options)
+        piece["progression"] = " | ".join(c["symbol"] for c in chords)
+        pieces.append(piece)
+    pieces.append(compose(stepper, vocabulary, LISTENING_BARS, seed=seed + 502, **options))
+    return pieces
+
+
 def evaluate_leadsheet(model, data: TrainingData, generation: dict, model_config: dict, workdir: Path | None,
                        heldout: dict, verbose: int = 0) -> dict:
     """Train the chord-blind baseline, compose with both, and measure them beside the lo-fi collection."""

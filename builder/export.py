@@ -27,6 +27,10 @@ def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict
         shutil.copyfile(path, out_dir / path.name)
     if (model_dir / "loss.png").exists():
         shutil.copyfile(model_dir / "loss.png", out_dir / "loss.png")
+    for entry in meta.get("listening") or []:  # the report's listening pieces, when the model has them
+        for name in (entry["audio"], entry["image"]):
+            if (model_dir / name).is_file():
+                shutil.copyfile(model_dir / name, out_dir / name)
     report = {key: meta.get(key) for key in ("corpus", "training", "evaluation", "config", "encoding")}
     (out_dir / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True, allow_nan=False) + "\n")
     settings = {

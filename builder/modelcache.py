@@ -83,7 +83,10 @@ def output_size(spec_path: Path) -> int | None:
     return dense[-1]["config"]["units"] if dense else None
 
 
-def save(model_dir: Path, model, tfjs_source: Path, loss_plot: Path, meta: dict) -> None:
+LISTENING = "listening-*"  # the report's listening pieces (builder/listening.py): audio and piano rolls
+
+
+def save(model_dir: Path, model, tfjs_source: Path, loss_plot: Path, meta: dict, listening: Path | None = None) -> None:
     """Write the model files; meta.json last, so an interrupted save is never taken as valid."""
     # allow_nan=False: the report page and the build read this back as JSON, which has no NaN. Done
     # first, so that a meta that cannot be written leaves the cached model as it was.
@@ -95,4 +98,8 @@ def save(model_dir: Path, model, tfjs_source: Path, loss_plot: Path, meta: dict)
         shutil.rmtree(model_dir / TFJS_DIR)
     shutil.copytree(tfjs_source, model_dir / TFJS_DIR)
     shutil.copyfile(loss_plot, model_dir / LOSS_PLOT)
+    for old in model_dir.glob(LISTENING):
+        old.unlink()
+    for path in sorted(listening.glob(LISTENING)) if listening is not None and listening.is_dir() else []:
+        shutil.copyfile(path, model_dir / path.name)
     (model_dir / META).write_text(meta_text)

@@ -7,8 +7,9 @@ service worker (web_src/sw/sw.js) preceded by two constants:
   changes anything is a new worker with new caches, and an unchanged rebuild changes nothing;
 - `PRECACHE`: the site's own file list, read from the output (paths relative to the site, so it
   works from any sub-path): everything except `media/` (cached by the worker as it is played),
-  `sw.js` itself and the build's marker file (a host need not serve dot-files, and one missing file
-  fails the worker's whole install).
+  `sw.js` itself, the build's marker file (a host need not serve dot-files, and one missing file
+  fails the worker's whole install) and the report's listening pieces (about 0.75 MB that the
+  player never needs).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .errors import BuildError
 from .output import MARKER
 
 RUNTIME_PREFIX = "media/"
+REPORT_AUDIO_PREFIX = "model/listening-"  # the report's pieces: not needed offline
 SW_NAME = "sw.js"
 MANIFEST_NAME = "manifest.webmanifest"
 BACKGROUND = (0x21, 0x1A, 0x30)
@@ -60,7 +62,7 @@ def precache_list(out_dir: Path) -> list[str]:
         if not path.is_file():
             continue
         rel = path.relative_to(out_dir).as_posix()
-        if rel in (SW_NAME, MARKER) or rel.startswith(RUNTIME_PREFIX):
+        if rel in (SW_NAME, MARKER) or rel.startswith((RUNTIME_PREFIX, REPORT_AUDIO_PREFIX)):
             continue
         files.append(rel)
     return files

@@ -136,3 +136,21 @@ def test_two_builds_of_the_same_content_are_byte_identical(built_site, tmp_path)
     first, second = file_bytes(built_site), file_bytes(tmp_path / "again")
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_report_has_listening_pieces_rendered_at_training(built_site):
+    """Three pieces the trained model wrote (two over test progressions, one on its own chords), each
+    as audio and as a piano roll, copied from the model cache into the site and shown in the report."""
+    import soundfile
+
+    report = (built_site / "report.html").read_text()
+    sw = (built_site / "sw.js").read_text()
+    for number in (1, 2, 3):
+        audio, image = built_site / "model" / f"listening-{number}.ogg", built_site / "model" / f"listening-{number}.png"
+        samples, rate = soundfile.read(audio)
+        assert len(samples) / rate > 8 * 4 * 60 / 75 - 1  # eight bars at 75 bpm
+        assert abs(samples).max() > 0.1  # not silent
+        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f'model/listening-{number}.ogg' in report and f'model/listening-{number}.png' in report
+        assert f'listening-{number}' not in sw  # the player never needs them offline
+    assert "Follows" in report and "own chords" in report
