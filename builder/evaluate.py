@@ -251,7 +251,10 @@ def listening_pieces(model, vocabulary: list[str], generation: dict) -> list[dic
         chords = [{**c, "symbol": theory.transpose_symbol(c["symbol"], shift)}
                   for c in progression_chords(TEST_PROGRESSIONS[name])]
         piece = compose(stepper, vocabulary, LISTENING_BARS, seed=seed + 500 + k, chords=chords, **options)
-        piece["progression"] = " | ".join(c["symbol"] for c in chords)
+        bars = {}
+        for chord in chords:
+            bars.setdefault(chord["step"] // 16, []).append(chord["symbol"])
+        piece["progression"] = " | ".join(" ".join(symbols) for _, symbols in sorted(bars.items()))
         pieces.append(piece)
     pieces.append(compose(stepper, vocabulary, LISTENING_BARS, seed=seed + 502, **options))
     return pieces

@@ -37,11 +37,18 @@ def test_measures_of_nothing_are_none():
     assert chord_measures(["<s> | r d16 </s>".split()])["seventh_chord_share"] is None
 
 
-def test_memorised_share_counts_8_grams_found_in_the_training_data():
+def test_memorised_share_counts_runs_of_melody_events_found_in_the_training_data():
+    # PIECE's melody: r2 D2 E4 Bb2 G6 | A8 ~4 r4: 8 events, so one run of 8; bar lines and chords
+    # between them do not count.
     known = training_grams([PIECE])
     assert memorised_share([PIECE], known) == 1.0
-    changed = PIECE[:-1] + ["|"]  # 22 tokens, 15 8-grams: only the last is new
-    assert memorised_share([changed], known) == pytest.approx(14 / 15, abs=1e-4)
+    other_chords = [t.replace("@7:7", "@5:maj7") for t in PIECE]
+    assert memorised_share([other_chords], known) == 1.0
+    changed = PIECE[:-3] + ["n60", "d4", "</s>"]  # the last event differs
+    assert memorised_share([changed], known) == 0.0
+    longer = PIECE[:-1] + ["|", "@2:m7", "r", "d16", "</s>"]  # 9 events: runs 1-8 known, 2-9 new
+    assert memorised_share([longer], known) == 0.5
+    assert memorised_share([longer], training_grams([PIECE], n=4), n=4) == pytest.approx(5 / 6, abs=1e-4)
 
 
 def test_in_range_with_open_ends():
