@@ -74,6 +74,19 @@ def built_site(tmp_path_factory) -> Path:
     return root / "dist"
 
 
+@pytest.fixture(scope="session")
+def timed_site(tmp_path_factory) -> Path:
+    """The tiny content with an article-style "timed" model, built once: generation.json's encoding
+    picks the page's path (a solo of a number of tokens, primed by a song or chords, the listener's
+    chords looping on their own bars), where the default, "leadsheet", composes a piece of bars."""
+    root = tmp_path_factory.mktemp("timed-site")
+    content = make_tiny_content(root)
+    site_toml = content / "site.toml"
+    site_toml.write_text(site_toml.read_text().replace("[model]\n", '[model]\nencoding = "timed"\n', 1))
+    build(BuildOptions(content=content, out=root / "dist", quiet=True))
+    return root / "dist"
+
+
 MEDIA_FOLDERS = ["drums", "samples", "ambience", "quotes"]
 
 
@@ -107,6 +120,11 @@ def built_site_url(built_site):
 @pytest.fixture(scope="session")
 def media_site_url(media_site):
     yield from served(media_site)
+
+
+@pytest.fixture(scope="session")
+def timed_site_url(timed_site):
+    yield from served(timed_site)
 
 
 @pytest.fixture(scope="module")

@@ -23,18 +23,22 @@ def page(browser, site):  # browser: conftest's headless Chromium
     context.close()
 
 
-def test_model_loads_and_generates_tokens_from_the_vocabulary(page, built_site):
+def test_model_loads_and_composes_tokens_from_the_vocabulary(page, built_site):
+    """The tiny site's model writes lead sheets (the default encoding): a piece of a number of bars,
+    framed by "<s>" and "</s>", a "|" at each bar line ("timed" solos: test_generation_browser)."""
     page, watch = page
-    vocab = json.loads((built_site / "model" / "generation.json").read_text())["vocab"]
+    meta = json.loads((built_site / "model" / "generation.json").read_text())
+    assert meta["encoding"] == "leadsheet"
     info = page.evaluate("() => window.lofi.loadModel()")
-    assert info["vocabSize"] == len(vocab)
+    assert info["vocabSize"] == len(meta["vocab"])
     assert info["backend"] == "wasm"
-    tokens = page.evaluate("() => window.lofi.generate({seed: 7, temperature: 1.0, length: 40})")
-    assert len(tokens) == 40
-    assert set(tokens) <= set(vocab)
-    again = page.evaluate("() => window.lofi.generate({seed: 7, temperature: 1.0, length: 40})")
-    assert again == tokens  # the same seed and settings give the same solo
-    other = page.evaluate("() => window.lofi.generate({seed: 8, temperature: 1.5, length: 40})")
+    tokens = page.evaluate("() => window.lofi.generate({seed: 7, temperature: 1.0, bars: 4})")
+    assert tokens[0] == "<s>" and tokens[-1] == "</s>" and tokens.count("|") == 4
+    assert set(tokens) <= set(meta["vocab"])
+    assert any(t.startswith("n") for t in tokens)  # a melody, not only rests
+    again = page.evaluate("() => window.lofi.generate({seed: 7, temperature: 1.0, bars: 4})")
+    assert again == tokens  # the same seed and settings give the same piece
+    other = page.evaluate("() => window.lofi.generate({seed: 8, temperature: 1.5, bars: 4})")
     assert other != tokens
     assert page.evaluate("() => window.lofi.state().modelLoaded") is True
     assert not watch.errors
@@ -79,7 +83,7 @@ def test_the_page_declares_a_strict_csp_and_breaks_none_of_it(page, built_site):
     assert "unsafe-eval'" not in policy.replace("'wasm-unsafe-eval'", "")
     assert "<script>" not in html and " on" + "click=" not in html
     page.evaluate("() => window.lofi.loadModel()")
-    page.evaluate("() => window.lofi.generate({seed: 3, length: 16})")
+    page.evaluate("() => window.lofi.generate({seed: 3, bars: 2})")
     page.evaluate("() => window.lofi.play({song: 'first-light'})")
     page.wait_for_timeout(500)
     page.evaluate("() => window.lofi.stop()")
@@ -88,27 +92,52 @@ def test_the_page_declares_a_strict_csp_and_breaks_none_of_it(page, built_site):
     assert not watch.errors
 
 
-def test_browser_generation_carries_state_exactly_like_keras(page, built_site):
-    """Greedy decoding in the page equals greedy decoding with the Keras weights in Python.
+# Greedy pieces the page and Python must agree on: following chords in D major (moved to C major
+# and back), and free (the model's own chords, in the seed's key).
+GREEDY_PIECES = [
+    {"progression": "Em7 A7 | Dmaj7 Bm7", "seed": 0, "bars": 6},
+    {"progression": None, "seed": 5, "bars": 4},
+]
+
+
+def one_pass(parsed: dict) -> list[dict]:
+    """The chord field's chords as builder/sampler.py's compose takes them: [{step, length, symbol}]."""
+    return [{"step": c["bar"] * 16 + c["step"], "length": c["sixteenths"], "symbol": c["symbol"]}
+            for c in parsed["chords"]]
+
+
+def test_browser_composition_carries_state_exactly_like_keras(page, built_site):
+    """A greedy lead sheet composed in the page equals builder/sampler.py's compose at temperature 0
+    with the Keras model's weights.
 
     The Python stepper is itself checked against Keras's whole-sequence predict (test_evaluate), so
-    equal tokens mean the page's step-by-step LSTM carries its state correctly.
+    equal tokens mean the page's TF.js LSTM, run a step at a time in the worker, carries its state
+    as Keras does. (tests/test_grammar_parity.py checks the grammar, sampler and piece builder on
+    logits Python gives them, not the page's model: both are needed.)
     """
-    from builder.sampler import Stepper, generate
+    from builder.sampler import Stepper, compose
     from builder.tf_env import import_keras
 
     page, watch = page
     meta = json.loads((built_site / "model" / "generation.json").read_text())
     model = import_keras().models.load_model(built_site.parent / "content" / "model" / "model.h5", compile=False)
-    expected = generate(Stepper(model), meta["vocab"], 30, seed=0, primer=["<s>"], top_k=1)
-    tokens = page.evaluate("() => window.lofi.generate({seed: 0, temperature: 0, length: 30, primer: ['<s>']})")
-    assert tokens == expected
+    stepper = Stepper(model)
+    for case in GREEDY_PIECES:
+        chords = None
+        if case["progression"]:
+            chords = one_pass(page.evaluate("(text) => window.lofi.parseProgression(text)", case["progression"]))
+        expected = compose(stepper, meta["vocab"], bars=case["bars"], seed=case["seed"], chords=chords, temperature=0)
+        piece = page.evaluate("(c) => window.lofi.compose({...c, temperature: 0})", case)
+        assert piece["tokens"] == expected["tokens"], case
+        assert len(piece["tokens"]) > 4 * case["bars"], case  # notes were written, not only bar lines
+        for field in ("key", "chords", "melody", "mapped"):
+            assert piece[field] == expected[field], (field, case)
     assert not watch.errors
 
 
 def test_generation_leaks_no_tensors(page):
     page, _ = page
-    page.evaluate("() => window.lofi.generate({seed: 1, length: 8})")
+    page.evaluate("() => window.lofi.generate({seed: 1, bars: 1})")
     before = page.evaluate("() => window.lofi.tensorCount()")
-    page.evaluate("async () => { for (let i = 0; i < 20; i++) await window.lofi.generate({seed: i, length: 16}); }")
+    page.evaluate("async () => { for (let i = 0; i < 20; i++) await window.lofi.generate({seed: i, bars: 2}); }")
     assert page.evaluate("() => window.lofi.tensorCount()") == before

@@ -12,10 +12,7 @@ import json
 
 import pytest
 
-from builder.build import BuildOptions, build
-
 from .browser import open_lofi
-from .conftest import make_tiny_content, served
 
 pytestmark = pytest.mark.browser
 
@@ -34,22 +31,6 @@ def open_page(browser, built_site_url):  # conftest: headless Chromium; the tiny
     yield opener
     for context in contexts:
         context.close()
-
-
-@pytest.fixture(scope="module")
-def timed_site(tmp_path_factory):
-    """The tiny content with an article-style "timed" model (generation.json's encoding picks the path)."""
-    root = tmp_path_factory.mktemp("timed-generation")
-    content = make_tiny_content(root)
-    site_toml = content / "site.toml"
-    site_toml.write_text(site_toml.read_text().replace("[model]\n", '[model]\nencoding = "timed"\n', 1))
-    build(BuildOptions(content=content, out=root / "dist", quiet=True))
-    return root / "dist"
-
-
-@pytest.fixture(scope="module")
-def timed_url(timed_site):
-    yield from served(timed_site)
 
 
 @pytest.fixture
@@ -97,12 +78,12 @@ def test_tokens_stream_before_the_solo_is_complete(open_page):
     assert not watch.errors
 
 
-def test_the_first_ai_note_plays_before_generation_ends(browser, timed_url, open_page):
+def test_the_first_ai_note_plays_before_generation_ends(browser, timed_site_url, open_page):
     """play() starts the solo on its first note while the worker is still writing the rest. On the
     timed site: a solo of 4,096 tokens takes the tiny model far longer to write than its first note
     takes to sound (a lead sheet's first bar is enough to start: tests/js/compose.test.js)."""
     context = browser.new_context()
-    page, watch = open_lofi(context, timed_url)
+    page, watch = open_lofi(context, timed_site_url)
     page.evaluate("() => window.lofi.loadModel()")
     page.evaluate("() => window.lofi.play({song: 'ai', solo: {seed: 3, length: 4096}})")
     page.wait_for_function("() => window.lofi.state().solo?.firstNote", timeout=20000)
@@ -162,9 +143,9 @@ def test_the_same_seed_gives_the_same_solo_after_a_reload(open_page):
     assert second.evaluate("() => window.lofi.generate({seed: 'sunny', temperature: 1.2, topK: 5, bars: 4})") != tokens
 
 
-def test_a_timed_solo_is_its_tokens_and_can_be_primed_from_a_song_or_chords(browser, timed_url, vocab):
+def test_a_timed_solo_is_its_tokens_and_can_be_primed_from_a_song_or_chords(browser, timed_site_url, vocab):
     context = browser.new_context()
-    page, watch = open_lofi(context, timed_url)
+    page, watch = open_lofi(context, timed_site_url)
     tokens = page.evaluate("() => window.lofi.generate({seed: 1, length: 12})")
     assert len(tokens) == 12 and set(tokens) <= set(vocab)
     assert "lead-sheet model" in page.evaluate("() => window.lofi.compose({seed: 1}).then(() => 'composed', (e) => e.message)")

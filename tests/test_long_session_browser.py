@@ -52,10 +52,7 @@ import statistics
 import pytest
 from playwright.sync_api import sync_playwright
 
-from builder.build import BuildOptions, build
-
 from .browser import CHROMIUM_ARGS, PageWatch, chromium_path, wait_for
-from .conftest import make_tiny_content, served
 
 pytestmark = pytest.mark.browser
 
@@ -269,19 +266,7 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     assert max(grid_offsets(chords, lambda e: first[e["index"]], 2), default=0) < BAR_TOLERANCE
 
 
-@pytest.fixture(scope="module")
-def timed_site(tmp_path_factory):
-    """The tiny content with a "timed" model: its solo's length is a number of tokens, so a solo can
-    be asked to take far longer to write than a pass lasts."""
-    root = tmp_path_factory.mktemp("timed-site")
-    content = make_tiny_content(root)
-    site_toml = content / "site.toml"
-    site_toml.write_text(site_toml.read_text().replace("[model]\n", '[model]\nencoding = "timed"\n', 1))
-    build(BuildOptions(content=content, out=root / "dist", quiet=True))
-    yield from served(root / "dist")
-
-
-def test_a_solo_slower_to_write_than_a_pass_is_played_late_not_dropped(browser, timed_site):
+def test_a_solo_slower_to_write_than_a_pass_is_played_late_not_dropped(browser, timed_site_url):  # conftest: a "timed" model
     """On a slow device a fresh solo can take longer to write than a pass lasts. The passes meanwhile
     repeat the last solo, never silent, and the late solo is played once it is written: dropping it
     and starting over at every pass would repeat the first solo for ever.
@@ -294,7 +279,7 @@ def test_a_solo_slower_to_write_than_a_pass_is_played_late_not_dropped(browser, 
     page = context.new_page()
     page.route("**/site.json", lambda route: route.fulfill(json={"title": "Tiny", "soloLoopBars": SOLO_BARS}))
     watch = PageWatch(page)
-    page.goto(timed_site)
+    page.goto(timed_site_url)
     wait_for(page, "window.lofi !== undefined")
     page.evaluate("() => window.lofi.ready")
     page.evaluate("() => window.lofi.loadModel()")
