@@ -258,6 +258,8 @@ def first_note_figures(first_notes: list) -> dict:
         "first_note_sound_ms": median_of("soundMs"),
         "first_note_before_solo_done": all(not n["generationDone"] for n in notes) if notes else None,
         "first_notes_heard": f"{len(notes)}/{len(first_notes)}",
+        # Each play's, in order: the median hides a slow first play or a slow play right after a stop.
+        "first_note_plays": [{k: round(n[k], 1) for k in ("readyMs", "triggerMs", "soundMs")} if n else None for n in first_notes],
     }
 
 
@@ -319,7 +321,6 @@ def measure_leadsheet(site: Path, args) -> dict:
         "generate_ms_per_token_runs": [round(v, 3) for v in plain],
         "follow_vs_generate": round(follow / generate, 2),
         **first_note_figures(raw["firstNotes"]),
-        "first_note_plays": [{k: round(n[k], 1) for k in ("readyMs", "triggerMs", "soundMs")} if n else None for n in raw["firstNotes"]],
         "tensors_leaked": raw["after"] - raw["before"],
         "page_errors": errors,
     }
