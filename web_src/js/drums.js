@@ -1,18 +1,16 @@
 // Drum patterns from media.json, played from one-shot samples. A pattern is 1-8 bars of sixteenth
 // steps per lane; it is repeated to fill the drum loop (8 bars) and swung by delaying the off-beat
-// sixteenths. Times are in ticks ("192i" is a quarter at Tone's PPQ of 192), so they hold at every
-// tempo. In 3/4 and 6/8 (three quarters a bar in Tone) each bar plays its first 12 steps.
+// sixteenths (audio/swing.js, which the AI track swings by too). Times are in ticks ("192i" is a
+// quarter at Tone's PPQ of 192), so they hold at every tempo. In 3/4 and 6/8 (three quarters a bar
+// in Tone) each bar plays its first 12 steps.
 
 import * as Tone from 'tone';
 import { loadBuffers } from './media.js';
-import { SIXTEENTHS_PER_QUARTER, TONE_PPQ as PPQ } from './music/theory.js'; // Tone's default pulses per quarter note
-
-const SIXTEENTH = PPQ / SIXTEENTHS_PER_QUARTER;
+import { SIXTEENTH_TICKS as SIXTEENTH, swingOffsetTicks } from './audio/swing.js';
 
 export function drumEvents(pattern, { loopBars = 8, quartersPerBar = 4 } = {}) {
   const stepsPerBar = Math.round(quartersPerBar * 4);
   const patternSteps = pattern.stepsPerBar || 16;
-  const swingTicks = Math.round((pattern.swing || 0) * (SIXTEENTH / 3));
   const events = [];
   for (let bar = 0; bar < loopBars; bar++) {
     const sourceBar = bar % pattern.bars;
@@ -21,7 +19,7 @@ export function drumEvents(pattern, { loopBars = 8, quartersPerBar = 4 } = {}) {
         if (Math.floor(step / patternSteps) !== sourceBar) continue;
         const inBar = step % patternSteps;
         if (inBar >= stepsPerBar) continue;
-        const ticks = (bar * stepsPerBar + inBar) * SIXTEENTH + (inBar % 2 === 1 ? swingTicks : 0);
+        const ticks = (bar * stepsPerBar + inBar) * SIXTEENTH + swingOffsetTicks(inBar, pattern.swing);
         events.push({ time: `${ticks}i`, lane: lane.name, velocity: velocity * lane.gain, bar, step: inBar });
       }
     }

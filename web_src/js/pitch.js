@@ -16,7 +16,9 @@ export function midiToNote(midi) {
 }
 
 // "0.4.7" (normal order of pitch classes, as the seed article encodes chords) -> MIDI numbers,
-// stacked upwards from a first note near middle C so every chord sits in the same register.
+// stacked upwards from a first note near middle C so every chord sits in the same register; null
+// when they would climb past MIDI's 127 (pitch classes in no order, "11.10.9...": no instrument
+// plays those notes).
 export function chordToMidis(token) {
   const pcs = token.split('.').map(Number);
   if (pcs.some((pc) => !Number.isInteger(pc) || pc < 0 || pc > 11)) return null;
@@ -25,13 +27,15 @@ export function chordToMidis(token) {
   for (const pc of pcs) {
     let midi = midis.length === 0 ? CHORD_FLOOR + ((pc - CHORD_FLOOR % 12 + 12) % 12) : previous + 1;
     while (midi % 12 !== pc) midi++;
+    if (midi > 127) return null;
     midis.push(midi);
     previous = midi;
   }
   return midis;
 }
 
-// A model token -> {kind: "rest"|"note"|"chord", midis}, or null for a token we cannot play.
+// A model token -> {kind: "rest"|"note"|"chord", midis}, or null for a token we cannot play
+// (anything that is not a MIDI note, 0..127, is not played: "C16" would be 204).
 export function parseToken(token) {
   const text = String(token);
   if (text.toLowerCase() === 'r') return { kind: 'rest', midis: [] };
