@@ -65,6 +65,39 @@ def test_play_and_stop_through_the_api(page):
     assert not watch.errors
 
 
+def test_play_replays_a_piece_once_it_is_whole_and_composes_for_new_settings(page):
+    """The Play button: the first press composes (the tokens stream into the page); once the piece
+    is written to its end, Play with the same settings replays it, whatever the form's token
+    length says (a lead sheet's size is its bars); other settings compose again."""
+    page, watch = page
+    page.select_option("#song", "ai")
+    page.fill("#length", "1024")
+    page.fill("#seed", "4")
+
+    def press(button: str, until: str) -> None:
+        page.wait_for_function(f"() => !document.getElementById('{button}').disabled")
+        page.click(f"#{button}")
+        page.wait_for_function(f"() => {until}", timeout=30000)
+
+    written = "window.lofi.state().playing && window.lofi.state().solo && !window.lofi.state().solo.generating"
+    press("play", written)
+    tokens = page.evaluate("() => window.lofi.lastSolo().tokens")
+    assert tokens[-1] == "</s>" and page.inner_text("#tokens") == " ".join(tokens)
+    press("stop", "!window.lofi.state().playing")
+    # A new composition would clear the tokens shown and stream its own there.
+    page.evaluate("() => { document.getElementById('tokens').textContent = 'the piece before'; }")
+    press("play", written)
+    assert page.inner_text("#tokens") == "the piece before"
+    assert page.evaluate("() => window.lofi.lastSolo().tokens") == tokens
+    press("stop", "!window.lofi.state().playing")
+    page.fill("#seed", "5")
+    press("play", written)
+    assert page.inner_text("#tokens") == " ".join(page.evaluate("() => window.lofi.lastSolo().tokens"))
+    assert page.evaluate("() => window.lofi.lastSolo().tokens") != tokens
+    press("stop", "!window.lofi.state().playing")
+    assert not watch.errors
+
+
 def test_no_request_leaves_the_sites_origin(page, site):
     page, watch = page
     page.evaluate("() => window.lofi.loadModel()")

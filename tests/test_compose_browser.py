@@ -253,8 +253,9 @@ def test_play_sounds_chords_bass_and_a_swung_melody(open_page):
     page.evaluate(f"() => window.lofi.compose({{progression: '{PROGRESSION}', seed: 8, bars: 4}})")
     events = page.evaluate("() => window.lofi.lastSolo().events")
     counts = {part: sum(1 for e in events if e["part"] == part) for part in ("melody", "chords", "bass")}
-    # A strike per chord; the bass: root and pickup in the three one-chord bars, a root per chord in the other.
-    assert counts["chords"] == 5 and counts["bass"] == 8 and counts["melody"] >= 1
+    # A strike per chord and a softer second one in the three bars a chord has to itself (backing.js
+    # comps); the bass: root and pickup in those bars, a root per chord in the other.
+    assert counts["chords"] == 5 + 3 and counts["bass"] == 8 and counts["melody"] >= 1
     # The whole track, offline, with the boom-bap pattern (swing 0.35: the off-beat sixteenths 6
     # ticks late): every event of every part sounds, and the melody swings as the drums do.
     result = page.evaluate("() => window.lofi.renderOffline({song: 'ai', bars: 4, bpm: 300, drums: 'boom-bap'})")
@@ -294,7 +295,14 @@ def test_the_midi_file_has_melody_chords_and_bass_of_the_same_length(open_page):
     # The lead sheet on its grid (not swung): the melody as composed, each chord's voicing without
     # its bass on the electric piano (program 4), the bass line on the bass (program 33).
     assert notes("ai-melody") == sorted((n["step"] * 120, n["midi"], n["length"] * 120) for n in piece["melody"])
-    assert notes("ai-chords") == sorted((c["step"] * 120, m, c["length"] * 120) for c in piece["chords"] for m in c["midis"][1:])
+    events = page.evaluate("() => window.lofi.lastSolo().events")
+    assert notes("ai-chords") == sorted((e["step"] * 120, m, e["length"] * 120) for e in events if e["part"] == "chords" for m in note_numbers(e["notes"]))
+    for chord in piece["chords"]:  # struck at its start and comped, its voicing sounding to its end
+        start, end = chord["step"] * 120, (chord["step"] + chord["length"]) * 120
+        inside = [n for n in notes("ai-chords") if start <= n[0] < end]
+        assert {n[1] for n in inside} == set(chord["midis"][1:])
+        strikes = sorted({(n[0], n[2]) for n in inside})
+        assert not chord["midis"] or (strikes[0][0] == start and sum(length for _, length in strikes) == end - start)
     sounding = [c for c in piece["chords"] if c["midis"]]
     assert {n[0] for n in notes("ai-bass")} >= {c["step"] * 120 for c in sounding}
     assert {n[1] for n in notes("ai-bass") if n[0] in {c["step"] * 120 for c in sounding}} <= {c["midis"][0] for c in sounding}

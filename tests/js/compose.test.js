@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { LeadSheetGrammar, chooseToken, classifyVocab } from '../../web_src/js/ai/grammar.js';
 import { followPlan, freePlan, loopProgression, nearestChordToken, pieceBars, vocabChords } from '../../web_src/js/ai/compose.js';
 import { createPieceBuilder } from '../../web_src/js/ai/piece.js';
-import { bassLine, barSegments, chordHits } from '../../web_src/js/ai/backing.js';
+import { COMP_STEPS, bassLine, barSegments, chordHits, compSteps } from '../../web_src/js/ai/backing.js';
 import { leadSheetParts, swungTime } from '../../web_src/js/ai/arrange.js';
 import { swingOffsetTicks, swingTicks } from '../../web_src/js/audio/swing.js';
 import { drumEvents } from '../../web_src/js/drums.js';
@@ -191,19 +191,24 @@ test('the same seed writes the same piece', () => {
   assert.notDeepEqual(a.result().melody, c.result().melody);
 });
 
-test('the backing: a strike per chord and bar line, the bass on 1 and a pickup on the "and" of 3', () => {
+test('the backing: the chords comped on 1 and the "and" of 2 or beat 3, the bass on 1 and a pickup on the "and" of 3', () => {
   const chord = (symbol, step, length) => {
     const parsed = parseChordSymbol(symbol);
     return { step, length, symbol, midis: voiceChord(parsed), chord: parsed };
   };
   const chords = [chord('Dm9', 0, 16), chord('G13', 16, 8), chord('C/E', 24, 8), chord('Fmaj7', 32, 32), chord('N.C.', 64, 16)];
   assert.deepEqual(barSegments(chords, 16).map((s) => [s.step, s.length]), [[0, 16], [16, 8], [24, 8], [32, 16], [48, 16], [64, 16]]);
+  // Seed 1 comps bar 1 on beat 3, bar 3 on the "and" of 2 and bar 4 on beat 3 (compSteps); a
+  // chord of half a bar is struck once.
+  assert.deepEqual([0, 2, 3].map((bar) => compSteps(1, bar)[0]), [8, 6, 8]);
+  const dm9 = [53, 57, 60, 64]; // F3 A3 C4 E4
+  const fmaj7 = [57, 60, 64]; // A3 C4 E4 over F2, struck again at bar 3
   assert.deepEqual(chordHits(chords, 16), [
-    { step: 0, length: 16, midis: [53, 57, 60, 64] }, // F3 A3 C4 E4
-    { step: 16, length: 8, midis: [53, 57, 59, 64] }, // F3 A3 B3 E4
-    { step: 24, length: 8, midis: [55, 60, 64] }, // C/E: G3 C4 E4 over E2
-    { step: 32, length: 16, midis: [57, 60, 64] }, // Fmaj7: A3 C4 E4 over F2, struck again at bar 3
-    { step: 48, length: 16, midis: [57, 60, 64] },
+    { step: 0, length: 8, midis: dm9, accent: true }, { step: 8, length: 8, midis: dm9, accent: false },
+    { step: 16, length: 8, midis: [53, 57, 59, 64], accent: true }, // F3 A3 B3 E4
+    { step: 24, length: 8, midis: [55, 60, 64], accent: true }, // C/E: G3 C4 E4 over E2
+    { step: 32, length: 6, midis: fmaj7, accent: true }, { step: 38, length: 10, midis: fmaj7, accent: false },
+    { step: 48, length: 8, midis: fmaj7, accent: true }, { step: 56, length: 8, midis: fmaj7, accent: false },
   ]);
   assert.deepEqual(bassLine(chords, 16), [
     { step: 0, length: 10, midi: 38 }, { step: 10, length: 6, midi: 45 }, // D2, then A2 (the fifth)
@@ -238,4 +243,50 @@ test('swing: the off-beat sixteenths fall as late as the drum pattern\'s', () =>
   assert.deepEqual(parts.map((p) => [p.name, p.instrument, p.events.map((e) => e.time)]), [
     ['ai-melody', 'piano', ['0:0:3.3333333333333335']], ['ai-chords', 'epiano', ['0:0:0']], ['ai-bass', 'bass', []],
   ]);
+});
+
+test('comping keeps every chord sounding: struck again within 10 sixteenths, the rhythm varying per bar and seed', () => {
+  // A strike of the electric piano dies away in about 1.75 s: at 75 bpm (a sixteenth lasts 0.2 s)
+  // a chord struck once a bar would be silent for 7 of its 16 sixteenths.
+  const chord = (symbol, step, length) => {
+    const parsed = parseChordSymbol(symbol);
+    return { step, length, symbol, midis: voiceChord(parsed), chord: parsed };
+  };
+  const chords = [chord('Dm9', 0, 32), chord('G13', 32, 16), chord('Cmaj7', 48, 4), chord('A7', 52, 28), chord('N.C.', 80, 16), chord('Fmaj7', 96, 24)];
+  const picked = new Set();
+  for (let seed = 1; seed <= 30; seed++) {
+    const hits = chordHits(chords, 16, { seed });
+    assert.deepEqual(chordHits(chords, 16, { seed }), hits); // the same seed comps the same way
+    // The strikes tile each sounding chord's bars exactly: no gap, no overlap, nothing past its end.
+    for (const segment of barSegments(chords, 16).filter((s) => s.chord.midis.length)) {
+      const inside = hits.filter((h) => h.step >= segment.step && h.step < segment.step + segment.length);
+      assert.equal(inside[0].step, segment.step);
+      assert.ok(inside[0].accent);
+      inside.forEach((h, i) => {
+        assert.deepEqual(h.midis, segment.chord.midis.slice(1));
+        assert.equal(h.step + h.length, i + 1 < inside.length ? inside[i + 1].step : segment.step + segment.length);
+        assert.ok(h.length <= 10, `seed ${seed}: a strike of ${h.length} sixteenths at ${h.step}`);
+      });
+      // More than half a bar: a softer second strike on the "and" of 2 or beat 3 of the bar.
+      if (segment.length > 8) {
+        assert.equal(inside.length, 2, `seed ${seed}, step ${segment.step}`);
+        assert.ok(!inside[1].accent && COMP_STEPS.includes(inside[1].step % 16));
+        picked.add(`${seed % 2}:${inside[1].step % 16}`);
+      } else {
+        assert.equal(inside.length, 1);
+      }
+    }
+    assert.ok(!hits.some((h) => h.step >= 80 && h.step < 96)); // N.C.: silence
+    // A7 comes in on beat 2: the "and" of 2 is less than a beat after its strike, so it is struck
+    // again on beat 3, whatever the seed.
+    assert.deepEqual(hits.filter((h) => h.step >= 52 && h.step < 64).map((h) => [h.step, h.accent]), [[52, true], [56, false]]);
+  }
+  assert.deepEqual([...picked].sort(), ['0:6', '0:8', '1:6', '1:8']); // both places, with any seed
+  // The piece's events: the second strike is softer, and the backing depends on the seed only.
+  const plan = followPlan({ progression: pass('Dm7 | G7 | Cmaj7 | Cmaj7'), passBars: 4, bars: 4, vocab: VOCAB });
+  const strikes = (seed) => createPieceBuilder(plan, { seed }).events.filter((e) => e.part === 'chords').map((e) => [e.step, e.velocity]);
+  assert.deepEqual(strikes(3), strikes(3));
+  const ofSeed = new Set(Array.from({ length: 8 }, (_, seed) => JSON.stringify(strikes(seed + 1))));
+  assert.ok(ofSeed.size > 1);
+  for (const [step, velocity] of strikes(3)) assert.ok(step % 16 === 0 ? velocity > 0.4 : velocity < 0.4);
 });

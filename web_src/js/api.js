@@ -227,7 +227,7 @@ export function createLofi({ status, visualizer = null }) {
   function launchCompose(request, onToken = null) {
     const plan = planFor(request);
     reportChords(plan);
-    const builder = createPieceBuilder(plan);
+    const builder = createPieceBuilder(plan, { seed: request.seed ?? 1 });
     let firstEvent;
     const { progression: _p, ...options } = request;
     const job = generator.compose({ ...options, changes: plan.changes, meter: '4/4' }, (token, index) => {
@@ -577,6 +577,7 @@ export function createLofi({ status, visualizer = null }) {
       volumes: layers.volumes(),
       backend,
       modelLoaded: solo !== null,
+      encoding: meta ? meta.encoding ?? 'timed' : null, // the model's: 'leadsheet' composes, 'timed' generates
       progression: progression?.text ?? null,
       tempo,
       recording: recorder.recording,
@@ -659,10 +660,9 @@ export function createLofi({ status, visualizer = null }) {
     const id = currentSong();
     const state = { song: id, ...layers.choices(), bpm: lastPlay?.bpm || tempo || null, progression: progression?.text ?? null, fresh: Boolean(lastPlay?.fresh) };
     if (id === 'ai' && lastSolo) {
-      const { seed, temperature, length, topK, topP } = lastSolo.request;
-      // A lead sheet's bars follow from its progression (or are 8): the seed, sampling settings and
-      // progression make the same piece again.
-      state.solo = { seed, temperature, length, topK, topP };
+      const { seed, temperature, length, bars, topK, topP } = lastSolo.request;
+      // The seed, sampling settings, progression and (a lead sheet's) bars make the same piece again.
+      state.solo = { seed, temperature, length, ...(lastSolo.piece ? { bars } : {}), topK, topP };
       state.progression = lastSolo.request.progression?.text ?? null;
     }
     return state;

@@ -5,7 +5,19 @@
 
 import { download } from './keep.js';
 
-const AI_FIELDS = { seed: 'seed', temperature: 'temperature', length: 'length', topK: 'top-k', topP: 'top-p' };
+const AI_FIELDS = { seed: 'seed', temperature: 'temperature', length: 'length', bars: 'bars', topK: 'top-k', topP: 'top-p' };
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+// What the AI does with the chords typed in, in plain words. A lead-sheet model writes its melody
+// over them (they repeat to fill the piece: `pieceBars`); a "timed" model starts its solo from them
+// (it hears them in C major / A minor) while they loop on their own bars under it.
+export function progressionMessage(info, encoding, pieceBars = info.soloLoopBars) {
+  const bars = `${plural(info.bars, 'bar')} in ${info.key}`;
+  if (encoding === 'leadsheet') return `${bars}. The AI writes a melody over your chords: a piece of ${plural(pieceBars, 'bar')}.`;
+  const moved = info.shift ? ` (heard in C major / A minor as ${info.modelChords.join(' ')}, its solo moved back to your key)` : '';
+  return `${bars}, looping under the solo every ${plural(info.bars, 'bar')}. The AI starts its solo from your chords${moved}.`;
+}
 
 export function bindKeepShare(lofi, status) {
   const $ = (id) => document.getElementById(id);
@@ -14,6 +26,7 @@ export function bindKeepShare(lofi, status) {
     tempo: $('tempo'),
     progression: $('progression'),
     progressionMessage: $('progression-message'),
+    bars: $('bars'),
     moodText: $('mood-text'),
     moodApply: $('mood-apply'),
     moodReason: $('mood-reason'),
@@ -55,11 +68,11 @@ export function bindKeepShare(lofi, status) {
       el.progression.setAttribute('aria-invalid', 'true');
       return false;
     }
-    const moved = result.shift ? `; the AI is primed with it moved to C major / A minor (${result.modelChords.join(' ')}) and its solo is moved back` : '';
-    el.progressionMessage.textContent = `${result.bars} bar${result.bars === 1 ? '' : 's'} in ${result.key}, looping under the solo every ${result.bars} bars${moved}.`;
+    el.progressionMessage.textContent = progressionMessage(result, lofi.state().encoding, Number(el.bars?.value) || undefined);
     return true;
   }
   el.progression.addEventListener('input', checkProgression);
+  el.bars?.addEventListener('input', checkProgression);
 
   el.tempo?.addEventListener('change', () => {
     try {
@@ -161,11 +174,13 @@ export function bindKeepShare(lofi, status) {
     }
     if (el.tempo) el.tempo.value = shared.bpm ? String(shared.bpm) : '';
     lofi.setTempo(shared.bpm ?? null);
+    for (const [key, id] of Object.entries(AI_FIELDS)) {
+      if (!$(id)) continue;
+      if (shared.solo?.[key] !== undefined) $(id).value = String(shared.solo[key]);
+      else if (key === 'bars') $(id).value = ''; // a link without bars (an older one): the default size
+    }
     el.progression.value = shared.progression ?? '';
     if (checkProgression()) await lofi.setProgression(shared.progression).catch(() => {});
-    for (const [key, id] of Object.entries(AI_FIELDS)) {
-      if (shared.solo?.[key] !== undefined && $(id)) $(id).value = String(shared.solo[key]);
-    }
     el.song.dispatchEvent(new Event('change'));
     status.set('share', 'info', 'Opened a shared track: press Play to hear it.');
   });

@@ -4,10 +4,15 @@
 // tempo. The fragment never reaches a server, and the page (and its offline copy) stays one URL.
 //
 // The state object is what window.lofi.play() takes:
-//   {song, drums, ambience, quote, bpm, progression, fresh, solo: {seed, temperature, length, topK, topP}}
+//   {song, drums, ambience, quote, bpm, progression, fresh, solo: {seed, temperature, length, bars, topK, topP}}
 // A layer is an id, or null for off; bpm null is the track's own tempo; progression null is none.
+// solo.bars is a lead sheet's size (a "timed" solo's is its length in tokens); a link without it
+// (older links, or a piece of the default size) composes the default: whole passes of the chords,
+// at least 8 bars.
 
-const KEYS = { seed: 'seed', temperature: 'temp', length: 'len', topK: 'topk', topP: 'topp' };
+import { MAX_BARS } from './ai/compose.js';
+
+const KEYS = { seed: 'seed', temperature: 'temp', length: 'len', bars: 'bars', topK: 'topk', topP: 'topp' };
 const LAYERS = ['drums', 'ambience', 'quote'];
 
 export function encodeShare(state) {
@@ -51,6 +56,8 @@ export function decodeShare(input) {
     if (temperature !== undefined) solo.temperature = temperature;
     const length = number(params.get(KEYS.length), 1, 4096);
     if (length !== undefined) solo.length = Math.round(length);
+    const bars = number(params.get(KEYS.bars), 1, MAX_BARS);
+    if (bars !== undefined) solo.bars = Math.round(bars);
     const topK = number(params.get(KEYS.topK), 0, 100000);
     if (topK !== undefined) solo.topK = Math.round(topK);
     const topP = number(params.get(KEYS.topP), 0, 1);

@@ -3,6 +3,7 @@
 // Session, the settings remembered in localStorage, quote captions and the ambience's scene.
 
 import { bindPlayerExtras } from './controls.js';
+import { LEADSHEET } from './music/theory.js';
 
 const LEVEL_LABEL = { error: 'Error', warn: 'Note', busy: 'Working', ok: 'OK', info: 'Info' };
 
@@ -14,6 +15,7 @@ export function bindUi(lofi, status) {
     aiSettings: $('ai-settings'),
     temperature: $('temperature'),
     length: $('length'),
+    bars: $('bars'),
     seed: $('seed'),
     topK: $('top-k'),
     topP: $('top-p'),
@@ -55,6 +57,7 @@ export function bindUi(lofi, status) {
     return {
       temperature: Number(el.temperature.value),
       length: Number(el.length.value),
+      bars: Number(el.bars?.value) || null, // a lead sheet's size; empty: whole passes of the chords
       seed: el.seed.value.trim() || '1',
       topK: Number(el.topK.value) || 0,
       topP: Number(el.topP.value) || 1,
@@ -109,10 +112,13 @@ export function bindUi(lofi, status) {
     if (song !== 'ai' || generatedKey === key) return lofi.play(options);
     el.tokens.textContent = '';
     let count = 0;
+    // Once the whole solo is written, Play replays it: a lead sheet ends with its end token, a
+    // "timed" solo (whose tokens may include one) after `length` tokens.
+    const leadSheet = lofi.state().encoding === 'leadsheet';
     const onToken = (token) => {
       el.tokens.append(count ? ` ${token}` : token);
       count += 1;
-      if (count === s.length) generatedKey = key; // the whole solo is written: a replay needs no new one
+      if (leadSheet ? token === LEADSHEET.tokens.END : count === s.length) generatedKey = key;
     };
     return lofi.play({ ...options, solo: { ...s, onToken } });
   }

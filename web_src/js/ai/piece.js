@@ -16,7 +16,7 @@ import { bassLine, chordHits } from './backing.js';
 import theory from '../music/theory.json' with { type: 'json' };
 
 const { BAR, END } = theory.leadsheet.tokens;
-const VELOCITY = { strong: 0.78, beat: 0.7, offbeat: 0.62, chords: 0.42, bass: 0.72, pickup: 0.58 };
+const VELOCITY = { strong: 0.78, beat: 0.7, offbeat: 0.62, chords: 0.42, comp: 0.32, bass: 0.72, pickup: 0.58 };
 
 // A melody note's velocity from where it falls in the bar: a little accent on the strong beats,
 // a little less on the off-beats, so the line breathes without any randomness.
@@ -26,8 +26,9 @@ function melodyVelocity(step, barLength, strong) {
   return pos % 4 === 0 ? VELOCITY.beat : VELOCITY.offbeat;
 }
 
-// plan: compose.js's followPlan or freePlan.
-export function createPieceBuilder(plan, { meter = [4, 4] } = {}) {
+// plan: compose.js's followPlan or freePlan; seed: the composition's (the chords' comping rhythm
+// varies with it, backing.js).
+export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
   const { barLength, shift, bars } = plan;
   const strong = strongBeats(...meter);
   const decoder = createLeadSheetDecoder({ barLength });
@@ -46,7 +47,7 @@ export function createPieceBuilder(plan, { meter = [4, 4] } = {}) {
     velocity,
   });
   const backing = (chords) => [
-    ...chordHits(chords, barLength).map((hit) => playable('chords', hit.step, hit.length, hit.midis, VELOCITY.chords)),
+    ...chordHits(chords, barLength, { seed }).map((hit) => playable('chords', hit.step, hit.length, hit.midis, hit.accent ? VELOCITY.chords : VELOCITY.comp)),
     ...bassLine(chords, barLength).map((note) => playable('bass', note.step, note.length, [note.midi], note.step % barLength === 0 ? VELOCITY.bass : VELOCITY.pickup)),
   ];
   const heard = (token) => {
