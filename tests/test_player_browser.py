@@ -62,7 +62,7 @@ def test_a_full_pass_rendered_offline_loops_every_layer_on_its_bar(page):
     )
     points = result["loopPoints"]
     assert (points["drums"]["time"], points["ambience"]["time"], points["solo"]["time"], points["quote"]["time"]) == (
-        "8m", "12m", "30m", "4:0:0")
+        "8m", "12m", "8m", "4:0:0")  # the AI track loops on its piece: 8 bars without chords
     # Units, not seconds: at 600 bpm a 4/4 bar is 0.4 s.
     assert points["drums"]["seconds"] == pytest.approx(8 * 0.4)
     assert points["ambience"]["seconds"] == pytest.approx(12 * 0.4)
@@ -79,10 +79,10 @@ def test_a_full_pass_rendered_offline_loops_every_layer_on_its_bar(page):
     assert [e["bar"] for e in layers["ambience"]] == pytest.approx([0, 12, 24], abs=BAR_TOLERANCE)
     # The quote plays once, at the start of bar 5.
     assert [e["bar"] for e in layers["quote"]] == pytest.approx([4], abs=BAR_TOLERANCE)
-    # The AI solo repeats after 30 bars: its first note sounds again exactly 30 bars later.
+    # The AI track repeats its 8-bar piece: its first note sounds again exactly every 8 bars.
     first = layers["music"][0]
     again = [e for e in layers["music"] if e["index"] == first["index"] and e["part"] == first["part"]]
-    assert [e["bar"] - first["bar"] for e in again] == pytest.approx([0, 30], abs=BAR_TOLERANCE)
+    assert [e["bar"] - first["bar"] for e in again] == pytest.approx([0, 8, 16, 24], abs=BAR_TOLERANCE)
 
     # Not silent, and no bar drops out.
     assert result["rms"] > 0.01 and result["peak"] > 0.1
