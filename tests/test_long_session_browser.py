@@ -42,12 +42,16 @@ solo pass's notes at pass x 2 bars + their step.
 The leak this found: Tone.js disposes each finished one-shot (drum hit, sampler note) from
 requestIdleCallback with no deadline, and a page that animates while it plays rarely goes idle, so
 finished sources piled up (the heap grew by about 1 MB a second here); web_src/js/idle.js gives
-those callbacks a deadline.
+those callbacks a deadline. And with the lead-sheet track's bass: Tone.js never stops the
+ConstantSourceNode of a Signal it disposes, so the voices its PolySynth lets go left theirs running
+(852 after a session on a loaded machine); web_src/js/audio/signals.js stops them
+(test_synth_voices_let_go_take_their_audio_nodes_with_them).
 """
 
 from __future__ import annotations
 
 import statistics
+import time
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -264,6 +268,55 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     for e in chords:
         first.setdefault(e["index"], e["bar"])
     assert max(grid_offsets(chords, lambda e: first[e["index"]], 2), default=0) < BAR_TOLERANCE
+
+
+VOICES_GONE = 4  # synth voices let go before the nodes are counted
+VOICE_WAIT_SECONDS = 120  # Tone lets a voice go about once a second (its clock, not the machine's)
+COUNT_NODES_JS = """async () => {
+  for (let i = 0; i < 3; i++) { window.gc(); await new Promise((ok) => setTimeout(ok, 30)); }
+  const types = window.__audioNodes().byType;
+  return {sources: types.ConstantSource || 0, filters: types.BiquadFilter || 0};
+}"""
+
+
+def test_synth_voices_let_go_take_their_audio_nodes_with_them(browser, site):
+    """The AI track's bass is a Tone.PolySynth: it adds a voice (a MonoSynth: a filter, and a
+    dozen Signals, each a running ConstantSourceNode) whenever notes overlap, and lets idle voices
+    go once fewer play at once. Tone.js never stopped a let-go Signal's node, and Chromium keeps a
+    started source alive until it stops: on a busy machine, where late callbacks bunch notes up,
+    voices came and went all session and hundreds of nodes piled up (852 ConstantSources after a
+    loaded long session). web_src/js/audio/signals.js stops them.
+
+    At 4,800 bpm the bass's notes overlap by the dozen; stopped, the synth lets its voices go. Once
+    VOICES_GONE voices' filters are gone, their ConstantSources must have gone too (at least one
+    a voice). Nothing here is timed: the synth lets voices go by its own clock, and the test waits
+    as long as that takes."""
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    page.add_init_script(NODE_COUNTER)
+    watch = PageWatch(page)
+    page.goto(site)
+    wait_for(page, "window.lofi !== undefined")
+    page.evaluate("() => window.lofi.ready")
+    page.evaluate("() => window.lofi.compose({seed: 3, progression: 'Dm7 G7 | Cmaj7 Am7', bars: 8})")
+    page.evaluate("() => window.lofi.play({song: 'ai', bpm: 4800, drums: null, ambience: null, quote: null})")
+    wait_for(page, "window.lofi.state().bar >= 40", timeout=STALL_SECONDS * 1000, interval=100)
+    page.evaluate("() => window.lofi.stop()")
+    samples = [page.evaluate(COUNT_NODES_JS)]
+    start = samples[0]
+    deadline = time.monotonic() + VOICE_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(1000)
+        samples.append(page.evaluate(COUNT_NODES_JS))
+        gone = start["filters"] - samples[-1]["filters"]
+        if gone >= VOICES_GONE and start["sources"] - samples[-1]["sources"] >= gone or gone >= 3 * VOICES_GONE:
+            break
+    print("voices let go:", samples)
+    context.close()
+    assert not watch.errors, watch.errors
+    gone = start["filters"] - samples[-1]["filters"]
+    assert gone >= VOICES_GONE, samples  # the synth had voices to let go, and let them go
+    assert start["sources"] - samples[-1]["sources"] >= gone, samples
 
 
 def test_a_solo_slower_to_write_than_a_pass_is_played_late_not_dropped(browser, timed_site_url):  # conftest: a "timed" model

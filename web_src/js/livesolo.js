@@ -38,8 +38,9 @@ export class LiveSolo {
     this.playCalledAt = playCalledAt;
     this.pass = 0;
     this.passes = [stream]; // pass -> stream
-    this.placed = new Map(); // pass -> [[Tone.Part, Transport time string]], so past passes can be removed
-    this.unsubscribe = [];
+    // pass -> {times: [[Tone.Part, Transport time string]], off}: what a pass placed, so a past pass
+    // can be removed from the Parts, and how it stops following a stream still being written.
+    this.placed = new Map();
     this.upcoming = null; // {pass, stream}: the fresh solo being prepared (pass: the one it was meant for)
     this.parts = new Map(); // role -> Tone.Part
     this.transport = null;
@@ -95,7 +96,8 @@ export class LiveSolo {
   #follow(pass, stream) {
     const offset = pass * this.loopSteps;
     const times = [];
-    this.placed.set(pass, times);
+    const entry = { times, off: null };
+    this.placed.set(pass, entry);
     const place = (event) => {
       const part = this.parts.get(event.part ?? this.roles[0]);
       if (this.stopped || !part || event.step >= this.loopSteps) return;
@@ -106,7 +108,7 @@ export class LiveSolo {
     stream.decoder.events.forEach(place);
     if (!stream.done) {
       stream.listeners.add(place);
-      this.unsubscribe.push(() => stream.listeners.delete(place));
+      entry.off = () => stream.listeners.delete(place);
     }
   }
 
@@ -124,9 +126,14 @@ export class LiveSolo {
     }
     this.passes[next] = stream;
     this.#follow(next, stream);
-    // The pass before this one is over: drop its notes from the part.
-    for (const [part, time] of this.placed.get(this.pass - 1) ?? []) part.remove(time);
-    this.placed.delete(this.pass - 1);
+    // The pass before this one is over: drop its notes from the parts, and its listener from a
+    // stream still being written (a solo repeated while it streams is followed once per pass).
+    const over = this.placed.get(this.pass - 1);
+    if (over) {
+      over.off?.();
+      for (const [part, time] of over.times) part.remove(time);
+      this.placed.delete(this.pass - 1);
+    }
     delete this.passes[this.pass - 1];
     this.pass = next;
     if (stream !== current) this.onPass?.(next, stream);
@@ -155,8 +162,8 @@ export class LiveSolo {
     this.stopped = true;
     if (this.repeatId !== null) this.transport?.clear(this.repeatId);
     this.repeatId = null;
-    for (const off of this.unsubscribe) off();
-    this.unsubscribe = [];
+    for (const entry of this.placed.values()) entry.off?.();
+    this.placed.clear();
     for (const stream of this.passes) if (stream && !stream.done) stream.cancel();
     if (this.upcoming && !this.upcoming.stream.done) this.upcoming.stream.cancel();
     this.upcoming = null;
