@@ -228,36 +228,46 @@ export function createLofi({ status, visualizer = null }) {
     const plan = planFor(request);
     reportChords(plan);
     const builder = createPieceBuilder(plan, { seed: request.seed ?? 1 });
-    let firstEvent;
+    const stream = newStream({ tokens: builder.tokens, decoder: builder });
     const { progression: _p, ...options } = request;
     const job = generator.compose({ ...options, changes: plan.changes, meter: '4/4' }, (token, index) => {
       const events = builder.push(token);
       for (const event of events) for (const listener of stream.listeners) listener(event);
-      if (builder.barsDone >= 1) firstEvent(true);
+      if (builder.barsDone >= 1) stream.first(true);
       onToken?.(token, index);
     });
-    const stream = {
-      tokens: builder.tokens,
-      decoder: builder,
-      done: false,
-      failed: false,
-      result: null,
-      listeners: new Set(),
-      firstEvent: new Promise((resolve) => (firstEvent = resolve)),
-      cancel: () => generator.cancel(job.id),
-    };
+    return followJob(stream, job, (result) => ({
+      ...result,
+      request,
+      piece: builder.result(),
+      decoded: { events: builder.events, steps: request.bars * BAR_LENGTH, skipped: builder.skipped },
+    }));
+  }
+
+  // A worker job's tokens as the stream livesolo.js follows: {tokens, decoder, done, failed, result,
+  // listeners, firstEvent, promise, cancel}. first(value) resolves firstEvent (the track can start).
+  function newStream({ tokens, decoder }) {
+    let first;
+    const stream = { tokens, decoder, done: false, failed: false, result: null, listeners: new Set() };
+    stream.firstEvent = new Promise((resolve) => (first = resolve));
+    stream.first = (value) => first(value);
+    return stream;
+  }
+
+  // Ties a stream to its job: finish(result) makes the stream's result when the job ends.
+  function followJob(stream, job, finish) {
+    stream.cancel = () => generator.cancel(job.id);
     stream.promise = job.promise.then(
       (result) => {
         stream.done = true;
-        const piece = builder.result();
-        stream.result = { ...result, request, piece, decoded: { events: builder.events, steps: request.bars * BAR_LENGTH, skipped: builder.skipped } };
-        firstEvent(null);
+        stream.result = finish(result);
+        stream.first(null);
         return stream.result;
       },
       (err) => {
         stream.done = true;
         stream.failed = true;
-        firstEvent(null);
+        stream.first(null);
         throw err;
       },
     );
@@ -356,43 +366,22 @@ export function createLofi({ status, visualizer = null }) {
   function launchStream(request, onToken = null) {
     const decoder = createDecoder({ seed: seedToUint32(request.seed ?? 1), rhythm: solo.rhythm });
     const shift = -(request.progression?.shift ?? 0); // back from C major / A minor to the progression's key
-    let firstEvent;
+    const stream = newStream({ tokens: [], decoder });
     const job = generator.generate(request, (token, index) => {
       stream.tokens.push(token);
       const event = decoder.push(token);
       if (event && shift) event.notes = transposeNotes(event.notes, shift);
       if (event) {
-        firstEvent(event);
+        stream.first(event);
         for (const listener of stream.listeners) listener(event);
       }
       onToken?.(token, index);
     });
-    const stream = {
-      tokens: [],
-      decoder,
-      done: false,
-      failed: false,
-      result: null,
-      listeners: new Set(),
-      firstEvent: new Promise((resolve) => (firstEvent = resolve)),
-      cancel: () => generator.cancel(job.id),
-    };
-    stream.promise = job.promise.then(
-      (result) => {
-        stream.done = true;
-        stream.result = { ...result, request, decoded: { events: decoder.events, steps: decoder.steps, skipped: decoder.skipped } };
-        firstEvent(null);
-        return stream.result;
-      },
-      (err) => {
-        stream.done = true;
-        stream.failed = true;
-        firstEvent(null);
-        throw err;
-      },
-    );
-    stream.promise.catch(() => {}); // reported by whoever awaits it
-    return stream;
+    return followJob(stream, job, (result) => ({
+      ...result,
+      request,
+      decoded: { events: decoder.events, steps: decoder.steps, skipped: decoder.skipped },
+    }));
   }
 
   async function generate(options = {}) {
