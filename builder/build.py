@@ -69,9 +69,12 @@ def build(options: BuildOptions) -> BuildResult:
         try:
             # A bar redrawn with carriage returns belongs on a terminal: in a log it leaves a partial
             # line that the first error would be written onto.
-            corpus = load_training_corpus(content, config["model"]["encoding"],
-                                          progress=not options.quiet and sys.stderr.isatty(),
-                                          cache=model_dir / "tokens-cache.json")
+            corpus = load_training_corpus(
+                content,
+                config["model"]["encoding"],
+                progress=not options.quiet and sys.stderr.isatty(),
+                cache=model_dir / "tokens-cache.json",
+            )
         except ContentError as error:
             problems.extend(error.problems)
     if problems:
@@ -85,8 +88,10 @@ def build(options: BuildOptions) -> BuildResult:
         log(f"Model: reusing {model_dir} (corpus and config unchanged).")
     meta = modelcache.read_meta(model_dir)
     stats = meta["corpus"]
-    log(f"Corpus: {stats['files']} files, {stats['tokens']} tokens, {stats['vocabulary']} distinct tokens; "
-        f"the model's vocabulary: {len(meta['vocabulary'])}.")
+    log(
+        f"Corpus: {stats['files']} files, {stats['tokens']} tokens, {stats['vocabulary']} distinct tokens; "
+        f"the model's vocabulary: {len(meta['vocabulary'])}."
+    )
 
     with staging_dir(options.out) as staging:
         write_web_model(model_dir, staging / "model", meta, config["generation"])
@@ -110,8 +115,10 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
 
     model_config = config["model"]
     data = prepare_data(corpus, model_config)
-    log(f"Corpus: {corpus.stats()['tokens']} tokens in {len(corpus.pieces)} files; "
-        f"{len(data.split.validation)} files held out; vocabulary {len(data.vocabulary)} with transpositions.")
+    log(
+        f"Corpus: {corpus.stats()['tokens']} tokens in {len(corpus.pieces)} files; "
+        f"{len(data.split.validation)} files held out; vocabulary {len(data.vocabulary)} with transpositions."
+    )
     checkpoints = model_dir / "checkpoints"
     try:
         model, summary = train_model(data, model_config, checkpoints / "best.h5", verbose=verbose)
@@ -130,7 +137,9 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
         if model_config["encoding"] == "leadsheet":
             log("Rendering the report's listening pieces...")
             pieces = listening_pieces(model, data.vocabulary, config["generation"])
-            listening = render_listening(pieces, scratch / "listening", instruments=find_instruments(content, PROJECT_ROOT))
+            listening = render_listening(
+                pieces, scratch / "listening", instruments=find_instruments(content, PROJECT_ROOT)
+            )
         meta = {
             "inputs": model_inputs,
             "fingerprint": modelcache.fingerprint(model_inputs),
@@ -159,13 +168,17 @@ def load_training_corpus(content: Path, encoding: str, progress: bool, cache: Pa
 def _log_report(report: dict, log) -> None:
     if "lstm" in report:
         best = min(report["ngrams"], key=lambda r: r["perplexity"])
-        log(f"Held-out perplexity: LSTM {report['lstm']['perplexity']}, best n-gram (order {best['order']}) "
+        log(
+            f"Held-out perplexity: LSTM {report['lstm']['perplexity']}, best n-gram (order {best['order']}) "
             f"{best['perplexity']}; top-1 accuracy {report['lstm']['top1_accuracy']}; "
-            f"float16 agreement {report['float16_top1_agreement']}.")
+            f"float16 agreement {report['float16_top1_agreement']}."
+        )
     if "solos" in report:
         solos = report["solos"]
-        log(f"Generated solos: {solos['memorised_8gram_share']:.0%} of 8-grams memorised, longest repeat "
-            f"{solos['longest_repeat_run']}, commonest token {solos['commonest_token_share']:.0%}.")
+        log(
+            f"Generated solos: {solos['memorised_8gram_share']:.0%} of 8-grams memorised, longest repeat "
+            f"{solos['longest_repeat_run']}, commonest token {solos['commonest_token_share']:.0%}."
+        )
     if "leadsheet" in report:
         for line in leadsheet_report_lines(report["leadsheet"]):
             log(line)
@@ -174,15 +187,24 @@ def _log_report(report: dict, log) -> None:
 
 def leadsheet_report_lines(leadsheet: dict) -> list[str]:
     """The lead-sheet measures as a table for the build log."""
+
     def cell(value):
         return "-" if value is None else f"{value:g}"
 
-    lines = [f"Lead-sheet measures: {leadsheet['follow_pieces']} pieces of {leadsheet['bars']} bars over test "
-             f"progressions, {leadsheet['free_pieces']} in free mode; the baseline is chord-blind.",
-             f"  {'measure':<58} {'target':>11} {'lo-fi':>7} {'model':>7} {'blind':>7}"]
+    lines = [
+        f"Lead-sheet measures: {leadsheet['follow_pieces']} pieces of {leadsheet['bars']} bars over test "
+        f"progressions, {leadsheet['free_pieces']} in free mode; the baseline is chord-blind.",
+        f"  {'measure':<58} {'target':>11} {'lo-fi':>7} {'model':>7} {'blind':>7}",
+    ]
     for row in leadsheet["measures"]:
         low, high = row["target"]
-        target = "-" if low is None and high is None else f"{cell(low) if low is not None else ''}..{cell(high) if high is not None else ''}"
-        lines.append(f"  {row['label']:<58} {target:>11} {cell(row['corpus']):>7} {cell(row['model']):>7} "
-                     f"{cell(row['baseline']):>7}")
+        target = (
+            "-"
+            if low is None and high is None
+            else f"{cell(low) if low is not None else ''}..{cell(high) if high is not None else ''}"
+        )
+        lines.append(
+            f"  {row['label']:<58} {target:>11} {cell(row['corpus']):>7} {cell(row['model']):>7} "
+            f"{cell(row['baseline']):>7}"
+        )
     return lines

@@ -41,9 +41,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
     # A str, not a Path: Path("") is ".", and an empty --out (an unset variable) must be refused as such.
     parser.add_argument("--out", default="dist", metavar="DIR", help=OUT_HELP)
-    parser.add_argument(
-        "--config", type=Path, default=None, help="site settings in TOML (default: CONTENT/site.toml)"
-    )
+    parser.add_argument("--config", type=Path, default=None, help="site settings in TOML (default: CONTENT/site.toml)")
     parser.add_argument("--retrain", action="store_true", help="train the model even if the cached one matches")
     parser.add_argument("--quiet", action="store_true", help="print errors only")
     return parser.parse_args(argv)

@@ -114,13 +114,11 @@ def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
                 continue
             default = DEFAULTS[section][key]
             if not _same_kind(value, default):
-                problems.append(
-                    Problem(path, f"[{section}] {key} = {value!r}: expected {type(default).__name__}")
-                )
+                problems.append(Problem(path, f"[{section}] {key} = {value!r}: expected {type(default).__name__}"))
                 continue
             config[section][key] = value
     if config["model"]["quantization"] not in ("float16", "none"):
-        problems.append(Problem(path, "[model] quantization must be \"float16\" or \"none\""))
+        problems.append(Problem(path, '[model] quantization must be "float16" or "none"'))
     if config["model"]["encoding"] not in ENCODINGS:
         problems.append(Problem(path, f"[model] encoding must be one of: {', '.join(ENCODINGS)}"))
     problems += [Problem(path, message) for message in range_problems(config)]
@@ -145,10 +143,12 @@ def range_problems(config: dict[str, dict[str, Any]]) -> list[str]:
     if not messages:
         weights = network_weights(config["model"])
         if weights > MAX_WEIGHTS:
-            messages.append(f"[model] lstm_units = {config['model']['lstm_units']!r} with embedding = "
-                            f"{config['model']['embedding']} and dense_units = {config['model']['dense_units']}: "
-                            f"{weights / 1e6:.1f} million weights; at most {MAX_WEIGHTS / 1e6:g} million "
-                            "(the page downloads and runs every one)")
+            messages.append(
+                f"[model] lstm_units = {config['model']['lstm_units']!r} with embedding = "
+                f"{config['model']['embedding']} and dense_units = {config['model']['dense_units']}: "
+                f"{weights / 1e6:.1f} million weights; at most {MAX_WEIGHTS / 1e6:g} million "
+                "(the page downloads and runs every one)"
+            )
     return messages
 
 

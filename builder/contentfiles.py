@@ -25,8 +25,13 @@ def not_regular(path: Path) -> str | None:
         return f"cannot be read ({error.strerror or error})"
     if stat.S_ISREG(mode):
         return None
-    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
-             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")]
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ]
     kind = next((name for test, name in kinds if test(mode)), "a special file")
     return f"{kind}, not a regular file"
 

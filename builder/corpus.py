@@ -113,8 +113,14 @@ def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True, c
     known = _read_cache(cache, encoding)
     todo = [path for path in files if digests[path] not in known]
     results: dict[Path, list[str] | ContentError] = {p: known[digests[p]] for p in files if p not in todo}
-    bar = tqdm(total=len(files), initial=len(files) - len(todo), desc="Reading MIDI", unit="file",
-               disable=not progress, leave=False)
+    bar = tqdm(
+        total=len(files),
+        initial=len(files) - len(todo),
+        desc="Reading MIDI",
+        unit="file",
+        disable=not progress,
+        leave=False,
+    )
     workers = min(len(todo), os.cpu_count() or 1)
     if workers > 1:
         # "spawn": forking a process that has already imported TensorFlow (as tests do) can hang.
@@ -235,8 +241,7 @@ def check_midi_structure(data: bytes) -> str | None:
             return f"track {track} does not start with 'MTrk' (byte {position})"
         length = int.from_bytes(data[position + 4 : position + 8], "big")
         if position + 8 + length > len(data):
-            return (f"truncated: track {track} declares {length} bytes, "
-                    f"only {len(data) - position - 8} remain")
+            return f"truncated: track {track} declares {length} bytes, only {len(data) - position - 8} remain"
         position += 8 + length
     return None
 
@@ -318,7 +323,9 @@ def _transpose_base(base: str, semitones: int) -> str:
     key = (base, semitones)
     if key not in _TRANSPOSED:
         if "." in base or base.isdigit():
-            _TRANSPOSED[key] = ".".join(map(str, _transpose_normal_order([int(pc) for pc in base.split(".")], semitones)))
+            _TRANSPOSED[key] = ".".join(
+                map(str, _transpose_normal_order([int(pc) for pc in base.split(".")], semitones))
+            )
         else:
             from music21 import pitch
 

@@ -132,8 +132,14 @@ def solo_statistics(model, data: TrainingData, generation: dict, solos: int = 8)
     memorised, runs, commonest = [], [], []
     for k in range(solos):
         tokens = generate(
-            stepper, vocabulary, generation["length"], seed=generation["seed"] + k, primer=primer,
-            temperature=generation["temperature"], top_k=generation["top_k"], top_p=generation["top_p"],
+            stepper,
+            vocabulary,
+            generation["length"],
+            seed=generation["seed"] + k,
+            primer=primer,
+            temperature=generation["temperature"],
+            top_k=generation["top_k"],
+            top_p=generation["top_p"],
         )
         grams = [tuple(tokens[i : i + MEMORY_N]) for i in range(len(tokens) - MEMORY_N + 1)]
         memorised.append(sum(g in training_grams for g in grams) / max(1, len(grams)))
@@ -156,8 +162,14 @@ def longest_run(tokens: list[str]) -> int:
     return best if tokens else 0
 
 
-def evaluate(model, data: TrainingData, generation: dict, model_config: dict | None = None,
-             workdir: Path | None = None, verbose: int = 0) -> dict:
+def evaluate(
+    model,
+    data: TrainingData,
+    generation: dict,
+    model_config: dict | None = None,
+    workdir: Path | None = None,
+    verbose: int = 0,
+) -> dict:
     """The held-out figures, then solos (or, for the lead-sheet encoding, compositions: this trains
     the baseline, with `model_config`, keeping its checkpoints in `workdir`)."""
     streams = heldout_streams(data)
@@ -221,17 +233,26 @@ def chord_blind(data: TrainingData) -> TrainingData:
     return TrainingData(Split(strip(data.split.train), strip(data.split.validation)), strip(data.augmented), vocabulary)
 
 
-def compositions(model, vocabulary: list[str], generation: dict, chord_tone_bias: float | None = None,
-                 free: bool = False) -> list[list[str]]:
+def compositions(
+    model, vocabulary: list[str], generation: dict, chord_tone_bias: float | None = None, free: bool = False
+) -> list[list[str]]:
     """The tokens of the seeded test pieces: over every test progression, or FREE_PIECES in free mode."""
     stepper = Stepper(model)
-    options = {"temperature": generation["temperature"], "top_k": generation["top_k"], "top_p": generation["top_p"],
-               "chord_tone_bias": chord_tone_bias}
+    options = {
+        "temperature": generation["temperature"],
+        "top_k": generation["top_k"],
+        "top_p": generation["top_p"],
+        "chord_tone_bias": chord_tone_bias,
+    }
     if free:
-        return [compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + 1000 + k, **options)["tokens"]
-                for k in range(FREE_PIECES)]
-    return [compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + k, chords=chords, **options)["tokens"]
-            for k, (_, chords) in enumerate(test_pieces())]
+        return [
+            compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + 1000 + k, **options)["tokens"]
+            for k in range(FREE_PIECES)
+        ]
+    return [
+        compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + k, chords=chords, **options)["tokens"]
+        for k, (_, chords) in enumerate(test_pieces())
+    ]
 
 
 LISTENING_BARS = 8
@@ -248,8 +269,10 @@ def listening_pieces(model, vocabulary: list[str], generation: dict) -> list[dic
     seed = generation["seed"]
     pieces = []
     for k, (name, shift) in enumerate((("ii-V-I turnaround", 3), ("minor ii-V-i", -3))):
-        chords = [{**c, "symbol": theory.transpose_symbol(c["symbol"], shift)}
-                  for c in progression_chords(TEST_PROGRESSIONS[name])]
+        chords = [
+            {**c, "symbol": theory.transpose_symbol(c["symbol"], shift)}
+            for c in progression_chords(TEST_PROGRESSIONS[name])
+        ]
         piece = compose(stepper, vocabulary, LISTENING_BARS, seed=seed + 500 + k, chords=chords, **options)
         bars = {}
         for chord in chords:
@@ -260,8 +283,15 @@ def listening_pieces(model, vocabulary: list[str], generation: dict) -> list[dic
     return pieces
 
 
-def evaluate_leadsheet(model, data: TrainingData, generation: dict, model_config: dict, workdir: Path | None,
-                       heldout: dict, verbose: int = 0) -> dict:
+def evaluate_leadsheet(
+    model,
+    data: TrainingData,
+    generation: dict,
+    model_config: dict,
+    workdir: Path | None,
+    heldout: dict,
+    verbose: int = 0,
+) -> dict:
     """Train the chord-blind baseline, compose with both, and measure them beside the lo-fi collection."""
     from . import leadsheet_metrics as measures
     from .leadsheet import strip_chords
@@ -269,8 +299,9 @@ def evaluate_leadsheet(model, data: TrainingData, generation: dict, model_config
 
     blind_data = chord_blind(data)
     with tempfile.TemporaryDirectory(dir=workdir) as scratch:
-        blind, blind_summary = train_model(blind_data, model_config, Path(scratch) / "baseline.h5", verbose=verbose,
-                                            judge=False)
+        blind, blind_summary = train_model(
+            blind_data, model_config, Path(scratch) / "baseline.h5", verbose=verbose, judge=False
+        )
     blind_heldout, _ = evaluate_lstm(blind, heldout_streams(blind_data)) if data.split.validation else (None, None)
 
     lofi = [p.tokens for p in data.split.train + data.split.validation if p.lofi]
@@ -281,22 +312,52 @@ def evaluate_leadsheet(model, data: TrainingData, generation: dict, model_config
     ours = {**measures.melody_measures(followed), **measures.chord_measures(free)}
     theirs = measures.melody_measures(blind_followed)
     unbiased = measures.melody_measures(compositions(model, data.vocabulary, generation, chord_tone_bias=0.0))
-    blind_unbiased = measures.melody_measures(compositions(blind, blind_data.vocabulary, generation, chord_tone_bias=0.0))
+    blind_unbiased = measures.melody_measures(
+        compositions(blind, blind_data.vocabulary, generation, chord_tone_bias=0.0)
+    )
 
     rows = []
     for name, (label, low, high) in {**measures.MELODY_TARGETS, **measures.CHORD_TARGETS}.items():
         rows.append(_row(name, label, low, high, corpus.get(name), ours.get(name), theirs.get(name)))
         if name == "strong_beat_chord_tones":
-            rows.append(_row("strong_beat_chord_tones_unbiased", "strong-beat chord-tone share, without the "
-                             "sampler's chord-tone bias", None, None, None, unbiased[name], blind_unbiased[name]))
+            rows.append(
+                _row(
+                    "strong_beat_chord_tones_unbiased",
+                    "strong-beat chord-tone share, without the sampler's chord-tone bias",
+                    None,
+                    None,
+                    None,
+                    unbiased[name],
+                    blind_unbiased[name],
+                )
+            )
     label, low, high = measures.MEMORY_TARGET
-    rows.append(_row("memorised_8grams", label, low, high, None,
-                     measures.memorised_share(followed + free, measures.training_grams([p.tokens for p in data.augmented])),
-                     measures.memorised_share([strip_chords(t) for t in blind_followed],
-                                              measures.training_grams([p.tokens for p in blind_data.augmented]))))
+    rows.append(
+        _row(
+            "memorised_8grams",
+            label,
+            low,
+            high,
+            None,
+            measures.memorised_share(followed + free, measures.training_grams([p.tokens for p in data.augmented])),
+            measures.memorised_share(
+                [strip_chords(t) for t in blind_followed],
+                measures.training_grams([p.tokens for p in blind_data.augmented]),
+            ),
+        )
+    )
     if "perplexity_vs_best_ngram" in heldout:
-        rows.append(_row("perplexity_vs_best_ngram", "held-out perplexity / best n-gram's", None, 0.9, None,
-                         heldout["perplexity_vs_best_ngram"], None))
+        rows.append(
+            _row(
+                "perplexity_vs_best_ngram",
+                "held-out perplexity / best n-gram's",
+                None,
+                0.9,
+                None,
+                heldout["perplexity_vs_best_ngram"],
+                None,
+            )
+        )
     return {
         "bars": TEST_BARS,
         "follow_pieces": len(followed),
@@ -305,8 +366,11 @@ def evaluate_leadsheet(model, data: TrainingData, generation: dict, model_config
         "key_shifts": list(TEST_SHIFTS),
         "lofi_pieces": len(lofi),
         "measures": rows,
-        "baseline": {"epochs_run": blind_summary["epochs_run"], "vocabulary": len(blind_data.vocabulary),
-                     "lstm": blind_heldout},
+        "baseline": {
+            "epochs_run": blind_summary["epochs_run"],
+            "vocabulary": len(blind_data.vocabulary),
+            "lstm": blind_heldout,
+        },
         "examples": {"follow": " ".join(followed[0]), "free": " ".join(free[0])},
     }
 
@@ -314,8 +378,15 @@ def evaluate_leadsheet(model, data: TrainingData, generation: dict, model_config
 def _row(name, label, low, high, corpus, model, baseline) -> dict:
     from .leadsheet_metrics import in_range
 
-    return {"name": name, "label": label, "target": [low, high], "corpus": corpus, "model": model,
-            "baseline": baseline, "model_in_range": in_range(model, low, high) if low is not None or high is not None else None}
+    return {
+        "name": name,
+        "label": label,
+        "target": [low, high],
+        "corpus": corpus,
+        "model": model,
+        "baseline": baseline,
+        "model_in_range": in_range(model, low, high) if low is not None or high is not None else None,
+    }
 
 
 def plot_loss(history: dict, path) -> None:

@@ -24,8 +24,9 @@ EVENT, LENGTH = "event", "length"
 
 
 class Grammar:
-    def __init__(self, vocabulary: list[str], bars: int, meter: tuple[int, int] = (4, 4),
-                 changes: dict[int, str] | None = None):
+    def __init__(
+        self, vocabulary: list[str], bars: int, meter: tuple[int, int] = (4, 4), changes: dict[int, str] | None = None
+    ):
         """`changes`: {step: chord token} in sixteenths from the start (follow mode), the first at
         step 0; None lets the model write the chords (free mode)."""
         self.vocabulary = vocabulary
@@ -35,8 +36,10 @@ class Grammar:
         self.strong = set(theory.strong_beats(*meter))
         self.changes = changes
         self.kinds = [theory.read_token(t) or {"kind": "other"} for t in vocabulary]
-        self._ids = {kind: [i for i, k in enumerate(self.kinds) if k["kind"] == kind]
-                     for kind in ("note", "rest", "tie", "chord", "length")}
+        self._ids = {
+            kind: [i for i, k in enumerate(self.kinds) if k["kind"] == kind]
+            for kind in ("note", "rest", "tie", "chord", "length")
+        }
         self.bar = -1  # before the first '|'
         self.pos = 0  # sixteenths into the bar
         self.expect = EVENT
@@ -153,8 +156,12 @@ def nearest_chord_token(chord: theory.Chord, vocabulary: list[str]) -> str | Non
         voiced = {(root + i) % 12 for i in info["voicing"]}
         hits = len(wanted & core)
         extras = len(wanted - core - voiced)
-        score = (weights["hit"] * hits + weights["miss"] * (len(core) - hits) + weights["extra"] * extras
-                 + (weights["bassIsRoot"] if chord.bass == root else 0))
+        score = (
+            weights["hit"] * hits
+            + weights["miss"] * (len(core) - hits)
+            + weights["extra"] * extras
+            + (weights["bassIsRoot"] if chord.bass == root else 0)
+        )
         if score > best_score:
             best, best_score = token, score
     return best

@@ -271,15 +271,25 @@ def read_leadsheet(path: Path) -> tuple[LeadSheet | None, list[Problem]]:
     note_parts = [p for p in song["parts"] if p not in chord_parts]
     melody_part = next((p for p in note_parts if p["name"] == MELODY_PART), note_parts[0] if note_parts else None)
     if len(chord_parts) != 1 or melody_part is None:
-        return None, [Problem(path, "a lead sheet needs one part with 'chords' and a melody part with 'notes' "
-                                    f"(named '{MELODY_PART}' when there are several)")]
+        return None, [
+            Problem(
+                path,
+                "a lead sheet needs one part with 'chords' and a melody part with 'notes' "
+                f"(named '{MELODY_PART}' when there are several)",
+            )
+        ]
     chords = []
     for event in chord_parts[0]["events"]:
         start = theory.transport_to_sixteenths(event["time"], per_bar)
         chord = theory.parse_chord_symbol(event["symbol"])
         if chord is None:
-            problems.append(Problem(path, f"unknown chord symbol '{event['symbol']}'",
-                                    f"part '{chord_parts[0]['name']}', {theory.describe_position(start, per_bar)}"))
+            problems.append(
+                Problem(
+                    path,
+                    f"unknown chord symbol '{event['symbol']}'",
+                    f"part '{chord_parts[0]['name']}', {theory.describe_position(start, per_bar)}",
+                )
+            )
             continue
         length = theory.transport_to_sixteenths(event["duration"], per_bar)
         chords.append(ChordSpan(start, length, theory.chord_token(chord.root, chord.family), event["symbol"]))
@@ -329,8 +339,8 @@ def read_chorale(path: Path) -> LeadSheet:
     # Pickups: MIDI files start at the first note, so the bar lines go where the long notes fall.
     offset = (bar_length - _downbeat_phase(parts, bar_length, beat)) % bar_length
     melody = [Note(n.start + offset, n.length, n.midi) for n in melody]
-    below = [(s + offset, l, m) for s, l, m in below]
-    end = max([n.start + n.length for n in melody] + [s + l for s, l, _ in below])
+    below = [(s + offset, length, m) for s, length, m in below]
+    end = max([n.start + n.length for n in melody] + [s + length for s, length, _ in below])
     bars = -(-end // bar_length)
     chords = _beat_chords(below, bars * bar_length, beat)
     return LeadSheet(str(path), bar_length, bars, chords, melody, None, (numerator, denominator))
@@ -397,7 +407,7 @@ def _beat_chords(below: list[tuple[int, int, int]], total: int, beat: int) -> li
     a beat where they all rest keeps the label before it; equal labels merge."""
     spans: list[ChordSpan] = []
     for start in range(0, total, beat):
-        sounding = [m for s, l, m in below if s <= start < s + l]
+        sounding = [m for s, held, m in below if s <= start < s + held]
         length = min(beat, total - start)
         token = None
         if sounding:
@@ -477,7 +487,9 @@ def load_leadsheet_corpus(midi_dir: Path, leadsheets_dir: Path, progress: bool =
     if problems:
         raise ContentError(problems)
     if not corpus.pieces and not sheets:
-        raise ContentError(Problem(leadsheets_dir, f"nothing to train on: no lead sheets here and no MIDI files in {midi_dir}"))
+        raise ContentError(
+            Problem(leadsheets_dir, f"nothing to train on: no lead sheets here and no MIDI files in {midi_dir}")
+        )
     corpus.pieces += [Piece(f"{leadsheets_dir.name}/{name}", tokens, lofi=True) for name, tokens in sheets]
     return corpus
 
@@ -497,8 +509,14 @@ def transpose_token(token: str, semitones: int) -> str:
 def grammar_tokens() -> list[str]:
     """The tokens the composer may have to write whatever the corpus holds: frame, bar line, rest,
     tie and every length (a length missing from the vocabulary could leave no way to fill a bar)."""
-    return [theory.START, theory.END, theory.BAR, theory.REST, theory.TIE,
-            *(theory.length_token(k) for k in theory.LENGTHS)]
+    return [
+        theory.START,
+        theory.END,
+        theory.BAR,
+        theory.REST,
+        theory.TIE,
+        *(theory.length_token(k) for k in theory.LENGTHS),
+    ]
 
 
 def strip_chords(tokens: list[str]) -> list[str]:

@@ -98,7 +98,10 @@ def melody_events(tokens: list[str]) -> list[str]:
     between them), so the old encoding's "8-grams", eight notes or chords, are eight events."""
     events = []
     for i, token in enumerate(tokens[:-1]):
-        if theory.read_token(token)["kind"] in ("note", "tie", "rest") and theory.read_token(tokens[i + 1])["kind"] == "length":
+        if (
+            theory.read_token(token)["kind"] in ("note", "tie", "rest")
+            and theory.read_token(tokens[i + 1])["kind"] == "length"
+        ):
             events.append(f"{token} {tokens[i + 1]}")
     return events
 

@@ -101,8 +101,11 @@ class Instruments:
 
     @property
     def description(self) -> dict:
-        return {"melody": "piano" if self.melody else "electric piano, an octave up" if self.chords else "synth",
-                "chords": "electric piano" if self.chords else "synth", "bass": "synth"}
+        return {
+            "melody": "piano" if self.melody else "electric piano, an octave up" if self.chords else "synth",
+            "chords": "electric piano" if self.chords else "synth",
+            "bass": "synth",
+        }
 
 
 def find_instruments(content: Path = PROJECT_ROOT / "content", node_root: Path = PROJECT_ROOT) -> Instruments:
@@ -133,8 +136,9 @@ def _decode(path: Path) -> tuple[np.ndarray, int]:
 
     try:
         with soundfile.SoundFile(path) as sound:
-            data = sound.read(min(sound.frames, int(SAMPLE_SECONDS * sound.samplerate)), dtype="float32",
-                              always_2d=True)
+            data = sound.read(
+                min(sound.frames, int(SAMPLE_SECONDS * sound.samplerate)), dtype="float32", always_2d=True
+            )
             rate = sound.samplerate
     except Exception as error:  # libsndfile's messages name the reason ("unknown format"...)
         raise BuildError(Problem(path, f"not a readable audio file ({error})")) from None
@@ -191,8 +195,9 @@ def bass_note(midis: list[int]) -> int | None:
     return note
 
 
-def render_layers(piece: dict, bpm: float = 75, swing: float = 0.2,
-                  instruments: Instruments | None = None) -> dict[str, np.ndarray]:
+def render_layers(
+    piece: dict, bpm: float = 75, swing: float = 0.2, instruments: Instruments | None = None
+) -> dict[str, np.ndarray]:
     """The melody, chords and bass as three mono tracks of the same length, at their mix levels
     (before the mix is normalised)."""
     instruments = instruments or find_instruments()
@@ -205,7 +210,7 @@ def render_layers(piece: dict, bpm: float = 75, swing: float = 0.2,
     def add(layer: str, sound: np.ndarray, step: float, gain: float) -> None:
         start = int(round(swung(step, swing) * seconds_per_step * RATE))
         sound = sound[: max(0, total - start)]
-        layers[layer][start:start + len(sound)] += gain * sound
+        layers[layer][start : start + len(sound)] += gain * sound
 
     for note in piece.get("melody", []):
         step, seconds = note["step"], note["length"] * seconds_per_step
@@ -255,12 +260,13 @@ def write_ogg(audio: np.ndarray, path: Path) -> None:
     import soundfile
 
     buffer = io.BytesIO()
-    with soundfile.SoundFile(buffer, "w", RATE, 1, subtype="VORBIS", format="OGG",
-                             compression_level=VORBIS_COMPRESSION) as encoder:
+    with soundfile.SoundFile(
+        buffer, "w", RATE, 1, subtype="VORBIS", format="OGG", compression_level=VORBIS_COMPRESSION
+    ) as encoder:
         # In blocks: libvorbis takes a stack buffer the size of what one write hands it, and a
         # piece of a minute or so in one call crashes the process (libsndfile issue 1095).
         for start in range(0, len(audio), WRITE_BLOCK):
-            encoder.write(audio[start:start + WRITE_BLOCK].astype(np.float32))
+            encoder.write(audio[start : start + WRITE_BLOCK].astype(np.float32))
     path.write_bytes(_with_serial(buffer.getvalue(), OGG_SERIAL))
 
 
@@ -269,13 +275,13 @@ def _with_serial(data: bytes, serial: int) -> bytes:
     out = bytearray(data)
     at = 0
     while at < len(out):
-        if out[at:at + 4] != b"OggS":
+        if out[at : at + 4] != b"OggS":
             raise ValueError(f"not an Ogg page at byte {at}")
         segments = out[at + 26]
-        size = 27 + segments + sum(out[at + 27:at + 27 + segments])
-        out[at + 14:at + 18] = serial.to_bytes(4, "little")
-        out[at + 22:at + 26] = bytes(4)
-        out[at + 22:at + 26] = _ogg_crc(bytes(out[at:at + size])).to_bytes(4, "little")
+        size = 27 + segments + sum(out[at + 27 : at + 27 + segments])
+        out[at + 14 : at + 18] = serial.to_bytes(4, "little")
+        out[at + 22 : at + 26] = bytes(4)
+        out[at + 22 : at + 26] = _ogg_crc(bytes(out[at : at + size])).to_bytes(4, "little")
         at += size
     return bytes(out)
 
@@ -320,8 +326,7 @@ def draw_piano_roll(piece: dict, path: Path) -> None:
     low, high = _pitch_range(melody, chords)
 
     figure = pyplot.figure(figsize=(10, 4), dpi=100, facecolor=_BACKGROUND)
-    grid = figure.add_gridspec(2, 1, height_ratios=[5.2, 1], hspace=0.0, left=0.055, right=0.99,
-                               top=0.97, bottom=0.1)
+    grid = figure.add_gridspec(2, 1, height_ratios=[5.2, 1], hspace=0.0, left=0.055, right=0.99, top=0.97, bottom=0.1)
     roll = figure.add_subplot(grid[0])
     names = figure.add_subplot(grid[1], sharex=roll)
     for axes in (roll, names):
@@ -338,8 +343,16 @@ def draw_piano_roll(piece: dict, path: Path) -> None:
             for row in range(low, high + 1):
                 if row % 12 == pc:
                     alpha = 0.34 if bass is not None and pc == bass % 12 else 0.17
-                    roll.add_patch(Rectangle((chord["step"], row - 0.45), chord["length"], 0.9, color=_CHORD_TONE,
-                                             alpha=alpha, linewidth=0))
+                    roll.add_patch(
+                        Rectangle(
+                            (chord["step"], row - 0.45),
+                            chord["length"],
+                            0.9,
+                            color=_CHORD_TONE,
+                            alpha=alpha,
+                            linewidth=0,
+                        )
+                    )
     for row in range(low, high + 1):
         if row % 12 == 0:
             roll.axhline(row - 0.5, color=_MUTED, alpha=0.25, linewidth=0.6)
@@ -348,8 +361,16 @@ def draw_piano_roll(piece: dict, path: Path) -> None:
         for axes in (roll, names) if bar_line else (roll,):
             axes.axvline(step, color=_TEXT, alpha=0.45 if bar_line else 0.1, linewidth=1.2 if bar_line else 0.6)
     for note in melody:
-        roll.add_patch(Rectangle((note["step"] + 0.08, note["midi"] - 0.42), note["length"] - 0.16, 0.84,
-                                 facecolor=_MELODY, edgecolor=_MELODY_EDGE, linewidth=0.8))
+        roll.add_patch(
+            Rectangle(
+                (note["step"] + 0.08, note["midi"] - 0.42),
+                note["length"] - 0.16,
+                0.84,
+                facecolor=_MELODY,
+                edgecolor=_MELODY_EDGE,
+                linewidth=0.8,
+            )
+        )
 
     roll.set_xlim(0, total)
     roll.set_ylim(low - 0.5, high + 0.5)
@@ -362,8 +383,16 @@ def draw_piano_roll(piece: dict, path: Path) -> None:
     shortest = min((c["length"] for c in chords), default=STEPS_PER_BAR) * width_px / total
     size = 13 if shortest >= 80 else 11 if shortest >= 55 else 9
     for chord in chords:
-        names.text(chord["step"] + 0.4, 0.5, chord.get("symbol", ""), color=_TEXT, fontsize=size,
-                   ha="left", va="center", clip_on=True)
+        names.text(
+            chord["step"] + 0.4,
+            0.5,
+            chord.get("symbol", ""),
+            color=_TEXT,
+            fontsize=size,
+            ha="left",
+            va="center",
+            clip_on=True,
+        )
     names.set_ylim(0, 1)
     names.set_yticks([])
     bar_count = total // STEPS_PER_BAR
@@ -399,8 +428,14 @@ def progression_text(piece: dict) -> str:
     return " | ".join(" ".join(symbols) or theory.chord_symbol(None, None) for symbols in bars)
 
 
-def render_piece(piece: dict, out_audio: Path, out_image: Path, bpm: float = 75, swing: float = 0.2,
-                 instruments: Instruments | None = None) -> dict:
+def render_piece(
+    piece: dict,
+    out_audio: Path,
+    out_image: Path,
+    bpm: float = 75,
+    swing: float = 0.2,
+    instruments: Instruments | None = None,
+) -> dict:
     """Writes the piece's OGG and piano-roll PNG; returns {"seconds", "instruments"} (what played what)."""
     instruments = instruments or find_instruments()
     audio = mix(render_layers(piece, bpm, swing, instruments))
@@ -409,8 +444,9 @@ def render_piece(piece: dict, out_audio: Path, out_image: Path, bpm: float = 75,
     return {"seconds": round(len(audio) / RATE, 3), "instruments": instruments.description}
 
 
-def render_listening(pieces: list[dict], out_dir: Path, bpm: float = 75, swing: float = 0.2,
-                     instruments: Instruments | None = None) -> list[dict]:
+def render_listening(
+    pieces: list[dict], out_dir: Path, bpm: float = 75, swing: float = 0.2, instruments: Instruments | None = None
+) -> list[dict]:
     """Writes listening-N.ogg and listening-N.png into `out_dir` for each piece; returns what the
     report's template shows: [{"title", "audio", "image", "progression", "key"}], file names relative
     to `out_dir`."""

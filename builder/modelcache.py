@@ -60,8 +60,11 @@ def why_stale(model_dir: Path, model_inputs: dict) -> str | None:
     if old.get("encoding_version") != model_inputs["encoding_version"]:
         return "the token encoding changed"
     if old.get("model") != model_inputs["model"]:
-        changed = sorted(k for k in set(old.get("model", {})) | set(model_inputs["model"])
-                         if old.get("model", {}).get(k) != model_inputs["model"].get(k))
+        changed = sorted(
+            k
+            for k in set(old.get("model", {})) | set(model_inputs["model"])
+            if old.get("model", {}).get(k) != model_inputs["model"].get(k)
+        )
         return f"the [model] settings changed ({', '.join(changed)})"
     if old.get("midi") != model_inputs["midi"]:
         return "the MIDI corpus changed, so its vocabulary may have too"
@@ -70,8 +73,10 @@ def why_stale(model_dir: Path, model_inputs: dict) -> str | None:
     if old.get("theory") != model_inputs.get("theory"):
         return "the musical vocabulary (web_src/js/music/theory.json) changed"
     if output_size(spec_path) != len(meta.get("vocabulary", [])):
-        return (f"the model's output layer has {output_size(spec_path)} tokens but its vocabulary "
-                f"{len(meta.get('vocabulary', []))}: they no longer belong together")
+        return (
+            f"the model's output layer has {output_size(spec_path)} tokens but its vocabulary "
+            f"{len(meta.get('vocabulary', []))}: they no longer belong together"
+        )
     return None
 
 

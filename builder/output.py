@@ -26,16 +26,26 @@ from .errors import BuildError
 
 MARKER = ".lofi-player-build"
 MARKER_TEXT = (
-    "Written by build-site (Lofi Player). The next build replaces this whole folder: "
-    "keep nothing of your own in it.\n"
+    "Written by build-site (Lofi Player). The next build replaces this whole folder: keep nothing of your own in it.\n"
 )
 
 # What builds made before the marker existed wrote at the top of their output. Frozen on purpose:
 # it describes those old folders, and every newer build carries the marker instead.
-UNMARKED_BUILD_NAMES = frozenset({
-    "index.html", "report.html", "site.json", "songs", "model", "media", "media.json", "assets",
-    "icons", "manifest.webmanifest", "sw.js",
-})
+UNMARKED_BUILD_NAMES = frozenset(
+    {
+        "index.html",
+        "report.html",
+        "site.json",
+        "songs",
+        "model",
+        "media",
+        "media.json",
+        "assets",
+        "icons",
+        "manifest.webmanifest",
+        "sw.js",
+    }
+)
 UNMARKED_BUILD_NEEDS = ("index.html", "model/generation.json", "assets/app.js")
 
 # Ctrl-C or SIGTERM between the two renames of a swap would leave no output folder at all.
@@ -96,8 +106,10 @@ def why_not_replaceable(target: Path) -> str | None:
             return None
     except OSError as error:
         return f"cannot be read ({error.strerror})"
-    return (f"is a folder that build-site did not write (it has no {MARKER} file); "
-            "choose another folder, or empty or remove this one yourself")
+    return (
+        f"is a folder that build-site did not write (it has no {MARKER} file); "
+        "choose another folder, or empty or remove this one yourself"
+    )
 
 
 def made_by_build(folder: Path) -> bool:

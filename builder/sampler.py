@@ -75,8 +75,16 @@ def sample(probabilities: np.ndarray, rng: np.random.Generator, temperature=1.0,
     return int(chosen[rng.choice(len(chosen), p=weights)])
 
 
-def generate(stepper: Stepper, vocabulary: list[str], length: int, seed: int, primer: list[str],
-             temperature=1.0, top_k=0, top_p=1.0) -> list[str]:
+def generate(
+    stepper: Stepper,
+    vocabulary: list[str],
+    length: int,
+    seed: int,
+    primer: list[str],
+    temperature=1.0,
+    top_k=0,
+    top_p=1.0,
+) -> list[str]:
     """`length` new tokens after `primer` (which must be non-empty).
 
     A solo never stops: when the model ends a piece ("</s>") the next input is "<s>", and neither
@@ -103,9 +111,18 @@ def generate(stepper: Stepper, vocabulary: list[str], length: int, seed: int, pr
     return out
 
 
-def compose(stepper: Stepper, vocabulary: list[str], bars: int = 8, seed=1, chords: list[dict] | None = None,
-            temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, chord_tone_bias: float | None = None,
-            meter: tuple[int, int] = (4, 4)) -> dict:
+def compose(
+    stepper: Stepper,
+    vocabulary: list[str],
+    bars: int = 8,
+    seed=1,
+    chords: list[dict] | None = None,
+    temperature: float = 1.0,
+    top_k: int = 0,
+    top_p: float = 1.0,
+    chord_tone_bias: float | None = None,
+    meter: tuple[int, int] = (4, 4),
+) -> dict:
     """A lead sheet of `bars` bars, as the page's lofi.compose gives it (web_src/js/ai/compose.js,
     piece.js): {tokens, key, chords: [{step, length, symbol, midis}], melody: [{step, length, midi}],
     mapped}, steps and lengths in sixteenths from the start, in the listener's key.
@@ -128,8 +145,7 @@ def compose(stepper: Stepper, vocabulary: list[str], bars: int = 8, seed=1, chor
 
     bias = theory.CHORD_TONE_BIAS if chord_tone_bias is None else chord_tone_bias
     bar_length = theory.sixteenths_per_bar(*meter)
-    plan = (_follow_plan(chords, vocabulary, bars * bar_length, bar_length) if chords
-            else _free_plan(seed))
+    plan = _follow_plan(chords, vocabulary, bars * bar_length, bar_length) if chords else _free_plan(seed)
     index = {token: i for i, token in enumerate(vocabulary)}
     rng = mulberry32(seed_to_uint32(seed))
     grammar = Grammar(vocabulary, bars, meter, plan["changes"])
@@ -162,10 +178,15 @@ def compose(stepper: Stepper, vocabulary: list[str], bars: int = 8, seed=1, chor
             root, family = theory.parse_chord_token(span.token)
             chord = theory.family_chord(None if root is None else (root - shift) % 12, family)
             heard.append((chord, span.length))
-            out_chords.append({"step": span.start, "length": span.length, "symbol": chord.symbol,
-                               "midis": theory.voice_chord(chord)})
+            out_chords.append(
+                {"step": span.start, "length": span.length, "symbol": chord.symbol, "midis": theory.voice_chord(chord)}
+            )
         sounding = any(chord.root is not None for chord, _ in heard)
-        key = theory.key_name(*theory.estimate_progression_key(heard)) if sounding else theory.key_name(-shift % 12, "major")
+        key = (
+            theory.key_name(*theory.estimate_progression_key(heard))
+            if sounding
+            else theory.key_name(-shift % 12, "major")
+        )
     return {
         "tokens": tokens,
         "key": key,
@@ -230,8 +251,10 @@ def _follow_plan(progression: list[dict], vocabulary: list[str], total: int, bar
         "key": theory.key_name(tonic, mode),
         "changes": changes,
         "mapped": mapped,
-        "chords": [{"step": c["step"], "length": c["length"], "symbol": c["symbol"], "midis": theory.voice_chord(value)}
-                   for c, value in looped],
+        "chords": [
+            {"step": c["step"], "length": c["length"], "symbol": c["symbol"], "midis": theory.voice_chord(value)}
+            for c, value in looped
+        ],
     }
 
 
@@ -240,8 +263,12 @@ def _moved(chord, semitones: int):
 
     if chord.root is None:
         return chord
-    return replace(chord, root=(chord.root + semitones) % 12, bass=(chord.bass + semitones) % 12,
-                   pitch_classes=tuple((pc + semitones) % 12 for pc in chord.pitch_classes))
+    return replace(
+        chord,
+        root=(chord.root + semitones) % 12,
+        bass=(chord.bass + semitones) % 12,
+        pitch_classes=tuple((pc + semitones) % 12 for pc in chord.pitch_classes),
+    )
 
 
 def _loop(parsed: list, pass_steps: int, total: int) -> list:

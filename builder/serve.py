@@ -43,9 +43,7 @@ def make_server(directory: Path, base: str = "/lofi-player/", port: int = 0, ver
     if not base.endswith("/"):
         base += "/"
     handler = type("Handler", (SubPathHandler,), {"base": base})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=str(directory))
-    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
     server.verbose = verbose
     return server
 

@@ -181,8 +181,10 @@ def _check_id(song_id: str, report: SongProblems) -> None:
     if song_id in RESERVED_IDS:
         report.add(f"a song cannot be called '{song_id}': {RESERVED_IDS[song_id]}; rename the file")
     elif not SONG_ID.fullmatch(song_id):
-        report.add(f"the file name '{song_id}' is the song's id in the page's URLs: use only a-z, 0-9, "
-                   "'-' and '_', starting with a letter or digit (such as rainy-window.toml)")
+        report.add(
+            f"the file name '{song_id}' is the song's id in the page's URLs: use only a-z, 0-9, "
+            "'-' and '_', starting with a letter or digit (such as rainy-window.toml)"
+        )
 
 
 def _time_signature(text, report: SongProblems) -> tuple[int, int]:
@@ -194,7 +196,7 @@ def _time_signature(text, report: SongProblems) -> tuple[int, int]:
             return numerator, denominator
         except ValueError:
             pass
-    report.add(f"time_signature {text!r} must look like \"4/4\", \"3/4\" or \"6/8\"")
+    report.add(f'time_signature {text!r} must look like "4/4", "3/4" or "6/8"')
     return 4, 4
 
 
@@ -205,7 +207,7 @@ def _check_key(text, report: SongProblems) -> None:
         tonic, mode = str(text).split()
         key.Key(_music21_pitch_name(tonic), mode.lower())
     except Exception:
-        report.add(f"key {text!r} must look like \"D minor\" or \"Eb major\"")
+        report.add(f'key {text!r} must look like "D minor" or "Eb major"')
 
 
 def _encode_part(name: str, part, time_signature: str, report: SongProblems) -> tuple[list[Event], int]:

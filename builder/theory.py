@@ -60,9 +60,7 @@ def _alternatives(options) -> str:
 _LETTER = "[A-Ga-g]"
 _CHORD_ACCIDENTAL = f"(?:{_alternatives(_NOTES['chordAccidentals'])})"
 _NOTE_ACCIDENTAL = f"(?:{_alternatives(_NOTES['accidentals'])})"
-_SYMBOL = re.compile(
-    rf"({_LETTER})({_CHORD_ACCIDENTAL}?)([\s\S]*?)(?:/({_LETTER})({_CHORD_ACCIDENTAL}?))?"
-)
+_SYMBOL = re.compile(rf"({_LETTER})({_CHORD_ACCIDENTAL}?)([\s\S]*?)(?:/({_LETTER})({_CHORD_ACCIDENTAL}?))?")
 _NOTE_NAME = re.compile(rf"({_LETTER})({_NOTE_ACCIDENTAL}?)([0-9]{{1,2}})")
 _KEY_NAME = re.compile(rf"({_LETTER})({_NOTE_ACCIDENTAL}?) +([A-Za-z]+)")
 

@@ -156,8 +156,10 @@ def train_model(data: TrainingData, model_config: dict, checkpoint: Path, verbos
     if len(x_val) == 0:
         # The model is judged (and the site's report written) on held-out files: without one, a
         # diverged model would be cached unnoticed.
-        raise ValueError(f"no held-out file to judge the model by ({len(split.train)} training and "
-                         f"{len(split.validation)} held-out MIDI files); it needs at least two MIDI files")
+        raise ValueError(
+            f"no held-out file to judge the model by ({len(split.train)} training and "
+            f"{len(split.validation)} held-out MIDI files); it needs at least two MIDI files"
+        )
 
     model = build_model(model_config, len(vocabulary))
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
@@ -187,8 +189,9 @@ def train_model(data: TrainingData, model_config: dict, checkpoint: Path, verbos
         "validation_windows": int(len(x_val)),
         "epochs_run": len(history.history["loss"]),
         # null for an epoch TerminateOnNaN cut short (the best epoch's weights are the ones kept): JSON has no NaN.
-        "history": {k: [round(float(v), 5) if math.isfinite(v) else None for v in vals]
-                    for k, vals in history.history.items()},
+        "history": {
+            k: [round(float(v), 5) if math.isfinite(v) else None for v in vals] for k, vals in history.history.items()
+        },
     }
     return model, summary
 

@@ -28,5 +28,7 @@ def test_axe_finds_no_serious_or_critical_violation(browser, media_site_url):  #
     page.goto(site + "report.html")
     found["report.html"] = run_axe(page)
     context.close()
-    serious = {name: [v for v in violations if v["impact"] in ("serious", "critical")] for name, violations in found.items()}
+    serious = {
+        name: [v for v in violations if v["impact"] in ("serious", "critical")] for name, violations in found.items()
+    }
     assert serious == {name: [] for name in found}, serious

@@ -55,7 +55,11 @@ def fails_cleanly(site: Path, *needles: str) -> str:
         ("text.mid", b"# not music\n" * 10, "not a MIDI file"),
         ("cut.mid", midi_file([track(scale(64))])[:200], "truncated: track 1 declares"),
         ("type2.mid", midi_file([track(scale(8)), track(scale(8))], midi_format=2), "type-2 MIDI"),
-        ("drums.mid", midi_file([track([(i * 240, 120, 36 + i % 3) for i in range(32)], channel=9)]), "no pitched notes"),
+        (
+            "drums.mid",
+            midi_file([track([(i * 240, 120, 36 + i % 3) for i in range(32)], channel=9)]),
+            "no pitched notes",
+        ),
     ],
 )
 def test_a_bad_midi_file_is_named_and_nothing_is_lost(site, name, data, message):
@@ -93,8 +97,7 @@ def test_odd_but_valid_files_are_encoded(tmp_path):
     from music21 import converter
 
     several = tmp_path / "several.mid"
-    several.write_bytes(midi_file([track(scale(16)), track([(0, 1920, 48), (1920, 1920, 43)]),
-                                   track([(0, 960, 55)])]))
+    several.write_bytes(midi_file([track(scale(16)), track([(0, 1920, 48), (1920, 1920, 43)]), track([(0, 960, 55)])]))
     tempos = tmp_path / "tempos.mid"
     tempos.write_bytes(midi_file([track(scale(16), tempo_changes=[(0, 500000), (960, 750000), (2400, 400000)])]))
     pickup = converter.parse("tinyNotation: 4/4 g8 a8 c'1 d'2 e'2")
@@ -113,7 +116,9 @@ def test_odd_but_valid_files_are_encoded(tmp_path):
 def test_a_huge_midi_file_finishes(tmp_path):
     """Tens of thousands of notes: encoded in bounded time (the build shows a progress bar per file)."""
     huge = tmp_path / "huge.mid"
-    huge.write_bytes(midi_file([track(scale(20000, step=120)), track([(i * 480, 480, 48 + i % 12) for i in range(5000)])]))
+    huge.write_bytes(
+        midi_file([track(scale(20000, step=120)), track([(i * 480, 480, 48 + i % 12) for i in range(5000)])])
+    )
     started = time.monotonic()
     tokens = encode_file(huge, "timed")
     assert len(tokens) > 20000
@@ -132,6 +137,7 @@ def _song_octave(content: Path, value: str) -> None:
 
 def _setting(section: str, line: str):
     """Sets one key of site.toml's [section], replacing the tiny config's own value if it has one."""
+
     def edit(content: Path) -> None:
         config = content / "site.toml"
         text, key = config.read_text(), line.split("=")[0].strip()
@@ -141,6 +147,7 @@ def _setting(section: str, line: str):
             _edit(config, f"[{section}]\n", f"[{section}]\n{line}\n")
         else:
             config.write_text(text + f"\n[{section}]\n{line}\n")
+
     return edit
 
 
@@ -156,12 +163,16 @@ def _site_toml_folder(content: Path) -> None:
 def _quote_gain(value: str):
     def edit(content: Path) -> None:
         (content / "quotes").mkdir()
-        (content / "quotes" / "tea.toml").write_text((REPO / "content" / "quotes" / "tea.toml").read_text() + f"gain = {value}\n")
+        (content / "quotes" / "tea.toml").write_text(
+            (REPO / "content" / "quotes" / "tea.toml").read_text() + f"gain = {value}\n"
+        )
+
     return edit
 
 
 def _fifo(folder: str, beside: str | None = None):
     """A named pipe called pipe.toml in `folder`, with a copy of the file `beside` as its audio."""
+
     def edit(content: Path) -> None:
         import os
 
@@ -169,6 +180,7 @@ def _fifo(folder: str, beside: str | None = None):
         os.mkfifo(content / folder / "pipe.toml")
         if beside:
             shutil.copyfile(REPO / "content" / folder / beside, content / folder / f"pipe{Path(beside).suffix}")
+
     return edit
 
 
@@ -179,14 +191,23 @@ REPO = Path(__file__).resolve().parent.parent
     ("edit", "needles"),
     [
         # Each of these hung the build, ended in a traceback, or built a site the page could not read.
-        (lambda c: _song_octave(c, "10"), ["first-light.toml (part 'keys')", "octave 10 must be a whole number from 1 to 6"]),
-        (lambda c: _song_octave(c, '"high"'), ["first-light.toml (part 'keys')", "octave 'high' must be a whole number"]),
+        (
+            lambda c: _song_octave(c, "10"),
+            ["first-light.toml (part 'keys')", "octave 10 must be a whole number from 1 to 6"],
+        ),
+        (
+            lambda c: _song_octave(c, '"high"'),
+            ["first-light.toml (part 'keys')", "octave 'high' must be a whole number"],
+        ),
         (lambda c: _song_octave(c, "-1"), ["first-light.toml (part 'keys')", "octave -1 must be a whole number"]),
         (_fifo("songs"), ["pipe.toml: a named pipe, not a regular file"]),
         (_fifo("drums"), ["pipe.toml: a named pipe, not a regular file"]),
         (_fifo("ambience", beside="rain.ogg"), ["pipe.toml: a named pipe, not a regular file"]),
         (_fifo("quotes"), ["pipe.toml: a named pipe, not a regular file"]),
-        (lambda c: (c / "songs" / "gone.toml").symlink_to(c / "songs" / "nowhere.toml"), ["gone.toml: a broken symbolic link"]),
+        (
+            lambda c: (c / "songs" / "gone.toml").symlink_to(c / "songs" / "nowhere.toml"),
+            ["gone.toml: a broken symbolic link"],
+        ),
         (lambda c: (c / "songs" / "x.toml").mkdir(), ["x.toml: a folder, not a regular file"]),
         (_site_toml_folder, ["site.toml: a folder, not a regular file"]),
         (_copy_song("index.toml"), ["index.toml: a song cannot be called 'index'"]),
@@ -194,9 +215,15 @@ REPO = Path(__file__).resolve().parent.parent
         (_copy_song("side#b.toml"), ["side#b.toml: the file name 'side#b' is the song's id in the page's URLs"]),
         (_quote_gain("nan"), ["tea.toml: gain must be between 0 and 2, not nan"]),
         (_quote_gain("-7"), ["tea.toml: gain must be between 0 and 2, not -7"]),
-        (_setting("generation", "length = 100000000"), ["site.toml: [generation] length = 100000000: must be from 1 to 4096"]),
+        (
+            _setting("generation", "length = 100000000"),
+            ["site.toml: [generation] length = 100000000: must be from 1 to 4096"],
+        ),
         (_setting("generation", "length = 0"), ["site.toml: [generation] length = 0: must be from 1 to 4096"]),
-        (_setting("generation", "temperature = nan"), ["site.toml: [generation] temperature = nan: must be from 0 to 3"]),
+        (
+            _setting("generation", "temperature = nan"),
+            ["site.toml: [generation] temperature = nan: must be from 0 to 3"],
+        ),
         (_setting("model", "lstm_units = [100000]"), ["site.toml: [model] lstm_units = [100000]: each entry must be"]),
         (_setting("model", "validation_share = 0.0"), ["site.toml: [model] validation_share = 0.0: must be from 0.01"]),
         (_setting("model", "learning_rate = -1"), ["site.toml: [model] learning_rate = -1: must be from"]),

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+
 from .browser import open_lofi
 
 pytestmark = pytest.mark.browser
@@ -135,8 +136,9 @@ GREEDY_PIECES = [
 
 def one_pass(parsed: dict) -> list[dict]:
     """The chord field's chords as builder/sampler.py's compose takes them: [{step, length, symbol}]."""
-    return [{"step": c["bar"] * 16 + c["step"], "length": c["sixteenths"], "symbol": c["symbol"]}
-            for c in parsed["chords"]]
+    return [
+        {"step": c["bar"] * 16 + c["step"], "length": c["sixteenths"], "symbol": c["symbol"]} for c in parsed["chords"]
+    ]
 
 
 def test_browser_composition_carries_state_exactly_like_keras(page, built_site):

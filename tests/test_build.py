@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,8 +23,16 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_built_site_has_every_stage_output(built_site):
-    for name in ["index.html", "site.json", "assets/app.js", "assets/style.css", "model/model.json",
-                 "model/generation.json", "songs/index.json", "songs/first-light.json"]:
+    for name in [
+        "index.html",
+        "site.json",
+        "assets/app.js",
+        "assets/style.css",
+        "model/model.json",
+        "model/generation.json",
+        "songs/index.json",
+        "songs/first-light.json",
+    ]:
         assert (built_site / name).is_file(), name
     assert list((built_site / "assets" / "tfjs-wasm").glob("*.wasm"))
     generation = json.loads((built_site / "model" / "generation.json").read_text())
@@ -84,9 +92,9 @@ def test_all_content_problems_are_reported_in_one_run(tiny_content, tmp_path):
     song.write_text(song.read_text().replace("Cmaj9 | A7b9", "Cmaj9 | Zz9"))
     failed = run_cli("--content", str(tiny_content), "--out", str(tmp_path / "dist"), "--quiet")
     assert failed.returncode == 1
-    lines = [l for l in failed.stderr.splitlines() if l.startswith("error:")]
-    assert any("empty.mid" in l and "empty file" in l for l in lines)
-    assert any("first-light.toml" in l and "'Zz9'" in l and "bar 4, beat 1" in l for l in lines)
+    lines = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert any("empty.mid" in line and "empty file" in line for line in lines)
+    assert any("first-light.toml" in line and "'Zz9'" in line and "bar 4, beat 1" in line for line in lines)
     assert not (tmp_path / "dist").exists()
 
 
@@ -114,8 +122,12 @@ def test_the_build_reports_what_the_model_learned(built_site):
     memorised = {row["name"]: row for row in evaluation["leadsheet"]["measures"]}["memorised_8grams"]
     assert 0 <= memorised["model"] <= 1
     assert evaluation["float16_top1_agreement"] > 0.9
-    assert report["corpus"] == {"files": 3, "lofi_files": 0, "tokens": report["corpus"]["tokens"],
-                                "vocabulary": report["corpus"]["vocabulary"]}
+    assert report["corpus"] == {
+        "files": 3,
+        "lofi_files": 0,
+        "tokens": report["corpus"]["tokens"],
+        "vocabulary": report["corpus"]["vocabulary"],
+    }
     assert (built_site / "model" / "loss.png").read_bytes()[:4] == b"\x89PNG"
     page = (built_site / "report.html").read_text()
     assert "How the model learned" in page and "5-gram" in page and 'src="model/loss.png"' in page
@@ -123,7 +135,9 @@ def test_the_build_reports_what_the_model_learned(built_site):
 
 def test_float16_export_halves_the_weights(built_site):
     spec = json.loads((built_site / "model" / "model.json").read_text())
-    dtypes = {w["quantization"]["dtype"] for group in spec["weightsManifest"] for w in group["weights"] if "quantization" in w}
+    dtypes = {
+        w["quantization"]["dtype"] for group in spec["weightsManifest"] for w in group["weights"] if "quantization" in w
+    }
     assert dtypes == {"float16"}
 
 
@@ -146,11 +160,14 @@ def test_report_has_listening_pieces_rendered_at_training(built_site):
     report = (built_site / "report.html").read_text()
     sw = (built_site / "sw.js").read_text()
     for number in (1, 2, 3):
-        audio, image = built_site / "model" / f"listening-{number}.ogg", built_site / "model" / f"listening-{number}.png"
+        audio, image = (
+            built_site / "model" / f"listening-{number}.ogg",
+            built_site / "model" / f"listening-{number}.png",
+        )
         samples, rate = soundfile.read(audio)
         assert len(samples) / rate > 8 * 4 * 60 / 75 - 1  # eight bars at 75 bpm
         assert abs(samples).max() > 0.1  # not silent
         assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert f'model/listening-{number}.ogg' in report and f'model/listening-{number}.png' in report
-        assert f'listening-{number}' not in sw  # the player never needs them offline
+        assert f"model/listening-{number}.ogg" in report and f"model/listening-{number}.png" in report
+        assert f"listening-{number}" not in sw  # the player never needs them offline
     assert "Follows" in report and "own chords" in report

@@ -36,8 +36,7 @@ def stopping_content(tmp_path) -> Path:
 
 def tree(folder: Path) -> dict:
     """Every file and folder under `folder` (symbolic links not followed), with the files' bytes."""
-    return {p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes()
-            for p in sorted(folder.rglob("*"))}
+    return {p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes() for p in sorted(folder.rglob("*"))}
 
 
 def refused(capsys, content: Path, out: str) -> str:
@@ -77,11 +76,14 @@ def test_a_parent_of_the_current_folder_is_refused(capsys, monkeypatch, tmp_path
     assert tree(tmp_path) == before
 
 
-@pytest.mark.parametrize("out, why", [
-    ("content", ": is the content folder"),
-    ("content/model", ": is inside the content folder ("),
-    (".", ": contains the content folder ("),
-])
+@pytest.mark.parametrize(
+    "out, why",
+    [
+        ("content", ": is the content folder"),
+        ("content/model", ": is inside the content folder ("),
+        (".", ": contains the content folder ("),
+    ],
+)
 def test_the_content_folder_inside_or_around_is_refused(capsys, monkeypatch, tmp_path, stopping_content, out, why):
     monkeypatch.chdir(stopping_content.parent)
     before = tree(tmp_path)
@@ -90,17 +92,25 @@ def test_the_content_folder_inside_or_around_is_refused(capsys, monkeypatch, tmp
     assert tree(tmp_path) == before
 
 
-@pytest.mark.parametrize("out, why", [
-    (PROJECT_ROOT, ": is the project folder"),
-    (PROJECT_ROOT.parent, f": contains the project folder ({PROJECT_ROOT})"),
-    (PROJECT_ROOT / "web_src", ": is the page sources folder"),
-    (PROJECT_ROOT / "web_src" / "site", ": is inside the page sources folder ("),
-])
+@pytest.mark.parametrize(
+    "out, why",
+    [
+        (PROJECT_ROOT, ": is the project folder"),
+        (PROJECT_ROOT.parent, f": contains the project folder ({PROJECT_ROOT})"),
+        (PROJECT_ROOT / "web_src", ": is the page sources folder"),
+        (PROJECT_ROOT / "web_src" / "site", ": is inside the page sources folder ("),
+    ],
+)
 def test_the_project_and_its_sources_are_refused(capsys, monkeypatch, tmp_path, stopping_content, out, why):
     monkeypatch.chdir(tmp_path)
     assert why in refused(capsys, stopping_content, str(out))
-    for path in ["pyproject.toml", "tests/conftest.py", "builder/cli.py", "web_src/templates/index.html",
-                 "content/site.toml"]:
+    for path in [
+        "pyproject.toml",
+        "tests/conftest.py",
+        "builder/cli.py",
+        "web_src/templates/index.html",
+        "content/site.toml",
+    ]:
         assert (PROJECT_ROOT / path).exists(), path
     assert not (PROJECT_ROOT / "web_src" / "site").exists()
 
@@ -142,10 +152,17 @@ def test_the_build_function_refuses_too(tmp_path, stopping_content):
 
 # The builds below reuse the model that the built_site fixture trained: no training of their own.
 
+
 def run_cli(*args: str, text: bool = True) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "builder.cli", *args], cwd=PROJECT_ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text)
+    return subprocess.Popen(
+        [sys.executable, "-m", "builder.cli", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=text,
+    )
 
 
 def start_and_signal(content: Path, out: Path, signum: int) -> subprocess.CompletedProcess:

@@ -15,9 +15,23 @@ from builder.sampler import Stepper, compose
 from builder.train import prepare_data, train_model
 
 REPO = Path(__file__).resolve().parent.parent
-TINY = {"encoding": "leadsheet", "lofi_share": 0.5, "normalize_key": True, "transpositions": [],
-        "embedding": 12, "lstm_units": [24], "dropout": 0.0, "dense_units": 24, "sequence_length": 32,
-        "batch_size": 16, "epochs": 4, "learning_rate": 0.01, "patience": 4, "validation_share": 0.2, "seed": 5}
+TINY = {
+    "encoding": "leadsheet",
+    "lofi_share": 0.5,
+    "normalize_key": True,
+    "transpositions": [],
+    "embedding": 12,
+    "lstm_units": [24],
+    "dropout": 0.0,
+    "dense_units": 24,
+    "sequence_length": 32,
+    "batch_size": 16,
+    "epochs": 4,
+    "learning_rate": 0.01,
+    "patience": 4,
+    "validation_share": 0.2,
+    "seed": 5,
+}
 # Eb major, with a change at half-bar, a chord the lead sheets never use (a mM7) and a bar of N.C.
 PROGRESSION = [
     {"step": 0, "length": 16, "symbol": "Fm9"},
@@ -69,8 +83,16 @@ def test_compose_follows_the_given_chords_exactly(trained):
     nearest = theory.chord_token((heard.root - 3) % 12, heard.family)
     chords = [(step, token) for step, token, _ in walk(tokens) if token.startswith("@")]
     # Bb7b9 has Bb13's token (both '7' on Bb): no change at step 24. Then the progression loops.
-    assert chords == [(0, "@2:m7"), (16, "@7:7"), (32, "@0:maj7"), (48, nearest),
-                      (64, "@2:m7"), (80, "@7:7"), (96, "@0:maj7"), (112, nearest)]
+    assert chords == [
+        (0, "@2:m7"),
+        (16, "@7:7"),
+        (32, "@0:maj7"),
+        (48, nearest),
+        (64, "@2:m7"),
+        (80, "@7:7"),
+        (96, "@0:maj7"),
+        (112, nearest),
+    ]
     assert piece["key"] == "Eb major"
     assert [c["symbol"] for c in piece["chords"][:5]] == [c["symbol"] for c in PROGRESSION]
     assert piece["chords"][0]["midis"] == theory.voice_chord(theory.parse_chord_symbol("Fm9"))

@@ -44,17 +44,19 @@ def write_leadsheet_model(model_dir: Path, work: Path) -> None:
     keras = import_keras()
     keras.utils.set_random_seed(7)
     size = len(VOCAB)
-    model = keras.Sequential([
-        keras.Input(shape=(None,), dtype="int32", name="tokens"),
-        keras.layers.Embedding(size, 8, name="embedding"),
-        keras.layers.LSTM(16, return_sequences=True, name="lstm_0"),
-        keras.layers.Dropout(0.1, name="dropout_0"),
-        keras.layers.LSTM(16, return_sequences=True, name="lstm_1"),
-        keras.layers.Dropout(0.1, name="dropout_1"),
-        keras.layers.Dense(16, activation="relu", name="dense_hidden"),
-        keras.layers.Dense(size, name="dense_logits"),
-        keras.layers.Activation("softmax", name="softmax"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None,), dtype="int32", name="tokens"),
+            keras.layers.Embedding(size, 8, name="embedding"),
+            keras.layers.LSTM(16, return_sequences=True, name="lstm_0"),
+            keras.layers.Dropout(0.1, name="dropout_0"),
+            keras.layers.LSTM(16, return_sequences=True, name="lstm_1"),
+            keras.layers.Dropout(0.1, name="dropout_1"),
+            keras.layers.Dense(16, activation="relu", name="dense_hidden"),
+            keras.layers.Dense(size, name="dense_logits"),
+            keras.layers.Activation("softmax", name="softmax"),
+        ]
+    )
     converted = work / "tfjs"
     convert_to_tfjs(model, converted)
     for path in list(model_dir.glob("*.bin")) + [model_dir / "model.json"]:
@@ -130,7 +132,8 @@ def test_compose_follows_the_progression_exactly(open_page):
     parsed = page.evaluate(f"() => window.lofi.parseProgression('{PROGRESSION}')")
     one_pass = [(c["symbol"], c["bar"] * 16 + c["step"], c["sixteenths"]) for c in parsed["chords"]]
     assert [(c["symbol"], c["step"], c["length"]) for c in piece["chords"]] == one_pass + [
-        (symbol, step + 64, length) for symbol, step, length in one_pass]
+        (symbol, step + 64, length) for symbol, step, length in one_pass
+    ]
     # Each chord sounds as the listener wrote it: the voicing of its own symbol (builder/theory.py
     # computes the same, from the same theory.json).
     for chord in piece["chords"]:
@@ -138,8 +141,17 @@ def test_compose_follows_the_progression_exactly(open_page):
     assert piece["chords"][0]["midis"] == [39, 53, 55, 58, 62]  # Eb2 | F3 G3 Bb3 D4
     # The model was told the chords in C major, at their steps, where the chord changes.
     changes, length = written_changes(piece["tokens"])
-    assert changes == [(0, "@0:maj7"), (16, "@9:m7"), (32, "@2:m7"), (40, "@7:7"), (48, "@0:maj7"),
-                       (80, "@9:m7"), (96, "@2:m7"), (104, "@7:7"), (112, "@0:maj7")]
+    assert changes == [
+        (0, "@0:maj7"),
+        (16, "@9:m7"),
+        (32, "@2:m7"),
+        (40, "@7:7"),
+        (48, "@0:maj7"),
+        (80, "@9:m7"),
+        (96, "@2:m7"),
+        (104, "@7:7"),
+        (112, "@0:maj7"),
+    ]
     assert length == 128 and piece["tokens"][0] == "<s>" and piece["tokens"][-1] == "</s>"
     # No melody event's length runs past a chord change or a bar line: a note held over one is
     # tied there ("~"), and the piece's notes (ties joined) come back in E flat.
@@ -212,7 +224,9 @@ def test_free_mode_writes_its_own_chords_and_the_backing_plays_them(open_page):
         for chord in piece["chords"]:
             parsed = theory.parse_chord_symbol(chord["symbol"])
             assert parsed is not None, chord["symbol"]
-            expected = [] if parsed.root is None else theory.voice_chord(theory.family_chord(parsed.root, parsed.family))
+            expected = (
+                [] if parsed.root is None else theory.voice_chord(theory.family_chord(parsed.root, parsed.family))
+            )
             assert chord["midis"] == expected, chord
     assert len(keys) >= 2, keys  # the seed picks the key
     # The backing plays the chords the model wrote: every strike of the electric piano is the upper
@@ -223,7 +237,10 @@ def test_free_mode_writes_its_own_chords_and_the_backing_plays_them(open_page):
     events = page.evaluate("() => window.lofi.lastSolo().events")
     assert result["rms"] > 0.002
     struck = sorted((e["step"], tuple(e["notes"])) for e in events if e["part"] == "chords")
-    sounding = lambda step: next(c for c in piece["chords"] if c["step"] <= step < c["step"] + c["length"])
+
+    def sounding(step):
+        return next(c for c in piece["chords"] if c["step"] <= step < c["step"] + c["length"])
+
     assert struck and all(note_numbers(notes) == sounding(step)["midis"][1:] for step, notes in struck)
     assert {step for step, _ in struck} >= {bar * 16 for bar in range(4) if sounding(bar * 16)["midis"]}
     bass = {e["step"]: note_numbers(e["notes"])[0] for e in events if e["part"] == "bass"}
@@ -260,7 +277,11 @@ def test_play_sounds_chords_bass_and_a_swung_melody(open_page):
     # ticks late): every event of every part sounds, and the melody swings as the drums do.
     result = page.evaluate("() => window.lofi.renderOffline({song: 'ai', bars: 4, bpm: 300, drums: 'boom-bap'})")
     music = [e for e in result["timeline"] if e["layer"] == "music"]
-    assert [sum(1 for e in music if e["part"] == p) for p in (0, 1, 2)] == [counts["melody"], counts["chords"], counts["bass"]]
+    assert [sum(1 for e in music if e["part"] == p) for p in (0, 1, 2)] == [
+        counts["melody"],
+        counts["chords"],
+        counts["bass"],
+    ]
     drums_late = {e["ticks"] % 96 for e in result["timeline"] if e["layer"] == "drums" and e["step"] % 2 == 1}
     assert drums_late == {54}
     melody = sorted(e["step"] for e in events if e["part"] == "melody")
@@ -273,8 +294,14 @@ def test_play_sounds_chords_bass_and_a_swung_melody(open_page):
     timeline = page.evaluate("() => window.lofi.timeline()")
     page.evaluate("() => window.lofi.stop()")
     live = [e for e in timeline if e["layer"] == "music" and e.get("pass") == 0]
-    assert [sum(1 for e in live if e["part"] == p) for p in (0, 1, 2)] == [counts["melody"], counts["chords"], counts["bass"]]
-    assert any(e["part"] == 1 and e["ticks"] == 0 for e in live) and any(e["part"] == 2 and e["ticks"] == 0 for e in live)
+    assert [sum(1 for e in live if e["part"] == p) for p in (0, 1, 2)] == [
+        counts["melody"],
+        counts["chords"],
+        counts["bass"],
+    ]
+    assert any(e["part"] == 1 and e["ticks"] == 0 for e in live) and any(
+        e["part"] == 2 and e["ticks"] == 0 for e in live
+    )
     assert sorted(e["ticks"] for e in live if e["part"] == 0) == heard
     assert not watch.errors
 
@@ -291,12 +318,20 @@ def test_the_midi_file_has_melody_chords_and_bass_of_the_same_length(open_page):
     tracks = {t["name"]: t for t in midi["tracks"]}
     assert set(tracks) == {"ai-melody", "ai-chords", "ai-bass"}
     assert {t["endTicks"] for t in tracks.values()} == {4 * 1920}  # every track is the piece's 4 bars
-    notes = lambda name: sorted((n["ticks"], n["midi"], n["durationTicks"]) for n in tracks[name]["notes"])
+
+    def notes(name):
+        return sorted((n["ticks"], n["midi"], n["durationTicks"]) for n in tracks[name]["notes"])
+
     # The lead sheet on its grid (not swung): the melody as composed, each chord's voicing without
     # its bass on the electric piano (program 4), the bass line on the bass (program 33).
     assert notes("ai-melody") == sorted((n["step"] * 120, n["midi"], n["length"] * 120) for n in piece["melody"])
     events = page.evaluate("() => window.lofi.lastSolo().events")
-    assert notes("ai-chords") == sorted((e["step"] * 120, m, e["length"] * 120) for e in events if e["part"] == "chords" for m in note_numbers(e["notes"]))
+    assert notes("ai-chords") == sorted(
+        (e["step"] * 120, m, e["length"] * 120)
+        for e in events
+        if e["part"] == "chords"
+        for m in note_numbers(e["notes"])
+    )
     for chord in piece["chords"]:  # struck at its start and comped, its voicing sounding to its end
         start, end = chord["step"] * 120, (chord["step"] + chord["length"]) * 120
         inside = [n for n in notes("ai-chords") if start <= n[0] < end]
@@ -305,11 +340,15 @@ def test_the_midi_file_has_melody_chords_and_bass_of_the_same_length(open_page):
         assert not chord["midis"] or (strikes[0][0] == start and sum(length for _, length in strikes) == end - start)
     sounding = [c for c in piece["chords"] if c["midis"]]
     assert {n[0] for n in notes("ai-bass")} >= {c["step"] * 120 for c in sounding}
-    assert {n[1] for n in notes("ai-bass") if n[0] in {c["step"] * 120 for c in sounding}} <= {c["midis"][0] for c in sounding}
+    assert {n[1] for n in notes("ai-bass") if n[0] in {c["step"] * 120 for c in sounding}} <= {
+        c["midis"][0] for c in sounding
+    }
     assert max(n[0] + n[2] for n in notes("ai-bass")) == 48 * 120
     assert [tracks[n]["program"] for n in ("ai-melody", "ai-chords", "ai-bass")] == [0, 4, 33]
     # And a WAV of the piece: its bars, with sound in them.
-    wav = page.evaluate("() => window.lofi.renderWav({song: 'ai', bpm: 300}).then((r) => ({bars: r.bars, rms: r.rms, size: r.size}))")
+    wav = page.evaluate(
+        "() => window.lofi.renderWav({song: 'ai', bpm: 300}).then((r) => ({bars: r.bars, rms: r.rms, size: r.size}))"
+    )
     assert wav["bars"] == 4 and wav["rms"] > 0.002 and wav["size"] > 10000
     assert not watch.errors
 
@@ -321,7 +360,10 @@ def test_a_share_link_and_the_chord_field_reproduce_the_piece(open_page, site):
     page.dispatch_event("#progression", "change")
     page.fill("#seed", "31")
     page.click("#play")
-    page.wait_for_function("() => window.lofi.state().playing && window.lofi.state().solo && !window.lofi.state().solo.generating", timeout=30000)
+    page.wait_for_function(
+        "() => window.lofi.state().playing && window.lofi.state().solo && !window.lofi.state().solo.generating",
+        timeout=30000,
+    )
     piece = page.evaluate("() => window.lofi.lastSolo().piece")
     assert [c["symbol"] for c in piece["chords"][:5]] == ["Ebmaj9", "Cm9", "Fm7", "Bb13", "Ebmaj7#11"]
     url = page.evaluate("() => window.lofi.shareUrl()")
@@ -354,7 +396,9 @@ def test_fresh_passes_bring_a_new_piece_every_pass(open_page):
     piece is not written yet repeats the last one (livesolo.js), so which pass brings the first new
     piece depends on the machine's speed, not what is played."""
     page, watch = open_page()
-    page.evaluate("() => window.lofi.play({song: 'ai', solo: {seed: 20, bars: 1}, progression: 'Dm9 G13', fresh: true, bpm: 200, drums: null})")
+    page.evaluate(
+        "() => window.lofi.play({song: 'ai', solo: {seed: 20, bars: 1}, progression: 'Dm9 G13', fresh: true, bpm: 200, drums: null})"
+    )
     page.wait_for_function("() => window.lofi.state().solo?.renewed >= 1", timeout=60000)
     last = page.evaluate("() => window.lofi.state().solo.pass")
     page.wait_for_function(f"() => window.lofi.state().bar >= {last + 1.05}", timeout=60000)

@@ -59,7 +59,7 @@ def load_problems(tmp_path, text: str) -> list:
         ("[model]\nsequence_length = 0", "[model] sequence_length = 0: must be from 2 to 1024"),
         ("[model]\ndropout = 1.0", "[model] dropout = 1.0: must be from 0 to 0.9"),
         ("[model]\ntranspositions = [1, 300]", "[model] transpositions = [1, 300]: each entry must be from -11 to 11"),
-        ("[model]\nencoding = \"midi\"", f"[model] encoding must be one of: {', '.join(ENCODINGS)}"),
+        ('[model]\nencoding = "midi"', f"[model] encoding must be one of: {', '.join(ENCODINGS)}"),
     ],
 )
 def test_a_setting_out_of_range_is_named_before_anything_runs(tmp_path, setting, message):
@@ -68,8 +68,10 @@ def test_a_setting_out_of_range_is_named_before_anything_runs(tmp_path, setting,
 
 def test_a_network_too_big_to_train_or_download_is_refused(tmp_path):
     [message] = load_problems(tmp_path, "[model]\nlstm_units = [2048, 2048]\n")
-    assert message.startswith("[model] lstm_units = [2048, 2048] with embedding = 64 and dense_units = 256: "
-                              "51.4 million weights; at most 20 million")
+    assert message.startswith(
+        "[model] lstm_units = [2048, 2048] with embedding = 64 and dense_units = 256: "
+        "51.4 million weights; at most 20 million"
+    )
 
 
 def test_every_default_and_the_articles_network_are_in_range(tmp_path):
@@ -89,8 +91,11 @@ def test_a_site_toml_that_is_not_a_regular_file_is_named(tmp_path):
     folder.mkdir()
     os.mkfifo(pipe)
     link.symlink_to(tmp_path / "gone.toml")
-    for path, message in [(folder, "a folder, not a regular file"), (pipe, "a named pipe, not a regular file"),
-                          (link, "a broken symbolic link")]:
+    for path, message in [
+        (folder, "a folder, not a regular file"),
+        (pipe, "a named pipe, not a regular file"),
+        (link, "a broken symbolic link"),
+    ]:
         with pytest.raises(ContentError) as caught:
             load_config(path)
         [problem] = caught.value.problems

@@ -38,7 +38,11 @@ def test_load_corpus_counts_files_tokens_and_vocabulary(tiny_content):
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(b"", "an empty file"), (b"hello, I am text", "not a MIDI file"), (b"MThd\x00\x00\x00\x06\x00", "the MIDI header is cut short")],
+    [
+        (b"", "an empty file"),
+        (b"hello, I am text", "not a MIDI file"),
+        (b"MThd\x00\x00\x00\x06\x00", "the MIDI header is cut short"),
+    ],
 )
 def test_unreadable_files_name_the_file_and_the_reason(tmp_path, data, message):
     (tmp_path / "good.mid").write_bytes((write_notation(tmp_path / "g.mid", "tinyNotation: 4/4 c1")).read_bytes())
@@ -132,8 +136,10 @@ def test_every_structural_problem_is_reported_before_any_file_is_parsed(tmp_path
     with pytest.raises(ContentError) as caught:
         load_corpus(midi, "timed", progress=False, cache=cache)
     problems = {Path(p.path).name: p.message for p in caught.value.problems}
-    assert problems == {"empty.mid": "cannot read: an empty file",
-                        "text.mid": "cannot read: not a MIDI file (no 'MThd' header)"}
+    assert problems == {
+        "empty.mid": "cannot read: an empty file",
+        "text.mid": "cannot read: not a MIDI file (no 'MThd' header)",
+    }
     assert not cache.exists()
 
 

@@ -148,7 +148,9 @@ def test_a_timed_solo_is_its_tokens_and_can_be_primed_from_a_song_or_chords(brow
     page, watch = open_lofi(context, timed_site_url)
     tokens = page.evaluate("() => window.lofi.generate({seed: 1, length: 12})")
     assert len(tokens) == 12 and set(tokens) <= set(vocab)
-    assert "lead-sheet model" in page.evaluate("() => window.lofi.compose({seed: 1}).then(() => 'composed', (e) => e.message)")
+    assert "lead-sheet model" in page.evaluate(
+        "() => window.lofi.compose({seed: 1}).then(() => 'composed', (e) => e.message)"
+    )
     primer = page.evaluate("() => window.lofi.songPrimer('first-light', {bars: 4})")
     assert primer[0] == "<s>" and len(primer) > 1
     assert set(primer) <= set(vocab)
@@ -205,7 +207,10 @@ def test_a_fresh_solo_each_pass(open_page):
     assert (solo["pass"], solo["fresh"]) == (0, True)
     assert page.evaluate("() => window.lofi.loopPoints().solo.time") == "2m"
     # Two bars at 75 bpm last 6.4 s; the next pass is placed a bar before it starts.
-    page.wait_for_function("() => window.lofi.state().solo?.renewed >= 1 && window.lofi.lastSolo()?.tokens?.at(-1) === '</s>'", timeout=60000)
+    page.wait_for_function(
+        "() => window.lofi.state().solo?.renewed >= 1 && window.lofi.lastSolo()?.tokens?.at(-1) === '</s>'",
+        timeout=60000,
+    )
     second = page.evaluate("() => window.lofi.lastSolo().tokens")
     page.evaluate("() => window.lofi.stop()")
     assert page.evaluate("() => window.lofi.state().solo") is None

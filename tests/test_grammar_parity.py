@@ -25,15 +25,45 @@ REPO = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node") or "node"
 TINY = {"embedding": 8, "lstm_units": [16], "dropout": 0.0, "dense_units": 16, "learning_rate": 0.01}
 FAMILIES = ["maj7", "m7", "7", "m7b5", "6", "maj", "m"]  # no mM7, dim7, 7sus, sus, aug: some chords map to others
-VOCAB = ["<s>", "</s>", "r", "|", "~", "@NC", *(f"@{r}:{f}" for f in FAMILIES for r in range(12)),
-         *(f"n{m}" for m in range(52, 81)), *(f"d{k}" for k in theory.LENGTHS)]
+VOCAB = [
+    "<s>",
+    "</s>",
+    "r",
+    "|",
+    "~",
+    "@NC",
+    *(f"@{r}:{f}" for f in FAMILIES for r in range(12)),
+    *(f"n{m}" for m in range(52, 81)),
+    *(f"d{k}" for k in theory.LENGTHS),
+]
 CASES = [
-    {"progression": "Ebm9 | Ab13 | Dbmaj9 | Bb7b9", "bars": 8, "seed": 1, "temperature": 1.0, "top_k": 0, "top_p": 0.95},
-    {"progression": "Cm(maj7) | Fdim7 G7sus4 | N.C. | Abmaj7/C", "bars": 6, "seed": "rainy", "temperature": 1.3,
-     "top_k": 12, "top_p": 1.0, "chord_tone_bias": 2.5},
+    {
+        "progression": "Ebm9 | Ab13 | Dbmaj9 | Bb7b9",
+        "bars": 8,
+        "seed": 1,
+        "temperature": 1.0,
+        "top_k": 0,
+        "top_p": 0.95,
+    },
+    {
+        "progression": "Cm(maj7) | Fdim7 G7sus4 | N.C. | Abmaj7/C",
+        "bars": 6,
+        "seed": "rainy",
+        "temperature": 1.3,
+        "top_k": 12,
+        "top_p": 1.0,
+        "chord_tone_bias": 2.5,
+    },
     {"progression": "Am7 D9 | Gmaj7", "bars": 5, "seed": 4, "temperature": 0.0, "top_k": 0, "top_p": 1.0},
-    {"progression": "F#m7b5 B7b9 | Em9", "bars": 4, "seed": 9, "temperature": 0.8, "top_k": 0, "top_p": 0.9,
-     "meter": [3, 4]},
+    {
+        "progression": "F#m7b5 B7b9 | Em9",
+        "bars": 4,
+        "seed": 9,
+        "temperature": 0.8,
+        "top_k": 0,
+        "top_p": 0.9,
+        "meter": [3, 4],
+    },
     {"progression": None, "bars": 8, "seed": 2, "temperature": 1.0, "top_k": 0, "top_p": 0.95},
     {"progression": None, "bars": 4, "seed": 77, "temperature": 0.0, "top_k": 0, "top_p": 1.0},
 ]
@@ -99,8 +129,10 @@ def chords_of(text: str, meter) -> list[dict]:
     chords = []
     for bar, symbols in enumerate(text.split("|")):
         symbols = symbols.split()
-        chords += [{"symbol": s, "step": bar * per_bar + i * per_bar // len(symbols), "length": per_bar // len(symbols)}
-                   for i, s in enumerate(symbols)]
+        chords += [
+            {"symbol": s, "step": bar * per_bar + i * per_bar // len(symbols), "length": per_bar // len(symbols)}
+            for i, s in enumerate(symbols)
+        ]
     return chords
 
 
@@ -115,17 +147,41 @@ def test_python_and_the_page_compose_the_same_lead_sheet(model, tmp_path):
         meter = tuple(case.get("meter", (4, 4)))
         chords = chords_of(case["progression"], meter) if case["progression"] else None
         stepper = Recording(model)
-        piece = compose(stepper, VOCAB, bars=case["bars"], seed=case["seed"], chords=chords,
-                        temperature=case["temperature"], top_k=case["top_k"], top_p=case["top_p"],
-                        chord_tone_bias=case.get("chord_tone_bias"), meter=meter)
+        piece = compose(
+            stepper,
+            VOCAB,
+            bars=case["bars"],
+            seed=case["seed"],
+            chords=chords,
+            temperature=case["temperature"],
+            top_k=case["top_k"],
+            top_p=case["top_p"],
+            chord_tone_bias=case.get("chord_tone_bias"),
+            meter=meter,
+        )
         python.append(piece)
-        cases.append({"progression": chords, "passBars": len(case["progression"].split("|")) if chords else None,
-                      "bars": case["bars"], "seed": case["seed"], "temperature": case["temperature"],
-                      "topK": case["top_k"], "topP": case["top_p"], "chordToneBias": case.get("chord_tone_bias"),
-                      "meter": list(meter), "logits": stepper.logits})
+        cases.append(
+            {
+                "progression": chords,
+                "passBars": len(case["progression"].split("|")) if chords else None,
+                "bars": case["bars"],
+                "seed": case["seed"],
+                "temperature": case["temperature"],
+                "topK": case["top_k"],
+                "topP": case["top_p"],
+                "chordToneBias": case.get("chord_tone_bias"),
+                "meter": list(meter),
+                "logits": stepper.logits,
+            }
+        )
     (tmp_path / "cases.json").write_text(json.dumps({"vocab": VOCAB, "cases": cases}))
-    result = subprocess.run([NODE, "--input-type=module", "-e", NODE_RUNNER, str(tmp_path / "cases.json"), str(REPO)],
-                            capture_output=True, text=True, cwd=REPO, check=False)
+    result = subprocess.run(
+        [NODE, "--input-type=module", "-e", NODE_RUNNER, str(tmp_path / "cases.json"), str(REPO)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     for case, ours, theirs in zip(CASES, python, json.loads(result.stdout)):
         assert ours["tokens"] == theirs["tokens"], case
@@ -149,8 +205,12 @@ def test_the_random_draws_are_the_pages():
     }
     process.stdout.write(JSON.stringify({ streams, draws }));
     """
-    result = subprocess.run([NODE, "--input-type=module", "-e", script, str(REPO / "web_src/js/sampling.js")],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [NODE, "--input-type=module", "-e", script, str(REPO / "web_src/js/sampling.js")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout)
     seeds = [0, 1, 42, 4294967295, -5, 3.7, "rainy", " 17 ", "héllo", "99999999999999999999"]
@@ -161,6 +221,8 @@ def test_the_random_draws_are_the_pages():
     assert streams == page["streams"]
     rng = mulberry32(7)
     logits = [0.1, -1, 2, 2, float("-inf"), 0.5, -3]
-    draws = [sample_index(logits, [1, 0.7, 1.3, 0][i % 4], [0, 3, 0, 2, 1][i % 5], [1, 0.9, 0.5][i % 3], rng)
-             for i in range(60)]
+    draws = [
+        sample_index(logits, [1, 0.7, 1.3, 0][i % 4], [0, 3, 0, 2, 1][i % 5], [1, 0.9, 0.5][i % 3], rng)
+        for i in range(60)
+    ]
     assert draws == page["draws"]

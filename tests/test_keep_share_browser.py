@@ -77,8 +77,8 @@ def read_smf(data: bytes) -> dict:
     tracks = []
     tempo = None
     for _ in range(ntracks):
-        assert data[pos:pos + 4] == b"MTrk"
-        (length,) = struct.unpack(">I", data[pos + 4:pos + 8])
+        assert data[pos : pos + 4] == b"MTrk"
+        (length,) = struct.unpack(">I", data[pos + 4 : pos + 8])
         end = pos + 8 + length
         pos += 8
         ticks, status, sounding, notes = 0, None, {}, []
@@ -103,7 +103,7 @@ def read_smf(data: bytes) -> dict:
                 pos += 1
                 size = varlen()
                 if kind == 0x51:
-                    tempo = 60_000_000 / int.from_bytes(data[pos:pos + size], "big")
+                    tempo = 60_000_000 / int.from_bytes(data[pos : pos + size], "big")
                 pos += size
             elif status in (0xF0, 0xF7):
                 pos += varlen()
@@ -138,7 +138,11 @@ def test_a_bad_chord_symbol_is_named_inline(open_page, site):
     assert "3 bars" in message.inner_text()
     parsed = page.evaluate("() => window.lofi.parseProgression('Dm7 G7 | Cmaj7 | %')")
     assert [(c["symbol"], c["bar"], c["step"], c["sixteenths"]) for c in parsed["chords"]] == [
-        ("Dm7", 0, 0, 8), ("G7", 0, 8, 8), ("Cmaj7", 1, 0, 16), ("Cmaj7", 2, 0, 16)]
+        ("Dm7", 0, 0, 8),
+        ("G7", 0, 8, 8),
+        ("Cmaj7", 1, 0, 16),
+        ("Cmaj7", 2, 0, 16),
+    ]
     assert not watch.errors
 
 
@@ -159,7 +163,9 @@ def test_the_lead_sheet_is_written_over_the_progression_on_its_bars(open_page, s
     tokens = page.evaluate("() => window.lofi.generate({seed: 11})")
     piece = page.evaluate("() => window.lofi.lastSolo().piece")
     assert piece["bars"] == 8 and piece["key"] == "D major" and tokens.count("|") == 8
-    assert [(c["symbol"], c["step"]) for c in piece["chords"]] == [(s, 16 * i) for i, s in enumerate(PROGRESSION.split() * 2)]
+    assert [(c["symbol"], c["step"]) for c in piece["chords"]] == [
+        (s, 16 * i) for i, s in enumerate(PROGRESSION.split() * 2)
+    ]
     for chord in piece["chords"]:  # each sounds as written, in D major
         assert chord["midis"] == theory.voice_chord(theory.parse_chord_symbol(chord["symbol"]))
         assert {m % 12 for m in chord["midis"][:1]} == {NOTE_PC[chord["symbol"][0]]}  # its root in the bass
@@ -170,19 +176,28 @@ def test_the_lead_sheet_is_written_over_the_progression_on_its_bars(open_page, s
     # the bass plays its root there; the piece loops after its 8 bars.
     music = [e for e in result["timeline"] if e["layer"] == "music"]
     for part in (1, 2):
-        on_bar_lines = sorted(round(e["bar"], 3) for e in music if e["part"] == part and abs(e["bar"] - round(e["bar"])) < 4 / 768)
+        on_bar_lines = sorted(
+            round(e["bar"], 3) for e in music if e["part"] == part and abs(e["bar"] - round(e["bar"])) < 4 / 768
+        )
         assert on_bar_lines == list(range(9)), part
     assert result["loopPoints"]["solo"]["time"] == "8m"
     # Other chords make another piece; the same chords again, with the same settings, the same one.
     page.evaluate("() => window.lofi.setProgression('Dm7 | G7')")
-    assert page.evaluate("() => window.lofi.renderOffline({song: 'ai', bars: 1, bpm: 600, drums: null}).then(() => window.lofi.lastSolo().tokens)") != tokens
+    assert (
+        page.evaluate(
+            "() => window.lofi.renderOffline({song: 'ai', bars: 1, bpm: 600, drums: null}).then(() => window.lofi.lastSolo().tokens)"
+        )
+        != tokens
+    )
     page.evaluate(f"() => window.lofi.setProgression('{PROGRESSION}')")
     page.evaluate("() => window.lofi.renderOffline({song: 'ai', bars: 1, bpm: 600, drums: null})")
     assert page.evaluate("() => window.lofi.lastSolo().tokens") == tokens
     assert not watch.errors
 
 
-def test_a_timed_solo_is_primed_by_the_progression_and_backed_on_its_bars(open_page, timed_site_url):  # conftest: a "timed" model
+def test_a_timed_solo_is_primed_by_the_progression_and_backed_on_its_bars(
+    open_page, timed_site_url
+):  # conftest: a "timed" model
     page, watch = open_page(timed_site_url)
     info = page.evaluate(f"() => window.lofi.setProgression('{PROGRESSION}')")
     assert info["key"] == "D major" and info["shift"] == -2
@@ -280,14 +295,22 @@ def test_a_link_from_before_bars_were_shared_still_plays(open_page, site):
     page, watch = open_page(url)
     page.wait_for_function("() => document.getElementById('progression').value !== ''")
     assert page.evaluate("(u) => window.lofi.readShareUrl(u).solo", url) == {
-        "seed": 42, "temperature": 0.9, "length": 32, "topK": 0, "topP": 0.95}
+        "seed": 42,
+        "temperature": 0.9,
+        "length": 32,
+        "topK": 0,
+        "topP": 0.95,
+    }
     assert page.input_value("#bars") == "" and page.input_value("#seed") == "42"
     page.click("#play")
     page.wait_for_function("() => window.lofi.state().playing && window.lofi.lastSolo() !== null", timeout=30000)
     piece = page.evaluate("() => window.lofi.lastSolo().piece")
     page.evaluate("() => window.lofi.stop()")
     assert piece["bars"] == 8 and [c["symbol"] for c in piece["chords"]] == PROGRESSION.split() * 2
-    assert page.evaluate("() => window.lofi.compose({seed: 42, temperature: 0.9, topK: 0, topP: 0.95})")["tokens"] == piece["tokens"]
+    assert (
+        page.evaluate("() => window.lofi.compose({seed: 42, temperature: 0.9, topK: 0, topP: 0.95})")["tokens"]
+        == piece["tokens"]
+    )
     assert not watch.errors
 
 
@@ -297,8 +320,12 @@ def test_a_link_from_before_bars_were_shared_still_plays(open_page, site):
 def grid_notes(events: list[dict], part: str) -> list[tuple[int, int, int]]:
     """(start, midi, length) in ticks at 480 a quarter of a lead sheet's events of one part, on the
     grid (the MIDI file is not swung)."""
-    return sorted((time_ticks(e["time"]), note_midi(n), time_ticks(e["duration"]))
-                  for e in events if e["part"] == part for n in e["notes"])
+    return sorted(
+        (time_ticks(e["time"]), note_midi(n), time_ticks(e["duration"]))
+        for e in events
+        if e["part"] == part
+        for n in e["notes"]
+    )
 
 
 def test_the_midi_file_parses_back_to_the_same_notes(open_page, site, tmp_path):
@@ -359,7 +386,9 @@ def test_a_timed_solos_midi_file_has_the_solo_and_the_chords_under_it(open_page,
     limit = exported["bars"] * 4 * 480
     expected = sorted(
         (time_ticks(e["time"]), note_midi(n), min(time_ticks(e["duration"]), limit - time_ticks(e["time"])))
-        for e in events for n in e["notes"] if time_ticks(e["time"]) < limit
+        for e in events
+        for n in e["notes"]
+        if time_ticks(e["time"]) < limit
     )
     conductor, solo_track, chord_track = smf["tracks"]  # tempo and meter, the solo, the chords
     assert conductor == []

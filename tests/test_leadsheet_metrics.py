@@ -26,8 +26,10 @@ def test_melody_measures_of_a_hand_made_piece():
 
 
 def test_chord_measures_count_changes_not_repeats_and_not_no_chord():
-    assert chord_measures([CHORDS]) == {"chord_changes_per_bar": pytest.approx(2 / 3, abs=1e-4),
-                                        "seventh_chord_share": 0.5}
+    assert chord_measures([CHORDS]) == {
+        "chord_changes_per_bar": pytest.approx(2 / 3, abs=1e-4),
+        "seventh_chord_share": 0.5,
+    }
     assert chord_measures([PIECE, CHORDS]) == {"chord_changes_per_bar": 0.8, "seventh_chord_share": 0.75}
 
 

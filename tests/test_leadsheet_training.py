@@ -19,8 +19,9 @@ CHORALE = ["<s>", "|", "@0:maj", "n60", "d4", "n64", "d4", "n67", "d8", "</s>"]
 
 
 def pieces(lofi: int, chorales: int) -> list[Piece]:
-    return ([Piece(f"leadsheets/{i}.toml", LOFI, True) for i in range(lofi)]
-            + [Piece(f"bach/{i}.mid", CHORALE) for i in range(chorales)])
+    return [Piece(f"leadsheets/{i}.toml", LOFI, True) for i in range(lofi)] + [
+        Piece(f"bach/{i}.mid", CHORALE) for i in range(chorales)
+    ]
 
 
 def share(items: list[Piece]) -> float:
@@ -74,7 +75,10 @@ def test_a_changed_lead_sheet_or_vocabulary_retrains_the_model(tmp_path, monkeyp
     (model_dir / "tfjs" / "model.json").write_text("{}")
     (model_dir / "meta.json").write_text(json.dumps({"inputs": before}))
     (sheets / "a.toml").write_text("title = 'B'\n")
-    assert modelcache.why_stale(model_dir, modelcache.inputs(tmp_path / "midi", config, sheets)) == "the lead sheets changed"
+    assert (
+        modelcache.why_stale(model_dir, modelcache.inputs(tmp_path / "midi", config, sheets))
+        == "the lead sheets changed"
+    )
     (sheets / "a.toml").write_text("title = 'A'\n")
     monkeypatch.setattr("builder.leadsheet.theory_digest", lambda: "another theory.json")
     assert "theory.json" in modelcache.why_stale(model_dir, modelcache.inputs(tmp_path / "midi", config, sheets))
@@ -89,11 +93,13 @@ def test_an_unreadable_chord_in_a_lead_sheet_fails_the_build_and_leaves_no_site(
     sheets.mkdir()
     (sheets / "odd.toml").write_text(
         'title = "Odd"\ncomposer = "x"\nlicence = "CC0-1.0"\ntempo = 80\ntime_signature = "4/4"\n'
-        '[parts.keys]\nchords = "Dm9 | G13 Cmaj7 Cq9 E7"\n[parts.melody]\nnotes = "r1 | r1"\n')
+        '[parts.keys]\nchords = "Dm9 | G13 Cmaj7 Cq9 E7"\n[parts.melody]\nnotes = "r1 | r1"\n'
+    )
     with pytest.raises(ContentError) as error:
         build(BuildOptions(content=tiny_content, out=tmp_path / "dist", quiet=True))
     assert [line for line in str(error.value).splitlines() if "odd.toml" in line] == [
-        f"{sheets / 'odd.toml'} (part 'keys', bar 2, beat 3): unknown chord symbol 'Cq9'"]
+        f"{sheets / 'odd.toml'} (part 'keys', bar 2, beat 3): unknown chord symbol 'Cq9'"
+    ]
     assert not (tmp_path / "dist").exists()
 
 
@@ -104,7 +110,7 @@ def test_the_report_shows_the_lead_sheet_measures_beside_their_targets(built_sit
     assert rows["notes_per_bar"]["model"] > 0 and rows["notes_per_bar"]["baseline"] > 0
     assert report["evaluation"]["leadsheet"]["follow_pieces"] >= 20
     page = (built_site / "report.html").read_text()
-    table = page[page.index("Does it write lo-fi?"):]
-    assert "<th scope=\"col\">chord-blind baseline</th>" in table
-    assert "<th scope=\"row\">notes per bar</th><td>2.50–5.00</td>" in table
-    assert "<th scope=\"row\">chords with a 7th or more (free mode)</th><td>≥ 0.60</td>" in table
+    table = page[page.index("Does it write lo-fi?") :]
+    assert '<th scope="col">chord-blind baseline</th>' in table
+    assert '<th scope="row">notes per bar</th><td>2.50–5.00</td>' in table
+    assert '<th scope="row">chords with a 7th or more (free mode)</th><td>≥ 0.60</td>' in table

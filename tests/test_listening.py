@@ -21,8 +21,12 @@ B4 = 440 * 2 ** (2 / 12)
 
 
 def chord(step: int, length: int, symbol: str) -> dict:
-    return {"step": step, "length": length, "symbol": symbol,
-            "midis": theory.voice_chord(theory.parse_chord_symbol(symbol))}
+    return {
+        "step": step,
+        "length": length,
+        "symbol": symbol,
+        "midis": theory.voice_chord(theory.parse_chord_symbol(symbol)),
+    }
 
 
 def note(step: int, length: int, midi: int) -> dict:
@@ -31,7 +35,8 @@ def note(step: int, length: int, midi: int) -> dict:
 
 # Two bars: Dm9 | G13, a B4 held for the first half bar (B is not a tone of Dm9, nor a harmonic of one).
 PIECE = {
-    "tokens": [], "key": "C major",
+    "tokens": [],
+    "key": "C major",
     "chords": [chord(0, 16, "Dm9"), chord(16, 16, "G13")],
     "melody": [note(0, 8, 71), note(10, 2, 69), note(12, 4, 72), note(16, 3, 71), note(19, 1, 67), note(22, 6, 65)],
 }
@@ -49,7 +54,7 @@ def render(piece: dict, folder: Path, name: str = "piece", **options) -> tuple[n
 def band_share(audio: np.ndarray, rate: int, frequency: float, start: float, end: float) -> tuple[float, float]:
     """The share of the energy (50 Hz..5 kHz) within 1.5% of `frequency` between two times, and the
     loudest frequency within 5% of it."""
-    segment = audio[int(start * rate):int(end * rate)]
+    segment = audio[int(start * rate) : int(end * rate)]
     power = np.abs(np.fft.rfft(segment * np.hanning(len(segment)))) ** 2
     frequencies = np.fft.rfftfreq(len(segment), 1 / rate)
     band = np.abs(frequencies - frequency) < 0.015 * frequency
@@ -76,7 +81,7 @@ def test_two_bars_decode_at_the_right_length_level_and_fade(tmp_path):
     first_half = audio[: len(audio) // 2]
     assert np.sqrt(np.mean(first_half**2)) > 0.02
     assert 0.8 < np.abs(audio).max() <= 1.0  # normalised to -1 dBFS (0.89), give or take the codec
-    assert np.abs(audio[-rate // 100:]).max() < 0.01  # faded out
+    assert np.abs(audio[-rate // 100 :]).max() < 0.01  # faded out
 
 
 def test_the_mix_peaks_at_minus_one_dbfs_and_fades_out():
@@ -157,11 +162,15 @@ def test_nothing_at_all_is_a_silent_bar(tmp_path):
 def test_sixteen_bars_render_in_one_piece(tmp_path):
     # 53 seconds: handed to libvorbis in one call, this crashed the process (a stack overflow).
     symbols = ["Dm9", "G13", "Cmaj9", "A7b9"] * 4
-    piece = {"tokens": [], "key": "C major", "chords": [chord(16 * bar, 16, s) for bar, s in enumerate(symbols)],
-             "melody": [note(16 * bar + 2, 6, 69 + bar % 5) for bar in range(16)]}
+    piece = {
+        "tokens": [],
+        "key": "C major",
+        "chords": [chord(16 * bar, 16, s) for bar, s in enumerate(symbols)],
+        "melody": [note(16 * bar + 2, 6, 69 + bar % 5) for bar in range(16)],
+    }
     audio, rate, _ = render(piece, tmp_path)
     assert len(audio) / rate == pytest.approx(16 * 16 * SIXTEENTH + listening.TAIL_SECONDS, abs=0.01)
-    assert np.sqrt(np.mean(audio[-4 * rate:-2 * rate] ** 2)) > 0.01  # sound to the last bar
+    assert np.sqrt(np.mean(audio[-4 * rate : -2 * rate] ** 2)) > 0.01  # sound to the last bar
 
 
 def test_the_same_piece_gives_the_same_bytes(tmp_path):
@@ -202,21 +211,39 @@ def test_progression_text_writes_bars_as_the_chord_field_does():
 
 
 def test_the_report_shows_three_pieces(tmp_path):
-    one_bar = {"tokens": [], "key": "F major", "chords": [chord(0, 8, "Gm9"), chord(8, 8, "C9")],
-               "melody": [note(2, 4, 69)]}
-    pieces = [{**one_bar, "progression": "Gm9 C9"}, {**one_bar, "key": "D minor", "progression": "Gm9 C9"},
-              {**one_bar, "key": "C major"}]
+    one_bar = {
+        "tokens": [],
+        "key": "F major",
+        "chords": [chord(0, 8, "Gm9"), chord(8, 8, "C9")],
+        "melody": [note(2, 4, 69)],
+    }
+    pieces = [
+        {**one_bar, "progression": "Gm9 C9"},
+        {**one_bar, "key": "D minor", "progression": "Gm9 C9"},
+        {**one_bar, "key": "C major"},
+    ]
     entries = listening.render_listening(pieces, tmp_path / "model")
-    assert [e["title"] for e in entries] == ["1. Follows Gm9 C9 in F major", "2. Follows Gm9 C9 in D minor",
-                                             "3. The model's own chords"]
-    assert entries[2] == {"title": "3. The model's own chords", "audio": "listening-3.ogg",
-                          "image": "listening-3.png", "progression": "Gm9 C9", "key": "C major"}
+    assert [e["title"] for e in entries] == [
+        "1. Follows Gm9 C9 in F major",
+        "2. Follows Gm9 C9 in D minor",
+        "3. The model's own chords",
+    ]
+    assert entries[2] == {
+        "title": "3. The model's own chords",
+        "audio": "listening-3.ogg",
+        "image": "listening-3.png",
+        "progression": "Gm9 C9",
+        "key": "C major",
+    }
     for entry in entries:
         assert soundfile.info(tmp_path / "model" / entry["audio"]).duration > 3.2
         assert mpimg.imread(tmp_path / "model" / entry["image"]).shape[:2] == (400, 1000)
 
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "web_src" / "templates"),
-                                     autoescape=True, undefined=jinja2.StrictUndefined)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(REPO / "web_src" / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
     html = environment.get_template("report_listening.html").render(meta={"listening": entries})
     assert html.count('<audio controls preload="none"') == 3
     assert 'src="model/listening-2.ogg"' in html and 'src="model/listening-2.png"' in html

@@ -214,8 +214,10 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     pass_ms = SOLO_BARS * 4 * 60 / REAL_BPM * 1000
     mean_ms = writes["totalMs"] / writes["count"]
     headroom = pass_ms / mean_ms
-    print(f"generation: {writes['count']} passes written, mean {mean_ms:.0f} ms, slowest {writes['maxMs']:.0f} ms; "
-          f"a pass lasts {pass_ms / 1000:.1f} s at {REAL_BPM} bpm: headroom {headroom:.0f}x (mean), {pass_ms / writes['maxMs']:.0f}x (slowest)")
+    print(
+        f"generation: {writes['count']} passes written, mean {mean_ms:.0f} ms, slowest {writes['maxMs']:.0f} ms; "
+        f"a pass lasts {pass_ms / 1000:.1f} s at {REAL_BPM} bpm: headroom {headroom:.0f}x (mean), {pass_ms / writes['maxMs']:.0f}x (slowest)"
+    )
     assert headroom > 1, report
 
     # Flat: the first two samples are the warm-up (caches, the timeline filling up to its cap);
@@ -233,14 +235,20 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
         assert {s["tone"].get(kind) for s in samples[1:]} == {samples[1]["tone"].get(kind)}, report
     assert max(s["scheduled"] for s in late) <= max(s["scheduled"] for s in early) + 10, report
     for queue in ("timeline", "repeated", "draw"):
-        assert late_median(lambda s: s["queues"][queue]) <= max(s["queues"][queue] for s in early) + 10, report
+        assert late_median(lambda s, queue=queue: s["queues"][queue]) <= max(s["queues"][queue] for s in early) + 10, (
+            report
+        )
     assert max(s["tensors"] for s in late) <= max(s["tensors"] for s in early), report
 
     # Stopped, it lets everything go: no Part, per-session node or Transport event is left.
     assert after["tone"]["part"] == 0 and after["tone"]["node"] == 0 and after["scheduled"] == 0, report
 
     # In sync, at the end of the session: the newest events of every layer sit on their bar grids.
-    assert (points["drums"]["time"], points["ambience"]["time"], points["solo"]["time"]) == ("8m", "12m", f"{SOLO_BARS}m")
+    assert (points["drums"]["time"], points["ambience"]["time"], points["solo"]["time"]) == (
+        "8m",
+        "12m",
+        f"{SOLO_BARS}m",
+    )
     assert timeline and timeline[0]["bar"] > bars / 2  # the log holds the end of the session
     layer = lambda name: [e for e in timeline if e["layer"] == name]  # noqa: E731
     drums, ambience, music = layer("drums"), layer("ambience"), layer("music")
@@ -319,7 +327,9 @@ def test_synth_voices_let_go_take_their_audio_nodes_with_them(browser, site):
     assert start["sources"] - samples[-1]["sources"] >= gone, samples
 
 
-def test_a_solo_slower_to_write_than_a_pass_is_played_late_not_dropped(browser, timed_site_url):  # conftest: a "timed" model
+def test_a_solo_slower_to_write_than_a_pass_is_played_late_not_dropped(
+    browser, timed_site_url
+):  # conftest: a "timed" model
     """On a slow device a fresh solo can take longer to write than a pass lasts. The passes meanwhile
     repeat the last solo, never silent, and the late solo is played once it is written: dropping it
     and starting over at every pass would repeat the first solo for ever.

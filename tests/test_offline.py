@@ -40,8 +40,15 @@ def test_the_worker_precaches_exactly_the_sites_files_except_media(tmp_path):
     assert version == result["version"] and precache == result["precache"]
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     assert precache == [f for f in files if f != "sw.js" and not f.startswith("media/")]
-    assert {"index.html", "assets/app.js", "model/model.json", "songs/index.json", "media.json",
-            "manifest.webmanifest", "icons/icon-192.png"} <= set(precache)
+    assert {
+        "index.html",
+        "assets/app.js",
+        "model/model.json",
+        "songs/index.json",
+        "media.json",
+        "manifest.webmanifest",
+        "icons/icon-192.png",
+    } <= set(precache)
     # Relative only: the site lives under a sub-path.
     assert not [p for p in precache if p.startswith(("/", "http"))]
     assert "addEventListener('fetch'" in text and "skip-waiting" in text

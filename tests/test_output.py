@@ -73,29 +73,38 @@ def test_a_failed_rename_puts_the_previous_folder_back(tmp_path):
 
 
 def check(path, **where):
-    folders = {"content": where.get("content", PROJECT_ROOT / "content"), "web_src": PROJECT_ROOT / "web_src",
-               "project": PROJECT_ROOT}
+    folders = {
+        "content": where.get("content", PROJECT_ROOT / "content"),
+        "web_src": PROJECT_ROOT / "web_src",
+        "project": PROJECT_ROOT,
+    }
     return check_output(path, **folders)
 
 
-@pytest.mark.parametrize("prepare", [
-    lambda d: None,  # absent: created
-    lambda d: d.mkdir(),  # empty
-    lambda d: previous_build(d),  # marked by an earlier build
-    lambda d: unmarked_build(d),  # built before the marker existed
-])
+@pytest.mark.parametrize(
+    "prepare",
+    [
+        lambda d: None,  # absent: created
+        lambda d: d.mkdir(),  # empty
+        lambda d: previous_build(d),  # marked by an earlier build
+        lambda d: unmarked_build(d),  # built before the marker existed
+    ],
+)
 def test_folders_a_build_may_replace(tmp_path, prepare):
     prepare(tmp_path / "dist")
     assert check(tmp_path / "dist") == (tmp_path / "dist").resolve()
 
 
-@pytest.mark.parametrize("prepare, why", [
-    (lambda d: (d / "notes.txt").write_text("mine"), "did not write"),
-    (lambda d: (d / MARKER).write_text("not our marker\n"), "did not write"),
-    (lambda d: (d / "model").mkdir(), "did not write"),  # a folder that only shares a name with ours
-    (lambda d: (unmarked_build(d) / "notes.txt").write_text("mine"), "did not write"),  # ours, plus someone's file
-    (lambda d: (unmarked_build(d) / ".git").mkdir(), "did not write"),
-])
+@pytest.mark.parametrize(
+    "prepare, why",
+    [
+        (lambda d: (d / "notes.txt").write_text("mine"), "did not write"),
+        (lambda d: (d / MARKER).write_text("not our marker\n"), "did not write"),
+        (lambda d: (d / "model").mkdir(), "did not write"),  # a folder that only shares a name with ours
+        (lambda d: (unmarked_build(d) / "notes.txt").write_text("mine"), "did not write"),  # ours, plus someone's file
+        (lambda d: (unmarked_build(d) / ".git").mkdir(), "did not write"),
+    ],
+)
 def test_folders_a_build_must_not_replace(tmp_path, prepare, why):
     target = tmp_path / "dist"
     target.mkdir()

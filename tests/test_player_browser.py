@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
+
 from .browser import open_lofi
 
 pytestmark = pytest.mark.browser
@@ -48,7 +49,11 @@ def test_step_one_offers_three_of_each_layer(page):
     assert len(media["drums"]) >= 3 and len(media["ambience"]) >= 3 and len(media["quotes"]) >= 3
     assert {"rain", "fireplace", "wind"} <= {a["id"] for a in media["ambience"]}
     # The selects are filled from media.json, each with a "None" choice.
-    for select, count in (("drums", len(media["drums"])), ("ambience", len(media["ambience"])), ("quote", len(media["quotes"]))):
+    for select, count in (
+        ("drums", len(media["drums"])),
+        ("ambience", len(media["ambience"])),
+        ("quote", len(media["quotes"])),
+    ):
         assert page.locator(f"#{select} option").count() == count + 1
     assert not watch.errors
 
@@ -57,12 +62,17 @@ def test_a_full_pass_rendered_offline_loops_every_layer_on_its_bar(page):
     page, watch = page
     bars = 31
     result = page.evaluate(
-        """() => window.lofi.renderOffline({song: 'ai', bars: %d, bpm: 600,
-                 drums: 'boom-bap', ambience: 'rain', quote: 'walden'})""" % bars
+        """(bars) => window.lofi.renderOffline({song: 'ai', bars, bpm: 600,
+                 drums: 'boom-bap', ambience: 'rain', quote: 'walden'})""",
+        bars,
     )
     points = result["loopPoints"]
     assert (points["drums"]["time"], points["ambience"]["time"], points["solo"]["time"], points["quote"]["time"]) == (
-        "8m", "12m", "8m", "4:0:0")  # the AI track loops on its piece: 8 bars without chords
+        "8m",
+        "12m",
+        "8m",
+        "4:0:0",
+    )  # the AI track loops on its piece: 8 bars without chords
     # Units, not seconds: at 600 bpm a 4/4 bar is 0.4 s.
     assert points["drums"]["seconds"] == pytest.approx(8 * 0.4)
     assert points["ambience"]["seconds"] == pytest.approx(12 * 0.4)
@@ -125,8 +135,11 @@ def test_changes_while_playing_take_effect_on_the_next_bar(page):
 
 def test_another_song_takes_over_at_the_next_bar_in_its_own_tempo_and_meter(page):
     page, watch = page
-    play(page, """song: 'first-light', bpm: 240, drums: 'boom-bap',
-                                            ambience: 'wind', quote: null""")
+    play(
+        page,
+        """song: 'first-light', bpm: 240, drums: 'boom-bap',
+                                            ambience: 'wind', quote: null""",
+    )
     wait_for_bar(page, 1.3, timeout=10000)
     switched = play(page, "song: 'gymnopedie-no-1', at: 'next-bar'")
     at = switched["startBar"]
@@ -149,7 +162,11 @@ def test_another_song_takes_over_at_the_next_bar_in_its_own_tempo_and_meter(page
     drums = [e for e in timeline if e["layer"] == "drums"]
     before = [e for e in drums if e["bar"] < at - BAR_TOLERANCE]
     after = sorted((e for e in drums if e["bar"] >= at - BAR_TOLERANCE), key=lambda e: e["ticks"])
-    assert before and after and after[0]["bar"] == pytest.approx(at, abs=BAR_TOLERANCE) and after[0]["loopBar"] == 0, (at, before[-3:], after[:3])
+    assert before and after and after[0]["bar"] == pytest.approx(at, abs=BAR_TOLERANCE) and after[0]["loopBar"] == 0, (
+        at,
+        before[-3:],
+        after[:3],
+    )
     # The ambience carries on (its new pass starts on the bar line).
     assert page.evaluate("() => window.lofi.state().layers") == {"drums": "boom-bap", "ambience": "wind", "quote": None}
     page.evaluate("() => window.lofi.stop()")
@@ -167,7 +184,7 @@ def test_a_song_picked_twice_before_the_bar_line_leaves_only_the_last(page):
     first = play(page, "song: 'gymnopedie-no-1', bpm: 100, at: 'next-bar'")
     second = play(page, "song: 'first-light', bpm: 100, at: 'next-bar'")
     assert second["startBar"] >= first["startBar"]
-    wait_for_bar(page, second['startBar'] + 1.2, timeout=15000)
+    wait_for_bar(page, second["startBar"] + 1.2, timeout=15000)
     music = [e for e in page.evaluate("() => window.lofi.timeline()") if e["layer"] == "music"]
     gymnopedie = [e["bar"] for e in music if e["song"] == "gymnopedie-no-1"]
     assert all(first["startBar"] - BAR_TOLERANCE <= bar < second["startBar"] - BAR_TOLERANCE for bar in gymnopedie)
@@ -190,7 +207,7 @@ def test_the_song_a_new_one_took_over_from_is_disposed_while_playing_on(page):
     wait_for_bar(page, 1.2, timeout=10000)
     one_song = page.evaluate("() => window.lofi.audioStats().alive")
     switched = play(page, "song: 'gymnopedie-no-1', bpm: 480, at: 'next-bar'")
-    wait_for_bar(page, switched['startBar'] + 1, timeout=10000)
+    wait_for_bar(page, switched["startBar"] + 1, timeout=10000)
     both = page.evaluate("() => window.lofi.audioStats().alive")
     assert both["part"] > one_song["part"]  # the old session is still there, retiring
     page.wait_for_timeout(13000)  # 4 bars at 480 bpm are 1.5 to 2 s, then 10 s
@@ -211,7 +228,7 @@ def test_the_ai_solo_takes_over_at_the_next_bar_and_a_song_from_it(page):
     assert at == int(at) and at >= 2 and to_ai["song"] == "ai"
     wait_for_bar(page, at + 2.2, timeout=15000)
     back = play(page, "song: 'gymnopedie-no-1', at: 'next-bar', bpm: 400")
-    wait_for_bar(page, back['startBar'] + 1.1, timeout=15000)
+    wait_for_bar(page, back["startBar"] + 1.1, timeout=15000)
     timeline = page.evaluate("() => window.lofi.timeline()")
     solo = [e for e in timeline if e["layer"] == "music" and e["song"] == "ai"]
     assert solo, "the AI solo never sounded"
@@ -220,7 +237,9 @@ def test_the_ai_solo_takes_over_at_the_next_bar_and_a_song_from_it(page):
     for e in solo:
         assert e["bar"] == pytest.approx(at + e["step"] / 16, abs=BAR_TOLERANCE)
         assert e["bar"] < back["startBar"] - BAR_TOLERANCE
-    song_again = [e["bar"] for e in timeline if e["layer"] == "music" and e["song"] == "gymnopedie-no-1" and e["bar"] > at]
+    song_again = [
+        e["bar"] for e in timeline if e["layer"] == "music" and e["song"] == "gymnopedie-no-1" and e["bar"] > at
+    ]
     assert song_again and min(song_again) == pytest.approx(back["startBar"], abs=BAR_TOLERANCE)
     assert page.evaluate("() => window.lofi.state().solo") is None  # the solo's stream was let go
     page.evaluate("() => window.lofi.stop()")

@@ -81,13 +81,15 @@ def test_a_foreign_entry_is_ignored_and_replaced_at_the_next_change(browser, sit
 
 
 def test_good_fields_are_kept_and_bad_ones_dropped_one_by_one(browser, site):
-    stored = json.dumps({
-        "drums": 5,  # wrong type: the default pattern instead
-        "ambience": "fireplace",  # good
-        "quote": None,  # good: the quote is off
-        "volumes": {"vinyl": 0.2, "master": "loud", "drums": 7, "ambience": None},  # only vinyl is good
-        "tempo": "fast",  # unknown
-    })
+    stored = json.dumps(
+        {
+            "drums": 5,  # wrong type: the default pattern instead
+            "ambience": "fireplace",  # good
+            "quote": None,  # good: the quote is off
+            "volumes": {"vinyl": 0.2, "master": "loud", "drums": 7, "ambience": None},  # only vinyl is good
+            "tempo": "fast",  # unknown
+        }
+    )
     context, page, watch, defaults = open_with_stored(browser, site, stored)
     drums = page.evaluate("() => [...document.querySelector('#drums').options].map((o) => o.value)")
     wait_for(page, "document.querySelector('#ambience').value === 'fireplace'")

@@ -132,10 +132,10 @@ notes = "c4 d4 e4 f4 | c4 h4 d2 | a2 b2 c'4 | c1"
         encode_songs(tmp_path)
     lines = [str(p) for p in caught.value.problems]
     assert len(lines) == 3
-    assert any("unknown chord symbol 'Xq7'" in l and "part 'keys', bar 2, beat 1" in l for l in lines)
-    assert any("unknown note 'h4'" in l and "bar 2, token 2" in l for l in lines)
-    assert any("overflows the bar" in l and "bar 3, beat 5" in l for l in lines)
-    assert all(l.startswith(str(path)) for l in lines)
+    assert any("unknown chord symbol 'Xq7'" in line and "part 'keys', bar 2, beat 1" in line for line in lines)
+    assert any("unknown note 'h4'" in line and "bar 2, token 2" in line for line in lines)
+    assert any("overflows the bar" in line and "bar 3, beat 5" in line for line in lines)
+    assert all(line.startswith(str(path)) for line in lines)
 
 
 def test_missing_and_unknown_fields(tmp_path):
@@ -211,8 +211,11 @@ def non_regular_files(folder: Path) -> dict[str, str]:
     os.mkfifo(folder / "pipe.toml")
     (folder / "folder.toml").mkdir()
     (folder / "dangling.toml").symlink_to(folder / "no-such-file.toml")
-    return {"pipe.toml": "a named pipe, not a regular file", "folder.toml": "a folder, not a regular file",
-            "dangling.toml": "a broken symbolic link"}
+    return {
+        "pipe.toml": "a named pipe, not a regular file",
+        "folder.toml": "a folder, not a regular file",
+        "dangling.toml": "a broken symbolic link",
+    }
 
 
 def test_only_regular_song_files_are_read(tmp_path):

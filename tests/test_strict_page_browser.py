@@ -9,6 +9,7 @@ behaviour under it, through window.lofi and the page's own buttons.
 from __future__ import annotations
 
 import pytest
+
 from .browser import PageWatch, wait_for
 
 pytestmark = pytest.mark.browser

@@ -23,22 +23,151 @@ NODE = shutil.which("node") or "node"  # Node 20 is part of the toolchain (READM
 
 # ---- the cases ----------------------------------------------------------------------------------
 
-ROOTS = ["C", "C#", "Db", "D", "D#", "Eb", "E", "Fb", "E#", "F", "F#", "Gb", "G", "G#", "Ab", "A", "A#", "Bb", "B", "Cb", "B#"]
+ROOTS = [
+    "C",
+    "C#",
+    "Db",
+    "D",
+    "D#",
+    "Eb",
+    "E",
+    "Fb",
+    "E#",
+    "F",
+    "F#",
+    "Gb",
+    "G",
+    "G#",
+    "Ab",
+    "A",
+    "A#",
+    "Bb",
+    "B",
+    "Cb",
+    "B#",
+]
 COMMON = ["", "m", "7", "maj7", "m7", "m9", "maj9", "9", "13", "m7b5", "dim7", "6", "sus4", "7sus4", "7b9"]
 EDGE_SYMBOLS = [
-    "N.C.", "NC", "n.c.", "N.C", " N.C. ", "C/E", "Dm7/G", "G7/B", "C/Bb", "Bb/Ab", "F#m7/C#", "Cmaj7/B",
-    "C6/9", "Cm6/9", "C/9", "Cm(maj7)", "Cm(add9)", "C7(b9)", "C7(#11)", "C maj7", "dm7", "bb7", "bbm7",
-    "c", "f#m", "C♯m7", "B♭maj7", "E♭7/B♭", "CΔ7", "Cø7", "C°7", "C°", "Cø", "Cmaj7#11", "C+", "C+7",
-    "C7+", "Caug", "Caug7", "C7alt", "Calt", "C5", "C11", "C13sus4", "Cmaj13", "Cm11", "Cmi7", "C-7",
-    "C-", "B-7", "C-maj7", "CmMaj7", "CmM9", "Cmaj11", "C9#11", "C13b9", "C7b9b13", "Cdom7", "  Dm7  ", "\tDm7",
-    "Dm7\n", "\u00a0Dm7", "G7/b", "Am7/e", "D/F#", "F/G", "Ebmaj7/G",
+    "N.C.",
+    "NC",
+    "n.c.",
+    "N.C",
+    " N.C. ",
+    "C/E",
+    "Dm7/G",
+    "G7/B",
+    "C/Bb",
+    "Bb/Ab",
+    "F#m7/C#",
+    "Cmaj7/B",
+    "C6/9",
+    "Cm6/9",
+    "C/9",
+    "Cm(maj7)",
+    "Cm(add9)",
+    "C7(b9)",
+    "C7(#11)",
+    "C maj7",
+    "dm7",
+    "bb7",
+    "bbm7",
+    "c",
+    "f#m",
+    "C♯m7",
+    "B♭maj7",
+    "E♭7/B♭",
+    "CΔ7",
+    "Cø7",
+    "C°7",
+    "C°",
+    "Cø",
+    "Cmaj7#11",
+    "C+",
+    "C+7",
+    "C7+",
+    "Caug",
+    "Caug7",
+    "C7alt",
+    "Calt",
+    "C5",
+    "C11",
+    "C13sus4",
+    "Cmaj13",
+    "Cm11",
+    "Cmi7",
+    "C-7",
+    "C-",
+    "B-7",
+    "C-maj7",
+    "CmMaj7",
+    "CmM9",
+    "Cmaj11",
+    "C9#11",
+    "C13b9",
+    "C7b9b13",
+    "Cdom7",
+    "  Dm7  ",
+    "\tDm7",
+    "Dm7\n",
+    "\u00a0Dm7",
+    "G7/b",
+    "Am7/e",
+    "D/F#",
+    "F/G",
+    "Ebmaj7/G",
 ]
 JUNK_SYMBOLS = [
-    "", " ", "H", "Hm7", "H#m7", "Xq7", "Gx7", "Qm", "C7/H", "C/E/G", "C//E", "C/", "/E", "Cmaj7/",
-    "C##", "Cbb", "Cb#", "C#b", "Cmaj8", "Cm7b", "Cx", "C7b", "7", "m7", "maj7", "%", "|", "Cm7 G7",
-    "C m 7", "C(7", "C7)", "C7(b9,#11)", "Cmaj7(9)", "C-1", "Bbb", "Cdim5", "Csus7",
-    "C7sus2", "C9sus2", "CΔΔ", "Cmin7b5x", "N.C.C", "NCC", "N C", "c#m7/h", "\u0393m7", "Ｃm7", "C\u200b",
-    None, 7, ["C"],
+    "",
+    " ",
+    "H",
+    "Hm7",
+    "H#m7",
+    "Xq7",
+    "Gx7",
+    "Qm",
+    "C7/H",
+    "C/E/G",
+    "C//E",
+    "C/",
+    "/E",
+    "Cmaj7/",
+    "C##",
+    "Cbb",
+    "Cb#",
+    "C#b",
+    "Cmaj8",
+    "Cm7b",
+    "Cx",
+    "C7b",
+    "7",
+    "m7",
+    "maj7",
+    "%",
+    "|",
+    "Cm7 G7",
+    "C m 7",
+    "C(7",
+    "C7)",
+    "C7(b9,#11)",
+    "Cmaj7(9)",
+    "C-1",
+    "Bbb",
+    "Cdim5",
+    "Csus7",
+    "C7sus2",
+    "C9sus2",
+    "CΔΔ",
+    "Cmin7b5x",
+    "N.C.C",
+    "NCC",
+    "N C",
+    "c#m7/h",
+    "\u0393m7",
+    "Ｃm7",
+    "C\u200b",
+    None,
+    7,
+    ["C"],
 ]
 SONG_FILES = sorted((REPO / "content" / "songs").glob("*.toml"))
 SHEET_FILES = sorted((REPO / "content" / "leadsheets").glob("*.toml"))
@@ -59,27 +188,143 @@ def chord_symbols() -> list:
 
 
 PROGRESSIONS = [
-    "Dm7 G7 Cmaj7", "Gmaj7 E7 Am7 D7", "Dm7 G7 Cmaj7 Am7", "Em7 A7 Dmaj7 Bm7", "Cm7 Abmaj7 Fm7 G7",
-    "Em7 Cmaj7 Am7 B7", "Ebmaj7 Cm7 Fm7 Bb7", "Am7 D7 Gmaj7", "Dm7 G7", "Bm7b5 E7 Am7", "Cmaj7 Fmaj7",
-    "Fmaj7 Em7 Dm7 Cmaj7", "Am7 Fmaj7 Cmaj7 G7", "C F#", "C N.C. G7", "N.C.", "Cmaj7", "F#m7 B7 Emaj7",
-    "Dbmaj7 Gb7 Bbm7 Eb7", "Gm7 C7 Fmaj7 Dm7", "Abmaj7 Db7 Cm7 F7", "C dim7", "Cdim7 Ebdim7",
+    "Dm7 G7 Cmaj7",
+    "Gmaj7 E7 Am7 D7",
+    "Dm7 G7 Cmaj7 Am7",
+    "Em7 A7 Dmaj7 Bm7",
+    "Cm7 Abmaj7 Fm7 G7",
+    "Em7 Cmaj7 Am7 B7",
+    "Ebmaj7 Cm7 Fm7 Bb7",
+    "Am7 D7 Gmaj7",
+    "Dm7 G7",
+    "Bm7b5 E7 Am7",
+    "Cmaj7 Fmaj7",
+    "Fmaj7 Em7 Dm7 Cmaj7",
+    "Am7 Fmaj7 Cmaj7 G7",
+    "C F#",
+    "C N.C. G7",
+    "N.C.",
+    "Cmaj7",
+    "F#m7 B7 Emaj7",
+    "Dbmaj7 Gb7 Bbm7 Eb7",
+    "Gm7 C7 Fmaj7 Dm7",
+    "Abmaj7 Db7 Cm7 F7",
+    "C dim7",
+    "Cdim7 Ebdim7",
 ]
 
 METERS = [(4, 4), (3, 4), (6, 8), (2, 4), (5, 4), (7, 8), (12, 8), (0, 4), (4, 3), (4, 32)]
 
 NOTE_NAMES = [
-    "C4", "c4", "Bb3", "B-3", "A#3", "bb3", "B--3", "Bbb3", "C#4", "C##4", "Cx4", "Fx4", "E#4", "Fb4", "Cb4",
-    "B#3", "C♯4", "D♭4", "C0", "C-1", "Cb0", "Cbb0", "G9", "G#9", "A9", "C10", "B99", "E--4", " C4 ", "\tA4",
-    "", "C", "4", "H4", "C4.5", "C 4", "Cb-1", "C#b4", "c'", "C4\n", "\u00a0C4", "C٣", None, 60,
+    "C4",
+    "c4",
+    "Bb3",
+    "B-3",
+    "A#3",
+    "bb3",
+    "B--3",
+    "Bbb3",
+    "C#4",
+    "C##4",
+    "Cx4",
+    "Fx4",
+    "E#4",
+    "Fb4",
+    "Cb4",
+    "B#3",
+    "C♯4",
+    "D♭4",
+    "C0",
+    "C-1",
+    "Cb0",
+    "Cbb0",
+    "G9",
+    "G#9",
+    "A9",
+    "C10",
+    "B99",
+    "E--4",
+    " C4 ",
+    "\tA4",
+    "",
+    "C",
+    "4",
+    "H4",
+    "C4.5",
+    "C 4",
+    "Cb-1",
+    "C#b4",
+    "c'",
+    "C4\n",
+    "\u00a0C4",
+    "C٣",
+    None,
+    60,
 ]
 
-TRANSPORT_TEXTS = ["0:0:0", "1:0:0", "0:3:3", "2:1:0", "0:0:2.5", "3:2:1.25", "10:0:0", "0:0:0.5", "1:2",
-                   "a:b:c", "1:0:-1", "", "1:0:0:0", " 1:0:0", "01:00:02", "1.5:0:0"]
+TRANSPORT_TEXTS = [
+    "0:0:0",
+    "1:0:0",
+    "0:3:3",
+    "2:1:0",
+    "0:0:2.5",
+    "3:2:1.25",
+    "10:0:0",
+    "0:0:0.5",
+    "1:2",
+    "a:b:c",
+    "1:0:-1",
+    "",
+    "1:0:0:0",
+    " 1:0:0",
+    "01:00:02",
+    "1.5:0:0",
+]
 
 TOKENS = [
-    "<s>", "</s>", "|", "~", "r", "@NC", "@0:maj7", "@2:m7", "@7:7", "@11:7sus", "@12:m7", "@-1:m7", "@02:m7",
-    "@2:min7", "@2:", "@:m7", "@2m7", "@2:m7 ", "n60", "n0", "n127", "n128", "n060", "n-1", "n", "n60.0",
-    "d1", "d2", "d3", "d4", "d5", "d6", "d8", "d12", "d16", "d32", "d0", "d04", "x", "", "R", "@nc", None,
+    "<s>",
+    "</s>",
+    "|",
+    "~",
+    "r",
+    "@NC",
+    "@0:maj7",
+    "@2:m7",
+    "@7:7",
+    "@11:7sus",
+    "@12:m7",
+    "@-1:m7",
+    "@02:m7",
+    "@2:min7",
+    "@2:",
+    "@:m7",
+    "@2m7",
+    "@2:m7 ",
+    "n60",
+    "n0",
+    "n127",
+    "n128",
+    "n060",
+    "n-1",
+    "n",
+    "n60.0",
+    "d1",
+    "d2",
+    "d3",
+    "d4",
+    "d5",
+    "d6",
+    "d8",
+    "d12",
+    "d16",
+    "d32",
+    "d0",
+    "d04",
+    "x",
+    "",
+    "R",
+    "@nc",
+    None,
 ]
 
 
@@ -96,9 +341,20 @@ def build_cases() -> list[dict]:
         add("familyChord", 2, family, 7)
     add("familyChord", None, None, None)
     add("familyChord", 0, "m9", None)  # a suffix, not a family: refused
-    for pcs, bass in [([2, 5, 9, 0], None), ([2, 5, 9, 0], 5), ([7, 11, 2, 5, 9, 4], 7), ([7, 2, 5, 9, 0], 7),
-                      ([0], None), ([], None), ([0, 3, 6, 9], 6), ([0, 4, 8], None), ([0, 7], 0), ([0, 4], 4),
-                      ([14, -1, 26], None), (list(range(12)), 3)]:
+    for pcs, bass in [
+        ([2, 5, 9, 0], None),
+        ([2, 5, 9, 0], 5),
+        ([7, 11, 2, 5, 9, 4], 7),
+        ([7, 2, 5, 9, 0], 7),
+        ([0], None),
+        ([], None),
+        ([0, 3, 6, 9], 6),
+        ([0, 4, 8], None),
+        ([0, 7], 0),
+        ([0, 4], 4),
+        ([14, -1, 26], None),
+        (list(range(12)), 3),
+    ]:
         add("familyOf", pcs, bass)
     for _ in range(60):
         pcs = rng.sample(range(12), rng.randint(1, 6))
@@ -108,8 +364,9 @@ def build_cases() -> list[dict]:
     for pc in range(12):
         weights.append([1 if i == pc else 0 for i in range(12)])  # a single note
         weights.append([1 if i in (pc, (pc + 6) % 12) else 0 for i in range(12)])  # a tritone: a tie
-        weights.append([2 if i in (pc, (pc + 6) % 12) else 1 if i in ((pc + 3) % 12, (pc + 9) % 12) else 0
-                        for i in range(12)])  # a diminished 7th, tonic-symmetric
+        weights.append(
+            [2 if i in (pc, (pc + 6) % 12) else 1 if i in ((pc + 3) % 12, (pc + 9) % 12) else 0 for i in range(12)]
+        )  # a diminished 7th, tonic-symmetric
         weights.append([theory.MINOR_PROFILE[(i - pc) % 12] for i in range(12)])
     for _ in range(40):
         weights.append([rng.randint(0, 40) for _ in range(12)])
@@ -128,8 +385,22 @@ def build_cases() -> list[dict]:
             add("keyShiftToC", tonic, mode)
             add("keyName", tonic, mode)
     add("keyShiftToC", 0, "dorian")
-    for text in ["D minor", "Eb major", "F# minor", "B- Minor", "C MAJOR", "Cb major", "E#  minor", "H major",
-                 "D", "minor", "D dorian", " A minor ", "A\tminor", None]:
+    for text in [
+        "D minor",
+        "Eb major",
+        "F# minor",
+        "B- Minor",
+        "C MAJOR",
+        "Cb major",
+        "E#  minor",
+        "H major",
+        "D",
+        "minor",
+        "D dorian",
+        " A minor ",
+        "A\tminor",
+        None,
+    ]:
         add("parseKeyName", text)
     for symbol in ["Dm7/F", "C", "Bbmaj7", "F#m7b5", "N.C.", "Hm7", "C6/9", "Cm(maj7)", "E♭7/B♭", "dm7"]:
         for semitones in (-7, -6, -2, 0, 1, 5, 6, 14):
@@ -212,14 +483,26 @@ def run_python(case: dict):
         chords = [(t.parse_chord_symbol(symbol), length) for symbol, length in args[0]]
         return {"weights": t.progression_key_weights(chords), "key": list(t.estimate_progression_key(chords))}
     simple = {
-        "familyOf": t.family_of, "estimateKey": t.estimate_key, "keyScores": t.key_scores,
-        "keyShiftToC": t.key_shift_to_c, "keyName": t.key_name, "parseKeyName": t.parse_key_name,
-        "transposeSymbol": t.transpose_symbol, "noteNameToMidi": t.note_name_to_midi,
-        "midiToNoteName": t.midi_to_note_name, "sixteenthsPerBar": t.sixteenths_per_bar,
-        "sixteenthsToTransport": t.sixteenths_to_transport, "transportToSixteenths": t.transport_to_sixteenths,
-        "transportToTicks": t.transport_to_ticks, "sixteenthsToTicks": t.sixteenths_to_ticks,
-        "describePosition": t.describe_position, "readToken": t.read_token, "splitLength": t.split_length,
-        "lengthToken": t.length_token, "noteToken": t.note_token, "chordToken": t.chord_token,
+        "familyOf": t.family_of,
+        "estimateKey": t.estimate_key,
+        "keyScores": t.key_scores,
+        "keyShiftToC": t.key_shift_to_c,
+        "keyName": t.key_name,
+        "parseKeyName": t.parse_key_name,
+        "transposeSymbol": t.transpose_symbol,
+        "noteNameToMidi": t.note_name_to_midi,
+        "midiToNoteName": t.midi_to_note_name,
+        "sixteenthsPerBar": t.sixteenths_per_bar,
+        "sixteenthsToTransport": t.sixteenths_to_transport,
+        "transportToSixteenths": t.transport_to_sixteenths,
+        "transportToTicks": t.transport_to_ticks,
+        "sixteenthsToTicks": t.sixteenths_to_ticks,
+        "describePosition": t.describe_position,
+        "readToken": t.read_token,
+        "splitLength": t.split_length,
+        "lengthToken": t.length_token,
+        "noteToken": t.note_token,
+        "chordToken": t.chord_token,
         "isStrongBeat": t.is_strong_beat,
     }
     return simple[fn](*args)
@@ -276,7 +559,11 @@ def run_node(cases: list[dict], tmp_path: Path) -> list:
     cases_path.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
     result = subprocess.run(
         [NODE, "--input-type=module", "-e", NODE_RUNNER, str(cases_path), str(REPO / "web_src/js/music/theory.js")],
-        capture_output=True, text=True, encoding="utf-8", cwd=REPO, check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -312,7 +599,9 @@ def test_the_cases_cover_what_the_vocabulary_promises(cases):
     assert len(chords) >= 200
     assert sum(r is not None for r in parsed) >= 200 and sum(r is None for r in parsed) >= 40
     assert set(song_symbols()) <= {c["args"][0] for c in chords if isinstance(c["args"][0], str)}
-    assert {tuple(c["args"]) for c in cases if c["fn"] == "keyShiftToC"} >= {(t, m) for t in range(12) for m in theory.MODES}
+    assert {tuple(c["args"]) for c in cases if c["fn"] == "keyShiftToC"} >= {
+        (t, m) for t in range(12) for m in theory.MODES
+    }
     assert {"4/4", "3/4", "6/8"} <= {f"{n}/{d}" for n, d in (c["args"] for c in cases if c["fn"] == "sixteenthsPerBar")}
 
 

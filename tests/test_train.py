@@ -38,11 +38,14 @@ def test_model_has_the_articles_shape_and_predicts_every_position():
 def test_prepare_data_normalises_keys_and_augments_only_the_training_files():
     from builder.corpus import Corpus
 
-    pieces = [Piece(f"{name}.mid", ["<s>", *tokens, "</s>"]) for name, tokens in {
-        "c": ["C4:4", "E4:4", "G4:4", "0.4.7:4"],
-        "d": ["D4:4", "F#4:4", "A4:4", "2.6.9:4"],  # D major: moved down to C major
-        "g": ["G4:4", "B4:4", "D5:4", "7.11.2:4"],
-    }.items()]
+    pieces = [
+        Piece(f"{name}.mid", ["<s>", *tokens, "</s>"])
+        for name, tokens in {
+            "c": ["C4:4", "E4:4", "G4:4", "0.4.7:4"],
+            "d": ["D4:4", "F#4:4", "A4:4", "2.6.9:4"],  # D major: moved down to C major
+            "g": ["G4:4", "B4:4", "D5:4", "7.11.2:4"],
+        }.items()
+    ]
     config = {"validation_share": 0.34, "seed": 1, "normalize_key": True, "transpositions": [1]}
     data = prepare_data(Corpus(pieces), config)
     assert len(data.split.validation) == 1 and len(data.split.train) == 2
@@ -53,8 +56,17 @@ def test_prepare_data_normalises_keys_and_augments_only_the_training_files():
 
 def test_training_lowers_the_loss_and_writes_a_checkpoint(tiny_content, tmp_path):
     corpus = load_corpus(tiny_content / "midi", "timed", progress=False)
-    config = {**TINY, "sequence_length": 8, "batch_size": 4, "epochs": 6, "patience": 10,
-              "validation_share": 0.34, "seed": 3, "normalize_key": False, "transpositions": []}
+    config = {
+        **TINY,
+        "sequence_length": 8,
+        "batch_size": 4,
+        "epochs": 6,
+        "patience": 10,
+        "validation_share": 0.34,
+        "seed": 3,
+        "normalize_key": False,
+        "transpositions": [],
+    }
     checkpoint = tmp_path / "ck" / "best.h5"
     model, summary = train_model(prepare_data(corpus, config), config, checkpoint, verbose=0)
     losses = summary["history"]["loss"]
@@ -76,8 +88,18 @@ def test_tfjs_conversion_writes_a_keras2_layers_model(tmp_path):
 
 
 def tiny_training_config(**changes) -> dict:
-    return {**TINY, "sequence_length": 8, "batch_size": 4, "epochs": 2, "patience": 10, "validation_share": 0.34,
-            "seed": 3, "normalize_key": False, "transpositions": [], **changes}
+    return {
+        **TINY,
+        "sequence_length": 8,
+        "batch_size": 4,
+        "epochs": 2,
+        "patience": 10,
+        "validation_share": 0.34,
+        "seed": 3,
+        "normalize_key": False,
+        "transpositions": [],
+        **changes,
+    }
 
 
 def test_a_diverged_model_is_refused_not_cached(tiny_content, tmp_path):
@@ -88,7 +110,9 @@ def test_a_diverged_model_is_refused_not_cached(tiny_content, tmp_path):
         train_model(prepare_data(corpus, config), config, tmp_path / "ck" / "best.h5", verbose=0)
     assert "\n" not in str(caught.value)
     # A baseline trained only to be compared with (the chord-blind one) is measured, not refused.
-    model, _ = train_model(prepare_data(corpus, config), config, tmp_path / "ck" / "baseline.h5", verbose=0, judge=False)
+    model, _ = train_model(
+        prepare_data(corpus, config), config, tmp_path / "ck" / "baseline.h5", verbose=0, judge=False
+    )
     assert model is not None
 
 

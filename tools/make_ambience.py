@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
 from audio_io import normalise, write_ogg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +36,7 @@ def band(lo, hi, slope=1.0):
     def gain(f):
         g = 1.0 / (1.0 + (lo / f) ** (2 * slope)) / (1.0 + (f / hi) ** (2 * slope))
         return np.sqrt(g)
+
     return gain
 
 

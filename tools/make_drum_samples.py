@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-
 from audio_io import normalise, resample, write_ogg
 
 ROOT = Path(__file__).resolve().parent.parent

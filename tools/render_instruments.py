@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import tinysoundfont
-
 from audio_io import normalise, write_ogg
 
 ROOT = Path(__file__).resolve().parent.parent
