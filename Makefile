@@ -8,13 +8,23 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test install install-test serve clean bench quality
+.PHONY: site test lint unit install install-test serve clean bench quality
 
 site: install
 	$(BIN)/build-site $(ARGS)
 
-test: install-test
+# Linters first (fast, and they name the line), then the JavaScript unit tests (node, no browser),
+# then pytest (Python, the builds and the browser tests).
+test: install-test lint unit
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	npx --no-install eslint .
+
+unit: install
+	node --test tests/js/
 
 serve:
 	$(BIN)/python -m builder.serve
