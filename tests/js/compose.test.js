@@ -10,7 +10,7 @@ import { createPieceBuilder } from '../../web_src/js/ai/piece.js';
 import { COMP_STEPS, bassLine, barSegments, chordHits, compSteps } from '../../web_src/js/ai/backing.js';
 import { leadSheetParts, swungTime } from '../../web_src/js/ai/arrange.js';
 import { swingOffsetTicks, swingTicks } from '../../web_src/js/audio/swing.js';
-import { drumEvents } from '../../web_src/js/drums.js';
+import { drumEvents } from '../../web_src/js/audio/drums.js';
 import { familyChord, familyPitchClasses, parseChordSymbol, parseChordToken, voiceChord } from '../../web_src/js/music/theory.js';
 import { mulberry32 } from '../../web_src/js/sampling.js';
 

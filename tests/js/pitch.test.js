@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
-import { chordToMidis, midiToNote, noteToMidi, parseToken } from '../../web_src/js/pitch.js';
+import { chordToMidis, midiToNote, noteToMidi, parseToken } from '../../web_src/js/music/pitch.js';
 
 test('note names become MIDI 0..127, in music21 and Tone spellings, and nothing outside it', () => {
   assert.equal(noteToMidi('C4'), 60);

@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
-import { backingPart, makeProgression, parseProgression } from '../../web_src/js/progression.js';
+import { backingPart, makeProgression, parseProgression } from '../../web_src/js/music/progression.js';
 import { noteNameToMidi, parseChordSymbol, voiceChord } from '../../web_src/js/music/theory.js';
 
 test('a ii-V-I is heard in its I, a turnaround in the key it turns back to', () => {

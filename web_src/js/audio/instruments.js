@@ -11,8 +11,8 @@
 
 import * as Tone from 'tone';
 import { loadBuffers } from './media.js';
-import { noteToMidi } from './pitch.js';
-import './audio/signals.js'; // a disposed synth voice lets its audio nodes go
+import { noteToMidi } from '../music/pitch.js';
+import './signals.js'; // a disposed synth voice lets its audio nodes go
 
 export const LAYERS = ['master', 'music', 'drums', 'ambience', 'quote', 'vinyl'];
 export const DEFAULT_VOLUMES = { master: 0.8, music: 0.8, drums: 0.7, ambience: 0.5, quote: 0.8, vinyl: 0.35 };

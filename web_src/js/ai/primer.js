@@ -8,9 +8,9 @@
 // length). Chords are matched by their pitch-class set, so the spelling of the normal order never
 // has to agree with music21's.
 
-import { noteToMidi } from './pitch.js';
+import { noteToMidi } from '../music/pitch.js';
 import { splitToken } from './decode.js';
-import { parseChordSymbol, sixteenthsPerBar, transportToSixteenths } from './music/theory.js';
+import { parseChordSymbol, sixteenthsPerBar, transportToSixteenths } from '../music/theory.js';
 
 const START = '<s>';
 const LONGEST = 16; // sixteenths; the corpus caps slice lengths at a whole note (builder/corpus.py)

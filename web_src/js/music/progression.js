@@ -8,7 +8,7 @@
 // Symbols, keys, the shift and the voicing are music/theory.js's (builder/theory.py's too); a
 // symbol it cannot read is reported by name; "N.C." is a bar of silence.
 
-import { chordsToPrimer } from './primer.js';
+import { chordsToPrimer } from '../ai/primer.js';
 import { midiToNote, noteToMidi } from './pitch.js';
 import {
   estimateProgressionKey,
@@ -18,7 +18,7 @@ import {
   sixteenthsToTransport,
   transposeSymbol,
   voiceChord,
-} from './music/theory.js';
+} from './theory.js';
 
 export const MAX_BARS = 64;
 const BAR = 16; // sixteenths: progressions are 4/4

@@ -3,7 +3,7 @@
 // the offline renderer (an AudioBuffer is not tied to the context that decoded it).
 
 import * as Tone from 'tone';
-import { fetchJson, siteUrl } from './urls.js';
+import { fetchJson, siteUrl } from '../urls.js';
 
 export const DEFAULT_LOOPS = { drums: '8m', ambience: '12m', solo: '30m', quoteAt: '4:0:0' };
 

@@ -16,8 +16,8 @@ import * as Tone from 'tone';
 import { createInstrument, createMasterChain, prepareInstrument, DEFAULT_VOLUMES } from './instruments.js';
 import { createKit, drumEvents, drumKind, loadKit } from './drums.js';
 import { DEFAULT_LOOPS, loadBuffer } from './media.js';
-import { noteToMidi, midiToNote } from './pitch.js';
-import { TONE_PPQ as PPQ } from './music/theory.js';
+import { noteToMidi, midiToNote } from '../music/pitch.js';
+import { TONE_PPQ as PPQ } from '../music/theory.js';
 import './idle.js'; // finished one-shots are disposed within a second, even on a busy page
 
 export const AI_BPM = 75;

@@ -2,7 +2,7 @@
 // builder/offline.py): registers it with a relative URL and scope (the site lives under a sub-path),
 // tells the page when a new build is waiting, and switches to it when asked.
 
-import { siteUrl } from './urls.js';
+import { siteUrl } from '../urls.js';
 
 export function createOffline({ status, onUpdate = () => {} }) {
   const supported = typeof navigator !== 'undefined' && 'serviceWorker' in navigator;

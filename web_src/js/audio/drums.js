@@ -6,7 +6,7 @@
 
 import * as Tone from 'tone';
 import { loadBuffers } from './media.js';
-import { SIXTEENTH_TICKS as SIXTEENTH, swingOffsetTicks } from './audio/swing.js';
+import { SIXTEENTH_TICKS as SIXTEENTH, swingOffsetTicks } from './swing.js';
 
 export function drumEvents(pattern, { loopBars = 8, quartersPerBar = 4 } = {}) {
   const stepsPerBar = Math.round(quartersPerBar * 4);

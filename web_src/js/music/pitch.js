@@ -2,7 +2,7 @@
 // while Tone.js wants "Bb2"; going through MIDI numbers accepts both and lets us reject junk.
 // Note names are read and written by music/theory.js (the one home of the vocabulary).
 
-import { midiToNoteName, noteNameToMidi } from './music/theory.js';
+import { midiToNoteName, noteNameToMidi } from './theory.js';
 
 // Chord roots are voiced with their lowest note in G3..F#4, i.e. around middle C.
 const CHORD_FLOOR = 55;

@@ -10,7 +10,7 @@
 // (older links, or a piece of the default size) composes the default: whole passes of the chords,
 // at least 8 bars.
 
-import { MAX_BARS } from './ai/compose.js';
+import { MAX_BARS } from '../ai/compose.js';
 
 const KEYS = { seed: 'seed', temperature: 'temp', length: 'len', bars: 'bars', topK: 'topk', topP: 'topp' };
 const LAYERS = ['drums', 'ambience', 'quote'];

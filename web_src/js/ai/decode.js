@@ -6,9 +6,9 @@
 // Events come out in the same shape as a song part's events, so the player treats a generated solo
 // exactly like a written song.
 
-import { derivedRng, weightedChoice } from './sampling.js';
-import { midiToNote, parseToken } from './pitch.js';
-import { sixteenthsToTransport } from './music/theory.js';
+import { derivedRng, weightedChoice } from '../sampling.js';
+import { midiToNote, parseToken } from '../music/pitch.js';
+import { sixteenthsToTransport } from '../music/theory.js';
 
 // Durations in sixteenths. Keys follow generation.json's "rhythm" (the article writes "16th").
 const SIXTEENTHS = { sixteenth: 1, '16th': 1, eighth: 2, quarter: 4, half: 8, whole: 16 };

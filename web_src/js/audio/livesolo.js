@@ -17,7 +17,7 @@
 // Transport ticks, not "B:Q:S": the solo may start while another song's meter still holds
 // (player.js, switchTo).
 
-import { SIXTEENTH_TICKS, swingOffsetTicks } from './audio/swing.js';
+import { SIXTEENTH_TICKS, swingOffsetTicks } from './swing.js';
 
 const LEAD_BARS = 2; // how long before a pass ends the next one is placed
 

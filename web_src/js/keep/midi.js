@@ -1,0 +1,70 @@
+// The current track as a Standard MIDI File (@tonejs/midi), and a reader for one (a check that what
+// was written reads back). Nothing leaves the page.
+
+import MidiModule from '@tonejs/midi';
+import { noteToMidi } from '../music/pitch.js';
+import { MIDI_PPQ, transportToTicks } from '../music/theory.js';
+
+const { Midi } = MidiModule; // @tonejs/midi 2.0.28 is CommonJS: its exports arrive as the default
+export { MIDI_PPQ };
+// General MIDI programs for the page's instruments.
+const PROGRAMS = { piano: 0, epiano: 4, bass: 33, pad: 89, pluck: 45 };
+
+// "B:Q:S" (sixteenths may be fractional) -> ticks at `ppq`, for a bar of `qpb` quarters.
+export function timeToTicks(time, qpb = 4, ppq = MIDI_PPQ) {
+  return transportToTicks(String(time), qpb * 4, ppq);
+}
+
+// An arrangement (player.js: {id, bpm, timeSignature, parts: [{name, instrument, events}]}) ->
+// {bytes: Uint8Array, notes: [{track, midi, ticks, durationTicks, velocity}]}. One track per part;
+// `bars` (optional) drops notes that start at or after that bar (the loop length), cuts the notes
+// that ring past it, and ends every track there, so all tracks are the loop's length (a melody
+// that ends on a rest included).
+export function arrangementToMidi(arrangement, { bpm = null, title = 'Lofi Player', bars = null } = {}) {
+  const midi = new Midi();
+  const [beats, unit] = arrangement.timeSignature || [4, 4];
+  const qpb = (beats * 4) / unit;
+  midi.header.setTempo(bpm || arrangement.bpm);
+  midi.header.timeSignatures.push({ ticks: 0, timeSignature: [beats, unit] });
+  midi.header.name = title;
+  midi.header.update();
+  const limit = bars ? timeToTicks(`${bars}:0:0`, qpb) : Infinity;
+  const notes = [];
+  arrangement.parts.forEach((part, trackIndex) => {
+    const track = midi.addTrack();
+    track.name = part.name;
+    track.channel = trackIndex >= 9 ? trackIndex + 1 : trackIndex; // skip the drum channel
+    track.instrument.number = PROGRAMS[part.instrument] ?? 0;
+    // @tonejs/midi ends a track at its last event: an "all notes off" on the loop's end is that
+    // event, so a DAW lines the tracks up and loops them whole.
+    if (limit !== Infinity) track.addCC({ number: 123, value: 0, ticks: limit });
+    for (const event of part.events) {
+      const ticks = timeToTicks(event.time, qpb);
+      if (ticks >= limit) continue;
+      const durationTicks = Math.max(1, Math.min(timeToTicks(event.duration, qpb), limit - ticks));
+      for (const name of event.notes || []) {
+        const number = noteToMidi(name);
+        if (number === null || number < 0 || number > 127) continue;
+        const velocity = Math.round((event.velocity ?? 0.8) * 127) / 127;
+        track.addNote({ midi: number, ticks, durationTicks, velocity });
+        notes.push({ track: trackIndex, midi: number, ticks, durationTicks, velocity });
+      }
+    }
+  });
+  return { bytes: midi.toArray(), notes };
+}
+
+// Parses a MIDI file back (tests, and a check that what was written reads back).
+export function readMidi(bytes) {
+  const midi = new Midi(bytes);
+  return {
+    ppq: midi.header.ppq,
+    bpm: midi.header.tempos[0]?.bpm ?? null,
+    tracks: midi.tracks.map((t) => ({
+      name: t.name,
+      endTicks: t.endOfTrackTicks ?? null,
+      program: t.instrument.number,
+      notes: t.notes.map((n) => ({ midi: n.midi, ticks: n.ticks, durationTicks: n.durationTicks, velocity: n.velocity })),
+    })),
+  };
+}
