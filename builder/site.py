@@ -67,7 +67,7 @@ def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) 
     bundles = {
         "main.js": ["--format=esm", "--splitting", f"--outdir={assets}", "--entry-names=app",
                     "--chunk-names=chunks/[name]-[hash]"],
-        "worker.js": ["--format=iife", f"--outfile={assets / 'worker.js'}"],
+        "ai/worker.js": ["--format=iife", f"--outfile={assets / 'worker.js'}"],
     }
     for entry, options in bundles.items():
         command = [str(esbuild), str(web_src / "js" / entry), *common, *options]

@@ -76,7 +76,7 @@ const load = (path) => import(pathToFileURL(`${root}/${path}`).href);
 const { LeadSheetGrammar, chooseToken, classifyVocab } = await load('web_src/js/ai/grammar.js');
 const { followPlan, freePlan } = await load('web_src/js/ai/compose.js');
 const { createPieceBuilder } = await load('web_src/js/ai/piece.js');
-const { mulberry32, seedToUint32 } = await load('web_src/js/sampling.js');
+const { mulberry32, seedToUint32 } = await load('web_src/js/ai/sampling.js');
 const { familyPitchClasses, parseChordToken, sixteenthsPerBar } = await load('web_src/js/music/theory.js');
 const { vocab, cases } = JSON.parse(readFileSync(casesPath, 'utf8'));
 const classes = classifyVocab(vocab);
@@ -206,7 +206,7 @@ def test_the_random_draws_are_the_pages():
     process.stdout.write(JSON.stringify({ streams, draws }));
     """
     result = subprocess.run(
-        [NODE, "--input-type=module", "-e", script, str(REPO / "web_src/js/sampling.js")],
+        [NODE, "--input-type=module", "-e", script, str(REPO / "web_src/js/ai/sampling.js")],
         capture_output=True,
         text=True,
         check=False,

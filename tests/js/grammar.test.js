@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import { LeadSheetGrammar, chooseToken, classifyVocab } from '../../web_src/js/ai/grammar.js';
 import { decodeLeadSheet } from '../../web_src/js/ai/leadsheet.js';
-import { mulberry32 } from '../../web_src/js/sampling.js';
+import { mulberry32 } from '../../web_src/js/ai/sampling.js';
 
 const VOCAB = [
   '<s>', '</s>', '|', '~', 'r',

@@ -5,7 +5,7 @@
 // theory's voiceChord gives them (the bass first, then the close voicing; [] for no chord), chord
 // theory's parsed chord (root, bass, intervals).
 
-import { derivedRng } from '../sampling.js';
+import { derivedRng } from './sampling.js';
 
 // A chord's pieces between bar lines: [{step, length, chord}].
 export function barSegments(chords, barLength) {

@@ -25,7 +25,7 @@ import {
   parseChordToken,
   voiceChord,
 } from '../music/theory.js';
-import { derivedRng } from '../sampling.js';
+import { derivedRng } from './sampling.js';
 
 const mod = (n, m) => ((n % m) + m) % m;
 const KEY_SALT = 0x4b657973; // "Keys": the free key's draw, apart from the sampler's stream

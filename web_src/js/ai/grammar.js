@@ -9,7 +9,7 @@
 // change. On strong beats, notes of the sounding chord get a mild bonus (chordToneBias).
 
 import theory from '../music/theory.json' with { type: 'json' };
-import { sampleIndex } from '../sampling.js';
+import { sampleIndex } from './sampling.js';
 
 const { START, END, BAR, TIE, REST } = theory.leadsheet.tokens;
 const NOTE = /^n(\d{1,3})$/;

@@ -16,7 +16,7 @@
 //   seedMethod {options}                 -> {msPerToken, tokens}  (bench/generation.py only)
 // Jobs that use the model run one at a time, in order of arrival.
 
-import { loadSoloModel, tensorCount } from './model.js';
+import { loadSoloModel, tensorCount } from './lstm.js';
 
 let solo = null;
 let loadPromise = null;

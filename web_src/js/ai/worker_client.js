@@ -1,7 +1,7 @@
 // The page's side of the generation worker (worker.js): requests with ids, promises for answers,
 // and a token stream per generation. TensorFlow.js is never loaded on the main thread.
 
-import { fetchJson, siteUrl } from './urls.js';
+import { fetchJson, siteUrl } from '../urls.js';
 
 // Reads generation.json only: cheap, and enough to show defaults and know the AI layer exists.
 export async function loadGenerationMeta() {

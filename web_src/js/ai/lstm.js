@@ -8,8 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { mulberry32, sampleIndex, seedToUint32 } from './sampling.js';
-import { LeadSheetGrammar, chooseToken, classifyVocab } from './ai/grammar.js';
-import { CHORD_TONE_BIAS, familyPitchClasses, parseChordToken, sixteenthsPerBar } from './music/theory.js';
+import { LeadSheetGrammar, chooseToken, classifyVocab } from './grammar.js';
+import { CHORD_TONE_BIAS, familyPitchClasses, parseChordToken, sixteenthsPerBar } from '../music/theory.js';
 
 // wasm is by far the fastest at batch 1; webgl and cpu are fallbacks (see docs/stack notes).
 const BACKEND_ORDER = ['wasm', 'webgl', 'cpu'];
