@@ -17,6 +17,11 @@ from .errors import BuildError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WASM_DIR = Path("node_modules/@tensorflow/tfjs-backend-wasm/dist")
+# The one TF.js wasm binary the worker loads (web_src/js/ai/backend.js, WASM_BINARY): the SIMD build.
+# The threaded build needs a cross-origin isolated page, which a static host does not serve, and a
+# browser without wasm SIMD runs the cpu backend instead, so neither other binary is shipped (the
+# service worker would otherwise precache all three).
+WASM_BINARY = "tfjs-backend-wasm-simd.wasm"
 
 
 def render_page(web_src: Path, out_dir: Path, site: dict, songs: list[dict], meta: dict | None = None) -> None:
@@ -55,8 +60,8 @@ def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) 
 
     Two bundles: web_src/js/main.js -> assets/app.js (an ES module: the page and Tone.js; what it
     imports dynamically, the p5 visualizer, is split into assets/chunks/, loaded when a listener
-    shows up) and web_src/js/worker.js -> assets/worker.js (a classic worker script: TensorFlow.js
-    and the solo generator, which run off the main thread).
+    shows up) and web_src/js/ai/worker.js -> assets/worker.js (a classic worker script: the LSTM
+    stepper on tfjs-core with the wasm backend, off the main thread).
     """
     assets = out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
@@ -65,8 +70,13 @@ def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) 
         raise BuildError(f"{esbuild}: not found; install the JavaScript packages with `npm ci`")
     common = ["--bundle", "--minify", "--legal-comments=none", "--log-level=warning"]
     bundles = {
-        "main.js": ["--format=esm", "--splitting", f"--outdir={assets}", "--entry-names=app",
-                    "--chunk-names=chunks/[name]-[hash]"],
+        "main.js": [
+            "--format=esm",
+            "--splitting",
+            f"--outdir={assets}",
+            "--entry-names=app",
+            "--chunk-names=chunks/[name]-[hash]",
+        ],
         "ai/worker.js": ["--format=iife", f"--outfile={assets / 'worker.js'}"],
     }
     for entry, options in bundles.items():
@@ -78,8 +88,7 @@ def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) 
         shutil.copyfile(css, assets / css.name)
     wasm_dir = assets / "tfjs-wasm"
     wasm_dir.mkdir(exist_ok=True)
-    for wasm in sorted((node_root / WASM_DIR).glob("*.wasm")):
-        shutil.copyfile(wasm, wasm_dir / wasm.name)
+    shutil.copyfile(node_root / WASM_DIR / WASM_BINARY, wasm_dir / WASM_BINARY)
 
 
 def _write_json(path: Path, data) -> None:

@@ -1,18 +1,15 @@
-// The LSTM solo generator. The exported Keras model is loaded with tf.loadLayersModel only to get
-// at its weights; generation runs our own single-step stacked LSTM that carries (h, c) per layer
-// from token to token. Re-running a whole window per token (the seed article's method) is ~70x
-// slower in the browser (see docs/stack notes and `make bench`), and step-by-step gives the same math.
-// It runs inside the generation Web Worker (worker.js), so it never touches the DOM: every URL
-// comes in absolute.
+// The LSTM solo generator: a single-step stacked LSTM that carries (h, c) per layer from token to
+// token, over the weights of the exported Keras model (weights.js). Re-running a whole window per
+// token (the seed article's method) is ~70x slower in the browser (`make bench`), and step by step
+// gives the same math. It runs inside the generation Web Worker (worker.js), so it never touches
+// the DOM: every URL comes in absolute.
 
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { dispose, tensor2d } from '@tensorflow/tfjs-core';
+import { initBackend, matMul, matMulRow } from './backend.js';
+import { disposeStack, fetchModel, readStack } from './weights.js';
 import { mulberry32, sampleIndex, seedToUint32 } from './sampling.js';
 import { LeadSheetGrammar, chooseToken, classifyVocab } from './grammar.js';
 import { CHORD_TONE_BIAS, familyPitchClasses, parseChordToken, sixteenthsPerBar } from '../music/theory.js';
-
-// wasm is by far the fastest at batch 1; webgl and cpu are fallbacks (see docs/stack notes).
-const BACKEND_ORDER = ['wasm', 'webgl', 'cpu'];
 
 const FALLBACK_DEFAULTS = { temperature: 1.0, topK: 0, topP: 1.0, length: 64, seed: 1 };
 const MAX_COMPOSE_BARS = 256;
@@ -21,91 +18,10 @@ const MAX_COMPOSE_BARS = 256;
 export const START = '<s>';
 export const END = '</s>';
 
-let backendPromise = null;
-
-// Picks the first backend that initialises. Resolves to {backend, notes}: notes explains any
-// fallback so the page can show it. wasmPath: the absolute URL of the folder of TF.js's .wasm
-// files (the builder copies them to assets/tfjs-wasm/; the page resolves it against its own URL,
-// which keeps it right under a sub-path).
-export function initBackend(wasmPath) {
-  backendPromise ??= (async () => {
-    setWasmPaths(wasmPath);
-    const notes = [];
-    for (const name of BACKEND_ORDER) {
-      try {
-        if (await tf.setBackend(name)) {
-          await tf.ready();
-          return { backend: tf.getBackend(), notes };
-        }
-        notes.push(`${name} backend did not start`);
-      } catch (err) {
-        notes.push(`${name} backend failed (${err.message})`);
-      }
-    }
-    throw new Error(`no TensorFlow.js backend could start: ${notes.join('; ')}`);
-  })();
-  return backendPromise;
-}
-
-export function tensorCount() {
-  return tf.memory().numTensors;
-}
-
-// Dense activations the step can reproduce: tf.fused.matMul applies all but tanh in the matMul's
-// own kernel; tanh is applied in JS.
-const FUSED_ACTIVATIONS = new Set(['linear', 'relu', 'elu', 'sigmoid']);
-const DENSE_ACTIVATIONS = new Set([...FUSED_ACTIVATIONS, 'tanh']);
-
-// Walks the model's layers (Embedding -> [LSTM, Dropout]* -> Dense* -> Activation(softmax)) and
-// keeps references to the weight tensors. Throws on anything our step function cannot reproduce.
-function extractStack(model) {
-  const stack = { embedding: null, lstms: [], dense: [] };
-  for (const layer of model.layers) {
-    const kind = layer.getClassName();
-    const config = layer.getConfig();
-    const weights = layer.getWeights();
-    switch (kind) {
-      case 'InputLayer':
-      case 'Dropout': // identity at inference time
-        break;
-      case 'Embedding':
-        stack.embedding = weights[0]; // [vocab, E]
-        break;
-      case 'LSTM': {
-        if (config.activation !== 'tanh' || config.recurrentActivation !== 'sigmoid') {
-          throw new Error(`LSTM ${layer.name} uses ${config.activation}/${config.recurrentActivation}; expected tanh/sigmoid`);
-        }
-        if (!config.useBias || weights.length !== 3) throw new Error(`LSTM ${layer.name} has no bias`);
-        // Keras layout: kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]; gates i, f, c, o.
-        const [kernel, recurrentKernel, bias] = weights;
-        stack.lstms.push({ kernel, recurrentKernel, bias, units: config.units });
-        break;
-      }
-      case 'Dense': {
-        const activation = config.activation;
-        if (activation !== 'softmax' && !DENSE_ACTIVATIONS.has(activation)) {
-          throw new Error(`Dense ${layer.name} has unsupported activation ${activation}`);
-        }
-        stack.dense.push({ kernel: weights[0], bias: weights[1] ?? null, activation });
-        break;
-      }
-      case 'Activation':
-        if (config.activation !== 'softmax') throw new Error(`unexpected final activation ${config.activation}`);
-        break;
-      default:
-        throw new Error(`unsupported layer ${kind} (${layer.name})`);
-    }
-  }
-  if (!stack.embedding || stack.lstms.length === 0 || stack.dense.length === 0) {
-    throw new Error('model is not Embedding -> LSTM -> Dense');
-  }
-  return stack;
-}
-
 export class SoloModel {
-  constructor(model, meta) {
-    this.model = model; // kept alive: the stack below borrows its weight tensors
-    this.stack = extractStack(model);
+  // stack: from weights.js's readStack, owned from here on (dispose()).
+  constructor(stack, meta) {
+    this.stack = stack;
     this.vocab = meta.vocab;
     this.index = new Map(this.vocab.map((token, i) => [token, i]));
     this.defaults = { ...FALLBACK_DEFAULTS, ...(meta.defaults || {}) };
@@ -115,8 +31,8 @@ export class SoloModel {
     this.leadSheet = null; // classifyVocab(vocab), made at the first compose()
     this.chordTones = new Map(); // chord token -> the pitch classes its strong beats favour
 
-    const rows = this.stack.embedding.shape[0];
-    const outputs = this.stack.dense[this.stack.dense.length - 1].kernel.shape[1];
+    const rows = stack.vocabSize;
+    const outputs = stack.dense[stack.dense.length - 1].kernel.shape[1];
     if (rows !== this.vocab.length || outputs !== this.vocab.length) {
       throw new Error(`vocab has ${this.vocab.length} tokens but the model has ${rows} inputs / ${outputs} outputs`);
     }
@@ -124,13 +40,21 @@ export class SoloModel {
     // one row per token, computed once here ([vocab, 4u]); a step then multiplies only h by the
     // recurrent kernel. Deeper layers get [kernel; recurrent_kernel] stacked, so their step is one
     // fused matMul of [x, h] (+ bias).
-    const [first, ...deeper] = this.stack.lstms;
-    this.firstInputRows = tf.tidy(() =>
-      tf.add(tf.matMul(this.stack.embedding, first.kernel), first.bias).dataSync().slice());
+    const [first, ...deeper] = stack.lstms;
+    this.firstInputRows = matMul(stack.embedding, rows, first.kernel, first.bias);
+    dispose([first.kernel, first.bias]); // folded into firstInputRows
+    first.kernel = first.bias = null;
     for (const layer of deeper) {
-      layer.stacked = tf.concat([layer.kernel, layer.recurrentKernel], 0);
-      layer.inputSize = layer.stacked.shape[0] - layer.units;
-      layer.input = new Float32Array(layer.stacked.shape[0]); // [x, h], reused every step
+      const kernel = layer.kernel.dataSync();
+      const recurrent = layer.recurrentKernel.dataSync();
+      const stacked = new Float32Array(kernel.length + recurrent.length); // row-major: rows appended
+      stacked.set(kernel, 0);
+      stacked.set(recurrent, kernel.length);
+      layer.inputSize = layer.kernel.shape[0];
+      layer.stacked = tensor2d(stacked, [layer.inputSize + layer.units, 4 * layer.units]);
+      layer.input = new Float32Array(layer.inputSize + layer.units); // [x, h], reused every step
+      dispose([layer.kernel, layer.recurrentKernel]); // copied into `stacked`
+      layer.kernel = layer.recurrentKernel = null;
     }
   }
 
@@ -177,13 +101,12 @@ export class SoloModel {
         ? matMulRow(x, layer.kernel, layer.bias, 'linear').map(tanh)
         : matMulRow(x, layer.kernel, layer.bias, activation);
     }
-    return x; // a fresh array: `dense` is never empty (extractStack)
+    return x; // a fresh array: `dense` is never empty (readStack)
   }
 
-  // Frees what the constructor made (the stacked kernels) and the Keras model's weights.
+  // Frees the weights on the backend.
   dispose() {
-    for (const layer of this.stack.lstms) if (layer.stacked) tf.dispose(layer.stacked);
-    this.model.dispose();
+    disposeStack(this.stack);
   }
 
   // Runs one token, updating holder.state; returns the next-token logits as a Float32Array.
@@ -308,39 +231,6 @@ export class SoloModel {
     }
     return this.chordTones.get(token);
   }
-
-  // The seed article's way to generate, kept only to measure against (bench/generation.py): for
-  // every new token the whole model re-reads the last `window` tokens from a zero state. Returns
-  // {msPerToken, tokens}.
-  async seedMethod({ tokens: count = 20, window = 100, seed = 1 } = {}) {
-    const rng = mulberry32(seedToUint32(seed));
-    const ids = Array.from({ length: window }, () => Math.floor(rng() * this.vocab.length));
-    const out = [];
-    const started = performance.now();
-    for (let i = 0; i < count; i++) {
-      const input = tf.tensor2d(ids.slice(-window), [1, window], 'int32');
-      const probs = this.model.predict(input);
-      const last = tf.tidy(() => tf.squeeze(tf.slice(probs, [0, window - 1, 0], [1, 1, -1])));
-      const values = await last.data();
-      tf.dispose([input, probs, last]);
-      const id = sampleIndex(Float32Array.from(values, (p) => Math.log(Math.max(p, 1e-12))), { temperature: 1 }, rng);
-      ids.push(id);
-      out.push(this.vocab[id]);
-    }
-    return { msPerToken: (performance.now() - started) / count, tokens: out };
-  }
-}
-
-// [1, n] row times [n, m] weights (+ bias, + a fused activation) -> Float32Array(m), read back
-// synchronously (wasm and cpu read at once; webgl blocks, which in a worker only costs the worker).
-function matMulRow(row, weights, bias, activation) {
-  const a = tf.tensor2d(row, [1, row.length]);
-  const out = tf.fused.matMul({ a, b: weights, bias: bias ?? undefined, activation });
-  try {
-    return out.dataSync().slice(); // a copy: some backends hand out their own buffer
-  } finally {
-    tf.dispose([a, out]);
-  }
 }
 
 function sigmoid(v) {
@@ -365,14 +255,15 @@ function clampInt(value, min, max) {
   return Math.min(max, Math.max(min, n));
 }
 
-// modelUrl: absolute URL of model.json; wasmPath: see initBackend.
+// modelUrl: absolute URL of model.json; wasmPath: see backend.js's initBackend. The backend starts
+// while the weights download.
 export async function loadSoloModel(meta, { modelUrl, wasmPath }) {
-  const { backend, notes } = await initBackend(wasmPath);
-  const model = await tf.loadLayersModel(modelUrl);
+  const [{ backend, notes }, files] = await Promise.all([initBackend(wasmPath), fetchModel(modelUrl)]);
+  const stack = readStack(files, modelUrl);
   try {
-    return { solo: new SoloModel(model, meta), backend, notes };
+    return { solo: new SoloModel(stack, meta), backend, notes };
   } catch (err) {
-    model.dispose();
+    disposeStack(stack);
     throw err;
   }
 }

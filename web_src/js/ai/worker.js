@@ -2,26 +2,26 @@
 // script, loaded from its own file so the page's CSP needs no blob: or eval for it). TensorFlow.js
 // runs here, so the LSTM never holds up the page's main thread, where Tone.js schedules the music.
 //
-// Protocol (see generator.js, the page's side): the page posts {id, type, ...}; the worker answers
+// Protocol (see worker_client.js, the page's side): the page posts {id, type, ...}; the worker answers
 // {id, type: "result", value} or {id, type: "error", message}, and while a "generate" job runs it
 // streams its tokens as {id, type: "tokens", tokens, start}: the first token alone, at once, then
 // whatever was drawn since the last message each time the job yields (every ~8 ms). One message
 // per token cost ~0.3 ms a token, more than a tenth of a 3 x LSTM(512) step.
 //   load      {meta, modelUrl, wasmPath} -> {backend, notes, vocabSize}
 //   generate  {options}                  -> {tokens, seed, settings, ms}
-//   compose   {options}                  -> {tokens, seed, settings, ms}: a lead sheet (model.js
+//   compose   {options}                  -> {tokens, seed, settings, ms}: a lead sheet (lstm.js
 //                                           compose), its tokens streamed the same way
 //   cancel    {target}                   -> stops job `target` (it rejects with "cancelled")
 //   tensors                              -> tf.memory().numTensors
-//   seedMethod {options}                 -> {msPerToken, tokens}  (bench/generation.py only)
 // Jobs that use the model run one at a time, in order of arrival.
 
-import { loadSoloModel, tensorCount } from './lstm.js';
+import { tensorCount } from './backend.js';
+import { loadSoloModel } from './lstm.js';
 
 let solo = null;
 let loadPromise = null;
 let chain = Promise.resolve(); // model jobs, one at a time
-const pending = new Set(); // ids of generate/seedMethod jobs not finished yet
+const pending = new Set(); // ids of generate/compose jobs not finished yet
 const cancelled = new Set();
 
 class Cancelled extends Error {
@@ -98,7 +98,7 @@ async function generate(id, options, method = 'generate') {
 
 self.onmessage = async (event) => {
   const { id, type } = event.data || {};
-  const isJob = type === 'generate' || type === 'compose' || type === 'seedMethod';
+  const isJob = type === 'generate' || type === 'compose';
   if (isJob) pending.add(id);
   try {
     let value;
@@ -111,9 +111,6 @@ self.onmessage = async (event) => {
         break;
       case 'compose':
         value = await enqueue(id, () => generate(id, event.data.options || {}, 'compose'));
-        break;
-      case 'seedMethod':
-        value = await enqueue(id, () => solo.seedMethod(event.data.options || {}));
         break;
       case 'cancel':
         if (pending.has(event.data.target)) cancelled.add(event.data.target);

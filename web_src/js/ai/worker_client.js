@@ -80,8 +80,4 @@ export class WorkerGenerator {
   tensorCount() {
     return this.request('tensors').promise;
   }
-
-  seedMethod(options) {
-    return this.request('seedMethod', { options }).promise;
-  }
 }
