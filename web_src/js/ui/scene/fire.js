@@ -1,0 +1,131 @@
+// A fireplace: a brick hearth under a wooden mantel in a dark, warm room, logs burning with
+// flickering tongues of flame and sparks rising. Reds, oranges and browns.
+
+import { clipped, glow, seededRandom, verticalGradient } from './paint.js';
+
+const WALL = [[52, 30, 24], [22, 12, 9]];
+const BRICK = [[118, 58, 40], [98, 48, 34], [132, 68, 46]];
+const MORTAR = [58, 30, 22];
+const WOOD = [78, 48, 30];
+
+function layout(w, h) {
+  const rand = seededRandom(11);
+  const portrait = h > w;
+  const floorY = h * (portrait ? 0.78 : 0.86);
+  const fw = portrait ? w * 0.86 : Math.min(w * 0.56, h * 1.0);
+  const fh = fw * (portrait ? 0.95 : 0.72);
+  const hearth = { x: w / 2 - fw / 2, y: floorY - fh, w: fw, h: fh };
+  const opening = { x: hearth.x + fw * 0.2, y: hearth.y + fh * 0.3, w: fw * 0.6, h: fh * 0.7 };
+  const brickH = Math.max(8, fh / 13);
+  const brickW = brickH * 2.3;
+  const bricks = [];
+  for (let row = 0, y = hearth.y; y < floorY; row++, y += brickH) {
+    for (let x = hearth.x - (row % 2 ? brickW / 2 : 0); x < hearth.x + fw; x += brickW) {
+      bricks.push({ x: Math.max(x, hearth.x), y, w: Math.min(brickW, hearth.x + fw - Math.max(x, hearth.x)), h: brickH, shade: BRICK[Math.floor(rand() * 3)] });
+    }
+  }
+  const base = opening.y + opening.h - opening.h * 0.14; // where the flames start, on the logs
+  const flames = Array.from({ length: 7 }, (_, i) => ({
+    x: opening.x + opening.w * (0.18 + (0.64 * i) / 6) + (rand() - 0.5) * opening.w * 0.04,
+    height: opening.h * (0.38 + rand() * 0.22) * (1 - Math.abs(i - 3) * 0.09),
+    width: opening.w * (0.08 + rand() * 0.04),
+    phase: rand() * 10,
+    rate: 5 + rand() * 4,
+  }));
+  const sparks = Array.from({ length: 14 }, () => ({ x: rand(), offset: rand(), speed: 0.25 + rand() * 0.35, phase: rand() * 6 }));
+  return { w, h, floorY, hearth, opening, bricks, base, flames, sparks };
+}
+
+function backdrop(g, { w, h, floorY, hearth, opening, bricks }) {
+  const ctx = g.drawingContext;
+  verticalGradient(ctx, 0, 0, w, floorY, [[0, WALL[1]], [1, WALL[0]]]);
+  verticalGradient(ctx, 0, floorY, w, h - floorY, [[0, [44, 26, 18]], [1, [18, 10, 8]]]);
+  // A rug in front of the hearth.
+  g.noStroke();
+  g.fill(110, 40, 38);
+  g.ellipse(w / 2, floorY + (h - floorY) * 0.55, hearth.w * 1.2, (h - floorY) * 0.6);
+  g.stroke(...MORTAR);
+  g.strokeWeight(1.5);
+  for (const b of bricks) {
+    g.fill(...b.shade);
+    g.rect(b.x, b.y, b.w, b.h);
+  }
+  // The mantel shelf, with a candle and a small frame on it.
+  g.noStroke();
+  g.fill(...WOOD);
+  const shelfH = hearth.h * 0.07;
+  g.rect(hearth.x - hearth.w * 0.08, hearth.y - shelfH, hearth.w * 1.16, shelfH);
+  g.fill(236, 222, 190);
+  g.rect(hearth.x + hearth.w * 0.1, hearth.y - shelfH - hearth.h * 0.12, hearth.w * 0.03, hearth.h * 0.12);
+  g.fill(60, 38, 26);
+  g.rect(hearth.x + hearth.w * 0.72, hearth.y - shelfH - hearth.h * 0.16, hearth.w * 0.14, hearth.h * 0.16);
+  g.fill(120, 92, 64);
+  g.rect(hearth.x + hearth.w * 0.735, hearth.y - shelfH - hearth.h * 0.145, hearth.w * 0.11, hearth.h * 0.13);
+  // The opening: an arch of black, and the logs.
+  g.fill(12, 6, 5);
+  g.rect(opening.x, opening.y + opening.w * 0.25, opening.w, opening.h - opening.w * 0.25);
+  g.arc(opening.x + opening.w / 2, opening.y + opening.w * 0.25, opening.w, opening.w * 0.5, Math.PI, Math.PI * 2);
+  const logY = opening.y + opening.h - opening.h * 0.12;
+  g.fill(92, 54, 32);
+  g.rect(opening.x + opening.w * 0.1, logY, opening.w * 0.8, opening.h * 0.09, 6);
+  g.fill(72, 42, 26);
+  g.rect(opening.x + opening.w * 0.2, logY - opening.h * 0.07, opening.w * 0.62, opening.h * 0.08, 6);
+  g.fill(150, 100, 60);
+  g.ellipse(opening.x + opening.w * 0.12, logY + opening.h * 0.045, opening.h * 0.06, opening.h * 0.085);
+}
+
+// One tongue of flame: a teardrop whose tip sways and whose height flickers.
+function flame(p, x, base, width, height, sway) {
+  p.beginShape();
+  p.vertex(x - width, base);
+  p.vertex(x - width * 0.8, base - height * 0.35);
+  p.vertex(x - width * 0.35 + sway * 0.5, base - height * 0.7);
+  p.vertex(x + sway, base - height);
+  p.vertex(x + width * 0.35 + sway * 0.5, base - height * 0.7);
+  p.vertex(x + width * 0.8, base - height * 0.35);
+  p.vertex(x + width, base);
+  p.endShape(p.CLOSE);
+}
+
+function animate(p, { w, h, hearth, opening, base, flames, sparks }, t) {
+  const ctx = p.drawingContext;
+  const flicker = 0.8 + 0.12 * Math.sin(t * 7.3) + 0.08 * Math.sin(t * 13.1 + 1);
+  glow(ctx, opening.x + opening.w / 2, base, Math.max(w, h) * 0.55, [255, 120, 50], 0.22 * flicker);
+  clipped(p, opening.x, opening.y, opening.w, opening.h, () => {
+    p.noStroke();
+    const layers = [
+      [[214, 72, 28], 1],
+      [[246, 140, 38], 0.72],
+      [[255, 214, 96], 0.42],
+    ];
+    for (const [colour, scale] of layers) {
+      p.fill(...colour);
+      for (const f of flames) {
+        const lick = 0.78 + 0.14 * Math.sin(t * f.rate + f.phase) + 0.08 * Math.sin(t * f.rate * 2.3 + f.phase * 2);
+        const sway = Math.sin(t * 3.1 + f.phase) * f.width * 0.6;
+        flame(p, f.x, base, f.width * scale * 1.1, f.height * lick * scale, sway * scale);
+      }
+    }
+  });
+  // Sparks drifting up out of the fire, fading as they climb.
+  p.noStroke();
+  const rise = hearth.h * 0.9;
+  for (const s of sparks) {
+    const k = (s.offset + s.speed * t) % 1;
+    const x = opening.x + opening.w * (0.25 + s.x * 0.5) + Math.sin(t * 2 + s.phase) * 6 * k;
+    const y = base - opening.h * 0.2 - k * rise;
+    if (y < opening.y) continue;
+    p.fill(255, 190, 90, 230 * (1 - k));
+    p.circle(x, y, 2.5);
+  }
+}
+
+export default {
+  name: 'fire',
+  // Ember colours for the notes: gold, peach, rose, amber.
+  notes: [[255, 214, 120], [255, 170, 130], [255, 140, 160], [255, 196, 80]],
+  light: ({ opening, base }) => ({ x: opening.x + opening.w / 2, y: base, r: opening.w * 1.6, colour: [255, 150, 70] }),
+  layout,
+  backdrop,
+  animate,
+};

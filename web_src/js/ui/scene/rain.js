@@ -1,0 +1,110 @@
+// Rain on a window: a dark room, a tall four-pane window onto a wet city at night, rain slanting
+// past the glass and drops running down it, a plant on the sill. Cool blues and greys.
+
+import { clipped, glow, seededRandom, verticalGradient, wrap } from './paint.js';
+
+const WALL = [[36, 42, 58], [20, 24, 34]];
+const FRAME = [58, 64, 80];
+const SKY = [[70, 92, 128], [38, 50, 74]];
+const TOWERS = [28, 36, 54];
+const LIT = [242, 196, 122];
+
+function layout(w, h) {
+  const rand = seededRandom(7);
+  const portrait = h > w;
+  const win = portrait
+    ? { x: w * 0.08, y: h * 0.05, w: w * 0.84, h: h * 0.6 }
+    : { x: w * 0.14, y: h * 0.07, w: w * 0.72, h: h * 0.7 };
+  const bar = Math.max(4, Math.min(w, h) * 0.022); // frame and mullion thickness
+  const towers = [];
+  for (let x = win.x - 10; x < win.x + win.w; ) {
+    const tw = win.w * (0.06 + rand() * 0.09);
+    const th = win.h * (0.18 + rand() * 0.42);
+    const lit = [];
+    for (let wy = 8; wy < th - 10; wy += 12) {
+      for (let wx = 5; wx < tw - 8; wx += 10) if (rand() < 0.18) lit.push([x + wx, win.y + win.h - th + wy]);
+    }
+    towers.push({ x, w: tw, h: th, lit });
+    x += tw + rand() * 6;
+  }
+  const streaks = Array.from({ length: Math.min(170, Math.round((win.w * win.h) / 2200)) }, () => ({
+    x: rand() * (win.w + 60),
+    y: rand(),
+    len: 10 + rand() * 18,
+    speed: 0.9 + rand() * 0.7, // window heights a second
+  }));
+  const drops = Array.from({ length: 16 }, () => ({ x: rand() * win.w, y: rand(), r: 1.5 + rand() * 2.2, speed: 0.015 + rand() * 0.05 }));
+  return { w, h, win, bar, towers, streaks, drops };
+}
+
+function backdrop(g, { w, h, win, bar, towers }) {
+  const ctx = g.drawingContext;
+  verticalGradient(ctx, 0, 0, w, h, [[0, WALL[0]], [1, WALL[1]]]);
+  // The view: a wet sky glowing with the city's light, and its towers.
+  verticalGradient(ctx, win.x, win.y, win.w, win.h, [[0, SKY[1]], [1, SKY[0]]]);
+  clipped(g, win.x, win.y, win.w, win.h, () => {
+    g.noStroke();
+    for (const tower of towers) {
+      g.fill(...TOWERS);
+      g.rect(tower.x, win.y + win.h - tower.h, tower.w, tower.h);
+      g.fill(...LIT, 170);
+      for (const [x, y] of tower.lit) g.rect(x, y, 4, 5);
+    }
+  });
+  // The frame, the sill and a potted plant on it.
+  g.noFill();
+  g.stroke(...FRAME);
+  g.strokeWeight(bar * 1.6);
+  g.rect(win.x, win.y, win.w, win.h);
+  g.noStroke();
+  g.fill(...FRAME);
+  g.rect(win.x + win.w / 2 - bar / 2, win.y, bar, win.h);
+  g.rect(win.x, win.y + win.h * 0.45 - bar / 2, win.w, bar);
+  const sillY = win.y + win.h + bar * 0.8;
+  g.fill(74, 80, 98);
+  g.rect(win.x - bar * 3, sillY, win.w + bar * 6, bar * 2.2);
+  const potX = win.x + win.w * 0.8;
+  const potW = Math.max(18, win.w * 0.07);
+  g.fill(46, 88, 64);
+  for (let i = 0; i < 5; i++) g.ellipse(potX + potW / 2 + (i - 2) * potW * 0.28, sillY - potW * (0.9 + (i % 2) * 0.3), potW * 0.35, potW * 0.9);
+  g.fill(170, 96, 70);
+  g.quad(potX, sillY - potW * 0.7, potX + potW, sillY - potW * 0.7, potX + potW * 0.85, sillY, potX + potW * 0.15, sillY);
+  glow(ctx, win.x + win.w / 2, win.y + win.h, Math.max(w, h) * 0.5, [90, 120, 170], 0.12);
+}
+
+function animate(p, { win, bar, streaks, drops }, t) {
+  clipped(p, win.x, win.y, win.w, win.h, () => {
+    p.stroke(190, 212, 255, 110);
+    p.strokeWeight(1);
+    const slant = 0.18;
+    for (const s of streaks) {
+      const y = win.y + wrap(s.y + s.speed * t, 1.1) * win.h - s.len;
+      const x = win.x + s.x - 40 - (y - win.y) * slant;
+      p.line(x, y, x - s.len * slant, y + s.len);
+    }
+    // Drops running down the glass, each leaving a short wet trail.
+    p.noStroke();
+    for (const d of drops) {
+      const y = win.y + wrap(d.y + d.speed * t, 1) * win.h;
+      p.fill(200, 220, 255, 55);
+      p.rect(win.x + d.x - d.r * 0.35, y - d.r * 9, d.r * 0.7, d.r * 9);
+      p.fill(215, 230, 255, 150);
+      p.circle(win.x + d.x, y, d.r * 2);
+    }
+  });
+  // The mullions stay in front of the rain.
+  p.noStroke();
+  p.fill(...FRAME);
+  p.rect(win.x + win.w / 2 - bar / 2, win.y, bar, win.h);
+  p.rect(win.x, win.y + win.h * 0.45 - bar / 2, win.w, bar);
+}
+
+export default {
+  name: 'rain',
+  // Rain-washed colours for the notes: pale blue, lilac, street-lamp gold, mint.
+  notes: [[170, 205, 255], [200, 180, 255], [250, 214, 140], [150, 230, 210]],
+  light: ({ win }) => ({ x: win.x + win.w / 2, y: win.y + win.h * 0.7, r: win.w * 0.7, colour: [160, 190, 255] }),
+  layout,
+  backdrop,
+  animate,
+};

@@ -1,0 +1,90 @@
+// Wind in the trees: a golden evening sky over green hills, round-crowned trees bending in the
+// gusts, grass leaning and leaves blown across. Greens, teal and gold.
+
+import { glow, hills, seededRandom, verticalGradient, wrap } from './paint.js';
+
+const SKY = [[92, 150, 168], [238, 210, 150]];
+const LEAF = [[44, 100, 58], [58, 124, 66], [86, 150, 80]];
+const BARK = [74, 54, 38];
+
+function layout(w, h) {
+  const rand = seededRandom(23);
+  const portrait = h > w;
+  const groundY = h * (portrait ? 0.7 : 0.74);
+  const count = portrait ? 3 : 5;
+  const trees = Array.from({ length: count }, (_, i) => {
+    const size = Math.min(w, h) * (portrait ? 0.34 : 0.26) * (0.75 + rand() * 0.4);
+    const crown = Array.from({ length: 7 }, () => ({ dx: (rand() - 0.5) * size * 0.9, dy: -rand() * size * 0.7, r: size * (0.35 + rand() * 0.2), shade: Math.floor(rand() * 3) }));
+    crown.sort((a, b) => a.shade - b.shade);
+    return { x: w * ((i + 0.5) / count) + (rand() - 0.5) * (w / count) * 0.5, y: groundY + rand() * h * 0.04, height: size * 1.1, size, crown, phase: rand() * 6 };
+  });
+  const grass = Array.from({ length: Math.round(w / 9) }, () => ({ x: rand() * w, y: groundY + rand() * (h - groundY), len: 8 + rand() * 16, phase: rand() * 6 }));
+  const leaves = Array.from({ length: 18 }, () => ({ x: rand(), y: rand() * groundY, speed: 0.08 + rand() * 0.12, phase: rand() * 6 }));
+  const gusts = Array.from({ length: 5 }, () => ({ x: rand(), y: h * (0.1 + rand() * 0.45), len: w * (0.12 + rand() * 0.15), speed: 0.05 + rand() * 0.05 }));
+  return { w, h, groundY, trees, grass, leaves, gusts, hillSeed: rand() * 1000 };
+}
+
+function backdrop(g, { w, h, groundY, hillSeed }) {
+  const ctx = g.drawingContext;
+  verticalGradient(ctx, 0, 0, w, groundY, [[0, SKY[0]], [1, SKY[1]]]);
+  glow(ctx, w * 0.72, groundY - h * 0.12, Math.max(w, h) * 0.35, [255, 236, 180], 0.55);
+  g.noStroke();
+  g.fill(255, 240, 200);
+  g.circle(w * 0.72, groundY - h * 0.12, Math.min(w, h) * 0.08);
+  const rand = seededRandom(hillSeed);
+  hills(g, w, h, groundY - h * 0.1, h * 0.04, rand, [132, 160, 120]);
+  hills(g, w, h, groundY - h * 0.03, h * 0.035, rand, [84, 122, 80]);
+  verticalGradient(ctx, 0, groundY, w, h - groundY, [[0, [62, 100, 60]], [1, [34, 62, 38]]]);
+}
+
+// How far the wind bends things at time t: slow swell plus quick gusts (pixels at a tree's top).
+const bend = (t, phase) => Math.sin(t * 1.1 + phase) * 0.6 + Math.sin(t * 2.7 + phase * 1.7) * 0.25 + 0.5;
+
+function animate(p, { w, trees, grass, leaves, gusts }, t) {
+  // Streaks of moving air.
+  p.noFill();
+  p.stroke(255, 255, 255, 60);
+  p.strokeWeight(1.5);
+  for (const s of gusts) {
+    const x = wrap(s.x * w + s.speed * w * t, w + s.len) - s.len;
+    p.line(x, s.y, x + s.len, s.y - 4);
+    p.line(x + s.len * 0.3, s.y + 6, x + s.len * 0.8, s.y + 4);
+  }
+  for (const tree of trees) {
+    const sway = bend(t, tree.phase) * tree.size * 0.12;
+    const topX = tree.x + sway;
+    const topY = tree.y - tree.height;
+    p.noStroke();
+    p.fill(...BARK);
+    p.quad(tree.x - tree.size * 0.06, tree.y, tree.x + tree.size * 0.06, tree.y, topX + tree.size * 0.03, topY, topX - tree.size * 0.03, topY);
+    for (const c of tree.crown) {
+      p.fill(...LEAF[c.shade]);
+      const give = 1 + (-c.dy / tree.size) * 0.8; // the crown's top bends further
+      p.circle(topX + c.dx + sway * (give - 1), topY + c.dy, c.r * 2);
+    }
+  }
+  p.stroke(70, 120, 64);
+  p.strokeWeight(1.5);
+  for (const blade of grass) {
+    const lean = bend(t * 1.3, blade.phase) * blade.len * 0.5;
+    p.line(blade.x, blade.y, blade.x + lean, blade.y - blade.len);
+  }
+  // Leaves blown across, tumbling.
+  p.noStroke();
+  for (const leaf of leaves) {
+    const x = wrap(leaf.x * w + leaf.speed * w * t, w + 40) - 20;
+    const y = leaf.y + Math.sin(t * 2 + leaf.phase) * 14;
+    p.fill(170, 150, 60, 220);
+    p.ellipse(x, y, 7, 3.5 + 2.5 * Math.sin(t * 5 + leaf.phase));
+  }
+}
+
+export default {
+  name: 'wind',
+  // Meadow colours for the notes: sun gold, sky white, leaf green, rose.
+  notes: [[255, 236, 150], [240, 250, 255], [170, 240, 150], [255, 180, 170]],
+  light: ({ w, h, groundY }) => ({ x: w * 0.72, y: groundY - h * 0.12, r: Math.max(w, h) * 0.3, colour: [255, 240, 190] }),
+  layout,
+  backdrop,
+  animate,
+};
