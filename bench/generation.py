@@ -8,8 +8,9 @@ with builder.export.convert_to_tfjs) and measures, in one page on one backend, w
 
 - ms_per_token: lofi.generate() of `--tokens` tokens, LSTM state carried (the median of `--runs`),
   wall time on the page, worker messaging included;
-- seed_ms_per_token: the seed article's method, model.predict on the last 100 tokens for every new
-  token, in the same worker on the same weights (lofi.benchmarkSeedMethod);
+- seed_ms_per_token: the seed article's method, tfjs-layers' model.predict on the last 100 tokens for
+  every new token, on the same backend and weights, in a worker of its own (bench/seed_method_worker.js,
+  bundled into the throwaway site only: the page's worker has no tfjs-layers);
 - speedup: seed_ms_per_token / ms_per_token;
 - first_note: from lofi.play({song: 'ai', solo: {...}}) to the first AI note, with the model loaded:
   when the note is ready (generated and decoded), when the instrument is triggered and when it
@@ -41,6 +42,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -80,8 +82,19 @@ TINY_PIECES = {
 }
 
 MEASURE_JS = """
-async ({tokens, runs, seedTokens, seedWindow, plays, generations}) => {
+async ({tokens, runs, seedTokens, seedWindow, plays, generations, vocabSize}) => {
   const lofi = window.lofi;
+  // bench/seed_method_worker.js (bundle_seed_worker) on the site's model, in a worker of its own.
+  const seedMethod = (options) => new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('assets/seed-method-worker.js', document.baseURI));
+    worker.onmessage = (event) => {
+      worker.terminate();
+      if (event.data.error) reject(new Error(event.data.error)); else resolve(event.data);
+    };
+    worker.onerror = (event) => { worker.terminate(); reject(new Error(event.message || 'seed-method worker failed')); };
+    worker.postMessage({...options, modelUrl: new URL('model/model.json', document.baseURI).href,
+                        wasmPath: new URL('assets/tfjs-wasm/', document.baseURI).href});
+  });
   const info = await lofi.loadModel();
   await lofi.generate({seed: 1, length: 16});  // warm-up: first-run kernels, caches
   const perToken = [];
@@ -90,7 +103,7 @@ async ({tokens, runs, seedTokens, seedWindow, plays, generations}) => {
     const out = await lofi.generate({seed: 100 + r, length: tokens});
     perToken.push((performance.now() - t) / out.length);
   }
-  const seed = await lofi.benchmarkSeedMethod({tokens: seedTokens, window: seedWindow});
+  const seed = await seedMethod({tokens: seedTokens, window: seedWindow, vocabSize, seed: 1});
 
   const firstNotes = [];
   for (let r = 0; r < plays; r++) {
@@ -176,6 +189,10 @@ def synthetic_vocabulary(size: int = VOCAB_SIZE) -> list[str]:
     return vocab[:size]
 
 
+SEED_WORKER = PROJECT_ROOT / "bench" / "seed_method_worker.js"
+DEBUG_ENTRY = "assets/debug.js"  # the test-only hooks (tensor counts), when the build writes them
+
+
 def build_site(root: Path) -> Path:
     from music21 import converter
 
@@ -187,10 +204,28 @@ def build_site(root: Path) -> Path:
     shutil.copyfile(PROJECT_ROOT / "content" / "songs" / "first-light.toml", content / "songs" / "first-light.toml")
     (content / "site.toml").write_text(TINY_SITE_TOML)
     build(BuildOptions(content=content, out=root / "dist", quiet=True))
+    bundle_seed_worker(root / "dist")
     return root / "dist"
 
 
-def install_model(site: Path, work: Path, name: str, overrides: dict, vocab: list[str], encoding: str = "timed") -> dict:
+def bundle_seed_worker(site: Path) -> None:
+    """bench/seed_method_worker.js (with all of TF.js) -> site/assets/seed-method-worker.js."""
+    esbuild = PROJECT_ROOT / "node_modules" / ".bin" / "esbuild"
+    command = [
+        str(esbuild),
+        str(SEED_WORKER),
+        "--bundle",
+        "--minify",
+        "--format=iife",
+        "--log-level=warning",
+        f"--outfile={site / 'assets' / 'seed-method-worker.js'}",
+    ]
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True)
+
+
+def install_model(
+    site: Path, work: Path, name: str, overrides: dict, vocab: list[str], encoding: str = "timed"
+) -> dict:
     """A random-weight model of this size in site/model/; returns its config."""
     from builder.export import convert_to_tfjs
     from builder.tf_env import import_keras
@@ -211,8 +246,13 @@ def install_model(site: Path, work: Path, name: str, overrides: dict, vocab: lis
     meta = json.loads((model_dir / "generation.json").read_text())
     meta.update(vocab=vocab, encoding=encoding, fingerprint=f"bench-{encoding}-{name}")
     (model_dir / "generation.json").write_text(json.dumps(meta))
-    return {"lstm_units": config["lstm_units"], "dense_units": config["dense_units"],
-            "embedding": config["embedding"], "vocab": len(vocab), "parameters": int(model.count_params())}
+    return {
+        "lstm_units": config["lstm_units"],
+        "dense_units": config["dense_units"],
+        "embedding": config["embedding"],
+        "vocab": len(vocab),
+        "parameters": int(model.count_params()),
+    }
 
 
 def in_page(site: Path, steps: list) -> tuple[list, list[str]]:
@@ -237,6 +277,8 @@ def in_page(site: Path, steps: list) -> tuple[list, list[str]]:
                     page.goto(url)
                     page.wait_for_function("window.lofi !== undefined")
                     page.evaluate("() => window.lofi.ready")
+                    if (site / DEBUG_ENTRY).exists():
+                        page.add_script_tag(url=DEBUG_ENTRY, type="module")
                     results.append(page.evaluate(script, params))
                     page.close()
             finally:
@@ -259,15 +301,31 @@ def first_note_figures(first_notes: list) -> dict:
         "first_note_before_solo_done": all(not n["generationDone"] for n in notes) if notes else None,
         "first_notes_heard": f"{len(notes)}/{len(first_notes)}",
         # Each play's, in order: the median hides a slow first play or a slow play right after a stop.
-        "first_note_plays": [{k: round(n[k], 1) for k in ("readyMs", "triggerMs", "soundMs")} if n else None for n in first_notes],
+        "first_note_plays": [
+            {k: round(n[k], 1) for k in ("readyMs", "triggerMs", "soundMs")} if n else None for n in first_notes
+        ],
     }
 
 
 def measure(site: Path, args) -> dict:
-    (raw,), errors = in_page(site, [(None, MEASURE_JS, {
-        "tokens": args.tokens, "runs": args.runs, "seedTokens": args.seed_tokens,
-        "seedWindow": 100, "plays": args.plays, "generations": 100,
-    })])
+    (raw,), errors = in_page(
+        site,
+        [
+            (
+                None,
+                MEASURE_JS,
+                {
+                    "tokens": args.tokens,
+                    "runs": args.runs,
+                    "seedTokens": args.seed_tokens,
+                    "seedWindow": 100,
+                    "plays": args.plays,
+                    "generations": 100,
+                    "vocabSize": VOCAB_SIZE,
+                },
+            )
+        ],
+    )
     ms = statistics.median(raw["perToken"])
     seed_ms = raw["seed"]["msPerToken"]
     return {
@@ -291,19 +349,34 @@ def measure_leadsheet(site: Path, args) -> dict:
         generation.write_text(json.dumps({**meta, "encoding": "timed"}))
 
     try:
-        (raw, plain), errors = in_page(site, [
-            (None, LEADSHEET_MEASURE_JS, {
-                "runs": args.runs, "bars": args.bars, "progression": FOLLOW_PROGRESSION, "plays": args.plays,
-                "compositions": 100, "leakBars": args.leak_bars,
-            }),
-            (as_timed, PLAIN_GENERATE_JS, {"tokens": args.tokens, "runs": args.runs}),
-        ])
+        (raw, plain), errors = in_page(
+            site,
+            [
+                (
+                    None,
+                    LEADSHEET_MEASURE_JS,
+                    {
+                        "runs": args.runs,
+                        "bars": args.bars,
+                        "progression": FOLLOW_PROGRESSION,
+                        "plays": args.plays,
+                        "compositions": 100,
+                        "leakBars": args.leak_bars,
+                    },
+                ),
+                (as_timed, PLAIN_GENERATE_JS, {"tokens": args.tokens, "runs": args.runs}),
+            ],
+        )
     finally:
         generation.write_text(json.dumps(meta))
 
     def per_token(runs):
         values = [r["ms"] / r["tokens"] for r in runs]
-        return round(statistics.median(values), 3), [round(v, 3) for v in values], round(statistics.median(r["tokens"] for r in runs))
+        return (
+            round(statistics.median(values), 3),
+            [round(v, 3) for v in values],
+            round(statistics.median(r["tokens"] for r in runs)),
+        )
 
     follow, follow_runs, follow_tokens = per_token(raw["follow"])
     free, free_runs, free_tokens = per_token(raw["free"])
@@ -331,8 +404,11 @@ def targets_met(result: dict) -> dict:
     for path, figures in [("sizes", result["sizes"]), ("leadsheet", result["leadsheet"])]:
         for name, f in figures.items():
             key = f"{path}.{name}"
-            checks = {"first_note_sound_ms": f["first_note_sound_ms"] is not None and f["first_note_sound_ms"] <= TARGETS["first_note_sound_ms_max"],
-                      "tensors_leaked": f["tensors_leaked"] == TARGETS["tensors_leaked"]}
+            checks = {
+                "first_note_sound_ms": f["first_note_sound_ms"] is not None
+                and f["first_note_sound_ms"] <= TARGETS["first_note_sound_ms_max"],
+                "tensors_leaked": f["tensors_leaked"] == TARGETS["tensors_leaked"],
+            }
             if name == "seed":
                 for figure in ("ms_per_token", "follow_ms_per_token", "free_ms_per_token"):
                     if figure in f:
@@ -360,13 +436,24 @@ def main(argv=None) -> None:
 
     started = time.monotonic()
     vocab = synthetic_vocabulary()
-    result = {"benchmark": "in-browser generation", "browser": "headless Chromium", "cpus": os.cpu_count(),
-              "load_average_1min_at_start": round(os.getloadavg()[0], 2),
-              "tokens": args.tokens, "runs": args.runs, "seed_window": 100, "seed_tokens": args.seed_tokens,
-              "generations_for_leaks": 100, "sizes": {},
-              "leadsheet_progression": FOLLOW_PROGRESSION, "leadsheet_bars": args.bars,
-              "compositions_for_leaks": 100, "leak_bars": args.leak_bars, "leadsheet": {},
-              "targets": TARGETS}
+    result = {
+        "benchmark": "in-browser generation",
+        "browser": "headless Chromium",
+        "cpus": os.cpu_count(),
+        "load_average_1min_at_start": round(os.getloadavg()[0], 2),
+        "tokens": args.tokens,
+        "runs": args.runs,
+        "seed_window": 100,
+        "seed_tokens": args.seed_tokens,
+        "generations_for_leaks": 100,
+        "sizes": {},
+        "leadsheet_progression": FOLLOW_PROGRESSION,
+        "leadsheet_bars": args.bars,
+        "compositions_for_leaks": 100,
+        "leak_bars": args.leak_bars,
+        "leadsheet": {},
+        "targets": TARGETS,
+    }
     with tempfile.TemporaryDirectory(prefix="lofi-bench-") as tmp:
         work = Path(tmp)
         print("bench: building a throwaway site…", file=sys.stderr, flush=True)

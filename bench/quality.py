@@ -165,7 +165,9 @@ def lighthouse_once(url: str, form_factor: str, workdir: Path, run: int = 1) -> 
         for key in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "speed-index")
         if key in data["audits"] and data["audits"][key].get("numericValue") is not None
     }
-    metrics["cumulative-layout-shift"] = round(data["audits"].get("cumulative-layout-shift", {}).get("numericValue", 0), 3)
+    metrics["cumulative-layout-shift"] = round(
+        data["audits"].get("cumulative-layout-shift", {}).get("numericValue", 0), 3
+    )
     return {"scores": scores, "failing": failing, "metrics_ms": metrics, "version": data.get("lighthouseVersion")}
 
 

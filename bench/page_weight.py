@@ -1,0 +1,200 @@
+"""What a listener's browser downloads and waits for before the first AI note, on a fresh page.
+
+    .venv/bin/python -m bench.page_weight [--dir dist] [--baseline DIR] [--runs 3] [--think-ms 500]
+
+Serves each built site (default dist/; --baseline another build, e.g. an older commit's, measured
+in the same run for a side-by-side figure) from a sub-path with builder.serve's server, which here
+also counts the bytes it sends per file, and opens it in headless Chromium, a fresh browser context
+per run (no HTTP cache, no service worker yet: a first visit). Each run:
+
+1. opens the page and waits for window.lofi.ready;
+2. "with_intent": moves the pointer over the page (the first sign of a listener), waits --think-ms
+   (a listener reaching for Play), then calls lofi.play({song: 'ai'}); "without_intent": calls it at
+   once with no input event before (Play is the very first thing the listener does);
+3. waits for the first AI note and reads lofi.state().solo.firstNote: soundMs is the time from the
+   play() call to the moment the note sounds (its scheduled audio time).
+
+Per site, the JSON holds the bundle sizes on disk (worker.js, app.js, the wasm binaries and the model's
+weight shards with their stored dtype) and, per variant, the median over the runs of first_note_ms
+and bytes_before_first_note (everything the server sent from the page's request until the note: the
+page, its scripts, the worker, wasm, the model, and whatever the service worker precached by then),
+with the bytes per file of the last run. The server is local, so time here is startup and CPU, not
+network: bytes_before_first_note is the network's share, which a phone's connection multiplies.
+
+"targets" and "targets_met": worker <= 350 KB, bytes before the first note <= 2.5 MB, first note
+<= 300 ms after Play (with intent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+
+from builder.serve import make_server
+
+TARGETS = {"worker_bytes_max": 350_000, "bytes_before_first_note_max": 2_500_000, "first_note_ms_max": 300}
+
+PLAY_JS = """
+async () => {
+  const lofi = window.lofi;
+  await lofi.play({song: 'ai'});
+  const until = performance.now() + 20000;
+  while (!lofi.state().solo?.firstNote && performance.now() < until) await new Promise((ok) => setTimeout(ok, 10));
+  return lofi.state().solo?.firstNote ?? null;
+}
+"""
+
+
+class CountingServer:
+    """builder.serve's server for `site`, counting the bytes sent per path (a Counter), in a thread."""
+
+    def __init__(self, site: Path, base: str = "/lofi-player/"):
+        self.sent = Counter()
+        self.lock = threading.Lock()
+        self.server = make_server(site, base)
+        handler = self.server.RequestHandlerClass
+        counter = self
+
+        class Counting(handler.func):
+            def copyfile(self, source, outputfile):
+                data = source.read()
+                outputfile.write(data)
+                with counter.lock:
+                    counter.sent[self.path.split("?")[0][len(base) :]] += len(data)
+
+        self.server.RequestHandlerClass = type(handler)(Counting, *handler.args, **handler.keywords)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        host, port = self.server.server_address[:2]
+        self.url = f"http://{host}:{port}{base}"
+
+    def snapshot(self) -> Counter:
+        with self.lock:
+            return Counter(self.sent)
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def files_on_disk(site: Path) -> dict:
+    model = json.loads((site / "model" / "model.json").read_text())
+    shards = [site / "model" / path for group in model["weightsManifest"] for path in group["paths"]]
+    dtypes = sorted(
+        {
+            w.get("quantization", {}).get("dtype", w["dtype"])
+            for group in model["weightsManifest"]
+            for w in group["weights"]
+        }
+    )
+    wasm = sorted((site / "assets" / "tfjs-wasm").glob("*.wasm"))
+    return {
+        "worker_bytes": (site / "assets" / "worker.js").stat().st_size,
+        "app_bytes": (site / "assets" / "app.js").stat().st_size,
+        "wasm_binaries": {p.name: p.stat().st_size for p in wasm},
+        "model_weight_bytes": sum(p.stat().st_size for p in shards),
+        "model_weight_dtypes": dtypes,
+    }
+
+
+def one_run(browser, server: CountingServer, think_ms: int | None) -> dict:
+    context = browser.new_context()
+    errors = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        before = server.snapshot()
+        page.goto(server.url)
+        page.wait_for_function("window.lofi !== undefined")
+        page.evaluate("() => window.lofi.ready")
+        if think_ms is not None:
+            page.mouse.move(200, 200)
+            page.mouse.move(240, 260)
+            page.wait_for_timeout(think_ms)
+        note = page.evaluate(PLAY_JS)
+        sent = server.snapshot() - before
+        page.evaluate("() => window.lofi.stop()")
+    finally:
+        context.close()
+    return {
+        "first_note_ms": round(note["soundMs"], 1) if note else None,
+        "bytes": sum(sent.values()),
+        "by_file": dict(sorted(sent.items(), key=lambda item: -item[1])),
+        "errors": errors,
+    }
+
+
+def measure_site(site: Path, runs: int, think_ms: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    result = {"dir": str(site), **files_on_disk(site)}
+    server = CountingServer(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            try:
+                for variant, think in (("with_intent", think_ms), ("without_intent", None)):
+                    done = [one_run(browser, server, think) for _ in range(runs)]
+                    notes = [r["first_note_ms"] for r in done if r["first_note_ms"] is not None]
+                    result[variant] = {
+                        "first_note_ms": round(statistics.median(notes), 1) if notes else None,
+                        "first_note_ms_runs": [r["first_note_ms"] for r in done],
+                        "bytes_before_first_note": round(statistics.median(r["bytes"] for r in done)),
+                        "by_file_last_run": done[-1]["by_file"],
+                        "page_errors": [e for r in done for e in r["errors"]],
+                    }
+            finally:
+                browser.close()
+    finally:
+        server.close()
+    return result
+
+
+def targets_met(figures: dict) -> dict:
+    intent = figures["with_intent"]
+    return {
+        "worker_bytes": figures["worker_bytes"] <= TARGETS["worker_bytes_max"],
+        "bytes_before_first_note": intent["bytes_before_first_note"] <= TARGETS["bytes_before_first_note_max"],
+        "first_note_ms": intent["first_note_ms"] is not None
+        and intent["first_note_ms"] <= TARGETS["first_note_ms_max"],
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=Path("dist"), help="the built site (default: dist/)")
+    parser.add_argument("--baseline", type=Path, help="another built site, measured in the same run")
+    parser.add_argument("--runs", type=int, default=3, help="fresh pages per variant (the median)")
+    parser.add_argument("--think-ms", type=int, default=500, help="from the first pointer move to Play")
+    args = parser.parse_args(argv)
+    sites = {"site": args.dir, **({"baseline": args.baseline} if args.baseline else {})}
+    for site in sites.values():
+        if not (site / "index.html").exists():
+            parser.error(f"{site}/index.html not found: build the site first (make site)")
+
+    result = {
+        "benchmark": "page weight and the first AI note on a fresh page",
+        "browser": "headless Chromium",
+        "cpus": os.cpu_count(),
+        "load_average_1min_at_start": round(os.getloadavg()[0], 2),
+        "runs": args.runs,
+        "think_ms": args.think_ms,
+        "targets": TARGETS,
+    }
+    for label, site in sites.items():
+        print(f"page_weight: {site}…", file=sys.stderr, flush=True)
+        figures = measure_site(site.resolve(), args.runs, args.think_ms)
+        result[label] = {**figures, "targets_met": targets_met(figures)}
+    result["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
+    print(json.dumps(result, indent=1))
+    return 0 if all(result["site"]["targets_met"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
