@@ -1,7 +1,7 @@
 """Stage 6: the installable, offline web app (issue 7).
 
-Runs last, on the finished site: writes `manifest.webmanifest` and its icons, then `sw.js`, the
-service worker (web_src/sw/sw.js) preceded by two constants:
+Runs last, on the finished site: writes `manifest.webmanifest` and its icons, `favicon.ico`, then
+`sw.js`, the service worker (web_src/sw/sw.js) preceded by two constants:
 
 - `VERSION`: a hash of every file of the site (and of the worker's own code), so each build that
   changes anything is a new worker with new caches, and an unchanged rebuild changes nothing;
@@ -28,6 +28,8 @@ from .output import MARKER
 RUNTIME_PREFIX = "media/"
 REPORT_AUDIO_PREFIX = "model/listening-"  # the report's pieces: not needed offline
 SW_NAME = "sw.js"
+FAVICON_NAME = "favicon.ico"
+FAVICON_SIZES = (16, 32, 48)
 MANIFEST_NAME = "manifest.webmanifest"
 BACKGROUND = (0x21, 0x1A, 0x30)
 MOON = (0xFF, 0xE2, 0xB4)
@@ -84,8 +86,10 @@ def write_manifest(out_dir: Path, site: dict) -> None:
     (icons / "icon.svg").write_text(ICON_SVG, encoding="utf-8")
     for size in (192, 512):
         (icons / f"icon-{size}.png").write_bytes(icon_png(size))
+    # Browsers ask for favicon.ico on their own wherever a page links no icon (and some tools always do).
+    (out_dir / FAVICON_NAME).write_bytes(favicon_ico(FAVICON_SIZES))
     title = site.get("title") or "Lofi Player"
-    colour = "#%02x%02x%02x" % BACKGROUND
+    colour = "#" + bytes(BACKGROUND).hex()
     manifest = {
         "name": title,
         "short_name": title if len(title) <= 12 else title[:12].rstrip(),
@@ -119,3 +123,17 @@ def icon_png(size: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def favicon_ico(sizes: tuple[int, ...]) -> bytes:
+    """The favicon as an ICO file holding one PNG per size (the container is a 6-byte header and a
+    16-byte directory entry per image; browsers, and Windows since Vista, read PNG entries)."""
+    images = [icon_png(size) for size in sizes]
+    header = struct.pack("<HHH", 0, 1, len(images))  # reserved, type 1 (icon), image count
+    offset = len(header) + 16 * len(images)
+    entries = b""
+    for size, png in zip(sizes, images):
+        side = size if size < 256 else 0  # 0 means 256 in an ICO entry
+        entries += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(png), offset)
+        offset += len(png)
+    return header + entries + b"".join(images)
