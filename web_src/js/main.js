@@ -1,43 +1,46 @@
-// Entry point bundled by the builder (esbuild, ESM) into dist/assets/app.js.
+// Entry point bundled by the builder (esbuild, ESM) into dist/assets/app.js: window.lofi, and the
+// page's parts wired to it (ui/: the track and transport, the sound, the status line, the panels).
 
-import { createStatus } from './status.js';
+import { createStatus } from './ui/status.js';
 import { createLofi } from './api.js';
-import { onFirstIntent } from './intent.js';
-import { bindUi } from './ui.js';
-import { bindKeepShare } from './keepshare_ui.js';
+import { createSceneHandle } from './ui/scene_handle.js';
+import { mountScene } from './ui/scene/index.js';
+import { bindTrack } from './ui/track.js';
+import { bindSound } from './ui/sound.js';
+import { bindChords } from './ui/chords.js';
+import { bindKeepPanel } from './ui/keep_panel.js';
+import { bindNowLine } from './ui/now.js';
+import { bindFocus } from './ui/focus.js';
+import { bindKeys } from './ui/keys.js';
+import { bindMediaSession } from './ui/media_session.js';
 
 const status = createStatus();
 
-// The visualizer is p5, about half of the page's JavaScript: it comes from its own chunk at the
-// first sign of a listener (or the first play), so the page appears and answers without waiting
-// for it. Notes played before it is there are not drawn.
-let visualizer = null;
-let visualizerRequested = false;
-function loadVisualizer() {
-  const container = document.getElementById('visualizer');
-  if (visualizerRequested || !container) return;
-  visualizerRequested = true;
-  import('./visualizer.js')
-    .then(({ createVisualizer }) => {
-      visualizer = createVisualizer(container);
-    })
-    .catch((err) => {
-      // A broken visualizer must not take the player down with it.
-      status.set('visualizer', 'warn', `Visualizer unavailable: ${err.message}`);
-    });
-}
-const drawing = {
-  note: (...args) => visualizer?.note(...args),
-  drum: (...args) => visualizer?.drum(...args),
-};
+// The scene behind the page: the controls tell it the ambience and whether music plays, the
+// player tells it each note as it sounds; its drawing attaches when loaded (scene.attach).
+const scene = createSceneHandle(document.getElementById('scene'));
+mountScene(scene, { status }); // the animated scene: fetched when the first note sounds
 
-const lofi = createLofi({ status, visualizer: drawing });
+const lofi = createLofi({ status, visualizer: { note: scene.note, drum: scene.drum } });
 window.lofi = lofi;
-onFirstIntent(loadVisualizer);
-lofi.on('state', (state) => state.playing && loadVisualizer());
 
-bindUi(lofi, status);
-bindKeepShare(lofi, status); // issue 7: chords, mood, downloads, recording, share link, updates
+const song = document.getElementById('song');
+let now = null;
+const track = bindTrack(lofi, status, {
+  layerChoice: () => sound.layerChoice(),
+  onBusy: () => now?.render(),
+});
+const sound = bindSound(lofi, status, { scene, song, onTrackChange: () => track.switchTrack(), sync: () => track.sync() });
+now = bindNowLine(lofi, status, { song, selects: sound.selects, busy: () => track.busy() });
+const chords = bindChords(lofi, status, { song });
+bindKeepPanel(lofi, status, { song, sound, chords, sync: () => track.sync() });
+const focus = bindFocus(document.getElementById('focus'));
+bindKeys({ track, sound, focus });
+bindMediaSession(lofi, { track, song, selects: sound.selects });
+// Every play, pause and stop reports a state, so the buttons stay right when a script (or a test)
+// drives window.lofi directly.
+lofi.on('state', () => track.sync());
+status.subscribe(() => track.sync());
 
 // Last-resort reporting, so no failure is silent.
 window.addEventListener('unhandledrejection', (event) => {

@@ -1,0 +1,97 @@
+// The listener's own music: the chords (checked as they are typed, a bad symbol named under the
+// field), the tempo (30 to 240, refused otherwise), and the mood from a sentence.
+
+import { readNumber, showFieldResult } from './fields.js';
+
+const $ = (id) => document.getElementById(id);
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+// What the AI does with the chords typed in, in plain words. A lead-sheet model writes its melody
+// over them (they repeat to fill the piece: `pieceBars`); a "timed" model starts its tune from them
+// (it hears them in C major / A minor) while they loop on their own bars under it.
+export function progressionMessage(info, encoding, pieceBars = info.soloLoopBars) {
+  const bars = `${plural(info.bars, 'bar')} in ${info.key}`;
+  if (encoding === 'leadsheet') return `${bars}. The AI writes a melody over your chords: a piece of ${plural(pieceBars, 'bar')}.`;
+  const moved = info.shift ? ` (heard in C major / A minor as ${info.modelChords.join(' ')}, its tune moved back to your key)` : '';
+  return `${bars}, looping under the tune every ${plural(info.bars, 'bar')}. The AI starts its tune from your chords${moved}.`;
+}
+
+export function bindChords(lofi, status, { song }) {
+  const el = {
+    tempo: $('tempo'),
+    progression: $('progression'),
+    progressionMessage: $('progression-message'),
+    bars: $('bars'),
+    moodText: $('mood-text'),
+    moodApply: $('mood-apply'),
+    moodReason: $('mood-reason'),
+  };
+
+  function checkProgression() {
+    const text = el.progression.value.trim();
+    el.progressionMessage.classList.remove('inline-error');
+    el.progression.removeAttribute('aria-invalid');
+    if (!text) {
+      el.progressionMessage.textContent = '';
+      return true;
+    }
+    const result = lofi.parseProgression(text);
+    if (!result.ok) {
+      el.progressionMessage.textContent = result.errors.map((e) => e.message).join('; ');
+      el.progressionMessage.classList.add('inline-error');
+      el.progression.setAttribute('aria-invalid', 'true');
+      return false;
+    }
+    el.progressionMessage.textContent = progressionMessage(result, lofi.state().encoding, Number(el.bars.value) || undefined);
+    return true;
+  }
+  el.progression.addEventListener('input', checkProgression);
+  el.bars.addEventListener('input', checkProgression);
+
+  // A tempo out of range is named under the field and not used: the one in use stays.
+  function applyTempo() {
+    const result = showFieldResult(el.tempo, readNumber(el.tempo, { optional: true }));
+    if (!result.ok) {
+      status.set('tempo', 'warn', result.message);
+      return false;
+    }
+    try {
+      lofi.setTempo(result.value);
+      if (status.get('tempo')) status.set('tempo', 'ok', result.value ? `Tempo ${result.value} bpm.` : "The track's own tempo.");
+    } catch (err) {
+      status.set('tempo', 'error', err.message);
+      return false;
+    }
+    return true;
+  }
+  el.tempo.addEventListener('change', applyTempo);
+
+  // Mood from a sentence: fills the chords and the tempo, says why.
+  el.moodApply.addEventListener('click', async () => {
+    el.moodApply.disabled = true;
+    try {
+      const choice = await lofi.applyMood(el.moodText.value);
+      el.progression.value = choice.progression;
+      el.tempo.value = String(choice.bpm);
+      showFieldResult(el.tempo, readNumber(el.tempo, { optional: true }));
+      el.moodReason.textContent = choice.reason;
+      if (song.value !== 'ai' && [...song.options].some((o) => o.value === 'ai' && !o.disabled)) {
+        song.value = 'ai';
+        song.dispatchEvent(new Event('change'));
+      }
+      checkProgression();
+    } catch (err) {
+      status.set('mood', 'error', err.message);
+    } finally {
+      el.moodApply.disabled = false;
+    }
+  });
+  el.moodText.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      el.moodApply.click();
+    }
+  });
+
+  return { checkProgression, applyTempo };
+}

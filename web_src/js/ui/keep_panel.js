@@ -1,0 +1,142 @@
+// Keep it and share it: MIDI and WAV downloads (a render shows its progress and time), a live
+// recording (a red light and a timer while it runs), the share link (and opening one), and the
+// "Update" button when a new build of the site is waiting. Listeners only, no inline script (the
+// page runs under a strict Content-Security-Policy).
+
+import { download } from '../keep/download.js';
+
+const $ = (id) => document.getElementById(id);
+const AI_FIELDS = { seed: 'seed', temperature: 'temperature', length: 'length', bars: 'bars', topK: 'top-k', topP: 'top-p' };
+const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+
+export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
+  const el = {
+    tempo: $('tempo'),
+    progression: $('progression'),
+    midi: $('download-midi'),
+    wav: $('download-wav'),
+    record: $('record'),
+    share: $('share'),
+    shareUrl: $('share-url'),
+    update: $('update'),
+    renderProgress: $('render-progress'),
+    renderText: $('render-text'),
+    light: $('recording-light'),
+    recordingTime: $('recording-time'),
+  };
+
+  // An action with its button disabled; errors go to the status area.
+  async function run(button, layer, fn) {
+    button.disabled = true;
+    try {
+      await fn();
+    } catch (err) {
+      status.set(layer, 'error', err.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  el.midi.addEventListener('click', () =>
+    run(el.midi, 'download', async () => {
+      const { filename, size } = await lofi.downloadMidi({ song: song.value });
+      status.set('download', 'ok', `Saved ${filename} (${size} bytes)`);
+    }),
+  );
+
+  // The render gives no progress of its own: the bar runs without an end and the time counts up.
+  el.wav.addEventListener('click', () =>
+    run(el.wav, 'download', async () => {
+      const started = performance.now();
+      const tick = () => (el.renderText.textContent = `Rendering the audio… ${clock((performance.now() - started) / 1000)}`);
+      tick();
+      el.renderProgress.hidden = false;
+      const timer = setInterval(tick, 250);
+      try {
+        const { filename, size, seconds } = await lofi.downloadWav({ song: song.value, ...sound.layerChoice() });
+        status.set('download', 'ok', `Saved ${filename} (${seconds.toFixed(1)} s, ${(size / 1e6).toFixed(1)} MB)`);
+      } finally {
+        clearInterval(timer);
+        el.renderProgress.hidden = true;
+      }
+    }),
+  );
+
+  // Recording: the light and the timer stay on while it runs.
+  let recordTimer = null;
+  function showRecording(on) {
+    el.record.textContent = on ? 'Stop recording' : 'Record';
+    el.record.setAttribute('aria-pressed', String(on));
+    el.light.hidden = !on;
+    clearInterval(recordTimer);
+    if (!on) return;
+    const started = performance.now();
+    el.recordingTime.textContent = clock(0);
+    recordTimer = setInterval(() => (el.recordingTime.textContent = clock((performance.now() - started) / 1000)), 250);
+  }
+  el.record.addEventListener('click', () =>
+    run(el.record, 'recording', async () => {
+      if (lofi.state().recording) {
+        const result = await lofi.stopRecording();
+        download(result.blob, result.filename);
+      } else {
+        await lofi.startRecording();
+      }
+      showRecording(Boolean(lofi.state().recording));
+    }),
+  );
+
+  // ---- share it: the page's state in the URL ------------------------------------------------------
+  function pageState() {
+    const state = { song: song.value, ...sound.layerChoice(), bpm: Number(el.tempo.value) || null, progression: el.progression.value.trim() || null };
+    if (song.value === 'ai') {
+      state.solo = {};
+      for (const [key, id] of Object.entries(AI_FIELDS)) {
+        const value = $(id).value.trim();
+        if (value) state.solo[key] = key === 'seed' ? value : Number(value);
+      }
+    }
+    return state;
+  }
+  el.share.addEventListener('click', () =>
+    run(el.share, 'share', async () => {
+      if (!chords.checkProgression()) throw new Error('fix the chords before sharing');
+      const url = lofi.shareUrl(pageState());
+      history.replaceState(null, '', url);
+      el.shareUrl.textContent = url;
+      try {
+        await navigator.clipboard.writeText(url);
+        status.set('share', 'ok', 'Share link copied: opening it plays the same music.');
+      } catch {
+        status.set('share', 'ok', 'Share link in the address bar and below: opening it plays the same music.');
+      }
+    }),
+  );
+
+  // Opening a shared link: the page takes its state (after the remembered choices are restored),
+  // and the scene shows its ambience at once, before any Play.
+  const shared = lofi.readShareUrl();
+  sound.filled.then(async () => {
+    if (!shared) return;
+    if ([...song.options].some((o) => o.value === shared.song && !o.disabled)) song.value = shared.song;
+    for (const layer of Object.keys(sound.selects)) {
+      if (shared[layer] !== undefined) await sound.choose(layer, shared[layer]);
+    }
+    el.tempo.value = shared.bpm ? String(shared.bpm) : '';
+    chords.applyTempo();
+    for (const [key, id] of Object.entries(AI_FIELDS)) {
+      if (shared.solo?.[key] !== undefined) $(id).value = String(shared.solo[key]);
+      else if (key === 'bars') $(id).value = ''; // a link without bars (an older one): the default size
+    }
+    $('temperature').dispatchEvent(new Event('input')); // calmer / wilder follows
+    el.progression.value = shared.progression ?? '';
+    if (chords.checkProgression()) await lofi.setProgression(shared.progression).catch(() => {});
+    song.dispatchEvent(new Event('change'));
+    sync();
+    status.set('share', 'info', 'Opened a shared track: press Play to hear it.');
+  });
+
+  // ---- a new build is waiting ---------------------------------------------------------------------
+  lofi.on('update', () => (el.update.hidden = false));
+  el.update.addEventListener('click', () => lofi.applyUpdate());
+}

@@ -1,0 +1,45 @@
+// Keyboard shortcuts. Space pauses and resumes wherever the focus is, except while typing: a
+// focused button is pressed with Enter, so Space can never start a track over.
+
+const TYPING = 'input:not([type="range"]):not([type="checkbox"]):not([type="radio"]), textarea, select, [contenteditable="true"]';
+const LAYER_KEYS = { d: 'drums', a: 'ambience', q: 'quote' };
+
+export function bindKeys({ track, sound, focus }) {
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target;
+      if (target instanceof HTMLElement && target.closest(TYPING)) return;
+      const key = event.key.toLowerCase();
+      if (key === ' ' || key === 'k') {
+        event.preventDefault(); // not a click on the focused button, not a scroll
+        if (!event.repeat) track.togglePlay();
+        return;
+      }
+      if (target instanceof HTMLElement && target.closest('input')) return; // a slider's own keys
+      if (key === 's') track.stop();
+      else if (LAYER_KEYS[key]) sound.cycle(LAYER_KEYS[key]);
+      else if (key === 'v') sound.toggle('vinyl');
+      else if (key === 'm') sound.toggle('master');
+      else if (key === 'f') focus.toggle();
+      else if (key === 'escape') focus.set(false);
+      else if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+        event.preventDefault();
+        sound.nudge('master', event.key === 'ArrowUp' ? 0.05 : -0.05);
+      }
+    },
+    true, // before a focused button sees the key
+  );
+  // Space on a button is a click on its keyup: that one is the pause, not the button.
+  document.addEventListener(
+    'keyup',
+    (event) => {
+      if (event.key !== ' ') return;
+      const target = event.target;
+      if (target instanceof HTMLElement && target.closest(TYPING)) return;
+      event.preventDefault();
+    },
+    true,
+  );
+}
