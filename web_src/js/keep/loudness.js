@@ -35,21 +35,22 @@ export function kWeightingCoefficients(sampleRate) {
   return [shelf, highPass];
 }
 
-function biquad(input, { b, a }) {
-  const out = new Float64Array(input.length);
-  let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
-  for (let n = 0; n < input.length; n += 1) {
-    const x = input[n];
-    const y = b[0] * x + b[1] * x1 + b[2] * x2 - a[0] * y1 - a[1] * y2;
-    x2 = x1; x1 = x; y2 = y1; y1 = y;
-    out[n] = y;
-  }
-  return out;
-}
-
-export function kWeight(channel, sampleRate) {
+// The running sum of the K-weighted signal's squares (sums[n] = the first n samples'): any block's
+// energy is then one subtraction. Both biquads run in one loop, in double precision.
+function weightedEnergy(channel, sampleRate) {
   const [shelf, highPass] = kWeightingCoefficients(sampleRate);
-  return biquad(biquad(channel, shelf), highPass);
+  const [b0, b1, b2] = shelf.b, [a1, a2] = shelf.a;
+  const [c1, c2] = highPass.a; // the high-pass's b is 1, -2, 1
+  const sums = new Float64Array(channel.length + 1);
+  let x1 = 0, x2 = 0, y1 = 0, y2 = 0, z1 = 0, z2 = 0;
+  for (let n = 0; n < channel.length; n += 1) {
+    const x = channel[n];
+    const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+    const z = y - 2 * y1 + y2 - c1 * z1 - c2 * z2;
+    x2 = x1; x1 = x; y2 = y1; y1 = y; z2 = z1; z1 = z;
+    sums[n + 1] = sums[n] + z * z;
+  }
+  return sums;
 }
 
 // The mean square of every 400 ms block (75 % overlap) summed over channels. Every channel weighs
@@ -62,9 +63,7 @@ function blockPowers(channels, sampleRate) {
   const count = Math.floor((length - size) / step) + 1;
   const powers = new Float64Array(count);
   for (const channel of channels) {
-    const weighted = kWeight(channel, sampleRate);
-    const sums = new Float64Array(length + 1); // running sum of squares: each block in O(1)
-    for (let n = 0; n < length; n += 1) sums[n + 1] = sums[n] + weighted[n] * weighted[n];
+    const sums = weightedEnergy(channel, sampleRate);
     for (let j = 0; j < count; j += 1) powers[j] += (sums[j * step + size] - sums[j * step]) / size;
   }
   return powers;
@@ -107,21 +106,30 @@ const PHASES = [0.25, 0.5, 0.75].map((frac) => {
   return kernel;
 });
 
-// For every sample n: the largest |value| of the channels at n and at n + 1/4, 1/2, 3/4.
-export function peakEnvelope(channels) {
+// For every sample n: the largest |value| of the channels at n and, where |x[n]| or |x[n + 1]|
+// reaches `floor`, at n + 1/4, 1/2 and 3/4 too. A wave's top between two samples is rarely 3 dB
+// over them, so quieter stretches keep their sample values: callers pass a floor 6 dB or more
+// under the level that matters, and a long track is measured in a fraction of the time.
+export function peakEnvelope(channels, floor = 0) {
   const length = channels[0]?.length ?? 0;
   const peaks = new Float32Array(length);
+  const padded = new Float64Array(length + 2 * TAPS); // zeros around the track: no bounds checks
+  const [k1, k2, k3] = PHASES;
   for (const x of channels) {
+    padded.fill(0);
+    padded.set(x, TAPS - 1);
     for (let n = 0; n < length; n += 1) {
-      let top = Math.abs(x[n]);
-      for (const kernel of PHASES) {
-        let v = 0;
-        const start = n - TAPS + 1;
-        for (let i = 0; i < kernel.length; i += 1) {
-          const m = start + i;
-          if (m >= 0 && m < length) v += kernel[i] * x[m];
+      const here = Math.abs(x[n]);
+      let top = here;
+      if (here >= floor || (n + 1 < length && Math.abs(x[n + 1]) >= floor)) {
+        let v1 = 0, v2 = 0, v3 = 0;
+        for (let i = 0; i < 2 * TAPS; i += 1) {
+          const sample = padded[n + i];
+          v1 += k1[i] * sample;
+          v2 += k2[i] * sample;
+          v3 += k3[i] * sample;
         }
-        top = Math.max(top, Math.abs(v));
+        top = Math.max(top, Math.abs(v1), Math.abs(v2), Math.abs(v3));
       }
       if (top > peaks[n]) peaks[n] = top;
     }
@@ -130,12 +138,17 @@ export function peakEnvelope(channels) {
 }
 
 export function truePeak(channels) {
-  return peakEnvelope(channels).reduce((top, p) => Math.max(top, p), 0);
+  return samplePeak([peakEnvelope(channels, samplePeak(channels) / 2)]);
 }
 
 export function samplePeak(channels) {
   let top = 0;
-  for (const x of channels) for (const v of x) top = Math.max(top, Math.abs(v));
+  for (const x of channels) {
+    for (let n = 0; n < x.length; n += 1) {
+      const v = Math.abs(x[n]);
+      if (v > top) top = v;
+    }
+  }
   return top;
 }
 
@@ -155,7 +168,8 @@ export function fadeOut(channels, sampleRate, seconds = FADE_SECONDS) {
 function limiterGain(peaks, gain, ceiling, sampleRate) {
   const look = Math.max(1, Math.round(0.005 * sampleRate));
   const release = 1 - Math.exp(-1 / (0.1 * sampleRate));
-  const need = peaks.map((p) => Math.min(1, ceiling / Math.max(p * gain, 1e-12)));
+  const need = new Float32Array(peaks.length);
+  for (let n = 0; n < peaks.length; n += 1) need[n] = Math.min(1, ceiling / Math.max(peaks[n] * gain, 1e-12));
   const floor = new Float32Array(need.length); // sliding minimum of need[n .. n + look - 1]
   const queue = [];
   let head = 0;
@@ -186,22 +200,32 @@ export function finishTrack(channels, sampleRate, { target = TARGET_LUFS, ceilin
   const faded = fadeOut(channels, sampleRate, fade);
   const before = integratedLoudness(faded, sampleRate);
   if (!Number.isFinite(before)) return { channels: faded, before, after: before, gainDb: 0, peakDb: dB(truePeak(faded)), limitedDb: 0 };
-  const peaks = peakEnvelope(faded);
   const top = fromDb(ceiling);
   let gainDb = target - before;
-  let out = faded, after = before, limit = null;
+  // Peaks 12 dB under the ceiling at the first gain need no interpolation: 6 dB for the gain's
+  // later passes, 6 for the rise between samples.
+  const peaks = peakEnvelope(faded, top / fromDb(gainDb + 12));
+  let out = faded, after = before, limit = null, previous = null;
   for (let pass = 0; pass < 4; pass += 1) {
     const gain = fromDb(gainDb);
     limit = limiterGain(peaks, gain, top, sampleRate);
-    out = faded.map((x) => x.map((v, n) => v * gain * limit[n]));
+    out = faded.map((x) => {
+      const y = new Float32Array(x.length);
+      for (let n = 0; n < x.length; n += 1) y[n] = x[n] * gain * limit[n];
+      return y;
+    });
     after = integratedLoudness(out, sampleRate);
     if (Math.abs(after - target) < 0.05) break;
-    gainDb += target - after;
+    // The next gain along the line through the last two passes (limiting makes the loudness
+    // grow slower than the gain), or by the shortfall itself on the first.
+    const slope = previous ? Math.min(1, Math.max(0.2, (after - previous.after) / (gainDb - previous.gainDb))) : 1;
+    previous = { gainDb, after };
+    gainDb += (target - after) / slope;
   }
   // Interpolated peaks can move a hair as the gain changes under them: a last safety trim.
   const peak = truePeak(out);
   if (peak > top) {
-    out = out.map((x) => x.map((v) => (v * top) / peak));
+    for (const y of out) for (let n = 0; n < y.length; n += 1) y[n] *= top / peak;
     after = integratedLoudness(out, sampleRate);
   }
   const limitedDb = -dB(limit.reduce((low, g) => Math.min(low, g), 1));
