@@ -32,7 +32,7 @@ const track = bindTrack(lofi, status, {
 });
 const sound = bindSound(lofi, status, { scene, song, onTrackChange: () => track.switchTrack(), sync: () => track.sync() });
 now = bindNowLine(lofi, status, { song, selects: sound.selects, busy: () => track.busy() });
-const chords = bindChords(lofi, status, { song });
+const chords = bindChords(lofi, status, { song, sound });
 bindKeepPanel(lofi, status, { song, sound, chords, sync: () => track.sync() });
 const focus = bindFocus(document.getElementById('focus'));
 bindKeys({ track, sound, focus });

@@ -16,7 +16,7 @@ export function progressionMessage(info, encoding, pieceBars = info.soloLoopBars
   return `${bars}, looping under the tune every ${plural(info.bars, 'bar')}. The AI starts its tune from your chords${moved}.`;
 }
 
-export function bindChords(lofi, status, { song }) {
+export function bindChords(lofi, status, { song, sound = null }) {
   const el = {
     tempo: $('tempo'),
     progression: $('progression'),
@@ -66,7 +66,7 @@ export function bindChords(lofi, status, { song }) {
   }
   el.tempo.addEventListener('change', applyTempo);
 
-  // Mood from a sentence: fills the chords and the tempo, says why.
+  // Mood from a sentence: fills the chords and the tempo, picks the ambience and drums, says why.
   el.moodApply.addEventListener('click', async () => {
     el.moodApply.disabled = true;
     try {
@@ -75,6 +75,8 @@ export function bindChords(lofi, status, { song }) {
       el.tempo.value = String(choice.bpm);
       showFieldResult(el.tempo, readNumber(el.tempo, { optional: true }));
       el.moodReason.textContent = choice.reason;
+      // Its ambience and drums, chosen the way a key or a share link chooses them.
+      await Promise.all(['ambience', 'drums'].map((layer) => sound?.choose(layer, choice[layer])));
       if (song.value !== 'ai' && [...song.options].some((o) => o.value === 'ai' && !o.disabled)) {
         song.value = 'ai';
         song.dispatchEvent(new Event('change'));
