@@ -41,8 +41,8 @@ PLAYING_MS = 4_000  # after the first note: long enough for the scene to show th
 
 def take(browser, url: str, name: str, out: Path, ambience: str | None) -> str:
     """Open the page as `name`'s device, play the AI track, save OUT/NAME.png; returns the status line."""
-    # No service worker: it would cache this throwaway build in the profile for nothing.
-    context = browser.new_context(service_workers="block", **DEVICES[name])
+    # A fresh context each time, service worker allowed: the page as a first-time visitor sees it.
+    context = browser.new_context(**DEVICES[name])
     page = context.new_page()
     watch = PageWatch(page)
     page.goto(url)
