@@ -61,7 +61,8 @@ def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) 
     Two bundles: web_src/js/main.js -> assets/app.js (an ES module: the page and Tone.js; what it
     imports dynamically, the p5 visualizer, is split into assets/chunks/, loaded when a listener
     shows up) and web_src/js/ai/worker.js -> assets/worker.js (a classic worker script: the LSTM
-    stepper on tfjs-core with the wasm backend, off the main thread).
+    stepper on tfjs-core with the wasm backend, off the main thread). A third, assets/debug.js from
+    web_src/js/debug/debug.js, holds the hooks only tests use; index.html never loads it.
     """
     assets = out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
@@ -78,6 +79,7 @@ def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) 
             "--chunk-names=chunks/[name]-[hash]",
         ],
         "ai/worker.js": ["--format=iife", f"--outfile={assets / 'worker.js'}"],
+        "debug/debug.js": ["--format=iife", f"--outfile={assets / 'debug.js'}"],
     }
     for entry, options in bundles.items():
         command = [str(esbuild), str(web_src / "js" / entry), *common, *options]

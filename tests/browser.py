@@ -73,12 +73,23 @@ def wait_for(page, expression: str, timeout: float = 10000, interval: float = 50
         page.wait_for_timeout(interval)
 
 
+def add_debug_hooks(page, url: str) -> None:
+    """Loads the site's test-only hooks (assets/debug.js: lofi.audioStats()) before the page's own
+    script, so they see every audio node from the first. The page itself never loads them."""
+    from urllib.parse import urljoin
+    from urllib.request import urlopen
+
+    with urlopen(urljoin(url, "assets/debug.js")) as response:
+        page.add_init_script(response.read().decode("utf-8"))
+
+
 def open_lofi(context, url: str, route=None):
     """A new page of `context` on the player at `url`, with lofi ready: (page, watch). `route(page)`
     may intercept requests first; page.route does not see what a service worker answers, so a
     context that routes should be made with service_workers="block"."""
     page = context.new_page()
     watch = PageWatch(page)
+    add_debug_hooks(page, url)
     if route:
         route(page)
     page.goto(url)

@@ -19,7 +19,7 @@ Nothing here depends on how fast or how busy the machine is (CI shares a busy 2-
 session is counted in bars, not seconds, and sampled every SAMPLE_BARS bars. Whether the worker
 writes a fresh solo within a 0.4 s pass depends on the load, so at this tempo the test only counts:
 every pass is a fresh solo or a repeat of the last one (a late solo is played at the first pass
-after it is written, livesolo.js), every pass has its notes on the grid, and every solo written is
+after it is written, audio/streamed_track.js), every pass has its notes on the grid, and every solo written is
 played. Whether generation keeps up is judged at the real tempo: the time the worker took to write
 a pass during the session (under the load of the fast tempo itself), against that pass's length at
 75 bpm (6.4 s; a real pass is longer, and takes longer to write, in proportion); the headroom is
@@ -41,7 +41,7 @@ solo pass's notes at pass x 2 bars + their step.
 
 The leak this found: Tone.js disposes each finished one-shot (drum hit, sampler note) from
 requestIdleCallback with no deadline, and a page that animates while it plays rarely goes idle, so
-finished sources piled up (the heap grew by about 1 MB a second here); web_src/js/idle.js gives
+finished sources piled up (the heap grew by about 1 MB a second here); web_src/js/audio/idle.js gives
 those callbacks a deadline. And with the lead-sheet track's bass: Tone.js never stops the
 ConstantSourceNode of a Signal it disposes, so the voices its PolySynth lets go left theirs running
 (852 after a session on a loaded machine); web_src/js/audio/signals.js stops them
@@ -56,7 +56,7 @@ import time
 import pytest
 from playwright.sync_api import sync_playwright
 
-from .browser import CHROMIUM_ARGS, PageWatch, chromium_path, wait_for
+from .browser import CHROMIUM_ARGS, PageWatch, add_debug_hooks, chromium_path, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -159,6 +159,7 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     page = context.new_page()
     page.route("**/site.json", lambda route: route.fulfill(json={"title": "Tiny", "soloLoopBars": SOLO_BARS}))
     page.add_init_script(NODE_COUNTER)
+    add_debug_hooks(page, site)
     watch = PageWatch(page)
     page.goto(site)
     wait_for(page, "window.lofi !== undefined")

@@ -121,3 +121,19 @@ test('lead-sheet tokens', () => {
   assert.deepEqual(t.LEADSHEET.register, { low: 48, high: 84, medianLow: 60, medianHigh: 72 });
   assert.equal(t.CHORD_TONE_BIAS, 1);
 });
+
+test('a meter in quarters and any player time in ticks, at either PPQ', () => {
+  assert.equal(t.quartersPerBar([4, 4]), 4);
+  assert.equal(t.quartersPerBar([6, 8]), 3);
+  assert.equal(t.quartersPerBar(), 4);
+  // "8m" is eight bars of the meter given, not of 4/4.
+  assert.equal(t.timeToTicks('8m', 4), 8 * 4 * t.TONE_PPQ);
+  assert.equal(t.timeToTicks('2m', 3), 2 * 3 * t.TONE_PPQ);
+  assert.equal(t.timeToTicks('0.5m', 4), 2 * t.TONE_PPQ);
+  // "B:Q:S" counts bars in the meter's quarters: bar 2 of a 3/4 song starts 3 quarters in.
+  assert.equal(t.timeToTicks('1:0:0', 3), 3 * t.TONE_PPQ);
+  assert.equal(t.timeToTicks('4:0:0', 4), t.timeToTicks('4m', 4));
+  assert.equal(t.timeToTicks('0:1:2', 4, t.MIDI_PPQ), 480 + 240);
+  assert.equal(t.timeToTicks('0:0:0.5', 4, t.MIDI_PPQ), 60); // a swung sixteenth
+  assert.throws(() => t.timeToTicks('8n', 4), /not a TransportTime/);
+});

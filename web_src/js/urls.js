@@ -14,12 +14,12 @@ export async function fetchJson(path) {
   try {
     response = await fetch(url);
   } catch (err) {
-    throw new Error(`could not fetch ${path} (${err.message})`);
+    throw new Error(`could not fetch ${path} (${err.message})`, { cause: err });
   }
   if (!response.ok) throw new Error(`could not fetch ${path} (HTTP ${response.status})`);
   try {
     return await response.json();
   } catch (err) {
-    throw new Error(`${path} is not valid JSON (${err.message})`);
+    throw new Error(`${path} is not valid JSON (${err.message})`, { cause: err });
   }
 }

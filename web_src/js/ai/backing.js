@@ -31,7 +31,7 @@ export function barSegments(chords, barLength) {
 // picked per bar by the seed, so the pattern varies from bar to bar and the same seed comps the
 // same way.
 export const COMP_STEPS = [6, 8];
-const COMP_SALT = 0x436f6d70; // "Comp": apart from the sampler's and the free key's draws
+const COMP_SALT = 0x436f6d70; // "Comp": apart from the token draws' and the free key's streams
 const BEAT = 4; // sixteenths from the first strike to the second, at least
 const TAIL = 2; // sixteenths from the second strike to the chord's end, at least
 

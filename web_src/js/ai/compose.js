@@ -28,9 +28,9 @@ import {
 import { derivedRng } from './sampling.js';
 
 const mod = (n, m) => ((n % m) + m) % m;
-const KEY_SALT = 0x4b657973; // "Keys": the free key's draw, apart from the sampler's stream
-export const DEFAULT_BARS = 8;
-export const MAX_BARS = 256; // the most the worker writes (model.js)
+const KEY_SALT = 0x4b657973; // "Keys": the free key's draw, apart from the token draws' stream
+const DEFAULT_BARS = 8;
+export const MAX_BARS = 256; // the most the worker writes (ai/lstm.js)
 
 // The piece's bars: as asked (1..MAX_BARS), else whole passes of the progression, at least
 // DEFAULT_BARS (a 4-bar progression gives 8 bars, a 3-bar one 9).

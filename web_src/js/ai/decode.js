@@ -6,17 +6,17 @@
 // Events come out in the same shape as a song part's events, so the player treats a generated solo
 // exactly like a written song.
 
-import { derivedRng, weightedChoice } from '../sampling.js';
+import { derivedRng, weightedChoice } from './sampling.js';
 import { midiToNote, parseToken } from '../music/pitch.js';
 import { sixteenthsToTransport } from '../music/theory.js';
 
 // Durations in sixteenths. Keys follow generation.json's "rhythm" (the article writes "16th").
 const SIXTEENTHS = { sixteenth: 1, '16th': 1, eighth: 2, quarter: 4, half: 8, whole: 16 };
-export const DEFAULT_RHYTHM = { eighth: 0.65, sixteenth: 0.25, quarter: 0.05, half: 0.05 };
+const DEFAULT_RHYTHM = { eighth: 0.65, sixteenth: 0.25, quarter: 0.05, half: 0.05 };
 const RHYTHM_SALT = 0x52687974; // "Rhyt": separates the rhythm stream from the sampling stream
 
 // Sixteenth steps -> Tone.js TransportTime "BARS:QUARTERS:SIXTEENTHS" (exact, no fractions).
-export function stepsToTime(steps, quartersPerBar = 4) {
+function stepsToTime(steps, quartersPerBar = 4) {
   return sixteenthsToTransport(steps, quartersPerBar * 4);
 }
 
@@ -36,7 +36,6 @@ const FRAME_TOKENS = new Set(['<s>', '</s>']);
 
 // An incremental decoder: push(token) returns the note event it makes (or null for a rest, a frame
 // token or a token it cannot play), so a solo can be played while it is still being generated.
-// Pushing tokens one by one gives exactly what decodeTokens gives for the whole list.
 // Rests before the first note are dropped, so a solo starts on its first beat.
 export function createDecoder({ seed = 1, rhythm = DEFAULT_RHYTHM, quartersPerBar = 4 } = {}) {
   const rng = derivedRng(seed, RHYTHM_SALT);
@@ -71,6 +70,7 @@ export function createDecoder({ seed = 1, rhythm = DEFAULT_RHYTHM, quartersPerBa
         velocity: Number(velocity.toFixed(3)),
         token,
         step: decoder.steps, // start, in sixteenths from the start of the solo
+        length: steps,
       };
       decoder.events.push(event);
       decoder.steps += steps;
@@ -78,12 +78,4 @@ export function createDecoder({ seed = 1, rhythm = DEFAULT_RHYTHM, quartersPerBa
     },
   };
   return decoder;
-}
-
-// tokens: array of token strings; seed: the generation seed (rhythm uses its own derived stream).
-// Returns {events, steps, skipped}: steps is the solo's length in sixteenths.
-export function decodeTokens(tokens, options = {}) {
-  const decoder = createDecoder(options);
-  for (const token of tokens) decoder.push(token);
-  return { events: decoder.events, steps: decoder.steps, skipped: decoder.skipped };
 }

@@ -10,7 +10,7 @@
 
 import { noteToMidi } from '../music/pitch.js';
 import { splitToken } from './decode.js';
-import { parseChordSymbol, sixteenthsPerBar, transportToSixteenths } from '../music/theory.js';
+import { parseChordSymbol, sixteenthsPerBar } from '../music/theory.js';
 
 const START = '<s>';
 const LONGEST = 16; // sixteenths; the corpus caps slice lengths at a whole note (builder/corpus.py)
@@ -114,7 +114,6 @@ export function chordsToPrimer(chords, vocab, { sixteenths = 16 } = {}) {
 // rests are dropped. A song with no chord part is sliced whole.
 export function songPrimer(song, vocab, { bars = 4 } = {}) {
   const perBar = sixteenthsPerBar(...(song.timeSignature || [4, 4]));
-  const timeToSteps = (time) => Math.round(transportToSixteenths(time, perBar));
   const total = Math.max(1, Math.round(bars * perBar));
   const parts = song.parts || [];
   const chordParts = parts.filter((p) => {
@@ -124,8 +123,8 @@ export function songPrimer(song, vocab, { bars = 4 } = {}) {
   const sounding = Array.from({ length: total }, () => new Set());
   for (const part of chordParts.length ? chordParts : parts) {
     for (const event of part.events || []) {
-      const start = timeToSteps(event.time);
-      const end = start + Math.max(1, timeToSteps(event.duration));
+      const start = Math.round(event.step);
+      const end = start + Math.max(1, Math.round(event.length));
       const midis = (event.notes || []).map(noteToMidi).filter((m) => m !== null);
       for (let s = Math.max(0, start); s < Math.min(end, total); s++) for (const m of midis) sounding[s].add(m);
     }

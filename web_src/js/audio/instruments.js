@@ -1,12 +1,13 @@
 // Sound design: sampled instruments (Tone.Sampler over the samples listed in media.json), synth
-// presets for the rest, and the lo-fi bus every layer runs through:
+// presets for the rest, and the lo-fi bus every channel runs through:
 //
 //   music  ─► tape (wobble + low-pass) ─┐
 //   voice  ─► band-pass ────────────────┼─► reverb ─┐
 //   drums  ─► low-pass ─────────────────┴───────────┼─► master gain ─► speakers
 //   ambience, vinyl crackle ────────────────────────┘
 //
-// Every layer has its own gain (its volume) before the bus. All nodes are created in Tone's
+// Every channel (CHANNELS: the music, the layers, the vinyl, the master) has its own gain (its
+// volume) before the bus. All nodes are created in Tone's
 // *current* context, so the same code builds the live graph and, inside Tone.Offline, the offline one.
 
 import * as Tone from 'tone';
@@ -14,7 +15,8 @@ import { loadBuffers } from './media.js';
 import { noteToMidi } from '../music/pitch.js';
 import './signals.js'; // a disposed synth voice lets its audio nodes go
 
-export const LAYERS = ['master', 'music', 'drums', 'ambience', 'quote', 'vinyl'];
+// The mix's volume channels (the layers, drums, ambience and quote, are three of them).
+export const CHANNELS = ['master', 'music', 'drums', 'ambience', 'quote', 'vinyl'];
 export const DEFAULT_VOLUMES = { master: 0.8, music: 0.8, drums: 0.7, ambience: 0.5, quote: 0.8, vinyl: 0.35 };
 
 // Synth presets, for instruments without samples (and as the fallback when samples fail to load).
@@ -63,9 +65,7 @@ const SAMPLER_SETTINGS = {
   epiano: { volume: -9, release: 1.0 },
 };
 
-export const INSTRUMENT_NAMES = Object.keys(PRESETS);
-
-export function createSynth(name) {
+function createSynth(name) {
   const make = PRESETS[name] ?? PRESETS.piano;
   if (!PRESETS[name]) console.warn(`lofi: unknown instrument "${name}", using piano`);
   return make();
@@ -73,7 +73,7 @@ export function createSynth(name) {
 
 // The sample notes a Sampler needs for `midis`: for each, the nearest sample (Tone.Sampler
 // repitches from the nearest one), so only those files are fetched.
-export function samplesNeeded(sampleUrls, midis) {
+function samplesNeeded(sampleUrls, midis) {
   const available = Object.keys(sampleUrls)
     .map((note) => [noteToMidi(note), note])
     .filter(([m]) => m !== null);
@@ -105,19 +105,19 @@ export function createInstrument(recipe) {
 }
 
 // Volume slider (0..1) to gain: a squared curve, closer to how loudness is heard.
-export function volumeToGain(value) {
+function volumeToGain(value) {
   const v = Math.min(1, Math.max(0, Number(value) || 0));
   return v * v;
 }
 
-// The bus. Returns {inputs: {music, drums, ambience, quote, vinyl}, gains: {layer: Tone.Gain},
-// setVolume(layer, value, time), setVinyl(buffer), startVinyl(time), stopVinyl(time), nodes}.
-// The live player builds it once and keeps it (player.js createGraph); the offline renderer builds
+// The bus. Returns {inputs: {music, drums, ambience, quote, vinyl}, gains: {channel: Tone.Gain},
+// setVolume(channel, value), setVinyl(buffer), startVinyl(time), stopVinyl(time), nodes}.
+// The live player builds it once and keeps it (audio/graph.js); the offline renderer builds
 // its own in the offline context. The vinyl crackle (a looping sample) plays between startVinyl and
 // stopVinyl; its volume slider turns it down.
 export async function createMasterChain(volumes = DEFAULT_VOLUMES, { vinylBuffer = null } = {}) {
   const gains = {};
-  for (const layer of LAYERS) gains[layer] = new Tone.Gain(volumeToGain(volumes[layer] ?? DEFAULT_VOLUMES[layer]));
+  for (const channel of CHANNELS) gains[channel] = new Tone.Gain(volumeToGain(volumes[channel] ?? DEFAULT_VOLUMES[channel]));
   const master = gains.master.toDestination();
   const limiter = new Tone.Limiter(-1).connect(master);
   const reverb = new Tone.Reverb({ decay: 3.5, preDelay: 0.02, wet: 0.28 }).connect(limiter);
@@ -137,8 +137,8 @@ export async function createMasterChain(volumes = DEFAULT_VOLUMES, { vinylBuffer
   const chain = {
     inputs: { music: gains.music, drums: gains.drums, ambience: gains.ambience, quote: gains.quote, vinyl: gains.vinyl },
     gains,
-    setVolume(layer, value) {
-      gains[layer]?.gain.rampTo(volumeToGain(value), 0.05);
+    setVolume(channel, value) {
+      gains[channel]?.gain.rampTo(volumeToGain(value), 0.05);
     },
     setVinyl(buffer) {
       if (!buffer || crackle) return;

@@ -32,7 +32,7 @@ export function loadBuffer(url) {
       try {
         response = await fetch(siteUrl(url));
       } catch (err) {
-        throw new Error(`could not fetch ${url} (${err.message})`);
+        throw new Error(`could not fetch ${url} (${err.message})`, { cause: err });
       }
       if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
       const bytes = await response.arrayBuffer();
@@ -40,7 +40,7 @@ export function loadBuffer(url) {
         const audio = await Tone.getContext().decodeAudioData(bytes);
         return new Tone.ToneAudioBuffer(audio);
       } catch (err) {
-        throw new Error(`could not decode ${url} (${err?.message || 'unsupported audio'})`);
+        throw new Error(`could not decode ${url} (${err?.message || 'unsupported audio'})`, { cause: err });
       }
     })();
     promise.catch(() => buffers.delete(url)); // a later attempt may succeed (a flaky network)

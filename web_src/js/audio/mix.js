@@ -1,12 +1,12 @@
-// Step 1's layers (drum pattern, ambience, quote), the volumes and what the player needs prepared
-// before it starts. api.js exposes these through window.lofi. A layer whose files fail to load is
+// The layers (drum pattern, ambience, quote), the volumes and what the player needs prepared
+// before it starts. audio/playback.js and window.lofi use these. A layer whose files fail to load is
 // switched off with a message in the status area; the other layers keep playing.
 
 import { emptyManifest, loadManifest } from './media.js';
-import { prepareLayer, prepareMusic, prepareVinyl } from './player.js';
-import { DEFAULT_VOLUMES, LAYERS } from './instruments.js';
+import { prepareLayer, prepareMusic, prepareVinyl } from './prepare.js';
+import { CHANNELS, DEFAULT_VOLUMES } from './instruments.js';
 
-export const STEP1_LAYERS = ['drums', 'ambience', 'quote'];
+const LAYERS = ['drums', 'ambience', 'quote'];
 const LABEL = { drums: 'Drum pattern', ambience: 'Ambience', quote: 'Quote' };
 
 export function createLayers({ player, status }) {
@@ -53,11 +53,11 @@ export function createLayers({ player, status }) {
 
   // Everything a play() or renderOffline() needs, fetched and decoded.
   async function prepareAll(arrangement, values = {}) {
-    for (const layer of STEP1_LAYERS) choice[layer] = resolve(layer, values[layer]);
+    for (const layer of LAYERS) choice[layer] = resolve(layer, values[layer]);
     const [music, vinyl, drums, ambience, quote] = await Promise.all([
       prepareMusic(manifest, arrangement),
       prepareVinyl(manifest),
-      ...STEP1_LAYERS.map((layer) => prepareOne(layer, choice[layer])),
+      ...LAYERS.map((layer) => prepareOne(layer, choice[layer])),
     ]);
     for (const warning of music.warnings) status.set('instruments', 'warn', warning);
     return { music, vinyl, drums, ambience, quote };
@@ -65,7 +65,7 @@ export function createLayers({ player, status }) {
 
   // Ahead of a play(), with no user gesture needed: fetches and decodes the samples `arrangement`
   // needs and the vinyl crackle (kept in media.js's cache) and resolves to {music, vinyl} for
-  // player.warm(). The step-1 layers are left to play(), which reports their failures.
+  // player.warm(). The layers are left to play(), which reports their failures.
   async function prepareWarm(arrangement) {
     const [music, vinyl] = await Promise.all([prepareMusic(manifest, arrangement), prepareVinyl(manifest)]);
     return { music, vinyl };
@@ -73,7 +73,7 @@ export function createLayers({ player, status }) {
 
   // While playing, the change is heard from the next bar; resolves to {layer, id, bar}.
   async function setLayer(layer, value) {
-    if (!STEP1_LAYERS.includes(layer)) throw new Error(`unknown layer "${layer}" (use ${STEP1_LAYERS.join(', ')})`);
+    if (!LAYERS.includes(layer)) throw new Error(`unknown layer "${layer}" (use ${LAYERS.join(', ')})`);
     const id = value === true ? resolve(layer, undefined) : resolve(layer, value ?? null);
     choice[layer] = id;
     if (!player.session) return { layer, id, bar: null };
@@ -82,11 +82,11 @@ export function createLayers({ player, status }) {
     return { layer, id: prep ? id : null, bar };
   }
 
-  function setVolume(layer, value) {
-    if (!LAYERS.includes(layer)) throw new Error(`unknown volume "${layer}" (use ${LAYERS.join(', ')})`);
+  function setVolume(channel, value) {
+    if (!CHANNELS.includes(channel)) throw new Error(`unknown volume "${channel}" (use ${CHANNELS.join(', ')})`);
     const v = Math.min(1, Math.max(0, Number(value)));
     if (!Number.isFinite(v)) throw new Error('a volume is a number from 0 to 1');
-    player.setVolume(layer, v);
+    player.setVolume(channel, v);
     return { ...player.volumes };
   }
 
@@ -97,7 +97,7 @@ export function createLayers({ player, status }) {
     setLayer,
     setVolume,
     loops: () => manifest.loops,
-    choices: () => Object.fromEntries(STEP1_LAYERS.map((layer) => [layer, resolve(layer, undefined)])),
+    choices: () => Object.fromEntries(LAYERS.map((layer) => [layer, resolve(layer, undefined)])),
     volumes: () => ({ ...DEFAULT_VOLUMES, ...player.volumes }),
     // The lists for the UI: drums [{id, name, bars}], ambience [{id, title, background}], quotes [{id, text, author, source}].
     media: () => ({

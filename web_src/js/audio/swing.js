@@ -17,8 +17,3 @@ export function swingTicks(swing) {
 export function swingOffsetTicks(step, swing) {
   return step % 2 === 1 ? swingTicks(swing) : 0;
 }
-
-// The same, as a fraction of a sixteenth (for "B:Q:S" times, whose S may be fractional).
-export function swingOffsetSixteenths(step, swing) {
-  return swingOffsetTicks(step, swing) / SIXTEENTH_TICKS;
-}

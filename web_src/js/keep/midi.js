@@ -3,19 +3,15 @@
 
 import MidiModule from '@tonejs/midi';
 import { noteToMidi } from '../music/pitch.js';
-import { MIDI_PPQ, transportToTicks } from '../music/theory.js';
+import { MIDI_PPQ, sixteenthsPerBar, sixteenthsToTicks } from '../music/theory.js';
 
 const { Midi } = MidiModule; // @tonejs/midi 2.0.28 is CommonJS: its exports arrive as the default
-export { MIDI_PPQ };
 // General MIDI programs for the page's instruments.
 const PROGRAMS = { piano: 0, epiano: 4, bass: 33, pad: 89, pluck: 45 };
 
-// "B:Q:S" (sixteenths may be fractional) -> ticks at `ppq`, for a bar of `qpb` quarters.
-export function timeToTicks(time, qpb = 4, ppq = MIDI_PPQ) {
-  return transportToTicks(String(time), qpb * 4, ppq);
-}
+const midiTicks = (sixteenths) => sixteenthsToTicks(sixteenths, MIDI_PPQ);
 
-// An arrangement (player.js: {id, bpm, timeSignature, parts: [{name, instrument, events}]}) ->
+// An arrangement (audio/arrangement.js: {id, bpm, timeSignature, parts: [{name, instrument, events}]}) ->
 // {bytes: Uint8Array, notes: [{track, midi, ticks, durationTicks, velocity}]}. One track per part;
 // `bars` (optional) drops notes that start at or after that bar (the loop length), cuts the notes
 // that ring past it, and ends every track there, so all tracks are the loop's length (a melody
@@ -23,12 +19,12 @@ export function timeToTicks(time, qpb = 4, ppq = MIDI_PPQ) {
 export function arrangementToMidi(arrangement, { bpm = null, title = 'Lofi Player', bars = null } = {}) {
   const midi = new Midi();
   const [beats, unit] = arrangement.timeSignature || [4, 4];
-  const qpb = (beats * 4) / unit;
+  const perBar = sixteenthsPerBar(beats, unit);
   midi.header.setTempo(bpm || arrangement.bpm);
   midi.header.timeSignatures.push({ ticks: 0, timeSignature: [beats, unit] });
   midi.header.name = title;
   midi.header.update();
-  const limit = bars ? timeToTicks(`${bars}:0:0`, qpb) : Infinity;
+  const limit = bars ? midiTicks(bars * perBar) : Infinity;
   const notes = [];
   arrangement.parts.forEach((part, trackIndex) => {
     const track = midi.addTrack();
@@ -39,9 +35,9 @@ export function arrangementToMidi(arrangement, { bpm = null, title = 'Lofi Playe
     // event, so a DAW lines the tracks up and loops them whole.
     if (limit !== Infinity) track.addCC({ number: 123, value: 0, ticks: limit });
     for (const event of part.events) {
-      const ticks = timeToTicks(event.time, qpb);
+      const ticks = midiTicks(event.step);
       if (ticks >= limit) continue;
-      const durationTicks = Math.max(1, Math.min(timeToTicks(event.duration, qpb), limit - ticks));
+      const durationTicks = Math.max(1, Math.min(midiTicks(event.length), limit - ticks));
       for (const name of event.notes || []) {
         const number = noteToMidi(name);
         if (number === null || number < 0 || number > 127) continue;

@@ -1,4 +1,4 @@
-// Share it (issue 7): the whole musical state in the URL's fragment ("#v=1&song=ai&seed=7&..."),
+// Share it: the whole musical state in the URL's fragment ("#v=1&song=ai&seed=7&..."),
 // so a link reproduces the same music: the same layers, the same song or the same AI solo (its seed
 // and sampling settings regenerate the same tokens on the same backend), the same progression and
 // tempo. The fragment never reaches a server, and the page (and its offline copy) stays one URL.
@@ -14,6 +14,19 @@ import { MAX_BARS } from '../ai/compose.js';
 
 const KEYS = { seed: 'seed', temperature: 'temp', length: 'len', bars: 'bars', topK: 'topk', topP: 'topp' };
 const LAYERS = ['drums', 'ambience', 'quote'];
+
+// The state a link carries, from what plays: `song` and `layers` ({drums, ambience, quote}), the
+// tempo, the progression, `fresh`, and for the AI track the last piece's request (its seed and
+// sampling settings, a lead sheet's bars and the progression it was written over make it again).
+export function shareStateOf({ song, layers, bpm, progression, fresh, request = null, leadSheet = false }) {
+  const state = { song, ...layers, bpm: bpm || null, progression: progression ?? null, fresh: Boolean(fresh) };
+  if (song === 'ai' && request) {
+    const { seed, temperature, length, bars, topK, topP } = request;
+    state.solo = { seed, temperature, length, ...(leadSheet ? { bars } : {}), topK, topP };
+    state.progression = request.progression?.text ?? null;
+  }
+  return state;
+}
 
 export function encodeShare(state) {
   const params = new URLSearchParams();

@@ -4,7 +4,7 @@
 
 import { siteUrl } from '../urls.js';
 
-export function createOffline({ status, onUpdate = () => {} }) {
+export function createUpdates({ status, onUpdate = () => {} }) {
   const supported = typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
   let registration = null;
   let updateReady = false;

@@ -1,4 +1,4 @@
-// The listener's chord progression (issue 7): "Dm7 G7 Cmaj7 Am7" becomes
+// The listener's chord progression: "Dm7 G7 Cmaj7 Am7" becomes
 // - a backing part, one chord per bar (or as written between bar lines: "Dm7 G7 | Cmaj7"), voiced
 //   from a bass note upward and looping on its own bars, so the chords stay on the bars;
 // - a primer for the AI solo. The default model was trained on pieces moved to C major / A minor
@@ -15,7 +15,6 @@ import {
   keyName,
   keyShiftToC,
   parseChordSymbol,
-  sixteenthsToTransport,
   transposeSymbol,
   voiceChord,
 } from './theory.js';
@@ -106,8 +105,8 @@ export function backingPart(progression, { instrument = 'piano', velocity = 0.42
     loopBars: progression.bars,
     // The lo-fi voicing (theory.js), as songs voice their chords; "N.C." plays nothing.
     events: progression.parsed.filter((chord) => chord.root !== null).map((chord) => ({
-      time: sixteenthsToTransport(chord.bar * BAR + chord.step, BAR),
-      duration: sixteenthsToTransport(chord.sixteenths, BAR),
+      step: chord.bar * BAR + chord.step,
+      length: chord.sixteenths,
       notes: voiceChord(chord).map(midiToNote),
       velocity,
       chord: chord.symbol,

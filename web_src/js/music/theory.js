@@ -16,22 +16,20 @@ const KEYS = theory.keys;
 const TIME = theory.time;
 export const LEADSHEET = theory.leadsheet;
 
-export const LETTERS = NOTES.letters;
-export const SPELLINGS = NOTES.spellings;
+const LETTERS = NOTES.letters;
+const SPELLINGS = NOTES.spellings;
 export const SUFFIXES = CHORDS.suffixes;
 export const FAMILIES = Object.fromEntries(theory.families.map((family) => [family.name, family]));
 export const FAMILY_NAMES = theory.families.map((family) => family.name);
 export const SEVENTH_FAMILIES = FAMILY_NAMES.filter((name) => FAMILIES[name].seventh);
-export const VOICING = theory.voicing;
-export const MODES = KEYS.modes;
-export const MAJOR_PROFILE = KEYS.profiles.major;
-export const MINOR_PROFILE = KEYS.profiles.minor;
+const VOICING = theory.voicing;
+const MODES = KEYS.modes;
 
 export const SIXTEENTHS_PER_QUARTER = TIME.sixteenthsPerQuarter;
 export const TONE_PPQ = TIME.tonePpq;
 export const MIDI_PPQ = TIME.midiPpq;
 
-export const TOKENS = LEADSHEET.tokens;
+const TOKENS = LEADSHEET.tokens;
 const { START, END, BAR, TIE, REST, NC: NO_CHORD_TOKEN } = TOKENS;
 export const LENGTHS = LEADSHEET.lengths;
 export const CHORD_TONE_BIAS = LEADSHEET.chordToneBias;
@@ -100,7 +98,7 @@ function checkFamily(family) {
 }
 
 // A family chord's display name: (2, 'm7') -> "Dm7"; (null, null) -> "N.C.".
-export function chordSymbol(root, family, bass = null) {
+function chordSymbol(root, family, bass = null) {
   if (root === null) return CHORDS.noChord[0];
   checkFamily(family);
   const names = SPELLINGS.common;
@@ -368,6 +366,21 @@ export function sixteenthsToTicks(sixteenths, ppq = TONE_PPQ) {
 
 export function transportToTicks(text, perBar, ppq = TONE_PPQ) {
   return sixteenthsToTicks(transportToSixteenths(text, perBar), ppq);
+}
+
+// A meter's bar in quarter notes, as Tone counts it: [4, 4] -> 4, [6, 8] -> 3.
+export function quartersPerBar([beats, unit] = [4, 4]) {
+  return (beats * 4) / unit;
+}
+
+// "8m" (bars) or "B:Q:S" -> ticks at `ppq`, for a bar of `qpb` quarters. The player converts every
+// time it puts on the Transport with this and the song's own meter: Tone would use the Transport's
+// meter of the moment, which is the old song's while a new one waits for its first bar.
+export function timeToTicks(time, qpb, ppq = TONE_PPQ) {
+  const text = String(time);
+  const bars = /^(\d+(?:\.\d+)?)m$/.exec(text);
+  if (bars) return Math.round(Number(bars[1]) * qpb * ppq);
+  return transportToTicks(text, qpb * SIXTEENTHS_PER_QUARTER, ppq);
 }
 
 // A musician's place, 1-based: "bar 3, beat 2.5" (beats are quarter notes).

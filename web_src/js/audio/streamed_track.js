@@ -1,12 +1,12 @@
-// The AI solo while it plays: notes stream into the playing Tone.Part as the worker writes them,
-// and the solo repeats every `loopBars` bars (30, as in the seed article). With `fresh`, every pass
-// gets a new solo, generated in the background during the pass before it (seed + pass number, so
+// The AI track while it plays: notes stream into the playing Tone.Part as the worker writes them,
+// and the piece repeats every `loopBars` bars (a timed solo's 30, as in the seed article, or a lead
+// sheet's bars). With `fresh`, every pass gets a new piece, generated in the background during the pass before it (seed + pass number, so
 // a run is reproducible). A pass whose fresh solo is not ready in time repeats the last one, and
 // the late solo goes on being written for the first pass after it is done: a device that takes
 // longer than a pass to write one (a slow phone, a fast tempo) still hears a new solo every few
 // passes, where dropping it and starting over would repeat the first solo forever.
 //
-// A solo may have several parts (the lead sheet's melody, chords and bass: `roles`), each its own
+// A piece may have several parts (the lead sheet's melody, chords and bass: `roles`), each its own
 // Tone.Part: every event names its part (event.part), and all of them follow the same passes. With
 // `swing` (a function giving the drum pattern's swing now), events on the off-beat sixteenths are
 // played as late as the drums play theirs (audio/swing.js), from the next note on when the drum
@@ -15,17 +15,17 @@
 // Each pass's notes are placed in the Part (pass p starts at its bar p * loopBars) two bars or more
 // before they are due, so the swap at the loop point never races the scheduler. Times are in
 // Transport ticks, not "B:Q:S": the solo may start while another song's meter still holds
-// (player.js, switchTo).
+// (audio/live_player.js, switchTo).
 
 import { SIXTEENTH_TICKS, swingOffsetTicks } from './swing.js';
 
 const LEAD_BARS = 2; // how long before a pass ends the next one is placed
 
-// A solo being generated (or already done): tokens, the incremental decoder's events, and
-// listeners for events still to come. Made by api.js's launchStream() and launchCompose().
+// A piece being written (or already done): tokens, the incremental decoder's events, and
+// listeners for events still to come. Made by ai/jobs.js.
 //   {tokens, decoder, done, failed, result, promise, listeners: Set<(event) => void>, cancel()}
 
-export class LiveSolo {
+export class StreamedTrack {
   constructor({ stream, loopBars = 30, barLength = 16, roles = ['melody'], swing = null, fresh = false, nextStream = null, onPass = null, playCalledAt = performance.now() }) {
     this.loopBars = loopBars;
     this.barLength = barLength;
@@ -103,7 +103,7 @@ export class LiveSolo {
       if (this.stopped || !part || event.step >= this.loopSteps) return;
       const time = `${(offset + event.step) * SIXTEENTH_TICKS}i`;
       times.push([part, time]);
-      part.add({ time, duration: event.duration, notes: event.notes, velocity: event.velocity, pass, step: event.step });
+      part.add({ time, length: event.length, notes: event.notes, velocity: event.velocity, pass, step: event.step });
     };
     stream.decoder.events.forEach(place);
     if (!stream.done) {

@@ -1,0 +1,167 @@
+// The AI track: the listener's progression, the last piece the model wrote (a lead sheet, or a
+// timed solo) and the arrangements that play it: streamed while the worker writes it (the live
+// part follows the stream, audio/streamed_track.js), or whole for the offline render and the MIDI file.
+
+import { createJobs } from './jobs.js';
+import { AI_PARTS, AI_ROLES } from './arrange.js';
+import { pieceBars } from './compose.js';
+import { seedToUint32 } from './sampling.js';
+import { doneStream } from './streams.js';
+import { StreamedTrack } from '../audio/streamed_track.js';
+import { leadSheetArrangement, soloArrangement, withBacking } from '../audio/arrangement.js';
+import { makeProgression, soloLoopBars } from '../music/progression.js';
+
+export function createAiTrack({ loader, status, catalogue, ready }) {
+  let progression = null; // the listener's (music/progression.js makeProgression), or null
+  let last = null; // {tokens, seed, settings, request, decoded} (+ piece for a lead sheet)
+  const isLeadSheet = () => loader.isLeadSheet();
+
+  // text -> the current progression (throws naming a bad symbol); null or '' -> none.
+  function setProgression(text) {
+    progression = text === null || text === undefined || String(text).trim() === '' ? null : makeProgression(text);
+    return progressionInfo(progression);
+  }
+
+  function progressionInfo(prog) {
+    if (!prog) return null;
+    const { text, bars, chords, key, shift, modelChords } = prog;
+    // The AI track's loop: a lead sheet's bars (whole passes of the progression), else the solo's.
+    const loop = isLeadSheet() ? pieceBars(null, bars) : soloLoopBars(prog, catalogue.soloLoopBars());
+    return { text, bars, chords: chords.map((c) => ({ ...c })), key, shift, modelChords: [...modelChords], soloLoopBars: loop };
+  }
+
+  const jobs = createJobs({ loader, status, progression: { set: setProgression, current: () => progression } });
+
+  async function write(options) {
+    await loader.load(ready);
+    const started = performance.now();
+    const { request, onToken } = await jobs.request(options);
+    last = await jobs.launch(request, onToken).promise;
+    return { ms: performance.now() - started, request };
+  }
+
+  // A lead sheet, whole: {tokens, key, chords, melody, ...} (ai/piece.js result()).
+  async function compose(options = {}) {
+    await loader.load(ready);
+    if (!isLeadSheet()) throw new Error(`compose() needs a lead-sheet model; this one's encoding is "${loader.encoding()}": use generate()`);
+    const { ms, request } = await write(options);
+    status.set('model', 'ok', `Composed ${request.bars} bars (${last.tokens.length} tokens) in ${Math.round(ms)} ms on ${loader.loaded.backend} (in a Web Worker)`);
+    return structuredClone({ ...last.piece, seed: last.seed, settings: last.settings });
+  }
+
+  // The tokens of a new piece (a lead sheet is composed).
+  async function generate(options = {}) {
+    await loader.load(ready);
+    if (isLeadSheet()) {
+      await compose(options);
+      return [...last.tokens];
+    }
+    const { ms } = await write(options);
+    status.set('model', 'ok', `Generated ${last.tokens.length} tokens in ${Math.round(ms)} ms on ${loader.loaded.backend} (in a Web Worker)`);
+    return [...last.tokens];
+  }
+
+  // The last piece was made for another progression than the current one.
+  const stale = () => Boolean(last) && (last.request.progression?.text ?? null) !== (progression?.text ?? null);
+  // A piece's settings without what the current state decides (the progression, the primer, bars).
+  function replaySettings(request) {
+    const { primer: _primer, progression: _p, bars: _bars, ...settings } = request;
+    return settings;
+  }
+  const progressionOf = (result) => (result?.request?.progression ? makeProgression(result.request.progression.text) : null);
+
+  // The last piece, unless the progression has changed since: then a new one with the same settings.
+  async function current() {
+    if (last && !stale() && Boolean(last.piece) === isLeadSheet()) return last;
+    await generate(last ? replaySettings(last.request) : {});
+    return last;
+  }
+
+  // The loop lengths for the AI track, on top of the layers' (`loops`).
+  function loopsFor(loops, result = last) {
+    if (result?.piece) return { ...loops, solo: `${result.request.bars}m` };
+    const prog = progressionOf(result);
+    return prog ? { ...loops, solo: `${soloLoopBars(prog, catalogue.soloLoopBars())}m` } : loops;
+  }
+
+  // The whole piece as an arrangement; `swing` the drums' (0 gives a lead sheet its grid).
+  async function arrangement({ swing = 0 } = {}) {
+    const result = await current();
+    if (result.piece) return leadSheetArrangement(result.decoded.events, { bars: result.request.bars, swing });
+    const prog = progressionOf(result);
+    return withBacking(soloArrangement(result.decoded, { loopBars: soloLoopBars(prog, catalogue.soloLoopBars()) }), prog);
+  }
+
+  // The piece streamed into the player: the track starts as soon as its first bar (a lead sheet)
+  // or note (a solo) is written. `solo` (options) asks for a new piece; without it the last one is
+  // replayed (or one is made with the defaults). `fresh`: a new piece for every pass (seed + pass).
+  // `swing()`: the drums' swing of the moment. Resolves to {arrangement, controller, firstNote, loops}.
+  async function live({ solo: options, fresh = false, playCalledAt, loops, swing }) {
+    await loader.load(ready);
+    const leadSheet = isLeadSheet();
+    let stream;
+    let request;
+    const renew = options || !last || stale() || (leadSheet && !last.piece);
+    if (renew) {
+      const settings = options ?? (last && (!leadSheet || last.piece) ? replaySettings(last.request) : {});
+      let onToken;
+      ({ request, onToken } = await jobs.request(settings));
+      stream = jobs.launch(request, onToken);
+      stream.promise.then((result) => (last = result), () => {});
+    } else {
+      stream = doneStream(last);
+      request = { ...last.request };
+    }
+    const baseSeed = seedToUint32(request.seed ?? 1);
+    const prog = !leadSheet && request.progression ? makeProgression(request.progression.text) : null;
+    const controller = new StreamedTrack({
+      stream,
+      loopBars: leadSheet ? request.bars : soloLoopBars(prog, catalogue.soloLoopBars()),
+      fresh,
+      playCalledAt,
+      ...(leadSheet ? { barLength: jobs.barLength, roles: AI_ROLES, swing } : {}),
+      nextStream: (pass) => jobs.launch({ ...request, seed: (baseSeed + pass) >>> 0 }),
+      onPass: (pass, passStream) => {
+        if (passStream.result) last = passStream.result;
+      },
+    });
+    // Resolves once the first note is known, so the Transport can start: awaited while the player
+    // prepares its instruments, in parallel.
+    const firstNote = stream.firstEvent.then(async () => {
+      controller.readyMs = performance.now() - playCalledAt;
+      if (stream.failed) {
+        controller.stop();
+        await stream.promise; // throws the writing's error
+      }
+    });
+    if (leadSheet) {
+      const arrangement = leadSheetArrangement([], { bars: null });
+      arrangement.parts.forEach((part, i) => (part.attach = (context) => controller.attach(context, AI_PARTS[i].role)));
+      return { arrangement, controller, firstNote, loops: { ...loops, solo: `${request.bars}m` } };
+    }
+    const arrangement = withBacking(soloArrangement({ events: [] }, { loopBars: null }), prog);
+    arrangement.parts[0].attach = (context) => controller.attach(context);
+    return { arrangement, controller, firstNote, loops: prog ? { ...loops, solo: `${soloLoopBars(prog, catalogue.soloLoopBars())}m` } : loops };
+  }
+
+  // The instruments the AI track needs, for warming the graph before its first play (its parts
+  // stream, so they get the middle of the keyboard).
+  function warmArrangement() {
+    const arrangement = isLeadSheet() ? leadSheetArrangement([], { bars: null }) : soloArrangement({ events: [] }, { loopBars: null });
+    for (const part of arrangement.parts) part.attach = () => {};
+    return arrangement;
+  }
+
+  return {
+    compose,
+    generate,
+    live,
+    arrangement,
+    loopsFor,
+    warmArrangement,
+    setProgression,
+    progressionInfo,
+    progression: () => progression,
+    last: () => last,
+  };
+}

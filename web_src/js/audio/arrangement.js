@@ -1,0 +1,44 @@
+// Arrangements: what the player plays. {id, bpm, timeSignature, swing, loopBars, parts: [{name,
+// instrument, events, loopBars?, swing?, attach?}]}, events {step, length, notes, velocity}: step
+// and length in sixteenths from the start (a song's read once by catalogue.js readSong, the AI's
+// written so). A song, a decoded timed solo or a lead sheet, all in the same shape. A part's own
+// `swing` (a lead sheet's, the drums') moves its off-beat sixteenths late as the drums play them.
+
+import { leadSheetParts } from '../ai/arrange.js';
+import { backingPart } from '../music/progression.js';
+
+const AI_BPM = 75;
+
+export function songArrangement(song) {
+  return {
+    id: song.id,
+    bpm: Number(song.bpm) || AI_BPM,
+    timeSignature: Array.isArray(song.timeSignature) ? song.timeSignature : [4, 4],
+    swing: Number(song.swing) || 0,
+    loopBars: Number(song.bars) || null,
+    parts: (song.parts || []).map((part) => ({ name: part.name, instrument: part.instrument, events: part.events || [] })),
+  };
+}
+
+// A decoded solo: loops every `loopBars` bars (the seed article loops AI solos every 30 measures).
+export function soloArrangement(decoded, { loopBars = 30, instrument = 'epiano' } = {}) {
+  return {
+    id: 'ai',
+    bpm: AI_BPM,
+    timeSignature: [4, 4],
+    swing: 0,
+    loopBars,
+    parts: [{ name: 'ai-solo', instrument, events: decoded.events }],
+  };
+}
+
+// A lead sheet: its three parts (ai/arrange.js), looping on the piece's bars; `swing` is the drums'.
+export function leadSheetArrangement(events, { bars, swing = 0 }) {
+  return { id: 'ai', bpm: AI_BPM, timeSignature: [4, 4], swing: 0, loopBars: bars, parts: leadSheetParts(events, { swing }) };
+}
+
+// A timed solo with the listener's progression under it: the chords loop on their own bars.
+export function withBacking(arrangement, progression) {
+  if (progression) arrangement.parts.push(backingPart(progression));
+  return arrangement;
+}

@@ -1,0 +1,198 @@
+// Playback for window.lofi: the live player and the layers' choices (audio/mix.js), what play()
+// puts on it (a song from the catalogue, or the AI track streamed as it is written), and the
+// state the page shows. The live graph is warmed before the first play() where possible.
+
+import { LivePlayer } from './live_player.js';
+import { createLayers } from './mix.js';
+import { songArrangement } from './arrangement.js';
+import { onFirstIntent } from '../intent.js';
+
+export function createPlayback({ status, emit, catalogue, ai, loader, ready, visualizer, extraState }) {
+  const player = new LivePlayer({
+    hooks: {
+      onNote: (midis, velocity, part) => visualizer?.note(midis, velocity, part),
+      onDrum: (drum, velocity) => visualizer?.drum(drum, velocity),
+      onQuote: (entry) => emit('quote', entry),
+      onAmbience: (entry) => emit('ambience', entry),
+    },
+  });
+  // Events for the page: 'quote' (a quote starts: show its caption), 'ambience' (an ambience
+  // starts or stops: change the background), 'state'.
+  const layers = createLayers({ player, status });
+  let live = null; // audio/streamed_track.js StreamedTrack while the AI track plays
+  let tempo = null; // the listener's, over every song's own
+  let lastPlay = null; // {song, bpm, fresh}: the last play(), for the share link
+
+  // The live audio graph (bus, reverb impulse, vinyl crackle, instruments) is built once, ahead of
+  // the first play() where possible: building it needs no user gesture (the context may stay
+  // suspended until one), so a play() only adds Parts. warm(arrangement) also fetches the samples
+  // that arrangement and the current layer choices need.
+  player.unlockOnGesture();
+  function warm(arrangement) {
+    return layers
+      .prepareWarm(arrangement)
+      .then((prepared) => player.warm(prepared))
+      .catch((err) => console.warn(`lofi: pre-warming the player failed: ${err.message}`));
+  }
+  // Not while the page first appears: building the graph holds the main thread for a few hundred
+  // ms (the audio context, the reverb's impulse), which Lighthouse counts as blocking time. It
+  // starts at the first sign of a listener (pointer, key, touch, focus, scroll), well before a
+  // click on Play lands; play() and loadModel() build it anyway if it is not there yet.
+  // The AI track's instruments and its model (in its worker, off this thread) load then too, side
+  // by side: a first Play on the AI track then waits for no download.
+  onFirstIntent(() =>
+    ready.then(() => {
+      warm(loader.meta ? ai.warmArrangement() : { parts: [] });
+      loader.load(ready).catch(() => {}); // a failure shows in the status line; Play retries
+    }),
+  );
+
+  // The drum pattern's swing (0..1) for a drums choice (an id, null for none, true/undefined: the
+  // current one): the AI track swings with it.
+  function drumSwing(choice) {
+    const id = choice === true || choice === undefined ? layers.choices().drums : choice || null;
+    return id ? Number(layers.find('drums', id)?.swing) || 0 : 0;
+  }
+
+  // A song, or the AI track whole ('ai').
+  async function arrangementFor(song, { swing = 0 } = {}) {
+    if (song === 'ai') return ai.arrangement({ swing });
+    return songArrangement(await catalogue.song(song));
+  }
+
+  // drums, ambience, quote: an id, or null/false for off; true or left out: the current choice
+  // (drums default to the first pattern). bpm: overrides the song's tempo (tests, power users).
+  // at: 'now' (the default) starts from bar 1; 'next-bar' lets the song take over from the one
+  // playing at its next bar line, without a stop (from bar 1 when nothing plays). The result's
+  // startBar is that bar, counted from the first play().
+  async function play({ song, drums = true, ambience, quote, bpm = null, solo, fresh = false, progression, at = 'now' } = {}) {
+    if (at !== 'now' && at !== 'next-bar') throw new Error(`at must be 'now' or 'next-bar', not ${JSON.stringify(at)}`);
+    const playCalledAt = performance.now();
+    player.unlock(); // synchronously, while a click that called play() still counts as a gesture
+    await ready;
+    const id = song ?? catalogue.defaultSong();
+    if (progression !== undefined) ai.setProgression(progression);
+    bpm = bpm || tempo;
+    lastPlay = { song: id, bpm, fresh };
+    // A restart stops the AI track at once; a song taking over at the next bar leaves the one
+    // playing alone until the new one is ready (and, should it fail, playing on).
+    const switching = at === 'next-bar' && player.playing && !player.paused;
+    const previousLive = live;
+    if (!switching) previousLive?.stop();
+    live = null;
+    let controller = null;
+    let startBar;
+    try {
+      let arrangement;
+      let firstNote = null;
+      let loops = layers.loops();
+      if (id === 'ai') {
+        ({ arrangement, firstNote, controller, loops } = await ai.live({ solo, fresh, playCalledAt, loops, swing: () => drumSwing() }));
+      } else {
+        arrangement = await arrangementFor(id);
+      }
+      const [prepared] = await Promise.all([layers.prepareAll(arrangement, { drums, ambience, quote }), firstNote]);
+      previousLive?.stop();
+      live = controller;
+      const { audible, bar } = await (switching ? player.switchTo(arrangement, prepared, { loops, bpm }) : player.play(arrangement, prepared, { loops, bpm }));
+      startBar = bar;
+      emit('state', state());
+      status.set(
+        'audio',
+        audible ? 'ok' : 'warn',
+        audible ? `Playing ${catalogue.describe(id)} at ${arrangement.bpm} bpm${switching ? ` from bar ${Math.round(bar) + 1}` : ''}` : 'The browser has not allowed audio yet: press Play again.',
+      );
+    } catch (err) {
+      controller?.stop();
+      if (live === controller) live = null;
+      if (switching && live === null && previousLive && !previousLive.stopped) live = previousLive; // the old song plays on
+      status.set('audio', 'error', `Playback failed: ${err.message}`);
+      throw err;
+    }
+    return { ...state(), startBar };
+  }
+
+  async function stop() {
+    live?.stop();
+    live = null;
+    await player.stop();
+    emit('ambience', null);
+    emit('state', state());
+    status.set('audio', 'info', 'Stopped');
+    return state();
+  }
+
+  async function pause() {
+    await player.pause();
+    status.set('audio', 'info', 'Paused');
+    emit('state', state());
+    return state();
+  }
+
+  async function resume() {
+    await player.resume();
+    if (player.current) status.set('audio', 'ok', `Playing ${catalogue.describe(player.current.id)}`);
+    emit('state', state());
+    return state();
+  }
+
+  async function setLayer(layer, id) {
+    await ready;
+    const result = await layers.setLayer(layer, id);
+    emit('state', state());
+    return result;
+  }
+
+  function setTempo(bpm) {
+    const value = bpm === null || bpm === undefined || bpm === '' ? null : Number(bpm);
+    if (value !== null && !(value >= 30 && value <= 240)) throw new Error('a tempo is 30 to 240 bpm');
+    tempo = value;
+    return tempo;
+  }
+
+  function state() {
+    const loaded = loader.loaded;
+    return {
+      playing: player.current !== null,
+      paused: player.paused,
+      song: player.current?.id ?? null,
+      bpm: player.current ? Math.round(player.sessionBpm * 100) / 100 : null,
+      bar: player.bar,
+      layers: layers.choices(),
+      volumes: layers.volumes(),
+      backend: loaded?.backend ?? null,
+      modelLoaded: loaded !== null,
+      encoding: loader.encoding(), // the model's: 'leadsheet' composes, 'timed' generates
+      progression: ai.progression()?.text ?? null,
+      tempo,
+      ...extraState(),
+      position: player.position,
+      generator: loaded ? loader.generator.kind : null,
+      // The AI track while it plays: firstNote {triggerMs, soundMs, tokensGenerated, generationDone}.
+      solo: live
+        ? { pass: live.pass, fresh: live.fresh, generating: live.generating, tokens: live.passes[live.pass]?.tokens.length ?? 0, firstNote: live.firstNote, renewed: live.renewed, repeated: live.repeated, writes: { ...live.writes } }
+        : null,
+    };
+  }
+
+  return {
+    player,
+    layers,
+    warm,
+    drumSwing,
+    arrangementFor,
+    play,
+    stop,
+    pause,
+    resume,
+    setLayer,
+    setTempo,
+    state,
+    tempo: () => tempo,
+    // A tempo the page chose itself (a mood's), already in range.
+    useTempo: (value) => (tempo = value),
+    lastPlay: () => lastPlay,
+    // The song playing, else the last one played, else the default one.
+    currentSong: () => player.current?.id ?? lastPlay?.song ?? catalogue.defaultSong(),
+  };
+}

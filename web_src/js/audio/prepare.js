@@ -1,0 +1,46 @@
+// Preparing: fetches and decodes what a choice needs (samples, a drum kit, an ambience, a quote,
+// the vinyl crackle) before any audio node is built, so a failure names the missing file and
+// disables that layer only.
+
+import { prepareInstrument } from './instruments.js';
+import { loadKit } from './drums.js';
+import { loadBuffer } from './media.js';
+import { noteToMidi } from '../music/pitch.js';
+
+// One layer (drums, ambience, quote): resolves to {id, entry, buffers|buffer} or null (off); rejects with a message
+// naming the missing file, and the caller disables that layer only.
+export async function prepareLayer(manifest, layer, id) {
+  if (id === null || id === undefined || id === false) return null;
+  const list = { drums: manifest.drums, ambience: manifest.ambience, quote: manifest.quotes }[layer] || [];
+  const entry = list.find((item) => item.id === id);
+  if (!entry) throw new Error(`no ${layer} "${id}" in media.json`);
+  if (layer === 'drums') return { id, entry, buffers: await loadKit(entry) };
+  if (layer === 'ambience') return { id, entry, buffer: await loadBuffer(entry.url) };
+  return { id, entry, buffer: entry.url ? await loadBuffer(entry.url) : null }; // a quote may be caption-only
+}
+
+// The instruments of an arrangement. Resolves to {recipes, warnings}.
+export async function prepareMusic(manifest, arrangement) {
+  const warnings = [];
+  const recipes = await Promise.all(
+    arrangement.parts.map(async (part) => {
+      let midis = part.events.flatMap((e) => (e.notes || []).map(noteToMidi)).filter((m) => m !== null);
+      // A part whose notes stream in while it plays (the live AI solo) gets the middle of the keyboard.
+      if (part.attach) midis = [...midis, ...Array.from({ length: 37 }, (_, i) => 48 + i)];
+      const recipe = await prepareInstrument(part.instrument, manifest, midis);
+      if (recipe.warning) warnings.push(recipe.warning);
+      return recipe;
+    }),
+  );
+  return { recipes, warnings };
+}
+
+export async function prepareVinyl(manifest) {
+  if (!manifest.vinyl?.url) return null;
+  try {
+    return await loadBuffer(manifest.vinyl.url);
+  } catch (err) {
+    console.warn(`lofi: vinyl crackle unavailable: ${err.message}`);
+    return null;
+  }
+}

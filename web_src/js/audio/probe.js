@@ -1,0 +1,16 @@
+// The page's one opening for tests. They load assets/debug.js (web_src/js/debug/, never loaded by
+// index.html) before the page's own script; it sets globalThis.lofiProbe, which counts the audio
+// nodes the page makes and disposes and adds its hooks to window.lofi. A listener's page has no
+// probe, and these do nothing.
+
+import { getDraw, getTransport } from 'tone';
+
+// Reports `node` (anything with dispose()) under `kind`; returns it.
+export function count(kind, node) {
+  return globalThis.lofiProbe?.count(kind, node) ?? node;
+}
+
+// Hands window.lofi and the page's Tone.js clock to the probe.
+export function expose(lofi) {
+  globalThis.lofiProbe?.expose({ lofi, tone: { getTransport, getDraw } });
+}
