@@ -1,7 +1,7 @@
 // A creek: a stream of bright teal water running down through a green wood towards the viewer,
 // past mossy stones, with ripples flowing and reeds on the banks. Teals and deep greens.
 
-import { seededRandom, verticalGradient, wrap } from './paint.js';
+import { fillPath, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
 
 const SKY = [[40, 70, 78], [120, 160, 140]];
 const PINES = [22, 52, 44];
@@ -14,7 +14,8 @@ function course(L, k) {
   return {
     y: horizonY + k * (h - horizonY),
     x: w * (0.56 - 0.12 * Math.sin(k * 3.2)),
-    half: w * (0.03 + 0.34 * k * k + 0.06 * k),
+    // On a tall screen the stream is measured against more than the narrow width.
+    half: Math.max(w, h * 0.6) * (0.03 + 0.34 * k * k + 0.06 * k),
   };
 }
 
@@ -77,34 +78,51 @@ function backdrop(g, L) {
   }
 }
 
-function animate(p, L, t) {
-  // Ripples: light strokes carried downstream, longer as they come closer.
-  p.strokeWeight(1.5);
+// Moving parts, on the context itself (see paint.js: fillPath).
+function animate(ctx, L, t) {
+  // Ripples: light strokes carried downstream, longer as they come closer; faint far away
+  // (three brightnesses, one path each).
+  const bands = [[], [], []];
   for (const r of L.ripples) {
     const k = wrap(r.k + r.speed * t, 1);
-    const c = course(L, k);
-    const x = c.x + r.across * c.half * 0.8;
-    const len = r.len * (8 + k * 40);
-    p.stroke(225, 248, 250, 200 * Math.min(1, k * 4) * (1 - k * 0.3));
-    p.line(x - len / 2, c.y, x + len / 2, c.y);
+    bands[Math.min(2, Math.floor(k * 6))].push([k, r]);
   }
+  bands.forEach((band, i) => {
+    strokePath(ctx, `rgba(225, 248, 250, ${[0.25, 0.55, 0.8][i]})`, 1.5, () => {
+      for (const [k, r] of band) {
+        const c = course(L, k);
+        const x = c.x + r.across * c.half * 0.8;
+        const len = r.len * (8 + k * 40);
+        ctx.moveTo(x - len / 2, c.y);
+        ctx.lineTo(x + len / 2, c.y);
+      }
+    });
+  });
   // Foam curling round the stones in the water.
-  p.noFill();
-  p.stroke(235, 250, 252, 170);
-  for (const s of L.stones) {
-    const curl = Math.sin(t * 3 + s.x) * 0.15;
-    p.arc(s.x, s.y + s.r * 0.3, s.r * 2.8, s.r * 1.2, 0.2 + curl, Math.PI - 0.2 + curl);
-  }
-  p.stroke(120, 150, 70);
-  p.strokeWeight(2);
-  for (const reed of L.reeds) {
-    const lean = Math.sin(t * 1.2 + reed.phase) * reed.len * 0.08;
-    p.line(reed.x, reed.y, reed.x + lean, reed.y - reed.len);
-    p.noStroke();
-    p.fill(110, 70, 40);
-    p.ellipse(reed.x + lean, reed.y - reed.len, 4, 10);
-    p.stroke(120, 150, 70);
-  }
+  strokePath(ctx, 'rgba(235, 250, 252, 0.65)', 1.5, () => {
+    for (const s of L.stones) {
+      const curl = Math.sin(t * 3 + s.x) * 0.15;
+      const x = s.x;
+      const y = s.y + s.r * 0.3;
+      ctx.moveTo(x + Math.cos(0.2 + curl) * s.r * 1.4, y + Math.sin(0.2 + curl) * s.r * 0.6);
+      ctx.ellipse(x, y, s.r * 1.4, s.r * 0.6, 0, 0.2 + curl, Math.PI - 0.2 + curl);
+    }
+  });
+  const heads = [];
+  strokePath(ctx, 'rgb(120, 150, 70)', 2, () => {
+    for (const reed of L.reeds) {
+      const lean = Math.sin(t * 1.2 + reed.phase) * reed.len * 0.08;
+      ctx.moveTo(reed.x, reed.y);
+      ctx.lineTo(reed.x + lean, reed.y - reed.len);
+      heads.push([reed.x + lean, reed.y - reed.len]);
+    }
+  });
+  fillPath(ctx, 'rgb(110, 70, 40)', () => {
+    for (const [x, y] of heads) {
+      ctx.moveTo(x + 2, y);
+      ctx.ellipse(x, y, 2, 5, 0, 0, Math.PI * 2);
+    }
+  });
 }
 
 export default {

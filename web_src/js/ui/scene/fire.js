@@ -1,7 +1,7 @@
 // A fireplace: a brick hearth under a wooden mantel in a dark, warm room, logs burning with
 // flickering tongues of flame and sparks rising. Reds, oranges and browns.
 
-import { clipped, glow, seededRandom, verticalGradient } from './paint.js';
+import { clippedContext, fillPath, glow, seededRandom, verticalGradient } from './paint.js';
 
 const WALL = [[52, 30, 24], [22, 12, 9]];
 const BRICK = [[118, 58, 40], [98, 48, 34], [132, 68, 46]];
@@ -74,49 +74,50 @@ function backdrop(g, { w, h, floorY, hearth, opening, bricks }) {
   g.ellipse(opening.x + opening.w * 0.12, logY + opening.h * 0.045, opening.h * 0.06, opening.h * 0.085);
 }
 
-// One tongue of flame: a teardrop whose tip sways and whose height flickers.
-function flame(p, x, base, width, height, sway) {
-  p.beginShape();
-  p.vertex(x - width, base);
-  p.vertex(x - width * 0.8, base - height * 0.35);
-  p.vertex(x - width * 0.35 + sway * 0.5, base - height * 0.7);
-  p.vertex(x + sway, base - height);
-  p.vertex(x + width * 0.35 + sway * 0.5, base - height * 0.7);
-  p.vertex(x + width * 0.8, base - height * 0.35);
-  p.vertex(x + width, base);
-  p.endShape(p.CLOSE);
+// One tongue of flame, added to the path: a teardrop whose tip sways.
+function traceFlame(ctx, x, base, width, height, sway) {
+  const tipX = x + sway;
+  const tipY = base - height;
+  ctx.moveTo(x - width, base);
+  ctx.quadraticCurveTo(x - width * 1.1, base - height * 0.45, tipX, tipY);
+  ctx.quadraticCurveTo(x + width * 1.1, base - height * 0.45, x + width, base);
+  ctx.closePath();
 }
 
-function animate(p, { w, h, hearth, opening, base, flames, sparks }, t) {
-  const ctx = p.drawingContext;
+const FLAME_LAYERS = [
+  ['rgb(214, 72, 28)', 1],
+  ['rgb(246, 140, 38)', 0.72],
+  ['rgb(255, 214, 96)', 0.42],
+];
+
+// Moving parts, on the context itself (see paint.js: fillPath).
+function animate(ctx, { hearth, opening, base, flames, sparks }, t) {
   const flicker = 0.8 + 0.12 * Math.sin(t * 7.3) + 0.08 * Math.sin(t * 13.1 + 1);
-  glow(ctx, opening.x + opening.w / 2, base, Math.max(w, h) * 0.55, [255, 120, 50], 0.22 * flicker);
-  clipped(p, opening.x, opening.y, opening.w, opening.h, () => {
-    p.noStroke();
-    const layers = [
-      [[214, 72, 28], 1],
-      [[246, 140, 38], 0.72],
-      [[255, 214, 96], 0.42],
-    ];
-    for (const [colour, scale] of layers) {
-      p.fill(...colour);
-      for (const f of flames) {
-        const lick = 0.78 + 0.14 * Math.sin(t * f.rate + f.phase) + 0.08 * Math.sin(t * f.rate * 2.3 + f.phase * 2);
-        const sway = Math.sin(t * 3.1 + f.phase) * f.width * 0.6;
-        flame(p, f.x, base, f.width * scale * 1.1, f.height * lick * scale, sway * scale);
-      }
+  glow(ctx, opening.x + opening.w / 2, base - opening.h * 0.2, opening.w * 0.75, [255, 130, 50], 0.35 * flicker);
+  clippedContext(ctx, opening.x, opening.y, opening.w, opening.h, () => {
+    for (const [style, scale] of FLAME_LAYERS) {
+      fillPath(ctx, style, () => {
+        for (const f of flames) {
+          const lick = 0.78 + 0.14 * Math.sin(t * f.rate + f.phase) + 0.08 * Math.sin(t * f.rate * 2.3 + f.phase * 2);
+          const sway = Math.sin(t * 3.1 + f.phase) * f.width * 0.6;
+          traceFlame(ctx, f.x, base, f.width * scale * 1.1, f.height * lick * scale, sway * scale);
+        }
+      });
     }
   });
-  // Sparks drifting up out of the fire, fading as they climb.
-  p.noStroke();
+  // Sparks drifting up out of the fire, fading as they climb (two brightnesses, one path each).
   const rise = hearth.h * 0.9;
-  for (const s of sparks) {
-    const k = (s.offset + s.speed * t) % 1;
-    const x = opening.x + opening.w * (0.25 + s.x * 0.5) + Math.sin(t * 2 + s.phase) * 6 * k;
-    const y = base - opening.h * 0.2 - k * rise;
-    if (y < opening.y) continue;
-    p.fill(255, 190, 90, 230 * (1 - k));
-    p.circle(x, y, 2.5);
+  for (const [style, young] of [['rgba(255, 200, 100, 0.9)', true], ['rgba(255, 170, 80, 0.4)', false]]) {
+    fillPath(ctx, style, () => {
+      for (const s of sparks) {
+        const k = (s.offset + s.speed * t) % 1;
+        if (k < 0.5 !== young) continue;
+        const x = opening.x + opening.w * (0.25 + s.x * 0.5) + Math.sin(t * 2 + s.phase) * 6 * k;
+        const y = base - opening.h * 0.2 - k * rise;
+        if (y < opening.y) continue;
+        ctx.rect(x - 1.2, y - 1.2, 2.4, 2.4);
+      }
+    });
   }
 }
 

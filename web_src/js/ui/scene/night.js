@@ -1,7 +1,7 @@
 // A quiet night (no ambience): a deep violet sky full of stars, a crescent moon, clouds drifting
 // slowly and a small house on the hill with one window lit. Indigo, violet and moonlight.
 
-import { glow, hills, seededRandom, verticalGradient, wrap } from './paint.js';
+import { fillPath, glow, hills, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
 
 const SKY = [[10, 10, 34], [36, 26, 72], [86, 52, 98]];
 
@@ -19,13 +19,17 @@ function backdrop(g, { w, h, horizonY, moon, house, hillSeed }) {
   const ctx = g.drawingContext;
   verticalGradient(ctx, 0, 0, w, h, [[0, SKY[0]], [0.6, SKY[1]], [1, SKY[2]]]);
   glow(ctx, moon.x, moon.y, moon.r * 4, [255, 236, 200], 0.25);
-  // A crescent: the moon's disc less a second disc (even-odd fill), so the sky shows through.
+  // A crescent: the moon's disc drawn only outside a second, offset disc (an even-odd clip of the
+  // whole picture less that disc), so the sky shows through the bite.
   ctx.save();
+  ctx.beginPath();
+  ctx.rect(0, 0, w, h);
+  ctx.arc(moon.x + moon.r * 0.45, moon.y - moon.r * 0.25, moon.r * 0.85, 0, Math.PI * 2);
+  ctx.clip('evenodd');
   ctx.fillStyle = 'rgb(255, 238, 206)';
   ctx.beginPath();
   ctx.arc(moon.x, moon.y, moon.r, 0, Math.PI * 2);
-  ctx.arc(moon.x + moon.r * 0.45, moon.y - moon.r * 0.25, moon.r * 0.85, 0, Math.PI * 2);
-  ctx.fill('evenodd');
+  ctx.fill();
   ctx.restore();
   const rand = seededRandom(hillSeed);
   hills(g, w, h, horizonY - h * 0.05, h * 0.04, rand, [34, 24, 58]);
@@ -42,28 +46,38 @@ function backdrop(g, { w, h, horizonY, moon, house, hillSeed }) {
   g.rect(x + s * 0.2, y - s * 0.85, s * 0.45, s * 0.45);
 }
 
-function animate(p, { w, stars, clouds }, t) {
-  p.noStroke();
-  for (const star of stars) {
-    const twinkle = 0.55 + 0.45 * Math.sin(t * star.rate + star.phase);
-    p.fill(255, 250, 235, 90 + 165 * twinkle);
-    p.circle(star.x, star.y, star.r * 2);
-  }
-  for (const cloud of clouds) {
-    const x = wrap(cloud.x * w + cloud.speed * w * t, w + cloud.w * 2) - cloud.w;
-    p.fill(150, 130, 190, 40);
-    p.ellipse(x, cloud.y, cloud.w, cloud.w * 0.18);
-    p.ellipse(x + cloud.w * 0.2, cloud.y - cloud.w * 0.06, cloud.w * 0.6, cloud.w * 0.16);
-  }
+// Moving parts, on the context itself (see paint.js: fillPath).
+function animate(ctx, { w, h, stars, clouds }, t) {
+  // Stars twinkling: four brightnesses, one path each.
+  const levels = [[], [], [], []];
+  for (const star of stars) levels[Math.min(3, Math.floor((0.5 + 0.5 * Math.sin(t * star.rate + star.phase)) * 4))].push(star);
+  levels.forEach((level, i) => {
+    fillPath(ctx, `rgba(255, 250, 235, ${0.35 + i * 0.21})`, () => {
+      for (const star of level) {
+        ctx.moveTo(star.x + star.r, star.y);
+        ctx.arc(star.x, star.y, star.r, 0, Math.PI * 2);
+      }
+    });
+  });
+  fillPath(ctx, 'rgba(150, 130, 190, 0.16)', () => {
+    for (const cloud of clouds) {
+      const x = wrap(cloud.x * w + cloud.speed * w * t, w + cloud.w * 2) - cloud.w;
+      ctx.moveTo(x + cloud.w / 2, cloud.y);
+      ctx.ellipse(x, cloud.y, cloud.w / 2, cloud.w * 0.09, 0, 0, Math.PI * 2);
+      ctx.moveTo(x + cloud.w * 0.5, cloud.y - cloud.w * 0.06);
+      ctx.ellipse(x + cloud.w * 0.2, cloud.y - cloud.w * 0.06, cloud.w * 0.3, cloud.w * 0.08, 0, 0, Math.PI * 2);
+    }
+  });
   // Now and then a shooting star.
   const cycle = t % 14;
   if (cycle < 0.8) {
     const k = cycle / 0.8;
     const x = w * (0.2 + 0.4 * k);
-    const y = stars[0] ? 40 + 60 * k : 0;
-    p.stroke(255, 255, 240, 200 * (1 - k));
-    p.strokeWeight(1.5);
-    p.line(x, y, x - 30, y - 8);
+    const y = h * (0.05 + 0.08 * k);
+    strokePath(ctx, `rgba(255, 255, 240, ${0.8 * (1 - k)})`, 1.5, () => {
+      ctx.moveTo(x, y);
+      ctx.lineTo(x - 30, y - 8);
+    });
   }
 }
 

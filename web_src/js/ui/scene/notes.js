@@ -4,7 +4,7 @@
 // note is heard. With reduced motion the lights do not travel: they fade in and out where they
 // are, and the drums do not flash.
 
-import { glow } from './paint.js';
+import { glow, rgba } from './paint.js';
 
 const LOW_MIDI = 36;
 const HIGH_MIDI = 88;
@@ -28,16 +28,14 @@ export function createMusicLights({ reducedMotion }) {
       pulse = Math.min(1, pulse + (kind === 'kick' ? 0.7 : 0.35) * velocity);
     },
     get active() {
-      return lights.length > 0 || pulse > 0.01;
+      return lights.length > 0 || pulse > 0.03;
     },
-    // seconds: time since the last frame; palette: the scene's note colours; light: its light source.
-    draw(p, { w, h }, seconds, palette, light) {
+    // On the context itself (see paint.js: fillPath). seconds: time since the last frame;
+    // palette: the scene's note colours; light: its light source {x, y, r, colour}.
+    draw(ctx, { w, h }, seconds, palette, light) {
       const still = reducedMotion();
-      if (pulse > 0.01) {
-        glow(p.drawingContext, light.x, light.y, light.r * (1 + pulse * 0.3), light.colour, 0.3 * pulse);
-        pulse *= Math.exp(-seconds * 5);
-      }
-      p.noStroke();
+      if (pulse > 0.03) glow(ctx, light.x, light.y, Math.min(light.r, Math.min(w, h) * 0.45), light.colour, 0.28 * pulse);
+      pulse *= Math.exp(-seconds * 5);
       const size = Math.max(5, Math.min(w, h) * 0.012);
       for (let i = lights.length - 1; i >= 0; i--) {
         const light = lights[i];
@@ -51,13 +49,18 @@ export function createMusicLights({ reducedMotion }) {
         const y = still ? h * (0.62 - 0.2 * light.velocity) : h * (0.92 - 0.7 * k);
         // Fade in over the first tenth of its life, out over the rest.
         const alpha = Math.min(1, k * 10) * (1 - k);
-        const [r, g, b] = palette[light.part % palette.length];
-        const radius = size * (0.6 + light.velocity);
-        p.fill(r, g, b, 60 * alpha);
-        p.circle(x, y, radius * 3);
-        p.fill(r, g, b, 235 * alpha);
-        p.circle(x, y, radius);
+        const radius = (size * (0.6 + light.velocity)) / 2;
+        ctx.fillStyle = rgba(palette[light.part % palette.length]);
+        ctx.globalAlpha = 0.24 * alpha;
+        ctx.beginPath();
+        ctx.arc(x, y, radius * 3, 0, Math.PI * 2);
+        ctx.fill();
+        ctx.globalAlpha = 0.92 * alpha;
+        ctx.beginPath();
+        ctx.arc(x, y, radius, 0, Math.PI * 2);
+        ctx.fill();
       }
+      ctx.globalAlpha = 1;
     },
   };
 }

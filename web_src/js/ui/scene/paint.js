@@ -52,6 +52,34 @@ export function clipped(p, x, y, w, h, draw) {
   p.pop();
 }
 
+// The same for the moving parts, drawn straight on the context (no p5 calls inside).
+export function clippedContext(ctx, x, y, w, h, draw) {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x, y, w, h);
+  ctx.clip();
+  draw();
+  ctx.restore();
+}
+
+// Many shapes of one colour as one path, filled or stroked once. The moving parts are drawn this
+// way, straight on the context, 30 times a second: one call for a hundred raindrops costs far
+// less than a hundred p5 calls, each of which parses a colour and strokes on its own.
+export function fillPath(ctx, style, trace) {
+  ctx.fillStyle = style;
+  ctx.beginPath();
+  trace();
+  ctx.fill();
+}
+
+export function strokePath(ctx, style, width, trace) {
+  ctx.strokeStyle = style;
+  ctx.lineWidth = width;
+  ctx.beginPath();
+  trace();
+  ctx.stroke();
+}
+
 // A smooth horizon line (hills) through `points` random heights, filled down to the bottom.
 export function hills(p, w, h, baseY, amplitude, rand, colour, bumps = 4) {
   const phases = Array.from({ length: bumps }, () => rand() * Math.PI * 2);

@@ -1,7 +1,7 @@
 // Rain on a window: a dark room, a tall four-pane window onto a wet city at night, rain slanting
 // past the glass and drops running down it, a plant on the sill. Cool blues and greys.
 
-import { clipped, glow, seededRandom, verticalGradient, wrap } from './paint.js';
+import { clipped, clippedContext, fillPath, glow, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
 
 const WALL = [[36, 42, 58], [20, 24, 34]];
 const FRAME = [58, 64, 80];
@@ -72,31 +72,35 @@ function backdrop(g, { w, h, win, bar, towers }) {
   glow(ctx, win.x + win.w / 2, win.y + win.h, Math.max(w, h) * 0.5, [90, 120, 170], 0.12);
 }
 
-function animate(p, { win, bar, streaks, drops }, t) {
-  clipped(p, win.x, win.y, win.w, win.h, () => {
-    p.stroke(190, 212, 255, 110);
-    p.strokeWeight(1);
-    const slant = 0.18;
-    for (const s of streaks) {
-      const y = win.y + wrap(s.y + s.speed * t, 1.1) * win.h - s.len;
-      const x = win.x + s.x - 40 - (y - win.y) * slant;
-      p.line(x, y, x - s.len * slant, y + s.len);
-    }
+// Moving parts, on the context itself (see paint.js: fillPath).
+function animate(ctx, { win, bar, streaks, drops }, t) {
+  const slant = 0.18;
+  clippedContext(ctx, win.x, win.y, win.w, win.h, () => {
+    strokePath(ctx, 'rgba(190, 212, 255, 0.45)', 1, () => {
+      for (const s of streaks) {
+        const y = win.y + wrap(s.y + s.speed * t, 1.1) * win.h - s.len;
+        const x = win.x + s.x - 40 - (y - win.y) * slant;
+        ctx.moveTo(x, y);
+        ctx.lineTo(x - s.len * slant, y + s.len);
+      }
+    });
     // Drops running down the glass, each leaving a short wet trail.
-    p.noStroke();
-    for (const d of drops) {
-      const y = win.y + wrap(d.y + d.speed * t, 1) * win.h;
-      p.fill(200, 220, 255, 55);
-      p.rect(win.x + d.x - d.r * 0.35, y - d.r * 9, d.r * 0.7, d.r * 9);
-      p.fill(215, 230, 255, 150);
-      p.circle(win.x + d.x, y, d.r * 2);
-    }
+    const at = drops.map((d) => [win.x + d.x, win.y + wrap(d.y + d.speed * t, 1) * win.h, d.r]);
+    fillPath(ctx, 'rgba(200, 220, 255, 0.22)', () => {
+      for (const [x, y, r] of at) ctx.rect(x - r * 0.35, y - r * 9, r * 0.7, r * 9);
+    });
+    fillPath(ctx, 'rgba(215, 230, 255, 0.6)', () => {
+      for (const [x, y, r] of at) {
+        ctx.moveTo(x + r, y);
+        ctx.arc(x, y, r, 0, Math.PI * 2);
+      }
+    });
   });
   // The mullions stay in front of the rain.
-  p.noStroke();
-  p.fill(...FRAME);
-  p.rect(win.x + win.w / 2 - bar / 2, win.y, bar, win.h);
-  p.rect(win.x, win.y + win.h * 0.45 - bar / 2, win.w, bar);
+  fillPath(ctx, `rgb(${FRAME.join(',')})`, () => {
+    ctx.rect(win.x + win.w / 2 - bar / 2, win.y, bar, win.h);
+    ctx.rect(win.x, win.y + win.h * 0.45 - bar / 2, win.w, bar);
+  });
 }
 
 export default {

@@ -1,11 +1,12 @@
 // The animated scene: one p5 sketch (instance mode) that paints the chosen ambience's picture full
 // screen and the music in it. Loaded on its own (ui/scene/index.js fetches it at the first note).
 //
-// Light by design: the still parts of each picture (sky, walls, bricks, hills) are painted once
-// into a buffer per size and copied in each frame; only the moving parts are drawn anew, at 30
-// frames a second, on a canvas of at most MAX_SIDE pixels a side that CSS stretches to the
-// viewport (pixel density 1). It moves only while music plays: otherwise p5's loop is off and the
-// last frame stays as a still picture.
+// Light by design: the still parts of each picture (sky, walls, bricks, hills) are painted once per
+// size with p5 into a canvas of their own underneath; only the moving parts are drawn anew, 30 times
+// a second, on p5's transparent canvas above it, in batched paths straight on its context. Both
+// canvases have at most MAX_SIDE pixels a side (pixel density 1) and CSS stretches them to the
+// viewport. It moves only while music plays: otherwise p5's loop is off and the last frame stays
+// as a still picture.
 //
 // Only p5's core plus the add-ons drawing needs are bundled: the full p5 build also pulls in its
 // translation loader, which fetches from a CDN for some browser languages (no third-party
@@ -29,7 +30,7 @@ for (const addon of [math, color, shape, accessibility]) p5.registerAddon(addon)
 // An ambience's background (media.json) -> its picture. Vinyl has no picture of its own: the night.
 const SCENES = { rain, fire, wind, water: creek, night, vinyl: night };
 const FPS = 30;
-const MAX_SIDE = 820;
+const MAX_SIDE = 640; // pixels on the canvas's longer side
 
 // p5 2.x shows a spinner while setup() runs and injects a <style> element for its keyframes,
 // which a strict Content-Security-Policy (style-src 'self') blocks with a console error. p5 skips
@@ -73,6 +74,10 @@ export function createStage(container) {
       backdrop?.remove();
       backdrop = p.createGraphics(p.width, p.height);
       backdrop.pixelDensity(1);
+      const still = backdrop.elt ?? backdrop.canvas;
+      still.classList.add('scene-canvas');
+      still.setAttribute('aria-hidden', 'true');
+      container.insertBefore(still, p.canvas);
     }
     backdrop.clear();
     scene.backdrop(backdrop, layout);
@@ -110,9 +115,12 @@ export function createStage(container) {
       const looping = p.isLooping();
       const elapsed = looping ? Math.min(0.1, p.deltaTime / 1000) : 0;
       if (moving && !reducedMotion()) seconds += elapsed;
-      p.drawingContext.drawImage(backdrop.elt ?? backdrop.canvas, 0, 0);
-      scene.animate(p, layout, seconds);
-      music.draw(p, layout, elapsed, scene.notes, scene.light(layout));
+      p.clear();
+      const ctx = p.drawingContext;
+      ctx.save();
+      scene.animate(ctx, layout, seconds);
+      music.draw(ctx, layout, elapsed, scene.notes, scene.light(layout));
+      ctx.restore();
       container.dataset.drawn = 'true';
       if (looping && reducedMotion() && !music.active) p.noLoop();
     };

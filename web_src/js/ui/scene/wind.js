@@ -1,7 +1,7 @@
 // Wind in the trees: a golden evening sky over green hills, round-crowned trees bending in the
 // gusts, grass leaning and leaves blown across. Greens, teal and gold.
 
-import { glow, hills, seededRandom, verticalGradient, wrap } from './paint.js';
+import { fillPath, glow, hills, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
 
 const SKY = [[92, 150, 168], [238, 210, 150]];
 const LEAF = [[44, 100, 58], [58, 124, 66], [86, 150, 80]];
@@ -24,7 +24,8 @@ function layout(w, h) {
   return { w, h, groundY, trees, grass, leaves, gusts, hillSeed: rand() * 1000 };
 }
 
-function backdrop(g, { w, h, groundY, hillSeed }) {
+function backdrop(g, L) {
+  const { w, h, groundY, hillSeed } = L;
   const ctx = g.drawingContext;
   verticalGradient(ctx, 0, 0, w, groundY, [[0, SKY[0]], [1, SKY[1]]]);
   glow(ctx, w * 0.72, groundY - h * 0.12, Math.max(w, h) * 0.35, [255, 236, 180], 0.55);
@@ -35,48 +36,72 @@ function backdrop(g, { w, h, groundY, hillSeed }) {
   hills(g, w, h, groundY - h * 0.1, h * 0.04, rand, [132, 160, 120]);
   hills(g, w, h, groundY - h * 0.03, h * 0.035, rand, [84, 122, 80]);
   verticalGradient(ctx, 0, groundY, w, h - groundY, [[0, [62, 100, 60]], [1, [34, 62, 38]]]);
+  // Each crown painted once into a picture of its own, which then sways as one piece: a
+  // dozen large circles a tree, 30 times a second, would cost far more.
+  for (const tree of L.trees) tree.sprite = crownSprite(tree);
 }
 
-// How far the wind bends things at time t: slow swell plus quick gusts (pixels at a tree's top).
+function crownSprite(tree) {
+  const margin = Math.max(...tree.crown.map((c) => c.r)) + 2;
+  const xs = tree.crown.map((c) => c.dx);
+  const ys = tree.crown.map((c) => c.dy);
+  const left = Math.min(...xs) - margin;
+  const top = Math.min(...ys) - margin;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.ceil(Math.max(...xs) + margin - left);
+  canvas.height = Math.ceil(Math.max(...ys) + margin - top);
+  const ctx = canvas.getContext('2d');
+  for (const c of tree.crown) {
+    fillPath(ctx, `rgb(${LEAF[c.shade].join(',')})`, () => ctx.arc(c.dx - left, c.dy - top, c.r, 0, Math.PI * 2));
+  }
+  return { canvas, left, top };
+}
+
+// How far the wind bends things at time t: a slow swell and quicker gusts, mostly one way.
 const bend = (t, phase) => Math.sin(t * 1.1 + phase) * 0.6 + Math.sin(t * 2.7 + phase * 1.7) * 0.25 + 0.5;
 
-function animate(p, { w, trees, grass, leaves, gusts }, t) {
+// Moving parts, on the context itself (see paint.js: fillPath).
+function animate(ctx, { w, trees, grass, leaves, gusts }, t) {
   // Streaks of moving air.
-  p.noFill();
-  p.stroke(255, 255, 255, 60);
-  p.strokeWeight(1.5);
-  for (const s of gusts) {
-    const x = wrap(s.x * w + s.speed * w * t, w + s.len) - s.len;
-    p.line(x, s.y, x + s.len, s.y - 4);
-    p.line(x + s.len * 0.3, s.y + 6, x + s.len * 0.8, s.y + 4);
-  }
+  strokePath(ctx, 'rgba(255, 255, 255, 0.24)', 1.5, () => {
+    for (const s of gusts) {
+      const x = wrap(s.x * w + s.speed * w * t, w + s.len) - s.len;
+      ctx.moveTo(x, s.y);
+      ctx.lineTo(x + s.len, s.y - 4);
+      ctx.moveTo(x + s.len * 0.3, s.y + 6);
+      ctx.lineTo(x + s.len * 0.8, s.y + 4);
+    }
+  });
   for (const tree of trees) {
     const sway = bend(t, tree.phase) * tree.size * 0.12;
     const topX = tree.x + sway;
     const topY = tree.y - tree.height;
-    p.noStroke();
-    p.fill(...BARK);
-    p.quad(tree.x - tree.size * 0.06, tree.y, tree.x + tree.size * 0.06, tree.y, topX + tree.size * 0.03, topY, topX - tree.size * 0.03, topY);
-    for (const c of tree.crown) {
-      p.fill(...LEAF[c.shade]);
-      const give = 1 + (-c.dy / tree.size) * 0.8; // the crown's top bends further
-      p.circle(topX + c.dx + sway * (give - 1), topY + c.dy, c.r * 2);
+    const foot = tree.size * 0.06;
+    fillPath(ctx, `rgb(${BARK.join(',')})`, () => {
+      ctx.moveTo(tree.x - foot, tree.y);
+      ctx.lineTo(tree.x + foot, tree.y);
+      ctx.quadraticCurveTo(tree.x + foot * 0.5, tree.y - tree.height * 0.5, topX + foot * 0.5, topY);
+      ctx.lineTo(topX - foot * 0.5, topY);
+      ctx.quadraticCurveTo(tree.x - foot * 0.5, tree.y - tree.height * 0.5, tree.x - foot, tree.y);
+    });
+    if (tree.sprite) ctx.drawImage(tree.sprite.canvas, topX + tree.sprite.left + sway * 0.3, topY + tree.sprite.top);
+  }
+  strokePath(ctx, 'rgb(70, 120, 64)', 1.5, () => {
+    for (const blade of grass) {
+      const lean = bend(t * 1.3, blade.phase) * blade.len * 0.5;
+      ctx.moveTo(blade.x, blade.y);
+      ctx.lineTo(blade.x + lean, blade.y - blade.len);
     }
-  }
-  p.stroke(70, 120, 64);
-  p.strokeWeight(1.5);
-  for (const blade of grass) {
-    const lean = bend(t * 1.3, blade.phase) * blade.len * 0.5;
-    p.line(blade.x, blade.y, blade.x + lean, blade.y - blade.len);
-  }
+  });
   // Leaves blown across, tumbling.
-  p.noStroke();
-  for (const leaf of leaves) {
-    const x = wrap(leaf.x * w + leaf.speed * w * t, w + 40) - 20;
-    const y = leaf.y + Math.sin(t * 2 + leaf.phase) * 14;
-    p.fill(170, 150, 60, 220);
-    p.ellipse(x, y, 7, 3.5 + 2.5 * Math.sin(t * 5 + leaf.phase));
-  }
+  fillPath(ctx, 'rgba(176, 150, 60, 0.9)', () => {
+    for (const leaf of leaves) {
+      const x = wrap(leaf.x * w + leaf.speed * w * t, w + 40) - 20;
+      const y = leaf.y + Math.sin(t * 2 + leaf.phase) * 14;
+      ctx.moveTo(x + 3.5, y);
+      ctx.ellipse(x, y, 3.5, 1 + 1.2 * Math.abs(Math.sin(t * 5 + leaf.phase)), Math.sin(t * 3 + leaf.phase), 0, Math.PI * 2);
+    }
+  });
 }
 
 export default {
