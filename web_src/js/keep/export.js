@@ -3,6 +3,7 @@
 
 import { arrangementToMidi } from './midi.js';
 import { audioBufferToWav } from './wav.js';
+import { finishTrack } from './loudness.js';
 import { slug } from './download.js';
 import { renderOffline } from '../audio/render.js';
 import { sixteenthsPerBar } from '../music/theory.js';
@@ -66,8 +67,12 @@ export function createKeeper({ playback, ai, catalogue, ready }) {
       bars = Math.max(1, Math.min(32, length));
     }
     const { buffer, ...result } = await render({ song: id, bars, drums: true, ...options });
+    // Streaming loudness (-14 LUFS, peaks under -1 dBTP) and a short fade-out: a finished file.
+    const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
+    const finished = finishTrack(channels, buffer.sampleRate);
+    finished.channels.forEach((data, c) => buffer.copyToChannel(data, c));
     const blob = new Blob([audioBufferToWav(buffer)], { type: 'audio/wav' });
-    return { blob, size: blob.size, rms: result.rms, peak: result.peak, seconds: result.seconds, bars, filename: `${slug(catalogue.title(id))}.wav` };
+    return { blob, size: blob.size, rms: result.rms, peak: result.peak, lufs: finished.after, seconds: result.seconds, bars, filename: `${slug(catalogue.title(id))}.wav` };
   }
 
   return { render, exportMidi, renderWav };
