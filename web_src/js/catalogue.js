@@ -2,7 +2,7 @@
 // song fetched once. A missing file is reported in the status area and is never fatal on its own.
 
 import { fetchJson } from './urls.js';
-import { sixteenthsPerBar, transportToSixteenths } from './music/theory.js';
+import { sixteenthsPerBar, transportToSixteenths } from './music/time.js';
 
 // site.json as the build writes it (builder/site.py), with the solo's loop length it may add.
 const SITE_DEFAULTS = { title: 'Lofi Player', soloLoopBars: 30 };

@@ -8,7 +8,7 @@
 
 import { derivedRng, weightedChoice } from './sampling.js';
 import { midiToNote, parseToken } from '../music/pitch.js';
-import { sixteenthsToTransport } from '../music/theory.js';
+import { sixteenthsToTransport } from '../music/time.js';
 
 // Durations in sixteenths. Keys follow generation.json's "rhythm" (the article writes "16th").
 const SIXTEENTHS = { sixteenth: 1, '16th': 1, eighth: 2, quarter: 4, half: 8, whole: 16 };

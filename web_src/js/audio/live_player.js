@@ -9,7 +9,7 @@ import { DEFAULT_VOLUMES } from './instruments.js';
 import { createGraph } from './graph.js';
 import { buildSession } from './schedule.js';
 import { exclusive } from './exclusive.js';
-import { TONE_PPQ as PPQ } from '../music/theory.js';
+import { TONE_PPQ as PPQ } from '../music/time.js';
 import './idle.js'; // finished one-shots are disposed within a second, even on a busy page
 
 // The browser only lets audio start after a user gesture. Tone.start() may then never settle,

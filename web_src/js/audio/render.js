@@ -6,7 +6,7 @@ import * as Tone from 'tone';
 import { createGraph } from './graph.js';
 import { buildSession } from './schedule.js';
 import { exclusive } from './exclusive.js';
-import { quartersPerBar } from '../music/theory.js';
+import { quartersPerBar } from '../music/time.js';
 
 // Renders `bars` bars of an arrangement with its layers offline and measures the result, which
 // proves that sound really comes out without needing speakers or a user gesture. Also returns the

@@ -1,6 +1,6 @@
 // A session: one arrangement's Parts and its layers (audio/layer_players.js) on one transport,
 // through a graph. Every time it puts on the Transport is in ticks: events from their sixteenths,
-// loop lengths ("8m", "4:0:0") with the arrangement's own meter (music/theory.js timeToTicks),
+// loop lengths ("8m", "4:0:0") with the arrangement's own meter (music/time.js timeToTicks),
 // since Tone would use the Transport's meter of the moment, the old song's while a new song waits
 // for its first bar.
 
@@ -10,7 +10,7 @@ import { DEFAULT_LOOPS } from './media.js';
 import { count } from './probe.js';
 import { noteToMidi, midiToNote } from '../music/pitch.js';
 import { swingOffsetTicks } from './swing.js';
-import { TONE_PPQ as PPQ, quartersPerBar, sixteenthsToTicks, timeToTicks } from '../music/theory.js';
+import { TONE_PPQ as PPQ, quartersPerBar, sixteenthsToTicks, timeToTicks } from '../music/time.js';
 
 // The session log (timeline()) keeps the newest events: a session playing for hours keeps this many.
 const LOG_LIMIT = 4096;

@@ -2,7 +2,7 @@
 // (0..1, from the pattern's TOML) of a third of a sixteenth, so 1 is a triplet feel. The AI track's
 // melody, chords and bass use the same offsets, so they swing with the drums.
 
-import { SIXTEENTHS_PER_QUARTER, TONE_PPQ } from '../music/theory.js';
+import { SIXTEENTHS_PER_QUARTER, TONE_PPQ } from '../music/time.js';
 
 export const SIXTEENTH_TICKS = TONE_PPQ / SIXTEENTHS_PER_QUARTER;
 

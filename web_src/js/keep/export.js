@@ -6,7 +6,7 @@ import { audioBufferToWav } from './wav.js';
 import { finishTrack } from './loudness.js';
 import { slug } from './download.js';
 import { renderOffline } from '../audio/render.js';
-import { sixteenthsPerBar } from '../music/theory.js';
+import { sixteenthsPerBar } from '../music/time.js';
 
 const SIXTEENTHS_PER_BAR = sixteenthsPerBar(4, 4); // the AI track is in 4/4
 

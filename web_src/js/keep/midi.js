@@ -3,7 +3,7 @@
 
 import MidiModule from '@tonejs/midi';
 import { noteToMidi } from '../music/pitch.js';
-import { MIDI_PPQ, sixteenthsPerBar, sixteenthsToTicks } from '../music/theory.js';
+import { MIDI_PPQ, sixteenthsPerBar, sixteenthsToTicks } from '../music/time.js';
 
 const { Midi } = MidiModule; // @tonejs/midi 2.0.28 is CommonJS: its exports arrive as the default
 // General MIDI programs for the page's instruments.
