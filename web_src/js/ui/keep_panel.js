@@ -62,18 +62,21 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
     }),
   );
 
-  // Recording: the light and the timer stay on while it runs.
+  // Recording: the light and the timer stay on while it runs (however it was started).
   let recordTimer = null;
   function showRecording(on) {
     el.record.textContent = on ? 'Stop recording' : 'Record';
     el.record.setAttribute('aria-pressed', String(on));
     el.light.hidden = !on;
+    if (on === (recordTimer !== null)) return;
     clearInterval(recordTimer);
+    recordTimer = null;
     if (!on) return;
     const started = performance.now();
     el.recordingTime.textContent = clock(0);
     recordTimer = setInterval(() => (el.recordingTime.textContent = clock((performance.now() - started) / 1000)), 250);
   }
+  lofi.on('state', (state) => showRecording(Boolean(state.recording)));
   el.record.addEventListener('click', () =>
     run(el.record, 'recording', async () => {
       if (lofi.state().recording) {

@@ -17,15 +17,15 @@ export function bindKeys({ track, sound, focus }) {
         if (!event.repeat) track.togglePlay();
         return;
       }
-      if (target instanceof HTMLElement && target.closest('input')) return; // a slider's own keys
+      const onSlider = target instanceof HTMLElement && target.closest('input') !== null;
       if (key === 's') track.stop();
       else if (LAYER_KEYS[key]) sound.cycle(LAYER_KEYS[key]);
       else if (key === 'v') sound.toggle('vinyl');
       else if (key === 'm') sound.toggle('master');
       else if (key === 'f') focus.toggle();
       else if (key === 'escape') focus.set(false);
-      else if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
-        event.preventDefault();
+      else if ((event.key === 'ArrowUp' || event.key === 'ArrowDown') && !onSlider) {
+        event.preventDefault(); // a slider keeps its own arrow keys
         sound.nudge('master', event.key === 'ArrowUp' ? 0.05 : -0.05);
       }
     },

@@ -1,0 +1,160 @@
+"""The page's own controls, driven as a listener drives them: Space never starts a track over, a
+tempo or an AI setting out of range is refused in words and not used, the line that says what plays
+gives the tempo heard, a share link tells the scene its ambience before any Play, and V brings the
+vinyl back to the listener's own level."""
+
+from __future__ import annotations
+
+import pytest
+
+from .browser import open_lofi, wait_for
+
+pytestmark = pytest.mark.browser
+
+SONG_BPM = 72  # first-light's own tempo (content/songs/first-light.toml)
+
+
+@pytest.fixture
+def open_page(browser, media_site_url):  # conftest: the tiny content with the real media, served
+    contexts = []
+
+    def opener(url: str = media_site_url, **context_options):
+        context = browser.new_context(accept_downloads=True, **context_options)
+        contexts.append(context)
+        page, watch = open_lofi(context, url)
+        wait_for(page, "document.querySelector('#drums').options.length > 1")
+        return page, watch
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def bar(page) -> float:
+    return page.evaluate("() => window.lofi.state().bar")
+
+
+def play_song(page, tempo: str = "240") -> None:
+    page.select_option("#song", "first-light")
+    page.fill("#tempo", tempo)
+    page.click("#play")
+
+
+def test_space_pauses_and_resumes_after_any_play_and_never_restarts(open_page):
+    page, watch = open_page()
+    play_song(page)
+    wait_for(page, "window.lofi.state().playing")
+    page.click("#stop")
+    wait_for(page, "!window.lofi.state().playing")
+    page.click("#play")  # the second Play: the focus stays on the main button
+    wait_for(page, "window.lofi.state().bar > 1.2", timeout=15000)
+    assert page.evaluate("() => document.activeElement.id") == "play"
+
+    page.keyboard.press(" ")
+    wait_for(page, "window.lofi.state().paused")
+    held = bar(page)
+    assert held > 1.2  # paused where it was, not started over from bar 1
+    page.wait_for_timeout(300)
+    assert bar(page) == pytest.approx(held, abs=0.01)
+    assert page.inner_text("#play") == "Play"
+
+    page.keyboard.press(" ")
+    wait_for(page, f"!window.lofi.state().paused && window.lofi.state().bar > {held + 0.2}", timeout=15000)
+    assert page.inner_text("#play") == "Pause"
+
+    # Whatever button has the focus, Space pauses: it does not press that button.
+    page.focus("#stop")
+    page.keyboard.press(" ")
+    wait_for(page, "window.lofi.state().paused")
+    assert page.evaluate("() => window.lofi.state().playing") is True  # paused, not stopped
+    page.click("#stop")
+    assert watch.errors == []
+
+
+def test_a_tempo_out_of_range_is_refused_in_words_and_nothing_plays(open_page):
+    page, watch = open_page()
+    play_song(page, tempo="500")
+    message = page.locator("#tempo-message")
+    wait_for(page, "document.getElementById('tempo-message').textContent !== ''")
+    assert "30 to 240" in message.inner_text() and "500" in message.inner_text()
+    assert message.is_visible()
+    assert page.get_attribute("#tempo", "aria-invalid") == "true"
+    assert "not used" in page.inner_text("#alerts")
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.lofi.state().playing") is False
+    assert page.evaluate("() => window.lofi.state().tempo") is None  # the field's change was not taken either
+
+    page.fill("#tempo", "200")  # fixed: it plays, and the message is gone
+    page.click("#play")
+    wait_for(page, "window.lofi.state().playing")
+    assert page.evaluate("() => window.lofi.state().bpm") == 200
+    assert message.inner_text() == "" and page.get_attribute("#tempo", "aria-invalid") is None
+    page.click("#stop")
+    assert watch.errors == []
+
+
+def test_the_line_that_says_what_plays_gives_the_tempo_heard(open_page):
+    page, watch = open_page()
+    page.select_option("#ambience", "rain")
+    play_song(page, tempo="100")
+    wait_for(page, "window.lofi.state().playing")
+    wait_for(page, "document.getElementById('status').textContent.startsWith('Playing')")
+    line = page.inner_text("#status")
+    assert "100 bpm" in line and f"{SONG_BPM} bpm" not in line, line
+    assert "First Light" in line and "rain" in line.lower(), line
+    page.click("#stop")
+    assert watch.errors == []
+
+
+def test_a_share_link_in_a_fresh_browser_shows_its_ambience_before_play(open_page, media_site_url):
+    page, _ = open_page()
+    default = page.input_value("#ambience")
+    others = page.evaluate("() => window.lofi.media().ambience.map((a) => a.id)")
+    shared = next(a for a in others if a != default)  # not the scene a fresh browser shows anyway
+    url = page.evaluate(
+        "(id) => window.lofi.shareUrl({song: 'first-light', drums: null, ambience: id, quote: null, bpm: null, progression: null})",
+        shared,
+    )
+    background = page.evaluate("(id) => window.lofi.media().ambience.find((a) => a.id === id).background", shared)
+
+    fresh, watch = open_page(url)  # its own context: nothing remembered
+    wait_for(fresh, f"document.getElementById('ambience').value === '{shared}'")
+    wait_for(fresh, f"document.getElementById('scene').dataset.ambience === '{shared}'")
+    assert fresh.get_attribute("#scene", "data-background") == background
+    assert fresh.evaluate("() => window.lofi.state().playing") is False
+    assert watch.errors == []
+
+
+def test_v_brings_the_vinyl_back_to_the_listeners_own_level(open_page):
+    page, watch = open_page()
+    vinyl = page.locator('input[data-volume="vinyl"]')
+    vinyl.fill("0.2")
+    page.evaluate("() => document.activeElement.blur()")  # the key on the page, not on the slider
+    page.keyboard.press("v")
+    assert vinyl.input_value() == "0"
+    assert page.evaluate("() => window.lofi.state().volumes.vinyl") == 0
+    page.keyboard.press("v")
+    assert float(vinyl.input_value()) == pytest.approx(0.2)
+    assert page.evaluate("() => window.lofi.state().volumes.vinyl") == pytest.approx(0.2)
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [("temperature", "5", "0 to 3"), ("seed", "abc", "whole number"), ("length", "5000", "1 to 4096")],
+)
+def test_an_ai_setting_out_of_range_gets_a_plain_message_and_is_not_used(open_page, field, value, words):
+    page, watch = open_page()
+    page.select_option("#song", "ai")
+    page.click("#ai-settings summary")
+    page.fill(f"#{field}", value)
+    page.click("#play")
+    message = page.locator(f"#{field}-message")
+    wait_for(page, f"document.getElementById('{field}-message').textContent !== ''")
+    assert words in message.inner_text() and value in message.inner_text() and message.is_visible()
+    assert page.get_attribute(f"#{field}", "aria-invalid") == "true"
+    assert "Not played" in page.inner_text("#alerts")
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.lofi.state().playing") is False
+    assert page.evaluate("() => window.lofi.lastSolo()") is None  # nothing was written with it
+    assert watch.errors == []

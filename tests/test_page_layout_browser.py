@@ -1,0 +1,168 @@
+"""The page as a place to listen, at 1440x900 and on a 390x844 phone: Play is on the first screen,
+nothing scrolls sideways whatever the page shows (idle, playing, paused, every fold open, a quote's
+caption, a recording), a caption never moves the controls, focus mode leaves the scene and Play, and
+a session through every control logs no error."""
+
+from __future__ import annotations
+
+import pytest
+
+from .browser import open_lofi, wait_for
+
+pytestmark = pytest.mark.browser
+
+SIZES = {
+    "desktop": {"viewport": {"width": 1440, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+}
+
+LAYOUT_JS = """() => {
+  const box = (id) => document.getElementById(id).getBoundingClientRect().toJSON();
+  const sliders = [...document.querySelectorAll('input[type=range]')].filter((s) => s.offsetParent !== null)
+    .map((s) => s.getBoundingClientRect().right);
+  return {
+    scrollWidth: document.scrollingElement.scrollWidth, width: innerWidth, height: innerHeight,
+    play: box('play'), position: box('position'), sliderRight: Math.max(0, ...sliders),
+    positionLine: parseFloat(getComputedStyle(document.getElementById('position')).lineHeight),
+  };
+}"""
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(request, browser, media_site_url):  # conftest: the tiny content with the real media, served
+    context = browser.new_context(accept_downloads=True, **SIZES[request.param])
+    page, watch = open_lofi(context, media_site_url)
+    wait_for(page, "document.querySelector('#drums').options.length > 1")
+    yield request.param, page, watch
+    context.close()
+
+
+def check(page, state: str) -> dict:
+    """Play on the first screen and no sideways scroll: what a listener sees in `state`."""
+    page.evaluate("() => window.scrollTo(0, 0)")
+    layout = page.evaluate(LAYOUT_JS)
+    assert layout["scrollWidth"] <= layout["width"], (state, layout)
+    play = layout["play"]
+    assert play["top"] >= 0 and play["bottom"] <= layout["height"], (state, play)
+    assert play["height"] <= 56, (state, play)  # the main button stays a button, never an oval
+    assert layout["sliderRight"] <= layout["width"], (state, layout)
+    if page.evaluate("() => window.lofi.state().playing"):
+        assert layout["position"]["height"] <= 1.6 * layout["positionLine"], (state, layout)  # one line
+    return layout
+
+
+def test_play_first_and_no_sideways_scroll_in_any_state(sized):
+    size, page, watch = sized
+    check(page, "idle")
+    page.select_option("#song", "first-light")
+    page.select_option("#quote", "walden")
+    page.fill("#tempo", "240")
+    page.click("#play")
+    wait_for(page, "window.lofi.state().playing")
+    before = check(page, "playing")
+
+    # The quote (bar 5 of the song) shows its caption over the scene: nothing moves.
+    wait_for(page, "!document.getElementById('caption').hidden", timeout=60000)
+    during = check(page, "a quote showing")
+    assert during["play"] == before["play"]
+
+    page.click("#play")
+    wait_for(page, "window.lofi.state().paused")
+    check(page, "paused")
+    page.click("#play")
+    wait_for(page, "!window.lofi.state().paused")
+
+    for summary in page.locator("details:not([open]) > summary").all():
+        if summary.is_visible():
+            summary.click()
+    assert page.evaluate("() => [...document.querySelectorAll('details')].every((d) => d.open || d.hidden)")
+    check(page, "every fold open")
+
+    page.click("#record")
+    wait_for(page, "window.lofi.state().recording && !document.getElementById('recording-light').hidden")
+    assert page.locator("#recording-light").is_visible()
+    wait_for(page, "document.getElementById('recording-time').textContent === '0:01'", timeout=5000)
+    check(page, "recording")
+    with page.expect_download() as kept:
+        page.click("#record")
+    assert kept.value.suggested_filename.endswith((".webm", ".ogg"))
+    assert page.locator("#recording-light").is_hidden()
+    page.click("#stop")
+    wait_for(page, "!window.lofi.state().playing")
+    check(page, "stopped")
+    assert watch.errors == [], size
+
+
+def test_focus_mode_leaves_the_scene_and_play(sized):
+    size, page, watch = sized
+    page.click("#focus")
+    visible = page.evaluate(
+        """() => ['play', 'focus', 'song', 'stop', 'status', 'ambience', 'surprise']
+        .filter((id) => document.getElementById(id).checkVisibility())"""
+    )
+    assert visible == ["play", "focus"], size
+    check(page, "focus mode")
+    page.keyboard.press("Escape")
+    assert page.locator("#song").is_visible() and page.locator("#status").is_visible()
+    assert watch.errors == []
+
+
+def test_a_session_of_every_control_logs_no_error(browser, media_site_url):
+    context = browser.new_context(accept_downloads=True, **SIZES["desktop"])
+    page, watch = open_lofi(context, media_site_url)
+    wait_for(page, "document.querySelector('#drums').options.length > 1")
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => (d.open = true))")
+
+    # The AI tune: calmer, a new one, written without playing, then played and paused.
+    page.locator("#wildness").fill("0.5")
+    assert page.input_value("#temperature") == "0.5"
+    page.click("#new-seed")
+    page.fill("#bars", "4")
+    page.click("#generate")
+    wait_for(page, "document.getElementById('tokens').textContent.includes('</s>')", timeout=60000)
+    page.click("#surprise")
+    wait_for(page, "window.lofi.state().playing", timeout=60000)
+    wait_for(page, "document.getElementById('status').textContent.startsWith('Playing: AI tune')", timeout=60000)
+    page.click("#play")
+    wait_for(page, "window.lofi.state().paused")
+    page.click("#stop")
+
+    # Mood, chords, the sound around it.
+    page.fill("#mood-text", "a rainy night, a little tired")
+    page.click("#mood-apply")
+    wait_for(page, "document.getElementById('mood-reason').textContent !== ''")
+    page.fill("#progression", "Dm7 G7 | Cmaj7")
+    for select in ("drums", "ambience", "quote"):
+        options = page.evaluate(f"() => [...document.getElementById('{select}').options].map((o) => o.value)")
+        page.select_option(f"#{select}", options[-1])
+    for slider in page.locator("input[data-volume]").all():
+        slider.fill("0.6")
+
+    # A song, kept three ways and shared.
+    page.select_option("#song", "first-light")
+    page.fill("#tempo", "240")
+    page.dispatch_event("#tempo", "change")
+    page.click("#play")
+    wait_for(page, "window.lofi.state().playing")
+    with page.expect_download():
+        page.click("#download-midi")
+    with page.expect_download(timeout=120000):
+        page.click("#download-wav")
+        wait_for(page, "!document.getElementById('render-progress').hidden")
+        assert "Rendering" in page.inner_text("#render-text")
+    wait_for(page, "document.getElementById('render-progress').hidden", timeout=120000)
+    page.click("#record")
+    wait_for(page, "window.lofi.state().recording")
+    with page.expect_download():
+        page.click("#record")
+    page.click("#share")
+    wait_for(page, "document.getElementById('share-url').textContent.includes('#')")
+    page.click("#focus")
+    page.click("#focus")
+    page.click("#stop")
+    page.click("#diagnostics summary")
+    page.click("#diagnostics summary")
+    wait_for(page, "document.getElementById('diag-offline').textContent !== '–'")
+    assert page.locator("#alerts .message-error").count() == 0, page.inner_text("#alerts")
+    assert watch.errors == []
+    context.close()
