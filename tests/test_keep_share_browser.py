@@ -239,7 +239,7 @@ def test_mood_from_text_sets_mode_tempo_and_chords(open_page, site):
     # The page: a sentence in, the chords, tempo and reason out, and the AI track picked.
     page.fill("#mood-text", "I feel sad, tired and lonely tonight")
     page.click("#mood-apply")
-    page.wait_for_function("() => document.getElementById('mood-reason').textContent.includes('Sentiment score')")
+    page.wait_for_function("() => document.getElementById('mood-reason').textContent.includes('you said')")
     assert page.input_value("#progression") == sad["progression"]
     assert page.input_value("#tempo") == str(sad["bpm"])
     assert page.input_value("#song") == "ai"
