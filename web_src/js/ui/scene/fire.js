@@ -3,7 +3,7 @@
 
 import { clippedContext, fillPath, glow, seededRandom, verticalGradient } from './paint.js';
 
-const WALL = [[52, 30, 24], [22, 12, 9]];
+const WALL = [[124, 66, 40], [62, 32, 22]];
 const BRICK = [[118, 58, 40], [98, 48, 34], [132, 68, 46]];
 const MORTAR = [58, 30, 22];
 const WOOD = [78, 48, 30];
@@ -39,7 +39,15 @@ function layout(w, h) {
 function backdrop(g, { w, h, floorY, hearth, opening, bricks }) {
   const ctx = g.drawingContext;
   verticalGradient(ctx, 0, 0, w, floorY, [[0, WALL[1]], [1, WALL[0]]]);
-  verticalGradient(ctx, 0, floorY, w, h - floorY, [[0, [44, 26, 18]], [1, [18, 10, 8]]]);
+  // Striped wallpaper, warm in the firelight, and a floor of boards.
+  g.noStroke();
+  g.fill(0, 0, 0, 26);
+  for (let x = 0; x < w; x += 36) g.rect(x, 0, 14, floorY);
+  glow(ctx, w / 2, floorY - hearth.h * 0.3, Math.max(w, h) * 0.6, [255, 150, 70], 0.3);
+  verticalGradient(ctx, 0, floorY, w, h - floorY, [[0, [96, 56, 34]], [1, [48, 28, 18]]]);
+  g.stroke(40, 22, 14);
+  g.strokeWeight(1);
+  for (let y = floorY + 8; y < h; y += 10 + (y - floorY) * 0.3) g.line(0, y, w, y);
   // A rug in front of the hearth.
   g.noStroke();
   g.fill(110, 40, 38);

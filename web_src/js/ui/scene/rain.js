@@ -1,13 +1,14 @@
-// Rain on a window: a dark room, a tall four-pane window onto a wet city at night, rain slanting
-// past the glass and drops running down it, a plant on the sill. Cool blues and greys.
+// Rain on a window: a dim room, a tall four-pane window onto a grey, rainy city in misty layers,
+// rain slanting past the glass and drops running down it, a plant on the sill. Overcast greys and
+// slate blues: the one daylight-grey scene.
 
 import { clipped, clippedContext, fillPath, glow, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
 
-const WALL = [[36, 42, 58], [20, 24, 34]];
-const FRAME = [58, 64, 80];
-const SKY = [[70, 92, 128], [38, 50, 74]];
-const TOWERS = [28, 36, 54];
-const LIT = [242, 196, 122];
+const WALL = [[62, 67, 80], [38, 41, 50]];
+const FRAME = [86, 92, 106];
+const SKY = [[184, 196, 210], [132, 148, 170]];
+const TOWERS = [[118, 132, 152], [88, 100, 120]]; // far and near, paler with the mist
+const LIT = [250, 216, 150];
 
 function layout(w, h) {
   const rand = seededRandom(7);
@@ -24,7 +25,7 @@ function layout(w, h) {
     for (let wy = 8; wy < th - 10; wy += 12) {
       for (let wx = 5; wx < tw - 8; wx += 10) if (rand() < 0.18) lit.push([x + wx, win.y + win.h - th + wy]);
     }
-    towers.push({ x, w: tw, h: th, lit });
+    towers.push({ x, w: tw, h: th, lit, near: rand() < 0.5 });
     x += tw + rand() * 6;
   }
   const streaks = Array.from({ length: Math.min(170, Math.round((win.w * win.h) / 2200)) }, () => ({
@@ -44,8 +45,8 @@ function backdrop(g, { w, h, win, bar, towers }) {
   verticalGradient(ctx, win.x, win.y, win.w, win.h, [[0, SKY[1]], [1, SKY[0]]]);
   clipped(g, win.x, win.y, win.w, win.h, () => {
     g.noStroke();
-    for (const tower of towers) {
-      g.fill(...TOWERS);
+    for (const tower of [...towers].sort((a, b) => a.near - b.near)) {
+      g.fill(...TOWERS[tower.near ? 1 : 0]);
       g.rect(tower.x, win.y + win.h - tower.h, tower.w, tower.h);
       g.fill(...LIT, 170);
       for (const [x, y] of tower.lit) g.rect(x, y, 4, 5);
@@ -61,7 +62,7 @@ function backdrop(g, { w, h, win, bar, towers }) {
   g.rect(win.x + win.w / 2 - bar / 2, win.y, bar, win.h);
   g.rect(win.x, win.y + win.h * 0.45 - bar / 2, win.w, bar);
   const sillY = win.y + win.h + bar * 0.8;
-  g.fill(74, 80, 98);
+  g.fill(104, 110, 124);
   g.rect(win.x - bar * 3, sillY, win.w + bar * 6, bar * 2.2);
   const potX = win.x + win.w * 0.8;
   const potW = Math.max(18, win.w * 0.07);
@@ -69,14 +70,14 @@ function backdrop(g, { w, h, win, bar, towers }) {
   for (let i = 0; i < 5; i++) g.ellipse(potX + potW / 2 + (i - 2) * potW * 0.28, sillY - potW * (0.9 + (i % 2) * 0.3), potW * 0.35, potW * 0.9);
   g.fill(170, 96, 70);
   g.quad(potX, sillY - potW * 0.7, potX + potW, sillY - potW * 0.7, potX + potW * 0.85, sillY, potX + potW * 0.15, sillY);
-  glow(ctx, win.x + win.w / 2, win.y + win.h, Math.max(w, h) * 0.5, [90, 120, 170], 0.12);
+  glow(ctx, win.x + win.w / 2, win.y + win.h, Math.max(w, h) * 0.5, [170, 185, 205], 0.14);
 }
 
 // Moving parts, on the context itself (see paint.js: fillPath).
 function animate(ctx, { win, bar, streaks, drops }, t) {
   const slant = 0.18;
   clippedContext(ctx, win.x, win.y, win.w, win.h, () => {
-    strokePath(ctx, 'rgba(190, 212, 255, 0.45)', 1, () => {
+    strokePath(ctx, 'rgba(236, 242, 252, 0.6)', 1, () => {
       for (const s of streaks) {
         const y = win.y + wrap(s.y + s.speed * t, 1.1) * win.h - s.len;
         const x = win.x + s.x - 40 - (y - win.y) * slant;
@@ -86,10 +87,10 @@ function animate(ctx, { win, bar, streaks, drops }, t) {
     });
     // Drops running down the glass, each leaving a short wet trail.
     const at = drops.map((d) => [win.x + d.x, win.y + wrap(d.y + d.speed * t, 1) * win.h, d.r]);
-    fillPath(ctx, 'rgba(200, 220, 255, 0.22)', () => {
+    fillPath(ctx, 'rgba(236, 244, 255, 0.3)', () => {
       for (const [x, y, r] of at) ctx.rect(x - r * 0.35, y - r * 9, r * 0.7, r * 9);
     });
-    fillPath(ctx, 'rgba(215, 230, 255, 0.6)', () => {
+    fillPath(ctx, 'rgba(244, 248, 255, 0.75)', () => {
       for (const [x, y, r] of at) {
         ctx.moveTo(x + r, y);
         ctx.arc(x, y, r, 0, Math.PI * 2);
@@ -105,9 +106,9 @@ function animate(ctx, { win, bar, streaks, drops }, t) {
 
 export default {
   name: 'rain',
-  // Rain-washed colours for the notes: pale blue, lilac, street-lamp gold, mint.
-  notes: [[170, 205, 255], [200, 180, 255], [250, 214, 140], [150, 230, 210]],
-  light: ({ win }) => ({ x: win.x + win.w / 2, y: win.y + win.h * 0.7, r: win.w * 0.7, colour: [160, 190, 255] }),
+  // Colours for the notes that show on grey: street-lamp amber, rose, teal, violet.
+  notes: [[255, 190, 90], [240, 130, 150], [80, 190, 200], [170, 140, 255]],
+  light: ({ win }) => ({ x: win.x + win.w / 2, y: win.y + win.h * 0.7, r: win.w * 0.7, colour: [255, 236, 200] }),
   layout,
   backdrop,
   animate,
