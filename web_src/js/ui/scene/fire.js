@@ -11,9 +11,9 @@ const WOOD = [78, 48, 30];
 function layout(w, h) {
   const rand = seededRandom(11);
   const portrait = h > w;
-  const floorY = h * (portrait ? 0.78 : 0.86);
+  const floorY = h * (portrait ? 0.64 : 0.86);
   const fw = portrait ? w * 0.86 : Math.min(w * 0.56, h * 1.0);
-  const fh = fw * (portrait ? 0.95 : 0.72);
+  const fh = fw * (portrait ? 0.9 : 0.72);
   const hearth = { x: w / 2 - fw / 2, y: floorY - fh, w: fw, h: fh };
   const opening = { x: hearth.x + fw * 0.2, y: hearth.y + fh * 0.3, w: fw * 0.6, h: fh * 0.7 };
   const brickH = Math.max(8, fh / 13);

@@ -7,7 +7,7 @@ const SKY = [[10, 10, 34], [36, 26, 72], [86, 52, 98]];
 
 function layout(w, h) {
   const rand = seededRandom(43);
-  const horizonY = h * (h > w ? 0.78 : 0.8);
+  const horizonY = h * (h > w ? 0.64 : 0.8);
   const stars = Array.from({ length: Math.min(140, Math.round((w * h) / 4000)) }, () => ({ x: rand() * w, y: rand() * horizonY * 0.95, r: 0.6 + rand() * 1.4, phase: rand() * 6, rate: 0.5 + rand() * 1.5 }));
   const moon = { x: w * (h > w ? 0.7 : 0.78), y: h * 0.2, r: Math.min(w, h) * 0.08 };
   const clouds = Array.from({ length: 4 }, () => ({ x: rand(), y: h * (0.12 + rand() * 0.4), w: w * (0.18 + rand() * 0.15), speed: 0.006 + rand() * 0.01 }));

@@ -14,8 +14,8 @@ function layout(w, h) {
   const rand = seededRandom(7);
   const portrait = h > w;
   const win = portrait
-    ? { x: w * 0.08, y: h * 0.05, w: w * 0.84, h: h * 0.6 }
-    : { x: w * 0.14, y: h * 0.07, w: w * 0.72, h: h * 0.7 };
+    ? { x: w * 0.08, y: h * 0.13, w: w * 0.84, h: h * 0.48 }
+    : { x: w * 0.14, y: h * 0.13, w: w * 0.72, h: h * 0.65 };
   const bar = Math.max(4, Math.min(w, h) * 0.022); // frame and mullion thickness
   const towers = [];
   for (let x = win.x - 10; x < win.x + win.w; ) {

@@ -10,7 +10,7 @@ const BARK = [74, 54, 38];
 function layout(w, h) {
   const rand = seededRandom(23);
   const portrait = h > w;
-  const groundY = h * (portrait ? 0.7 : 0.74);
+  const groundY = h * (portrait ? 0.62 : 0.74);
   const count = portrait ? 3 : 5;
   const trees = Array.from({ length: count }, (_, i) => {
     const size = Math.min(w, h) * (portrait ? 0.34 : 0.26) * (0.75 + rand() * 0.4);
