@@ -8,7 +8,7 @@
 // two agree to the last bit. Node imports this file as it is; esbuild bundles it with the JSON.
 
 import theory from './theory.json' with { type: 'json' };
-import { checkCount } from './time.js';
+import { FAMILIES, FAMILY_NAMES, checkFamily } from './tokens.js';
 
 // Time and meter live in music/time.js; they are part of the vocabulary (builder/theory.py holds
 // them too), so this module passes them on.
@@ -27,6 +27,19 @@ export {
   strongBeats,
   isStrongBeat,
 } from './time.js';
+// So are the lead-sheet tokens (music/tokens.js).
+export {
+  FAMILIES,
+  FAMILY_NAMES,
+  LENGTHS,
+  CHORD_TONE_BIAS,
+  chordToken,
+  parseChordToken,
+  noteToken,
+  lengthToken,
+  splitLength,
+  readToken,
+} from './tokens.js';
 
 export const THEORY = theory;
 const NOTES = theory.notes;
@@ -37,17 +50,10 @@ export const LEADSHEET = theory.leadsheet;
 const LETTERS = NOTES.letters;
 const SPELLINGS = NOTES.spellings;
 export const SUFFIXES = CHORDS.suffixes;
-export const FAMILIES = Object.fromEntries(theory.families.map((family) => [family.name, family]));
-export const FAMILY_NAMES = theory.families.map((family) => family.name);
 export const SEVENTH_FAMILIES = FAMILY_NAMES.filter((name) => FAMILIES[name].seventh);
 const VOICING = theory.voicing;
 const MODES = KEYS.modes;
 
-
-const TOKENS = LEADSHEET.tokens;
-const { START, END, BAR, TIE, REST, NC: NO_CHORD_TOKEN } = TOKENS;
-export const LENGTHS = LEADSHEET.lengths;
-export const CHORD_TONE_BIAS = LEADSHEET.chordToneBias;
 
 const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 const mod = (n, m) => ((n % m) + m) % m;
@@ -106,10 +112,6 @@ export function parseChordSymbol(symbol) {
   const root = pitchClass(letter, accidental, table);
   const bass = bassLetter ? pitchClass(bassLetter, bassAccidental || '', table) : root;
   return makeChord(text, root, bass, suffix, quality.intervals, quality.family);
-}
-
-function checkFamily(family) {
-  if (!has(FAMILIES, family)) throw new Error(`unknown chord family "${family}"; known: ${FAMILY_NAMES.join(', ')}`);
 }
 
 // A family chord's display name: (2, 'm7') -> "Dm7"; (null, null) -> "N.C.".
@@ -180,25 +182,6 @@ export function transposeSymbol(symbol, semitones) {
   const names = SPELLINGS.common;
   const text = names[mod(chord.root + semitones, 12)] + written;
   return bassLetter ? `${text}/${names[mod(chord.bass + semitones, 12)]}` : text;
-}
-
-// ---- chord tokens ------------------------------------------------------------------------------
-
-const CHORD_TOKEN = whole(`${escape(LEADSHEET.chordPrefix)}(0|[1-9]|1[01])${escape(LEADSHEET.chordSeparator)}([^\\s]+)`);
-
-// (2, 'm7') -> "@2:m7"; (null, null) -> "@NC".
-export function chordToken(root, family) {
-  if (root === null) return NO_CHORD_TOKEN;
-  checkFamily(family);
-  return `${LEADSHEET.chordPrefix}${mod(root, 12)}${LEADSHEET.chordSeparator}${family}`;
-}
-
-// "@2:m7" -> [2, 'm7']; "@NC" -> [null, null]; null for anything else.
-export function parseChordToken(token) {
-  if (token === NO_CHORD_TOKEN) return [null, null];
-  const match = typeof token === 'string' ? CHORD_TOKEN.exec(token) : null;
-  if (!match || !has(FAMILIES, match[2])) return null;
-  return [Number(match[1]), match[2]];
 }
 
 // ---- voicing -----------------------------------------------------------------------------------
@@ -341,52 +324,6 @@ export function parseKeyName(text) {
   const match = typeof text === 'string' ? KEY_NAME.exec(strip(text)) : null;
   if (!match || !MODES.includes(match[3].toLowerCase())) return null;
   return [pitchClass(match[1], match[2], NOTES.accidentals), match[3].toLowerCase()];
-}
-
-// ---- lead-sheet tokens -------------------------------------------------------------------------
-
-const NOTE_TOKEN = whole(`${escape(LEADSHEET.notePrefix)}(0|[1-9][0-9]{0,2})`);
-const LENGTH_TOKEN = whole(`${escape(LEADSHEET.lengthPrefix)}([1-9][0-9]?)`);
-
-// 67 -> "n67".
-export function noteToken(midi) {
-  if (!Number.isInteger(midi) || midi < 0 || midi > 127) throw new RangeError(`not a MIDI note number: ${midi}`);
-  return `${LEADSHEET.notePrefix}${midi}`;
-}
-
-// 4 -> "d4"; only the LENGTHS exist (splitLength first).
-export function lengthToken(sixteenths) {
-  if (!Number.isInteger(sixteenths) || !LENGTHS.includes(sixteenths)) throw new RangeError(`no length token for ${sixteenths} sixteenths; lengths: ${LENGTHS}`);
-  return `${LEADSHEET.lengthPrefix}${sixteenths}`;
-}
-
-// A length as the largest LENGTHS first: 5 -> [4, 1], 20 -> [16, 4]; 0 -> [].
-export function splitLength(sixteenths) {
-  checkCount(sixteenths, 'a length in sixteenths');
-  const parts = [];
-  let left = sixteenths;
-  for (const length of [...LENGTHS].sort((a, b) => b - a)) {
-    while (left >= length) {
-      parts.push(length);
-      left -= length;
-    }
-  }
-  return parts;
-}
-
-// What a lead-sheet token is: {kind: 'start'|'end'|'bar'|'tie'|'rest'}, {kind: 'chord', root,
-// family} (both null for "@NC"), {kind: 'note', midi}, {kind: 'length', sixteenths}; null otherwise.
-export function readToken(token) {
-  if (typeof token !== 'string') return null;
-  const simple = { [START]: 'start', [END]: 'end', [BAR]: 'bar', [TIE]: 'tie', [REST]: 'rest' };
-  if (has(simple, token)) return { kind: simple[token] };
-  const chord = parseChordToken(token);
-  if (chord !== null) return { kind: 'chord', root: chord[0], family: chord[1] };
-  let match = NOTE_TOKEN.exec(token);
-  if (match && Number(match[1]) <= 127) return { kind: 'note', midi: Number(match[1]) };
-  match = LENGTH_TOKEN.exec(token);
-  if (match && LENGTHS.includes(Number(match[1]))) return { kind: 'length', sixteenths: Number(match[1]) };
-  return null;
 }
 
 export default theory;
