@@ -1,5 +1,6 @@
 """tools/make_quotes.py: the "old recording" treatment of the spoken quotes, on a synthetic voice
-(a buzzy 120 Hz source with harmonics to 10 kHz, spoken in syllables), and the committed quotes."""
+(a buzzy source with harmonics to 10 kHz, spoken in syllables), and the committed quotes (Flite's slt
+voice, a woman's: her fundamental, about 170 Hz, sits under the 300 Hz band edge)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ def db(x: float) -> float:
     return 20 * np.log10(x)
 
 
-def voice_like(seconds: float = 3.0) -> np.ndarray:
-    """A dry, full-band synthetic voice: harmonics of 120 Hz up to 10 kHz, in 4 syllables a second."""
+def voice_like(seconds: float = 3.0, f0: float = 120.0) -> np.ndarray:
+    """A dry, full-band synthetic voice: harmonics of `f0` up to 10 kHz, in 4 syllables a second."""
     t = np.arange(int(seconds * RATE)) / RATE
-    buzz = sum(np.sin(2 * np.pi * 120 * k * t) / k**0.5 for k in range(1, 84))
+    buzz = sum(np.sin(2 * np.pi * f0 * k * t) / k**0.5 for k in range(1, int(10000 / f0) + 1))
     syllables = np.clip(np.sin(2 * np.pi * 2 * t), 0, None) ** 0.5
     return (0.5 * buzz / np.max(np.abs(buzz)) * syllables).astype(np.float32)
 
@@ -44,6 +45,31 @@ def test_the_voice_is_band_limited_to_an_old_recording():
     assert band_share(old, 250, 4000) > 0.95
     assert band_share(old, 0, 150) < 0.005
     assert band_share(old, 6000, RATE / 2) < 0.001
+
+
+def test_a_womans_fundamental_under_the_band_edge_is_turned_well_down():
+    dry, old = voice_like(f0=180.0), mq.old_recording(voice_like(f0=180.0), RATE, seed=4)
+
+    def fundamental_over_sixth_harmonic(x: np.ndarray) -> float:
+        """dB, in a second from the middle (bin k is k Hz), each over +-10 Hz as the wow smears them."""
+        power = np.abs(np.fft.rfft(x[RATE : 2 * RATE])) ** 2
+        return 10 * np.log10(power[170:191].sum() / power[1070:1091].sum())
+
+    # Four poles at 300 Hz put 180 Hz 18 dB down; the saturation and the ceiling's rounding put a
+    # little back (about 15 dB in all). A band edge at 150 Hz would leave it where it was.
+    assert fundamental_over_sixth_harmonic(old) - fundamental_over_sixth_harmonic(dry) < -12
+
+
+def test_trimming_keeps_the_words_and_a_breath_of_silence_either_side():
+    t = np.arange(RATE) / RATE
+    words = (0.3 * np.sin(2 * np.pi * 200 * t)).astype(np.float32)
+    padded = np.concatenate([np.zeros(RATE // 2), words, 1e-4 * np.ones(RATE // 4)]).astype(np.float32)
+    trimmed = mq.trim_silence(padded, RATE)
+    margin = int(0.05 * RATE)
+    assert abs(len(trimmed) - (len(words) + 2 * margin)) <= int(0.01 * RATE)
+    start = int(np.argmax(np.abs(trimmed) > 0.01))
+    assert abs(start - margin) <= int(0.01 * RATE)
+    assert np.array_equal(mq.trim_silence(np.zeros(RATE, np.float32), RATE), np.zeros(RATE, np.float32))
 
 
 def test_soft_saturation_rounds_the_loud_parts_and_leaves_the_quiet_ones():
@@ -105,5 +131,9 @@ def test_the_committed_quotes_have_the_treatment(path):
     assert rate == RATE and data.ndim == 1
     assert abs(db(mq.speech_rms(data, rate)) - mq.SPEECH_RMS_DB) < 1.5
     assert db(np.max(np.abs(data))) <= mq.PEAK_DB + 1.0
-    assert band_share(data, 250, 4000) > 0.95
+    # The dry slt voice has about 80% of its energy in its fundamental (150 to 250 Hz) and 0.5% under
+    # 150 Hz; the band turns the one well down and takes out the other.
+    assert band_share(data, 150, 250) < 0.15
+    assert band_share(data, 250, 4000) > 0.85
+    assert band_share(data, 0, 150) < 0.001
     assert band_share(data, 5000, rate / 2) < 0.002

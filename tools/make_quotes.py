@@ -1,14 +1,15 @@
-"""Speaks every quote in content/quotes/*.toml with espeak-ng and writes NAME.ogg beside it.
+"""Speaks every quote in content/quotes/*.toml with Flite's cmu_us_slt voice and writes NAME.ogg beside it.
 
-The voice is a plain synthesizer, so it gets the sound of an old recording to sit in a lo-fi mix
-like a sample lifted from a record: a little tape wow and flutter, warm soft saturation, a
-telephone-narrow band (300 Hz to 3.5 kHz), a short room, and the record's hiss and crackle, all at
-a level under the music. Run once, by hand, after adding or changing a quote:
+The voice (CMU's clustergen voice "slt", a US English woman, trained on the CMU ARCTIC recordings) is
+synthesized, so it gets the sound of an old recording to sit in a lo-fi mix like a sample lifted from
+a record: a little tape wow and flutter, warm soft saturation, a telephone-narrow band (300 Hz to
+3.5 kHz), a short room, and the record's hiss and crackle, all at a level under the music. Run once,
+by hand, after adding or changing a quote:
 
-    apt-get install espeak-ng
-    .venv/bin/python tools/make_quotes.py [--voice en-us] [--force]
+    apt-get install flite        # Flite 2.2; the slt voice is built into its library
+    cd tools && ../.venv/bin/python make_quotes.py [--voice slt] [--force]
 
-The outputs are committed, so building the site never needs espeak-ng. A quote whose .ogg is missing
+The outputs are committed, so building the site never needs Flite. A quote whose .ogg is missing
 still works: the page shows its caption without a voice. Each quote's noise is seeded by its file
 name, so running the tool again gives the same files.
 """
@@ -16,8 +17,9 @@ name, so running the tool again gives the same files.
 from __future__ import annotations
 
 import argparse
-import io
+import shutil
 import subprocess
+import tempfile
 import tomllib
 import zlib
 from pathlib import Path
@@ -28,6 +30,8 @@ from audio_io import resample, write_ogg
 
 ROOT = Path(__file__).resolve().parent.parent
 RATE = 22050
+VOICE = "slt"  # Flite's most natural built-in voice
+STRETCH = 1.2  # Flite's durations x 1.2: an unhurried, reflective pace
 BAND = (300.0, 3500.0)  # Hz: an old recording's (and a telephone's) voice band
 SPEECH_RMS_DB = -24.0  # dBFS while speaking: about 4 dB under the drum and piano samples' level
 PEAK_DB = -6.0  # dBFS: the voice never peaks near full scale, the music keeps the headroom
@@ -35,14 +39,32 @@ HISS_DB = -50.0  # dBFS RMS of the record's surface noise
 LEAD_IN, TAIL = 0.35, 0.5  # seconds of crackle before and after the words
 
 
-def speak(text: str, voice: str) -> tuple[np.ndarray, int]:
-    wav = subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", "124", "-p", "36", "-g", "6", "--stdout", text],
-        check=True,
-        capture_output=True,
-    ).stdout
-    data, rate = sf.read(io.BytesIO(wav), dtype="float32")
-    return data, rate
+def speak(text: str, voice: str = VOICE) -> tuple[np.ndarray, int]:
+    """The dry voice from Flite, a little slower than its default pace, silence trimmed."""
+    if shutil.which("flite") is None:
+        raise SystemExit("tools/make_quotes.py: flite not found; install it with: apt-get install flite")
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "voice.wav"
+        subprocess.run(
+            ["flite", "-voice", voice, "--setf", f"duration_stretch={STRETCH}", "-t", text, "-o", str(wav)],
+            check=True,
+            capture_output=True,
+        )
+        data, rate = sf.read(wav, dtype="float32")
+    return trim_silence(data, rate), rate
+
+
+def trim_silence(data: np.ndarray, rate: int, floor_db: float = -40.0, margin: float = 0.05) -> np.ndarray:
+    """Cuts the quiet before the first and after the last sound (10 ms frames more than `floor_db`
+    under the loudest), keeping `margin` seconds: the record's lead-in then sets where the words start."""
+    frame = int(0.01 * rate)
+    frames = data[: len(data) // frame * frame].reshape(-1, frame)
+    power = np.mean(np.asarray(frames, dtype=np.float64) ** 2, axis=1)
+    if not power.size or power.max() == 0:
+        return data
+    loud = np.nonzero(power > power.max() * 10 ** (floor_db / 10))[0]
+    keep = int(margin * rate)
+    return data[max(0, loud[0] * frame - keep) : min(len(data), (loud[-1] + 1) * frame + keep)]
 
 
 def band_limit(data: np.ndarray, rate: int, low: float = BAND[0], high: float = BAND[1], order: int = 4) -> np.ndarray:
@@ -144,7 +166,7 @@ def seed_for(name: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voice", default="en-us")
+    parser.add_argument("--voice", default=VOICE, help="a Flite voice (flite -lv lists them)")
     parser.add_argument("--force", action="store_true", help="re-render quotes that already have audio")
     args = parser.parse_args()
     for toml in sorted((ROOT / "content" / "quotes").glob("*.toml")):
