@@ -263,52 +263,12 @@ def test_pause_resume_and_stop_without_reloading(page):
     assert not watch.errors
 
 
-def test_the_visualizer_loads_when_a_listener_shows_up(page):
-    # p5 is about half of the page's JavaScript: it is fetched at the first sign of a listener.
-    page, watch = page
-    chunk_requests = lambda: [u for u in watch.requests if "/assets/chunks/visualizer-" in u]  # noqa: E731
-    page.wait_for_timeout(500)
-    assert page.locator("#visualizer canvas").count() == 0 and not chunk_requests()
-    page.mouse.move(40, 40)
-    page.wait_for_selector("#visualizer canvas", state="attached", timeout=10000)
-    assert len(chunk_requests()) == 1
-    assert not watch.errors
-
-
-def test_playing_loads_the_visualizer(page):
-    page, watch = page
-    page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240, drums: 'boom-bap'})")  # no intent
-    page.wait_for_selector("#visualizer canvas", state="attached", timeout=10000)
-    page.evaluate("() => window.lofi.stop()")
-    assert not watch.errors
-
-
-SCENE_ANIMATIONS = """() => document.getAnimations()
-    .filter((a) => a.effect?.target?.closest?.('#scene'))
-    .map((a) => a.playState)"""
-
-
-def test_the_scene_moves_only_while_music_plays(page):
-    # An idle page must not spend the CPU on decorative animation (and the generation worker with it).
-    page, watch = page
-    assert set(page.evaluate(SCENE_ANIMATIONS)) <= {"paused"}
-    page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240, ambience: 'rain'})")
-    page.wait_for_function("() => window.lofi.state().bar > 0.2", timeout=10000)
-    playing = page.evaluate(SCENE_ANIMATIONS)
-    assert playing and set(playing) == {"running"}
-    page.evaluate("() => window.lofi.pause()")
-    assert set(page.evaluate(SCENE_ANIMATIONS)) == {"paused"}
-    page.evaluate("() => window.lofi.stop()")
-    assert set(page.evaluate(SCENE_ANIMATIONS)) == {"paused"}
-    assert not watch.errors
-
-
 def test_volumes_and_settings_are_remembered(page, player_site):
     page, watch = page
     page.select_option("#ambience", "fireplace")
     page.locator('input[data-volume="vinyl"]').fill("0.1")
     assert page.evaluate("() => window.lofi.state().volumes.vinyl") == pytest.approx(0.1)
-    assert "scene-fire" in page.get_attribute("#scene", "class")
+    assert page.get_attribute("#scene", "data-background") == "fire"
     page.reload()
     page.wait_for_function("() => window.lofi !== undefined")
     page.evaluate("() => window.lofi.ready")
