@@ -1,9 +1,11 @@
 """What a listener's browser downloads and waits for before the first AI note, on a fresh page.
 
-    .venv/bin/python -m bench.page_weight [--dir dist] [--baseline DIR] [--runs 3] [--think-ms 500] [--no-service-worker]
+    .venv/bin/python -m bench.page_weight [--dir dist] [--baseline DIR | --baseline-commit REV] [--runs 3]
+                                          [--think-ms 500] [--no-service-worker]
 
-Serves each built site (default dist/; --baseline another build, e.g. an older commit's, measured
-in the same run for a side-by-side figure) from a sub-path with builder.serve's server, which here
+Serves each built site (default dist/; --baseline another build, or --baseline-commit REV: this
+repository at REV, checked out into a temporary git worktree and built there from its own content/,
+both measured in the same run for a side-by-side figure) from a sub-path with builder.serve's server, which here
 also counts the bytes it sends per file, and opens it in headless Chromium, a fresh browser context
 per run (no HTTP cache, no service worker yet: a first visit). Each run:
 
@@ -37,12 +39,15 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
 
 from builder.serve import make_server
+from builder.site import PROJECT_ROOT
 
 TARGETS = {"worker_bytes_max": 350_000, "code_and_model_bytes_max": 2_500_000, "first_note_ms_max": 300}
 CATEGORIES = {"assets/": "code", "sw.js": "code", "index.html": "code", "manifest.webmanifest": "code", "icons/": "code",
@@ -214,15 +219,40 @@ def targets_met(figures: dict) -> dict:
     }
 
 
+def build_commit(rev: str, work: Path) -> Path:
+    """This repository at `rev`, built into work/dist with that commit's own builder; returns the site."""
+    tree = work / "tree"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(tree), rev], cwd=PROJECT_ROOT, check=True, capture_output=True
+    )
+    try:
+        (tree / "node_modules").symlink_to(PROJECT_ROOT / "node_modules")
+        command = [sys.executable, "-m", "builder.cli", "--out", str(work / "dist"), "--quiet"]
+        result = subprocess.run(
+            command, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"building {rev} failed: {result.stderr.strip()[-2000:]}")
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=PROJECT_ROOT, capture_output=True)
+    return work / "dist"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the built site (default: dist/)")
     parser.add_argument("--baseline", type=Path, help="another built site, measured in the same run")
+    parser.add_argument("--baseline-commit", help="build this commit (e.g. HEAD~5) and measure it as the baseline")
     parser.add_argument("--runs", type=int, default=3, help="fresh pages per variant (the median)")
     parser.add_argument("--think-ms", type=int, default=500, help="from the first pointer move to Play")
     parser.add_argument("--no-service-worker", action="store_true", help="block the service worker")
     args = parser.parse_args(argv)
-    sites = {"site": args.dir, **({"baseline": args.baseline} if args.baseline else {})}
+    with tempfile.TemporaryDirectory(prefix="lofi-page-weight-") as tmp:
+        baseline = build_commit(args.baseline_commit, Path(tmp)) if args.baseline_commit else args.baseline
+        return run(args, parser, {"site": args.dir, **({"baseline": baseline} if baseline else {})})
+
+
+def run(args, parser, sites: dict) -> int:
     for site in sites.values():
         if not (site / "index.html").exists():
             parser.error(f"{site}/index.html not found: build the site first (make site)")
@@ -234,6 +264,7 @@ def main(argv=None) -> int:
         "load_average_1min_at_start": round(os.getloadavg()[0], 2),
         "runs": args.runs,
         "think_ms": args.think_ms,
+        "baseline_commit": args.baseline_commit,
         "service_worker": not args.no_service_worker,
         "targets": TARGETS,
     }
