@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import pytest
 
-from bench.quality import AXE_JS, SHOW_EVERYTHING_JS, open_page, run_axe
+from bench.quality import AXE_JS, SHOW_EVERYTHING_JS, run_axe
 
 pytestmark = pytest.mark.browser
 
+SIZES = {
+    "desktop": {"viewport": {"width": 1440, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
 
-def test_axe_finds_no_serious_or_critical_violation(browser, media_site_url):  # conftest fixtures
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_axe_finds_no_serious_or_critical_violation(browser, media_site_url, size):  # conftest fixtures
     site = media_site_url
     assert AXE_JS.exists(), "axe-core is a devDependency: run npm ci"
-    context, page = open_page(browser, site)
+    context = browser.new_context(bypass_csp=True, **SIZES[size])  # only so that axe can be injected
+    page = context.new_page()
+    page.goto(site)
+    page.wait_for_function("() => window.lofi !== undefined")
+    page.evaluate("() => window.lofi.ready")
     page.wait_for_function("() => document.querySelector('#drums').options.length > 1")
     found = {"index": run_axe(page)}
     page.evaluate(SHOW_EVERYTHING_JS)  # the AI solo's settings, every field shown

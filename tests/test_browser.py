@@ -72,6 +72,7 @@ def test_play_replays_a_piece_once_it_is_whole_and_composes_for_new_settings(pag
     length says (a lead sheet's size is its bars); other settings compose again."""
     page, watch = page
     page.select_option("#song", "ai")
+    page.click("#ai-settings summary")  # the advanced fold
     page.fill("#length", "1024")
     page.fill("#seed", "4")
 

@@ -358,6 +358,7 @@ def test_a_share_link_and_the_chord_field_reproduce_the_piece(open_page, site):
     page.select_option("#song", "ai")
     page.fill("#progression", PROGRESSION)
     page.dispatch_event("#progression", "change")
+    page.click("#ai-settings summary")  # the seed is in the advanced fold
     page.fill("#seed", "31")
     page.click("#play")
     page.wait_for_function(

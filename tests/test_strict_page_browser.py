@@ -59,7 +59,7 @@ def test_a_full_play_breaks_no_csp_and_stays_on_its_origin(browser, site):
     page.evaluate("() => window.lofi.resume()")
     page.evaluate("() => window.lofi.stop()")
 
-    # The page's own controls: the first song with the remembered layers, then Stop.
+    # The page's own controls: the first track (the AI tune) with the remembered layers, then Stop.
     page.click("#play")
     wait_for(page, "window.lofi.state().playing", timeout=15000)
     page.wait_for_timeout(500)
@@ -92,7 +92,7 @@ def test_without_the_model_or_an_ambience_the_rest_plays_and_says_so(browser, si
     # The model: loading fails with a visible message, and the AI solo refuses politely.
     error = page.evaluate("() => window.lofi.loadModel().then(() => 'loaded', (e) => e.message)")
     assert error != "loaded"
-    model_message = page.locator("#messages li", has_text="AI model failed to load")
+    model_message = page.locator("#alerts li", has_text="AI model failed to load")
     assert model_message.is_visible()
     assert page.evaluate("() => window.lofi.play({song: 'ai'}).then(() => 'played', (e) => e.message)") != "played"
     assert page.evaluate("() => window.lofi.state().playing") is False
@@ -103,7 +103,7 @@ def test_without_the_model_or_an_ambience_the_rest_plays_and_says_so(browser, si
     assert result["rms"] > 0.005 and min(result["barRms"]) > 0.001
     layers = {e["layer"] for e in result["timeline"]}
     assert {"music", "drums"} <= layers and "ambience" not in layers
-    ambience_message = page.locator("#messages li", has_text="rain.ogg")
+    ambience_message = page.locator("#alerts li", has_text="rain.ogg")
     assert ambience_message.is_visible()
     assert "ambience" in ambience_message.inner_text().lower()
 
