@@ -205,7 +205,7 @@ def test_a_timed_solo_is_primed_by_the_progression_and_backed_on_its_bars(
     assert info["soloLoopBars"] == 28  # the longest multiple of 4 bars up to 30: chords and solo stay in phase
     page.select_option("#song", "ai")
     page.fill("#progression", PROGRESSION)
-    assert "The AI starts its solo from your chords" in page.inner_text("#progression-message")
+    assert "The AI starts its tune from your chords" in page.inner_text("#progression-message")
     tokens = page.evaluate("() => window.lofi.generate({seed: 11, length: 40})")
     moved = page.evaluate("() => window.lofi.lastSolo().events")
     # Primed by the chords moved to C major: the same tokens as priming with them by hand.
