@@ -175,7 +175,7 @@ def test_compose_follows_the_progression_exactly(open_page):
         assert 48 <= note["midi"] <= 90 and note["length"] >= 1 and note["step"] + note["length"] <= 128
     # The extension the model's chords lack is reported on the page.
     assert piece["mapped"] == [{"symbol": "Ebmaj7#11", "as": "Ebmaj7", "nearest": False}]
-    assert "Ebmaj7#11 played as Ebmaj7" in page.inner_text("#messages")
+    assert "Ebmaj7#11 played as Ebmaj7" in page.text_content("#messages")
     assert not watch.errors
 
 
@@ -187,7 +187,7 @@ def test_a_chord_the_model_has_no_token_for_is_its_nearest(open_page):
     assert changes[:3] == [(0, "@9:m"), (32, "@2:m7"), (48, "@4:7")]  # AmM7 is heard as Am: no change
     assert [c["symbol"] for c in piece["chords"][:4]] == ["Am", "AmM7", "Dm7", "E7"]
     assert piece["chords"][1]["midis"] == theory.voice_chord(theory.parse_chord_symbol("AmM7"))
-    assert "AmM7 played as Am (the nearest chord the model knows)" in page.inner_text("#messages")
+    assert "AmM7 played as Am (the nearest chord the model knows)" in page.text_content("#messages")
     assert not watch.errors
 
 

@@ -299,7 +299,7 @@ def test_a_missing_sample_turns_off_only_its_layer(page):
     assert result["rms"] > 0.005  # the song and the ambience still play
     assert {e["layer"] for e in result["timeline"]} >= {"music", "ambience"}
     assert not [e for e in result["timeline"] if e["layer"] == "drums"]
-    messages = page.locator("#messages").inner_text()
+    messages = page.locator("#alerts").inner_text()  # the problems the listener sees
     assert "sn_dub.ogg" in messages and "drums" in messages.lower()
 
 
