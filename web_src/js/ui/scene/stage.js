@@ -30,7 +30,7 @@ for (const addon of [math, color, shape, accessibility]) p5.registerAddon(addon)
 // An ambience's background (media.json) -> its picture. Vinyl has no picture of its own: the night.
 const SCENES = { rain, fire, wind, water: creek, night, vinyl: night };
 const FPS = 30;
-const MAX_SIDE = 640; // pixels on the canvas's longer side
+const MAX_SIDE = 512; // pixels on the canvas's longer side
 
 // p5 2.x shows a spinner while setup() runs and injects a <style> element for its keyframes,
 // which a strict Content-Security-Policy (style-src 'self') blocks with a console error. p5 skips
@@ -44,7 +44,7 @@ function preventInlineLoadingStyle() {
   document.head.append(placeholder);
 }
 
-export function sceneFor(background) {
+function sceneFor(background) {
   return SCENES[background] ?? night;
 }
 
