@@ -5,6 +5,8 @@ a session through every control logs no error."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .browser import open_lofi, wait_for
@@ -13,7 +15,12 @@ pytestmark = pytest.mark.browser
 
 SIZES = {
     "desktop": {"viewport": {"width": 1440, "height": 900}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
 }
 
 LAYOUT_JS = """() => {
@@ -24,8 +31,12 @@ LAYOUT_JS = """() => {
     scrollWidth: document.scrollingElement.scrollWidth, width: innerWidth, height: innerHeight,
     play: box('play'), position: box('position'), sliderRight: Math.max(0, ...sliders),
     positionLine: parseFloat(getComputedStyle(document.getElementById('position')).lineHeight),
+    // What the first screen says, but for the problems reported (those quote the player's own log).
+    words: [...document.querySelector('.first-screen').querySelectorAll('h1, p, label, button, select, span')]
+      .filter((e) => !e.closest('#alerts') && e.checkVisibility()).map((e) => e.innerText).join(' '),
   };
 }"""
+JARGON = re.compile(r"\b(solo|tokens?|layers?|temperature|seed)\b", re.IGNORECASE)
 
 
 @pytest.fixture(params=list(SIZES))
@@ -46,6 +57,7 @@ def check(page, state: str) -> dict:
     assert play["top"] >= 0 and play["bottom"] <= layout["height"], (state, play)
     assert play["height"] <= 56, (state, play)  # the main button stays a button, never an oval
     assert layout["sliderRight"] <= layout["width"], (state, layout)
+    assert not JARGON.search(layout["words"]), (state, layout["words"])  # plain words in the main view
     if page.evaluate("() => window.lofi.state().playing"):
         assert layout["position"]["height"] <= 1.6 * layout["positionLine"], (state, layout)  # one line
     return layout
