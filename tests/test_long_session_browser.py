@@ -67,7 +67,7 @@ BARS = 500
 SAMPLE_BARS = 25  # 5 s at 1200 bpm: 20 samples
 STALL_SECONDS = 120  # a sample that waits this long for its bar means the music stopped
 SLOW_WRITES_SECONDS = 300  # test_a_solo_slower_to_write_than_a_pass: two 4,096-token solos
-REAL_BPM = 75  # the AI solo's tempo (player.js AI_BPM)
+REAL_BPM = 75  # the AI track's tempo (audio/arrangement.js AI_BPM)
 BAR_TOLERANCE = 4 / 768  # positions are read back from audio times: a few ticks of a 4/4 bar
 
 # Counts the audio nodes the page creates and the ones garbage-collected, from the first script on.
