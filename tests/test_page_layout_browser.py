@@ -178,3 +178,19 @@ def test_a_session_of_every_control_logs_no_error(browser, media_site_url):
     assert page.locator("#alerts .message-error").count() == 0, page.inner_text("#alerts")
     assert watch.errors == []
     context.close()
+
+
+def test_a_wav_render_shows_its_progress_and_time(sized):
+    size, page, watch = sized
+    page.select_option("#song", "first-light")
+    page.fill("#tempo", "240")
+    with page.expect_download(timeout=120000) as kept:
+        page.click("#download-wav")
+        wait_for(page, "!document.getElementById('render-progress').hidden")
+        assert page.locator("#render-bar").is_visible() and page.locator("#download-wav").is_disabled()
+        assert page.inner_text("#render-text").startswith("Rendering the audio… 0:0")
+    assert kept.value.suggested_filename == "first-light.wav"
+    wait_for(page, "document.getElementById('render-progress').hidden")
+    assert "Saved first-light.wav" in page.text_content("#messages")
+    check(page, "after a render")
+    assert watch.errors == [], size
