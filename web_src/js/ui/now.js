@@ -72,7 +72,12 @@ export function bindNowLine(lofi, status, { song, selects, busy }) {
     if (!el.diagnostics.open) return;
     const state = lofi.state();
     $('diag-backend').textContent = state.backend ?? 'not loaded yet (it loads with the first AI tune)';
-    $('diag-vocab').textContent = status.get('model')?.text ?? '–';
+    const vocab = $('diag-vocab');
+    vocab.textContent = status.get('model')?.text ?? '–';
+    if (state.modelLoaded) {
+      // The model's own count, once it is loaded (loadModel() then only returns what it loaded).
+      lofi.loadModel().then(({ vocabSize }) => vocabSize && (vocab.textContent = `${vocabSize} tokens`), () => {});
+    }
     const offline = $('diag-offline');
     Promise.resolve(lofi.offline?.())
       .then((info) => {
