@@ -67,6 +67,10 @@ def test_space_pauses_and_resumes_after_any_play_and_never_restarts(open_page):
     page.keyboard.press(" ")
     wait_for(page, "window.lofi.state().paused")
     assert page.evaluate("() => window.lofi.state().playing") is True  # paused, not stopped
+    page.focus("#song")  # nor does it open the list last used
+    page.keyboard.press(" ")
+    wait_for(page, "!window.lofi.state().paused")
+    assert page.input_value("#song") == "first-light"
     page.click("#stop")
     assert watch.errors == []
 

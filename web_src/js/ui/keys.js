@@ -1,7 +1,9 @@
 // Keyboard shortcuts. Space pauses and resumes wherever the focus is, except while typing: a
-// focused button is pressed with Enter, so Space can never start a track over.
+// focused button is pressed with Enter (a list opens with Alt+Down), so Space can never start a
+// track over, nor land on whatever control was used last.
 
-const TYPING = 'input:not([type="range"]):not([type="checkbox"]):not([type="radio"]), textarea, select, [contenteditable="true"]';
+const TYPING = 'input:not([type="range"]):not([type="checkbox"]):not([type="radio"]), textarea, [contenteditable="true"]';
+const CHOOSING = 'select'; // its letters pick an option; Space is the player's
 const LAYER_KEYS = { d: 'drums', a: 'ambience', q: 'quote' };
 
 export function bindKeys({ track, sound, focus }) {
@@ -12,13 +14,16 @@ export function bindKeys({ track, sound, focus }) {
       const target = event.target;
       if (target instanceof HTMLElement && target.closest(TYPING)) return;
       const key = event.key.toLowerCase();
-      if (key === ' ' || key === 'k') {
+      if (key === ' ') {
         event.preventDefault(); // not a click on the focused button, not a scroll
         if (!event.repeat) track.togglePlay();
         return;
       }
+      if (target instanceof HTMLElement && target.closest(CHOOSING)) return;
       const onSlider = target instanceof HTMLElement && target.closest('input') !== null;
-      if (key === 's') track.stop();
+      if (key === 'k') {
+        if (!event.repeat) track.togglePlay();
+      } else if (key === 's') track.stop();
       else if (LAYER_KEYS[key]) sound.cycle(LAYER_KEYS[key]);
       else if (key === 'v') sound.toggle('vinyl');
       else if (key === 'm') sound.toggle('master');
