@@ -8,8 +8,8 @@ Runs last, on the finished site: writes `manifest.webmanifest` and its icons, `f
 - `PRECACHE`: the site's own file list, read from the output (paths relative to the site, so it
   works from any sub-path): everything except `media/` (cached by the worker as it is played),
   `sw.js` itself, the build's marker file (a host need not serve dot-files, and one missing file
-  fails the worker's whole install) and the report's listening pieces (about 0.75 MB that the
-  player never needs).
+  fails the worker's whole install), the report's listening pieces (about 0.75 MB that the
+  player never needs) and assets/debug.js (the tests' hooks; index.html never loads it).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .output import MARKER
 RUNTIME_PREFIX = "media/"
 REPORT_AUDIO_PREFIX = "model/listening-"  # the report's pieces: not needed offline
 SW_NAME = "sw.js"
+TEST_ONLY = "assets/debug.js"  # the tests' hooks (web_src/js/debug/): never part of the player
 FAVICON_NAME = "favicon.ico"
 FAVICON_SIZES = (16, 32, 48)
 MANIFEST_NAME = "manifest.webmanifest"
@@ -58,13 +59,13 @@ def write_offline(out_dir: Path, site: dict, web_src: Path) -> dict:
 
 
 def precache_list(out_dir: Path) -> list[str]:
-    """The site's files, relative and sorted, without media/ (runtime-cached), sw.js and the marker."""
+    """The site's files, relative and sorted, without media/ (runtime-cached), sw.js, the marker and debug.js."""
     files = []
     for path in sorted(out_dir.rglob("*")):
         if not path.is_file():
             continue
         rel = path.relative_to(out_dir).as_posix()
-        if rel in (SW_NAME, MARKER) or rel.startswith((RUNTIME_PREFIX, REPORT_AUDIO_PREFIX)):
+        if rel in (SW_NAME, MARKER, TEST_ONLY) or rel.startswith((RUNTIME_PREFIX, REPORT_AUDIO_PREFIX)):
             continue
         files.append(rel)
     return files
