@@ -162,3 +162,27 @@ def test_an_ai_setting_out_of_range_gets_a_plain_message_and_is_not_used(open_pa
     assert page.evaluate("() => window.lofi.state().playing") is False
     assert page.evaluate("() => window.lofi.lastSolo()") is None  # nothing was written with it
     assert watch.errors == []
+
+
+def test_a_second_share_link_in_the_same_tab_takes_over(open_page):
+    page, _ = open_page()
+    ambiences = page.evaluate("() => window.lofi.media().ambience.map((a) => a.id)")
+    link = """([ambience, bpm]) => window.lofi.shareUrl({song: 'first-light', drums: null, ambience, quote: null,
+                                                       bpm, progression: null})"""
+    first = page.evaluate(link, [ambiences[0], 100])
+    second = page.evaluate(link, [ambiences[1], 120])
+
+    tab, watch = open_page(first)
+    wait_for(tab, f"document.getElementById('scene').dataset.ambience === '{ambiences[0]}'")
+    assert tab.input_value("#tempo") == "100"
+    tab.click("#play")
+    wait_for(tab, "window.lofi.state().playing && window.lofi.state().bpm === 100")
+
+    tab.goto(second)  # only the fragment changes: the page is not loaded again
+    wait_for(tab, f"document.getElementById('ambience').value === '{ambiences[1]}'")
+    wait_for(tab, f"document.getElementById('scene').dataset.ambience === '{ambiences[1]}'")
+    wait_for(tab, "document.getElementById('tempo').value === '120'")
+    wait_for(tab, "window.lofi.state().bpm === 120", timeout=15000)  # it took over, without a stop
+    assert tab.evaluate("() => window.lofi.state().playing") is True
+    tab.click("#stop")
+    assert watch.errors == []

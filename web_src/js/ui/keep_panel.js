@@ -117,10 +117,9 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
   );
 
   // Opening a shared link: the page takes its state (after the remembered choices are restored),
-  // and the scene shows its ambience at once, before any Play.
-  const shared = lofi.readShareUrl();
-  sound.filled.then(async () => {
-    if (!shared) return;
+  // and the scene shows its ambience at once, before any Play. Another link opened in the same tab
+  // changes only the fragment: it is read the same way, and takes over from what plays.
+  async function openShared(shared) {
     if ([...song.options].some((o) => o.value === shared.song && !o.disabled)) song.value = shared.song;
     for (const layer of Object.keys(sound.selects)) {
       if (shared[layer] !== undefined) await sound.choose(layer, shared[layer]);
@@ -134,9 +133,15 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
     $('temperature').dispatchEvent(new Event('input')); // calmer / wilder follows
     el.progression.value = shared.progression ?? '';
     if (chords.checkProgression()) await lofi.setProgression(shared.progression).catch(() => {});
-    song.dispatchEvent(new Event('change'));
+    song.dispatchEvent(new Event('change')); // while a track plays, the shared one takes over
     sync();
-    status.set('share', 'info', 'Opened a shared track: press Play to hear it.');
+    if (!lofi.state().playing) status.set('share', 'info', 'Opened a shared track: press Play to hear it.');
+  }
+  const opening = lofi.readShareUrl();
+  sound.filled.then(() => opening && openShared(opening));
+  window.addEventListener('hashchange', () => {
+    const shared = lofi.readShareUrl();
+    if (shared) sound.filled.then(() => openShared(shared));
   });
 
   // ---- a new build is waiting ---------------------------------------------------------------------
