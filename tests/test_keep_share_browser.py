@@ -470,6 +470,29 @@ def test_the_app_is_installable(open_page, site, keep_dist):
     assert not watch.errors
 
 
+def test_a_first_visit_saves_the_site_for_offline_only_once_a_note_has_sounded(open_page, site):
+    # The worker's precache downloads the whole site: on a first visit it must not compete with
+    # the model and the samples the first note needs.
+    page, watch = open_page(site)
+    page.evaluate("() => window.lofi.ready")
+    page.mouse.move(200, 200)  # a listener: the model and the audio graph load now, not the worker
+    page.wait_for_timeout(1000)
+    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistration()) ?? null") is None
+    page.evaluate("() => window.lofi.play({song: 'first-light', drums: null, ambience: null, quote: null})")
+    registered = page.evaluate("""async () => {
+        const until = performance.now() + 15000;
+        while (!(await navigator.serviceWorker.getRegistration())) {
+            if (performance.now() > until) return false;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return true;
+    }""")
+    assert registered
+    page.evaluate("() => window.lofi.stop()")
+    assert page.evaluate("() => window.lofi.offlineReady()")["controlled"]
+    assert not watch.errors
+
+
 def test_the_page_plays_offline_after_a_first_load(open_page, keep_dist):
     # Its own server, so that it can be shut down: then nothing can come from the network.
     server, url = serve_in_background(keep_dist, "/lofi-player/")

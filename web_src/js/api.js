@@ -17,11 +17,22 @@ import { createUpdates } from './keep/updates.js';
 import { makeProgression, parseProgression } from './music/progression.js';
 import { moodFromText } from './music/mood.js';
 
+const OFFLINE_AFTER_MS = 20000;
+
 export function createLofi({ status, visualizer = null }) {
   const events = new EventTarget();
   const emit = (type, detail) => events.dispatchEvent(new CustomEvent(type, { detail }));
   const recorder = createRecorder();
   const updates = createUpdates({ status, onUpdate: () => emit('update', true) });
+  // The service worker's precache (the whole site) waits until the first note has sounded, or the
+  // page has been idle for a while: until then the network is the first note's.
+  const saveForOffline = () => updates.start();
+  const idleSave = setTimeout(() => (window.requestIdleCallback ?? setTimeout)(saveForOffline), OFFLINE_AFTER_MS);
+  const sounded = (fn) => (...args) => {
+    clearTimeout(idleSave);
+    saveForOffline();
+    return fn?.(...args);
+  };
 
   // lofi.ready: the catalogue, generation.json and media.json read. None of them is fatal on its
   // own: each reports its failure in the status area. Loading begins once everything is wired.
@@ -30,7 +41,8 @@ export function createLofi({ status, visualizer = null }) {
   const catalogue = createCatalogue({ status });
   const loader = createModelLoader({ status, catalogue, onLoaded: () => playback.warm(ai.warmArrangement()) });
   const ai = createAiTrack({ loader, status, catalogue, ready });
-  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready, visualizer, extraState: () => ({ recording: recorder.recording }) });
+  const heard = { note: sounded(visualizer?.note), drum: sounded(visualizer?.drum) };
+  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready, visualizer: heard, extraState: () => ({ recording: recorder.recording }) });
   const keeper = createKeeper({ playback, ai, catalogue, ready });
   const { layers, player, state } = playback;
   const whenReady = (fn) => async (...args) => {

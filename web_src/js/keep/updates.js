@@ -1,6 +1,13 @@
 // The page's side of the service worker (web_src/sw/sw.js, written into the site by
 // builder/offline.py): registers it with a relative URL and scope (the site lives under a sub-path),
 // tells the page when a new build is waiting, and switches to it when asked.
+//
+// Registering on a first visit makes the worker download the whole site for its precache (about
+// 3 MB), which would compete with the model and the samples the first note needs. So registration
+// waits for start(): the page calls it once the first note has sounded or the page has sat idle a
+// while. A page a worker already controls (a return visit) registers at once: nothing is
+// downloaded then, and a new build is noticed straight away. Any call that asks about the worker
+// (info, ready, checkForUpdate) starts it too.
 
 import { siteUrl } from '../urls.js';
 
@@ -34,7 +41,8 @@ export function createUpdates({ status, onUpdate = () => {} }) {
     check();
   }
 
-  const registered = (async () => {
+  let registered = null;
+  const register = async () => {
     if (!supported) return null;
     try {
       registration = (await navigator.serviceWorker.register(siteUrl('sw.js'), { scope: siteUrl('./') })) ?? null;
@@ -55,7 +63,12 @@ export function createUpdates({ status, onUpdate = () => {} }) {
       if (!updateReady) status.set('offline', 'ok', 'Saved for offline use: the player works without a network after this visit.');
     });
     return registration;
-  })();
+  };
+  function start() {
+    registered ??= register();
+    return registered;
+  }
+  if (supported && navigator.serviceWorker.controller) start();
 
   // The version of the build the controlling worker serves ({version, files}), or null.
   function version() {
@@ -74,9 +87,9 @@ export function createUpdates({ status, onUpdate = () => {} }) {
   }
 
   return {
-    registered,
+    start,
     async info() {
-      await registered;
+      await start();
       const served = await version();
       return {
         supported,
@@ -91,7 +104,7 @@ export function createUpdates({ status, onUpdate = () => {} }) {
     // Resolves once a worker controls the page (the first visit: after it has cached the site).
     async ready() {
       if (!supported) throw new Error('this browser has no service workers');
-      await registered;
+      await start();
       await navigator.serviceWorker.ready;
       if (!navigator.serviceWorker.controller) {
         await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
@@ -101,7 +114,7 @@ export function createUpdates({ status, onUpdate = () => {} }) {
     },
     // Asks the server for a newer build; resolves to whether one is waiting.
     async checkForUpdate() {
-      await registered;
+      await start();
       if (!registration) return false;
       await registration.update();
       const worker = registration.installing || registration.waiting;
