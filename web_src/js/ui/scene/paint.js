@@ -1,6 +1,8 @@
 // Small drawing helpers the scenes share. p5 has no gradients, so those go straight to the canvas
-// context (p5's drawingContext); each helper saves and restores the context so p5's own fill and
-// stroke state stays what p5 believes it is.
+// context (p5's drawingContext), inside a save and restore of their own: p5 remembers the fill and
+// stroke it last set, and must find them as it left them. The moving parts are drawn straight on
+// the context too (fillPath, strokePath), with no p5 call among them, inside stage.js's own save
+// and restore.
 
 // A seeded random source: a scene's layout (where the stars, bricks and trees are) is the same on
 // every visit and after every resize, and tests can compare two frames.
@@ -50,16 +52,6 @@ export function clipped(p, x, y, w, h, draw) {
   p.clip(() => p.rect(x, y, w, h));
   draw();
   p.pop();
-}
-
-// The same for the moving parts, drawn straight on the context (no p5 calls inside).
-export function clippedContext(ctx, x, y, w, h, draw) {
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(x, y, w, h);
-  ctx.clip();
-  draw();
-  ctx.restore();
 }
 
 // Many shapes of one colour as one path, filled or stroked once. The moving parts are drawn this

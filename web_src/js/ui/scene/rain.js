@@ -2,7 +2,7 @@
 // rain slanting past the glass and drops running down it, a plant on the sill. Overcast greys and
 // slate blues: the one daylight-grey scene.
 
-import { clipped, clippedContext, fillPath, glow, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
+import { clipped, fillPath, glow, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
 
 const WALL = [[62, 67, 80], [38, 41, 50]];
 const FRAME = [86, 92, 106];
@@ -73,29 +73,36 @@ function backdrop(g, { w, h, win, bar, towers }) {
   glow(ctx, win.x + win.w / 2, win.y + win.h, Math.max(w, h) * 0.5, [170, 185, 205], 0.14);
 }
 
-// Moving parts, on the context itself (see paint.js: fillPath).
+// Moving parts, on the context itself (see paint.js: fillPath). Nothing here is clipped (a clip
+// costs on every frame): the streaks that would cross the window's edge are left out, and the
+// trails stop at its top.
 function animate(ctx, { win, bar, streaks, drops }, t) {
   const slant = 0.18;
-  clippedContext(ctx, win.x, win.y, win.w, win.h, () => {
-    strokePath(ctx, 'rgba(236, 242, 252, 0.6)', 1, () => {
-      for (const s of streaks) {
-        const y = win.y + wrap(s.y + s.speed * t, 1.1) * win.h - s.len;
-        const x = win.x + s.x - 40 - (y - win.y) * slant;
-        ctx.moveTo(x, y);
-        ctx.lineTo(x - s.len * slant, y + s.len);
-      }
-    });
-    // Drops running down the glass, each leaving a short wet trail.
-    const at = drops.map((d) => [win.x + d.x, win.y + wrap(d.y + d.speed * t, 1) * win.h, d.r]);
-    fillPath(ctx, 'rgba(236, 244, 255, 0.3)', () => {
-      for (const [x, y, r] of at) ctx.rect(x - r * 0.35, y - r * 9, r * 0.7, r * 9);
-    });
-    fillPath(ctx, 'rgba(244, 248, 255, 0.75)', () => {
-      for (const [x, y, r] of at) {
-        ctx.moveTo(x + r, y);
-        ctx.arc(x, y, r, 0, Math.PI * 2);
-      }
-    });
+  const right = win.x + win.w;
+  const bottom = win.y + win.h;
+  strokePath(ctx, 'rgba(236, 242, 252, 0.6)', 1, () => {
+    for (const s of streaks) {
+      const y = win.y + wrap(s.y + s.speed * t, 1.1) * win.h - s.len;
+      const x = win.x + s.x - 40 - (y - win.y) * slant;
+      const endX = x - s.len * slant;
+      if (y < win.y || y + s.len > bottom || endX < win.x || x > right) continue;
+      ctx.moveTo(x, y);
+      ctx.lineTo(endX, y + s.len);
+    }
+  });
+  // Drops running down the glass, each leaving a short wet trail.
+  const at = drops.map((d) => [win.x + d.x, win.y + wrap(d.y + d.speed * t, 1) * win.h, d.r]);
+  fillPath(ctx, 'rgba(236, 244, 255, 0.3)', () => {
+    for (const [x, y, r] of at) {
+      const top = Math.max(win.y, y - r * 9);
+      ctx.rect(x - r * 0.35, top, r * 0.7, y - top);
+    }
+  });
+  fillPath(ctx, 'rgba(244, 248, 255, 0.75)', () => {
+    for (const [x, y, r] of at) {
+      ctx.moveTo(x + r, y);
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+    }
   });
   // The mullions stay in front of the rain.
   fillPath(ctx, `rgb(${FRAME.join(',')})`, () => {
