@@ -8,6 +8,7 @@ import { createModelLoader } from './ai/loader.js';
 import { createAiTrack } from './ai/track.js';
 import { createPlayback } from './audio/playback.js';
 import { expose } from './audio/probe.js';
+import { loadTone } from './audio/tone.js';
 import { createKeeper } from './keep/export.js';
 import { readMidi } from './keep/midi.js';
 import { createRecorder } from './keep/recorder.js';
@@ -38,12 +39,20 @@ export function createLofi({ status, visualizer = null }) {
   // own: each reports its failure in the status area. Loading begins once everything is wired.
   let begin;
   const ready = new Promise((resolve) => (begin = resolve)).then(() => Promise.allSettled([catalogue.load(), loader.readMeta(), playback.layers.init()]));
+  // What makes sound waits for Tone.js as well (audio/tone.js: split out of app.js). A thenable,
+  // so that Tone.js is fetched only when something awaits it: the first sign of a listener (the
+  // player's warm-up), a play(), a render; a page that only opens never fetches it.
+  const audioReady = { then: (resolve, reject) => Promise.all([ready, loadTone()]).then(resolve, reject) };
+  const withAudio = (fn) => async (...args) => {
+    await audioReady;
+    return fn(...args);
+  };
   const catalogue = createCatalogue({ status });
-  const loader = createModelLoader({ status, catalogue, onLoaded: () => playback.warm(ai.warmArrangement()) });
+  const loader = createModelLoader({ status, catalogue, onLoaded: () => audioReady.then(() => playback.warm(ai.warmArrangement())) });
   const ai = createAiTrack({ loader, status, catalogue, ready });
   const heard = { note: sounded(visualizer?.note), drum: sounded(visualizer?.drum) };
-  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready, visualizer: heard, extraState: () => ({ recording: recorder.recording }) });
-  const keeper = createKeeper({ playback, ai, catalogue, ready });
+  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, extraState: () => ({ recording: recorder.recording }) });
+  const keeper = createKeeper({ playback, ai, catalogue, ready: audioReady });
   const { layers, player, state } = playback;
   const whenReady = (fn) => async (...args) => {
     await ready;
@@ -76,7 +85,7 @@ export function createLofi({ status, visualizer = null }) {
     generate: (options) => ai.generate(options),
     compose: (options) => ai.compose(options),
     play: (options) => playback.play(options),
-    stop: () => playback.stop(),
+    stop: withAudio(() => playback.stop()),
     state,
     songs: () => catalogue.songs(),
     // Also returns barRms (RMS per bar), timeline (every layer event with its bar) and loopPoints.
@@ -88,8 +97,8 @@ export function createLofi({ status, visualizer = null }) {
     media: () => layers.media(),
     setLayer: (layer, id) => playback.setLayer(layer, id),
     setVolume: (layer, value) => layers.setVolume(layer, value),
-    pause: () => playback.pause(),
-    resume: () => playback.resume(),
+    pause: withAudio(() => playback.pause()),
+    resume: withAudio(() => playback.resume()),
     loopPoints: () => player.session?.loopPoints() ?? null,
     timeline: () => (player.session ? player.session.log.map((e) => ({ ...e })) : []),
     on: (type, listener) => {
@@ -141,6 +150,7 @@ export function createLofi({ status, visualizer = null }) {
       return { filename: result.filename, size: result.size, rms: result.rms, seconds: result.seconds };
     },
     startRecording: async () => {
+      await audioReady;
       await recorder.start();
       status.set('recording', 'busy', 'Recording what is playing…');
       emit('state', state());

@@ -4,7 +4,7 @@
 // quarter at Tone's PPQ of 192), so they hold at every tempo. In 3/4 and 6/8 (three quarters a bar
 // in Tone) each bar plays its first 12 steps.
 
-import * as Tone from 'tone';
+import { Tone } from './tone.js';
 import { loadBuffers } from './media.js';
 import { SIXTEENTH_TICKS as SIXTEENTH, swingOffsetTicks } from './swing.js';
 

@@ -10,10 +10,9 @@
 // volume) before the bus. All nodes are created in Tone's
 // *current* context, so the same code builds the live graph and, inside Tone.Offline, the offline one.
 
-import * as Tone from 'tone';
+import { Tone } from './tone.js';
 import { loadBuffers } from './media.js';
 import { noteToMidi } from '../music/pitch.js';
-import './signals.js'; // a disposed synth voice lets its audio nodes go
 
 // The mix's volume channels (the layers, drums, ambience and quote, are three of them).
 export const CHANNELS = ['master', 'music', 'drums', 'ambience', 'quote', 'vinyl'];

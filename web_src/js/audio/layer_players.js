@@ -4,7 +4,7 @@
 // outside [start, end) are ignored. `session` carries what they share with the session: its
 // transport, graph chain, tick clock, log, hooks, loop lengths and what it disposes.
 
-import * as Tone from 'tone';
+import { Tone } from './tone.js';
 import { createKit, drumEvents, drumKind } from './drums.js';
 import { count } from './probe.js';
 

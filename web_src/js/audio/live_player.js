@@ -4,7 +4,7 @@
 // instruments. Another song can take over at the next bar line without a stop (switchTo), and a
 // layer change is heard from the next bar.
 
-import * as Tone from 'tone';
+import { Tone } from './tone.js';
 import { DEFAULT_VOLUMES } from './instruments.js';
 import { createGraph } from './graph.js';
 import { buildSession } from './schedule.js';
@@ -37,6 +37,7 @@ export class LivePlayer {
   // Resumes the audio context without waiting: call it synchronously in a user gesture's handler
   // (play() does), and once on the page's first pointer or key gesture.
   unlock() {
+    if (!Tone) return; // not loaded yet (audio/tone.js): play() starts the context once it is
     const context = Tone.getContext();
     if (context.state !== 'running' && !this.paused) context.resume().catch(() => {});
   }

@@ -2,7 +2,7 @@
 // Buffers are fetched lazily, the first time a layer needs them, and shared by the live player and
 // the offline renderer (an AudioBuffer is not tied to the context that decoded it).
 
-import * as Tone from 'tone';
+import { Tone } from './tone.js';
 import { fetchJson, siteUrl } from '../urls.js';
 
 export const DEFAULT_LOOPS = { drums: '8m', ambience: '12m', solo: '30m', quoteAt: '4:0:0' };

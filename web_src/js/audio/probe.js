@@ -3,7 +3,7 @@
 // nodes the page makes and disposes and adds its hooks to window.lofi. A listener's page has no
 // probe, and these do nothing.
 
-import { getDraw, getTransport } from 'tone';
+import { Tone } from './tone.js';
 
 // Reports `node` (anything with dispose()) under `kind`; returns it.
 export function count(kind, node) {
@@ -12,5 +12,6 @@ export function count(kind, node) {
 
 // Hands window.lofi and the page's Tone.js clock to the probe.
 export function expose(lofi) {
-  globalThis.lofiProbe?.expose({ lofi, tone: { getTransport, getDraw } });
+  // Tone.js loads on demand: the probe reads its clock through these once it has.
+  globalThis.lofiProbe?.expose({ lofi, tone: { getTransport: () => Tone.getTransport(), getDraw: () => Tone.getDraw() } });
 }

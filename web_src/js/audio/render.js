@@ -2,7 +2,7 @@
 // graph and session code as live playback, and measured (RMS, peak, RMS per bar). It proves that
 // sound comes out without speakers or a user gesture; keep/wav.js turns the buffer into a file.
 
-import * as Tone from 'tone';
+import { Tone } from './tone.js';
 import { createGraph } from './graph.js';
 import { buildSession } from './schedule.js';
 import { exclusive } from './exclusive.js';

@@ -4,7 +4,7 @@
 // since Tone would use the Transport's meter of the moment, the old song's while a new song waits
 // for its first bar.
 
-import * as Tone from 'tone';
+import { Tone } from './tone.js';
 import { startAmbience, startDrums, startQuote } from './layer_players.js';
 import { DEFAULT_LOOPS } from './media.js';
 import { count } from './probe.js';

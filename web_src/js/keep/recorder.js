@@ -1,7 +1,7 @@
 // Records what is playing, live: Tone.Recorder (MediaRecorder) on the master output. stop()
 // resolves to {blob, type, seconds}; the file is WebM/Opus (or whatever the browser records).
 
-import * as Tone from 'tone';
+import { Tone } from '../audio/tone.js';
 
 export function createRecorder() {
   let recorder = null;
