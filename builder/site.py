@@ -58,9 +58,9 @@ def write_data(out_dir: Path, site: dict, songs: list[dict]) -> None:
 def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) -> None:
     """Bundle the page's JavaScript with esbuild and copy the CSS and TF.js's wasm binaries.
 
-    Two bundles: web_src/js/main.js -> assets/app.js (an ES module: the page and Tone.js; what it
-    imports dynamically, the p5 visualizer, is split into assets/chunks/, loaded when a listener
-    shows up) and web_src/js/ai/worker.js -> assets/worker.js (a classic worker script: the LSTM
+    Two bundles: web_src/js/main.js -> assets/app.js (an ES module: only the entry; what it imports
+    dynamically is split into assets/chunks/: the page's script after the first paint, Tone.js at
+    the first sign of a listener, the animated scene at the first note) and web_src/js/ai/worker.js -> assets/worker.js (a classic worker script: the LSTM
     stepper on tfjs-core with the wasm backend, off the main thread). A third, assets/debug.js from
     web_src/js/debug/debug.js, holds the hooks only tests use; index.html never loads it.
     """
