@@ -275,7 +275,7 @@ def in_page(site: Path, steps: list) -> tuple[list, list[str]]:
                     page = browser.new_page()
                     page.on("pageerror", lambda error: errors.append(str(error)))
                     page.goto(url)
-                    page.wait_for_function("window.lofi !== undefined")
+                    page.wait_for_function("() => window.lofi !== undefined")
                     page.evaluate("() => window.lofi.ready")
                     if (site / DEBUG_ENTRY).exists():
                         page.add_script_tag(url=DEBUG_ENTRY, type="module")

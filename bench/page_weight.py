@@ -16,6 +16,8 @@ per run (no HTTP cache, no service worker yet: a first visit). Each run:
 3. waits for the first AI note and reads lofi.state().solo.firstNote: soundMs is the time from the
    play() call to the moment the note sounds (its scheduled audio time). With intent, it also notes
    when the model was ready in its worker, from the first pointer move (model_ready_ms_after_intent).
+   first_note_parts_runs splits each play: readyMs (the first note known: model loaded and its
+   first tokens written), triggerMs (the instrument triggered, the Transport running), soundMs.
 
 Per site, the JSON holds the bundle sizes on disk (worker.js, app.js, the wasm binaries and the model's
 weight shards with their stored dtype) and, per variant, the median over the runs of first_note_ms
@@ -25,6 +27,9 @@ the service worker precached by then), split into code (assets/, the page, the s
 model (model/), media (media/: the instruments' samples, the vinyl, any song's first note needs
 them) and other; code_and_model_bytes (all but media, the issue's accounting of the 4.9 MB) and
 sent_twice_bytes (files sent more than once: the page's own fetch and the service worker's precache),
+script_bytes_at_open (the JavaScript sent until lofi.ready, before any input: app.js is only the
+entry, the page's code and Tone.js are chunks of it, fetched after the first paint and at the first
+sign of a listener),
 with the bytes per file of the last run. --no-service-worker blocks the service worker: what the
 figures would be if it registered only after the first note. The server is local, so time here is startup and CPU, not
 network: the bytes are the network's share, which a phone's connection multiplies.
@@ -142,8 +147,9 @@ def one_run(browser, server: CountingServer, site: Path, think_ms: int | None, s
         page.on("pageerror", lambda error: errors.append(str(error)))
         before = server.snapshot()
         page.goto(server.url)
-        page.wait_for_function("window.lofi !== undefined")
+        page.wait_for_function("() => window.lofi !== undefined")
         page.evaluate("() => window.lofi.ready")
+        opened = server.snapshot() - before
         if think_ms is not None:
             page.evaluate(WATCH_MODEL_JS)
             page.mouse.move(200, 200)
@@ -161,9 +167,11 @@ def one_run(browser, server: CountingServer, site: Path, think_ms: int | None, s
     on_disk = {path: (site / path).stat().st_size for path in sent if path and (site / path).is_file()}
     return {
         "first_note_ms": round(note["soundMs"], 1) if note else None,
+        "first_note_parts": {k: round(note[k]) for k in ("readyMs", "triggerMs", "soundMs")} if note else None,
         "model_ready_ms": round(model_ready) if model_ready is not None else None,
         "bytes": sum(sent.values()),
         "by_category": dict(by_category),
+        "script_at_open": sum(size for path, size in opened.items() if path.endswith(".js")),
         "sent_twice": sum(max(0, size - on_disk.get(path, size)) for path, size in sent.items()),
         "by_file": dict(sorted(sent.items(), key=lambda item: -item[1])),
         "errors": errors,
@@ -194,10 +202,12 @@ def measure_site(site: Path, runs: int, think_ms: int, service_workers: str = "a
                     result[variant] = {
                         "first_note_ms": round(statistics.median(notes), 1) if notes else None,
                         "first_note_ms_runs": [r["first_note_ms"] for r in done],
+                        "first_note_parts_runs": [r["first_note_parts"] for r in done],
                         "model_ready_ms_after_intent": [r["model_ready_ms"] for r in done],
                         "bytes_before_first_note": median(r["bytes"] for r in done),
                         "code_and_model_bytes": median(r["bytes"] - r["by_category"].get("media", 0) for r in done),
                         "by_category": {k: median(r["by_category"].get(k, 0) for r in done) for k in KINDS},
+                        "script_bytes_at_open": median(r["script_at_open"] for r in done),
                         "sent_twice_bytes": median(r["sent_twice"] for r in done),
                         "by_file_last_run": done[-1]["by_file"],
                         "page_errors": [e for r in done for e in r["errors"]],

@@ -80,7 +80,7 @@ def open_page(browser, url: str):
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_function("window.lofi !== undefined")
+    page.wait_for_function("() => window.lofi !== undefined")
     page.evaluate("() => window.lofi.ready")
     return context, page
 

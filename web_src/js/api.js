@@ -9,6 +9,7 @@ import { createAiTrack } from './ai/track.js';
 import { createPlayback } from './audio/playback.js';
 import { expose } from './audio/probe.js';
 import { loadTone } from './audio/tone.js';
+import { onFirstIntent } from './intent.js';
 import { createKeeper } from './keep/export.js';
 import { readMidi } from './keep/midi.js';
 import { createRecorder } from './keep/recorder.js';
@@ -50,6 +51,9 @@ export function createLofi({ status, visualizer = null }) {
   const catalogue = createCatalogue({ status });
   const loader = createModelLoader({ status, catalogue, onLoaded: () => audioReady.then(() => playback.warm(ai.warmArrangement())) });
   const ai = createAiTrack({ loader, status, catalogue, ready });
+  // The model (in its worker) needs no Tone.js: at the first sign of a listener it starts loading
+  // at once, beside Tone.js and the samples, not after them.
+  onFirstIntent(() => ready.then(() => loader.load(ready)).catch(() => {})); // a failure shows in the status line
   const heard = { note: sounded(visualizer?.note), drum: sounded(visualizer?.drum) };
   const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, extraState: () => ({ recording: recorder.recording }) });
   const keeper = createKeeper({ playback, ai, catalogue, ready: audioReady });
