@@ -41,7 +41,8 @@ export function createKit(buffers, output) {
     hit(lane, time, velocity) {
       const buffer = buffers[lane];
       if (!buffer) return;
-      const source = new Tone.ToneBufferSource({ url: buffer, curve: 'linear', fadeOut: 0.01 }).connect(output);
+      // In the output's own context: a hit may fall while an offline render holds Tone's global one.
+      const source = new Tone.ToneBufferSource({ context: output.context, url: buffer, curve: 'linear', fadeOut: 0.01 }).connect(output);
       source.onended = () => source.dispose();
       source.start(time, 0, undefined, Math.max(0, Math.min(1.5, velocity)));
     },

@@ -16,20 +16,31 @@ export function renderOffline(arrangement, prepared, { bars = 2, loops, bpm = nu
     const tempo = bpm || arrangement.bpm;
     const qpb = quartersPerBar(arrangement.timeSignature);
     const seconds = (bars * qpb * 60) / tempo;
-    let session = null;
-    let loopPoints = null;
-    let graph = null;
-    const buffer = await Tone.Offline(async (context) => {
+    let session;
+    let loopPoints;
+    let graph;
+    // Tone.Offline swaps Tone's global context while its callback runs and restores it only when
+    // the callback succeeds: a failure left the page's later nodes in a finished offline context.
+    // The swap is undone here whatever happens, before the render itself runs.
+    const live = Tone.getContext();
+    const context = new Tone.OfflineContext(2, seconds, live.sampleRate);
+    Tone.setContext(context);
+    let rendering;
+    try {
       // Its own graph, in the offline context: the same construction code as the live one.
       graph = await createGraph({ volumes, vinyl: prepared.vinyl });
       session = buildSession(context.transport, graph, arrangement, prepared, { loops, bpm: tempo });
       loopPoints = session.loopPoints();
       graph.chain.startVinyl(0);
       context.transport.start(0);
-    }, seconds);
-    const log = session?.log ?? [];
-    session?.dispose();
-    graph?.dispose();
+      rendering = context.render();
+    } finally {
+      Tone.setContext(live);
+    }
+    const buffer = new Tone.ToneAudioBuffer(await rendering);
+    const log = session.log;
+    session.dispose();
+    graph.dispose();
     const barSeconds = (qpb * 60) / tempo;
     // buffer: the rendered AudioBuffer itself (keep/export.js turns it into a WAV file).
     return { ...measure(buffer), barRms: measureBars(buffer, barSeconds), seconds: buffer.duration, timeline: log, loopPoints, buffer: buffer.get() };
