@@ -21,6 +21,17 @@ async function startAudio() {
   return Tone.getContext().state === 'running';
 }
 
+// The audio time of a Transport tick ahead, from the public clock API: Newton's method on
+// getTicksAtTime, exact in two steps while the tempo is constant in between.
+function timeAtTicks(transport, ticks) {
+  let time = Tone.now();
+  for (let i = 0; i < 3; i++) {
+    const ticksPerSecond = (transport.bpm.getValueAtTime(time) * PPQ) / 60;
+    time += (ticks - transport.getTicksAtTime(time)) / ticksPerSecond;
+  }
+  return time;
+}
+
 export class LivePlayer {
   constructor({ hooks = {} } = {}) {
     this.hooks = hooks;
@@ -146,13 +157,8 @@ export class LivePlayer {
       const originBar = old.barAt(at);
       old.retire(at);
       this.#retireLater(old, at);
-      // The tempo changes on that bar line. Its audio time, from the public clock API: Newton's
-      // method on getTicksAtTime, exact in two steps while the tempo is constant in between.
-      let time = Tone.now();
-      for (let i = 0; i < 3; i++) {
-        const ticksPerSecond = (transport.bpm.getValueAtTime(time) * PPQ) / 60;
-        time += (at - transport.getTicksAtTime(time)) / ticksPerSecond;
-      }
+      // The tempo changes on that bar line.
+      const time = timeAtTicks(transport, at);
       transport.bpm.cancelScheduledValues(time);
       transport.bpm.setValueAtTime(bpm || arrangement.bpm, time);
       if (prepared.vinyl) graph.setVinyl(prepared.vinyl);
@@ -186,6 +192,27 @@ export class LivePlayer {
       const ticks = started ? this.nextBarTicks() : origin + Math.max(0, Math.ceil((Tone.getTransport().ticks - origin) / ticksPerBar)) * ticksPerBar;
       this.session.setLayer(layer, prep, ticks);
       return { bar: this.session.barAt(ticks) };
+    });
+  }
+
+  // A new tempo while playing: heard from the next bar line, where a bar of the old tempo ends;
+  // paused, at once. `bpm` null: the playing arrangement's own. Resolves to that bar, or null when
+  // nothing plays.
+  setBpm(bpm) {
+    return exclusive(async () => {
+      if (!this.session || !this.current) return null;
+      const transport = Tone.getTransport();
+      const value = bpm || this.current.bpm;
+      if (this.paused || transport.state !== 'started') {
+        transport.bpm.cancelScheduledValues(0);
+        transport.bpm.value = value;
+        return this.bar;
+      }
+      const at = this.nextBarTicks();
+      const time = timeAtTicks(transport, at);
+      transport.bpm.cancelScheduledValues(time);
+      transport.bpm.setValueAtTime(value, time);
+      return this.session.barAt(at);
     });
   }
 

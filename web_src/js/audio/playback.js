@@ -6,6 +6,7 @@ import { LivePlayer } from './live_player.js';
 import { createLayers } from './mix.js';
 import { songArrangement } from './arrangement.js';
 import { onFirstIntent } from '../intent.js';
+import { parseProgression } from '../music/progression.js';
 
 export function createPlayback({ status, emit, catalogue, ai, loader, ready, visualizer, extraState }) {
   const player = new LivePlayer({
@@ -71,6 +72,8 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     player.unlock(); // synchronously, while a click that called play() still counts as a gesture
     await ready;
     const id = song ?? catalogue.defaultSong();
+    checkChords(progression);
+    if (id === 'ai') checkChords(solo?.progression);
     if (progression !== undefined) ai.setProgression(progression);
     bpm = bpm || tempo;
     lastPlay = { song: id, bpm, fresh };
@@ -143,11 +146,36 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     return result;
   }
 
+  // The listener's tempo (null: each track's own). While a track plays it is heard from the next
+  // bar line, and a share link made from then on carries it.
   function setTempo(bpm) {
     const value = bpm === null || bpm === undefined || bpm === '' ? null : Number(bpm);
     if (value !== null && !(value >= 30 && value <= 240)) throw new Error('a tempo is 30 to 240 bpm');
+    return useTempo(value);
+  }
+  function useTempo(value) {
     tempo = value;
+    if (lastPlay) lastPlay = { ...lastPlay, bpm: value };
+    if (player.current) {
+      player.setBpm(value).then(
+        () => emit('state', state()),
+        (err) => status.set('tempo', 'error', `The new tempo could not be applied: ${err.message}`),
+      );
+    }
     return tempo;
+  }
+
+  // Chords that cannot be read are named (symbol and bar) before anything stops or starts, so
+  // what plays goes on and the message is about the chords, not a failed playback.
+  function checkChords(text) {
+    if (text === undefined || text === null || String(text).trim() === '') return;
+    const { errors } = parseProgression(text);
+    if (!errors.length) return;
+    const message = `Chords not used: ${errors.map((e) => e.message).join('; ')}.${player.current ? ' The music plays on.' : ''}`;
+    status.set('chords', 'error', message);
+    const error = new Error(message);
+    error.errors = errors;
+    throw error;
   }
 
   function state() {
@@ -190,7 +218,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     state,
     tempo: () => tempo,
     // A tempo the page chose itself (a mood's), already in range.
-    useTempo: (value) => (tempo = value),
+    useTempo,
     lastPlay: () => lastPlay,
     // The song playing, else the last one played, else the default one.
     currentSong: () => player.current?.id ?? lastPlay?.song ?? catalogue.defaultSong(),
