@@ -33,6 +33,7 @@ export function bindChords(lofi, status, { song, sound = null }) {
     el.progression.removeAttribute('aria-invalid');
     if (!text) {
       el.progressionMessage.textContent = '';
+      lofi.setProgression(null).catch(() => {});
       return true;
     }
     const result = lofi.parseProgression(text);
@@ -43,6 +44,8 @@ export function bindChords(lofi, status, { song, sound = null }) {
       return false;
     }
     el.progressionMessage.textContent = progressionMessage(result, lofi.state().encoding, Number(el.bars.value) || undefined);
+    // The chords as typed are the AI track's at once (a MIDI download uses them before any Play).
+    lofi.setProgression(text).catch(() => {});
     return true;
   }
   el.progression.addEventListener('input', checkProgression);

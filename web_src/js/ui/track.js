@@ -168,6 +168,12 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
   el.bars.addEventListener('change', () => showFieldResult(el.bars, readNumber(el.bars, { optional: true })));
   el.seed.addEventListener('change', () => showFieldResult(el.seed, readSeed(el.seed)));
 
+  // An AI setting (or the chords) changed while the AI tune plays: the music follows from the next
+  // bar line, so what is heard is what the fields, and a share link made now, say.
+  const aiPlaying = () => isAi() && lofi.state().song === 'ai';
+  const follow = () => aiPlaying() && switchTrack();
+  for (const input of [el.temperature, el.wildness, el.length, el.bars, el.seed, el.topK, el.topP, $('progression')]) input?.addEventListener('change', follow);
+
   el.song.addEventListener('change', () => {
     sync();
     if (isAi()) lofi.loadModel().catch(() => {}); // errors are shown by status
@@ -175,8 +181,11 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
   el.play.addEventListener('click', togglePlay);
   el.stop.addEventListener('click', stop);
   el.surprise.addEventListener('click', surprise);
-  el.generate.addEventListener('click', () => action('Writing a new tune…', generate));
-  el.newSeed.addEventListener('click', newSeed);
+  el.generate.addEventListener('click', () => (aiPlaying() ? switchTrack() : action('Writing a new tune…', generate)));
+  el.newSeed.addEventListener('click', () => {
+    newSeed();
+    follow();
+  });
 
   // Fill the AI inputs from generation.json's defaults (the template has the contract's defaults).
   lofi.ready.then(() => {
@@ -195,12 +204,16 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
   });
   sync();
 
+  // Another track (or a new AI tune) while one plays takes over at the next bar line.
+  function switchTrack() {
+    return action(isAi() ? 'Writing a new tune…' : 'Starting…', () => play({ at: 'next-bar' }));
+  }
+
   return {
     sync,
     togglePlay,
     stop,
-    // Another track while one plays takes over at the next bar line.
-    switchTrack: () => action(isAi() ? 'Writing a new tune…' : 'Starting…', () => play({ at: 'next-bar' })),
+    switchTrack,
     busy: () => busy,
   };
 }
