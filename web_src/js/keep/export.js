@@ -6,9 +6,12 @@ import { audioBufferToWav } from './wav.js';
 import { finishTrack } from './loudness.js';
 import { slug } from './download.js';
 import { renderOffline } from '../audio/render.js';
-import { sixteenthsPerBar } from '../music/time.js';
+import { drumEvents, drumKind } from '../audio/drums.js';
+import { midiToNote } from '../music/pitch.js';
+import { quartersPerBar, sixteenthsPerBar } from '../music/time.js';
 
 const SIXTEENTHS_PER_BAR = sixteenthsPerBar(4, 4); // the AI track is in 4/4
+const GM_DRUMS = { kick: 36, snare: 38, hat: 42 }; // General MIDI's drum notes
 
 export function createKeeper({ playback, ai, catalogue, ready }) {
   const { layers, player } = playback;
@@ -33,25 +36,43 @@ export function createKeeper({ playback, ai, catalogue, ready }) {
     return { ...backing, events };
   }
 
-  // The current track (the AI track with its progression's chords, or a song) as MIDI bytes.
-  async function exportMidi({ song } = {}) {
+  // A song's drum pattern (`drums`: an id, null for none, left out: the current choice) under all
+  // of its `bars`, on General MIDI's drum channel, on the grid (a DAW swings it its own way).
+  function drumPart(drums, bars, quartersPerBar) {
+    const id = drums === undefined || drums === true ? layers.choices().drums : drums;
+    const pattern = id ? layers.find('drums', id) : null;
+    if (!pattern) return null;
+    const stepsPerBar = Math.round(quartersPerBar * 4);
+    const events = drumEvents(pattern, { loopBars: bars, quartersPerBar }).map((e) => ({
+      step: e.bar * stepsPerBar + e.step,
+      length: 1,
+      notes: [midiToNote(GM_DRUMS[drumKind(e.lane)])],
+      velocity: Math.min(1, e.velocity),
+    }));
+    return { name: 'drums', instrument: 'drums', drums: true, events };
+  }
+
+  // The AI track's length, the same for its MIDI file, its WAV and its live loop: the loop's bars
+  // (a lead sheet's bars, a timed solo's whole passes of the chords), so every file ends where a
+  // pass of the chords does.
+  async function aiArrangement() {
+    const arrangement = await playback.arrangementFor('ai');
+    const backing = arrangement.parts[1];
+    if (!ai.last().piece && backing) arrangement.parts[1] = repeatBacking(backing, arrangement.loopBars);
+    return arrangement;
+  }
+
+  // The current track (the AI track with its progression's chords, or a song with its drums) as
+  // MIDI bytes. `progression`: chords to use (else the ones set last).
+  async function exportMidi({ song, drums, progression } = {}) {
     await ready;
     const id = song ?? playback.currentSong();
-    const arrangement = await playback.arrangementFor(id);
-    const last = ai.last();
-    let bars = arrangement.loopBars;
-    if (id === 'ai' && last.piece) {
-      // The lead sheet on its grid: melody, chords and bass, each track the piece's length.
-      bars = last.request.bars;
-    } else if (id === 'ai') {
-      // The solo as written (up to its loop), the chords repeated under all of it.
-      const steps = last.decoded.steps || SIXTEENTHS_PER_BAR;
-      bars = Math.min(arrangement.loopBars, Math.ceil(steps / SIXTEENTHS_PER_BAR));
-      const backing = arrangement.parts[1];
-      if (backing) {
-        bars = Math.ceil(bars / backing.loopBars) * backing.loopBars;
-        arrangement.parts[1] = repeatBacking(backing, bars);
-      }
+    if (progression !== undefined) ai.setProgression(progression);
+    const arrangement = id === 'ai' ? await aiArrangement() : await playback.arrangementFor(id);
+    const bars = arrangement.loopBars;
+    if (id !== 'ai') {
+      const part = drumPart(drums, bars || 8, quartersPerBar(arrangement.timeSignature));
+      if (part) arrangement.parts.push(part);
     }
     const bpm = (player.current?.id === id ? player.sessionBpm : null) || playback.tempo() || arrangement.bpm;
     const { bytes, notes } = arrangementToMidi(arrangement, { bpm, title: catalogue.title(id), bars });
@@ -63,8 +84,10 @@ export function createKeeper({ playback, ai, catalogue, ready }) {
     const id = song ?? playback.currentSong();
     if (!bars) {
       const arrangement = await playback.arrangementFor(id);
-      const length = id === 'ai' ? Math.ceil((ai.last().decoded.steps || SIXTEENTHS_PER_BAR) / SIXTEENTHS_PER_BAR) : arrangement.loopBars || 8;
-      bars = Math.max(1, Math.min(32, length));
+      const length = arrangement.loopBars || 8;
+      // Whole passes of the AI track's chords, at most 32 bars.
+      const cycle = id === 'ai' ? ai.progressionInfo(ai.progression())?.bars || 1 : 1;
+      bars = length <= 32 ? length : Math.max(cycle, Math.floor(32 / cycle) * cycle);
     }
     const { buffer, ...result } = await render({ song: id, bars, drums: true, ...options });
     // Streaming loudness (-14 LUFS, peaks under -1 dBTP) and a short fade-out: a finished file.

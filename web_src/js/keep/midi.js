@@ -29,7 +29,7 @@ export function arrangementToMidi(arrangement, { bpm = null, title = 'Lofi Playe
   arrangement.parts.forEach((part, trackIndex) => {
     const track = midi.addTrack();
     track.name = part.name;
-    track.channel = trackIndex >= 9 ? trackIndex + 1 : trackIndex; // skip the drum channel
+    track.channel = part.drums ? 9 : trackIndex >= 9 ? trackIndex + 1 : trackIndex; // the drum channel is for drums
     track.instrument.number = PROGRAMS[part.instrument] ?? 0;
     // @tonejs/midi ends a track at its last event: an "all notes off" on the loop's end is that
     // event, so a DAW lines the tracks up and loops them whole.
