@@ -81,6 +81,19 @@ def test_tokens_stream_before_the_solo_is_complete(open_page):
     assert not watch.errors
 
 
+# The page's longest main-thread stall (ms) from now until stop(): the gap between two ticks of a
+# 5 ms timer, less the 5 ms. It is what a busy machine does to any callback on the page.
+STALL_WATCH_JS = """() => {
+    let last = performance.now(), worst = 0;
+    const timer = setInterval(() => {
+        const now = performance.now();
+        worst = Math.max(worst, now - last - 5);
+        last = now;
+    }, 5);
+    window.stallWatch = {stop: () => (clearInterval(timer), Math.max(worst, performance.now() - last - 5))};
+}"""
+
+
 def test_the_first_ai_note_plays_before_generation_ends(browser, timed_site_url, open_page):
     """play() starts the solo on its first note while the worker is still writing the rest. On the
     timed site: a solo of 4,096 tokens takes the tiny model far longer to write than its first note
@@ -88,12 +101,19 @@ def test_the_first_ai_note_plays_before_generation_ends(browser, timed_site_url,
     context = browser.new_context()
     page, watch = open_lofi(context, timed_site_url)
     page.evaluate("() => window.lofi.loadModel()")
+    page.evaluate(STALL_WATCH_JS)
     page.evaluate("() => window.lofi.play({song: 'ai', solo: {seed: 3, length: 4096}})")
     page.wait_for_function("() => window.lofi.state().solo?.firstNote", timeout=20000)
+    stall = page.evaluate("() => window.stallWatch.stop()")
     solo = page.evaluate("() => window.lofi.state().solo")
-    assert solo["firstNote"]["generationDone"] is False
-    assert 0 < solo["firstNote"]["tokensGenerated"] < 4096
-    assert solo["firstNote"]["readyMs"] <= solo["firstNote"]["triggerMs"] <= solo["firstNote"]["soundMs"] + 1
+    first = solo["firstNote"]
+    assert first["generationDone"] is False
+    assert 0 < first["tokensGenerated"] < 4096
+    # The first note is triggered ahead of its audio time (the transport looks ahead), not after it
+    # has passed. A busy machine can hold the page's main thread past that look-ahead, so the note
+    # may be late by as long as the page's longest stall (its timers saw it too), and no more: a
+    # note scheduled in the past is late on a quiet page as well.
+    assert first["readyMs"] <= first["triggerMs"] <= first["soundMs"] + 1 + stall, (first, stall)
     page.evaluate("() => window.lofi.stop()")
     # Stopping cancels the rest of the generation: the worker is free for the next request at once.
     assert len(page.evaluate("() => window.lofi.generate({seed: 4, length: 8})")) == 8
