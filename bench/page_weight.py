@@ -1,7 +1,7 @@
 """What a listener's browser downloads and waits for before the first AI note, on a fresh page.
 
     .venv/bin/python -m bench.page_weight [--dir dist] [--baseline DIR | --baseline-commit REV] [--runs 3]
-                                          [--think-ms 500] [--no-service-worker]
+                                          [--think-ms 500] [--settle-ms 0] [--no-service-worker]
 
 Serves each built site (default dist/; --baseline another build, or --baseline-commit REV: this
 repository at REV, checked out into a temporary git worktree and built there from its own content/,
@@ -9,7 +9,8 @@ both measured in the same run for a side-by-side figure) from a sub-path with bu
 also counts the bytes it sends per file, and opens it in headless Chromium, a fresh browser context
 per run (no HTTP cache, no service worker yet: a first visit). Each run:
 
-1. opens the page and waits for window.lofi.ready;
+1. opens the page and waits for window.lofi.ready, then --settle-ms more (default 0: the pointer
+   moves at once; a listener reading the page first gives it a few seconds);
 2. "with_intent": moves the pointer over the page (the first sign of a listener), waits --think-ms
    (a listener reaching for Play), then calls lofi.play({song: 'ai'}); "without_intent": calls it at
    once with no input event before (Play is the very first thing the listener does);
@@ -139,7 +140,9 @@ def files_on_disk(site: Path) -> dict:
     }
 
 
-def one_run(browser, server: CountingServer, site: Path, think_ms: int | None, service_workers: str) -> dict:
+def one_run(
+    browser, server: CountingServer, site: Path, think_ms: int | None, service_workers: str, settle_ms: int = 0
+) -> dict:
     context = browser.new_context(service_workers=service_workers)
     errors = []
     try:
@@ -150,6 +153,8 @@ def one_run(browser, server: CountingServer, site: Path, think_ms: int | None, s
         page.wait_for_function("() => window.lofi !== undefined")
         page.evaluate("() => window.lofi.ready")
         opened = server.snapshot() - before
+        if settle_ms:
+            page.wait_for_timeout(settle_ms)
         if think_ms is not None:
             page.evaluate(WATCH_MODEL_JS)
             page.mouse.move(200, 200)
@@ -185,7 +190,7 @@ def median(values) -> int:
     return round(statistics.median(list(values)))
 
 
-def measure_site(site: Path, runs: int, think_ms: int, service_workers: str = "allow") -> dict:
+def measure_site(site: Path, runs: int, think_ms: int, service_workers: str = "allow", settle_ms: int = 0) -> dict:
     from playwright.sync_api import sync_playwright
 
     from tests.browser import launch
@@ -197,7 +202,7 @@ def measure_site(site: Path, runs: int, think_ms: int, service_workers: str = "a
             browser = launch(playwright)
             try:
                 for variant, think in (("with_intent", think_ms), ("without_intent", None)):
-                    done = [one_run(browser, server, site, think, service_workers) for _ in range(runs)]
+                    done = [one_run(browser, server, site, think, service_workers, settle_ms) for _ in range(runs)]
                     notes = [r["first_note_ms"] for r in done if r["first_note_ms"] is not None]
                     result[variant] = {
                         "first_note_ms": round(statistics.median(notes), 1) if notes else None,
@@ -255,6 +260,7 @@ def main(argv=None) -> int:
     parser.add_argument("--baseline-commit", help="build this commit (e.g. HEAD~5) and measure it as the baseline")
     parser.add_argument("--runs", type=int, default=3, help="fresh pages per variant (the median)")
     parser.add_argument("--think-ms", type=int, default=500, help="from the first pointer move to Play")
+    parser.add_argument("--settle-ms", type=int, default=0, help="on the page after lofi.ready, before any input")
     parser.add_argument("--no-service-worker", action="store_true", help="block the service worker")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="lofi-page-weight-") as tmp:
@@ -274,13 +280,15 @@ def run(args, parser, sites: dict) -> int:
         "load_average_1min_at_start": round(os.getloadavg()[0], 2),
         "runs": args.runs,
         "think_ms": args.think_ms,
+        "settle_ms": args.settle_ms,
         "baseline_commit": args.baseline_commit,
         "service_worker": not args.no_service_worker,
         "targets": TARGETS,
     }
     for label, site in sites.items():
         print(f"page_weight: {site}…", file=sys.stderr, flush=True)
-        figures = measure_site(site.resolve(), args.runs, args.think_ms, "block" if args.no_service_worker else "allow")
+        workers = "block" if args.no_service_worker else "allow"
+        figures = measure_site(site.resolve(), args.runs, args.think_ms, workers, args.settle_ms)
         result[label] = {**figures, "targets_met": targets_met(figures)}
     result["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result, indent=1))

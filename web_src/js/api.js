@@ -20,6 +20,7 @@ import { makeProgression, parseProgression } from './music/progression.js';
 import { moodFromText } from './music/mood.js';
 
 const OFFLINE_AFTER_MS = 20000;
+const TONE_AFTER_MS = 3000;
 
 export function createLofi({ status, visualizer = null }) {
   const events = new EventTarget();
@@ -54,6 +55,10 @@ export function createLofi({ status, visualizer = null }) {
   // The model (in its worker) needs no Tone.js: at the first sign of a listener it starts loading
   // at once, beside Tone.js and the samples, not after them.
   onFirstIntent(() => ready.then(() => loader.load(ready)).catch(() => {})); // a failure shows in the status line
+  // Tone.js (evaluating it makes the audio context: a long task) while the page sits idle, so that
+  // neither the first paint nor the moment a listener reaches for Play pays for it; a tap on Play,
+  // which comes with no sign before it, then finds it there too.
+  ready.then(() => setTimeout(() => (window.requestIdleCallback ?? setTimeout)(() => loadTone().catch(() => {})), TONE_AFTER_MS));
   const heard = { note: sounded(visualizer?.note), drum: sounded(visualizer?.drum) };
   const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, extraState: () => ({ recording: recorder.recording }) });
   const keeper = createKeeper({ playback, ai, catalogue, ready: audioReady });
