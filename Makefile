@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test lint unit install install-test serve clean bench quality
+.PHONY: site test lint unit install install-test serve clean bench quality screenshots
 
 site: install
 	$(BIN)/build-site $(ARGS)
@@ -29,14 +29,18 @@ unit: install
 serve:
 	$(BIN)/python -m builder.serve
 
-# In-browser generation speed, first-note latency and tensor leaks, as one JSON object (README: Benchmarks).
+# In-browser generation speed, first-note latency and tensor leaks, as one JSON object (docs/BENCHMARKS.md).
 bench: install-test
 	$(BIN)/python -m bench.generation $(ARGS)
 
 # axe-core and Lighthouse on the built site (dist/; run `make site` first), as one JSON object
-# (README: Quality). ARGS="--runs 3" takes the median of three Lighthouse runs.
+# (docs/BENCHMARKS.md). ARGS="--runs 3" takes the median of three Lighthouse runs.
 quality: install-test
 	$(BIN)/python -m bench.quality $(ARGS)
+
+# The README's screenshots, from the real page playing (ARGS="--site dist" skips the build).
+screenshots: install-test
+	$(BIN)/python -m scripts.screenshots $(ARGS)
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 
