@@ -13,6 +13,8 @@ function start() {
     if (status) status.textContent = `The player could not load (${err.message}): reload the page to try again.`;
   });
 }
-// After the next frame; a tab opened in the background draws no frames, so a timer stands in.
-requestAnimationFrame(() => setTimeout(start, 0));
-setTimeout(start, 250);
+// After the first frame has been drawn (a callback of the next one comes after it); a tab opened in
+// the background draws no frames, so a timer stands in, late enough not to come before the first
+// frame of a busy phone.
+requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(start, 0)));
+setTimeout(start, 1000);
