@@ -46,7 +46,7 @@ VORBIS_COMPRESSION = 0.3
 WRITE_BLOCK = 1 << 16  # frames handed to the encoder at a time
 OGG_SERIAL = 0x6C6F6669  # libsndfile picks a random stream serial; a fixed one keeps builds byte-identical
 
-# Levels in dB and releases in seconds. Tone's SAMPLER_SETTINGS (web_src/js/instruments.js) give the
+# Levels in dB and releases in seconds. Tone's SAMPLER_SETTINGS (web_src/js/audio/instruments.js) give the
 # piano -4 dB and the electric piano -9 dB, but the electric piano's samples are recorded about 13 dB
 # hotter than the piano's (RMS over their first second), so levels are set here by ear-by-numbers:
 # the melody on top, the chords under it, the bass under the chords (see tests/test_listening.py).

@@ -5,7 +5,7 @@ reads the weights straight from the Keras model, so it needs no TensorFlow graph
 
 `compose` writes a lead sheet (the "leadsheet" encoding) under builder/grammar.py's rules: over
 given chords (follow mode) or with chords of its own (free mode). `mulberry32`, `seed_to_uint32` and
-`sample_index` are line-for-line ports of web_src/js/sampling.js (float64 arithmetic, the same
+`sample_index` are line-for-line ports of web_src/js/ai/sampling.js (float64 arithmetic, the same
 tie-breaks), so that it draws the same tokens from the same probabilities as the page.
 """
 

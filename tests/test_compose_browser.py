@@ -288,7 +288,7 @@ def test_play_sounds_chords_bass_and_a_swung_melody(open_page):
     heard = sorted(e["ticks"] for e in music if e["part"] == 0)
     assert heard == [step * 48 + (6 if step % 2 else 0) for step in melody]
     # Live: play() streams all three parts into the player, from the first bar on, the melody
-    # swung there too (livesolo.js delays the off-beat sixteenths as they are played).
+    # swung there too (audio/streamed_track.js delays the off-beat sixteenths as they are played).
     page.evaluate("() => window.lofi.play({song: 'ai', drums: 'boom-bap', bpm: 240})")
     page.wait_for_function("() => window.lofi.state().bar >= 4.5", timeout=30000)
     timeline = page.evaluate("() => window.lofi.timeline()")
@@ -394,7 +394,7 @@ def test_the_mood_progression_feeds_the_composition(open_page):
 
 def test_fresh_passes_bring_a_new_piece_every_pass(open_page):
     """Each pass (a one-bar piece here) gets the next seed's piece once it is written; a pass whose
-    piece is not written yet repeats the last one (livesolo.js), so which pass brings the first new
+    piece is not written yet repeats the last one (audio/streamed_track.js), so which pass brings the first new
     piece depends on the machine's speed, not what is played."""
     page, watch = open_page()
     page.evaluate(

@@ -1,5 +1,5 @@
 """builder/sampler.py's compose and the page's (web_src/js/ai: grammar.js, compose.js, piece.js with
-sampling.js) write the same lead sheet from the same logits.
+ai/sampling.js) write the same lead sheet from the same logits.
 
 Python composes with a real (tiny, untrained) model and records the logits after every token it
 feeds; node replays them through the page's grammar, sampler and piece builder. The two must agree

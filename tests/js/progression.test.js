@@ -1,4 +1,4 @@
-// The listener's progression (web_src/js/progression.js) on the vocabulary of music/theory.js: the
+// The listener's progression (web_src/js/music/progression.js) on the vocabulary of music/theory.js: the
 // key a progression is heard in, the shift to the model's key, N.C., and the backing voicing.
 import test from 'node:test';
 import assert from 'node:assert/strict';
