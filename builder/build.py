@@ -19,8 +19,8 @@ from .corpus import Corpus, load_corpus
 from .errors import BuildError, ContentError
 from .export import convert_to_tfjs, write_web_model
 from .media import gather_media, write_media
-from .offline import write_offline
 from .output import check_output, staging_dir
+from .pwa import write_pwa
 from .site import PROJECT_ROOT, bundle_assets, render_page, write_data
 from .songs import encode_songs
 
@@ -99,7 +99,7 @@ def build(options: BuildOptions) -> BuildResult:
         write_media(staging, media)
         render_page(options.web_src, staging, config["site"], songs, meta)
         bundle_assets(options.web_src, staging)
-        write_offline(staging, config["site"], options.web_src)  # last: it lists and hashes the site
+        write_pwa(staging, config["site"], options.web_src)  # last: it lists and hashes the site
 
     seconds = time.monotonic() - started
     log(f"Built {options.out} in {seconds:.1f} seconds ({len(songs)} songs).")

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import START, Piece
-from .sampler import Stepper, compose, generate
+from .generate import Stepper, compose, generate
 from .train import Split, TrainingData
 
 DISCOUNT = 0.75

@@ -1,4 +1,4 @@
-"""Accessibility (issue 8): axe-core on the built page finds no serious or critical violation.
+"""Accessibility: axe-core on the built page finds no serious or critical violation.
 
 The same check as `make quality` (bench/quality.py), which also runs Lighthouse (too slow for the
 test suite). axe-core is injected into a browser context made with bypass_csp=True, the one thing

@@ -136,14 +136,14 @@ GREEDY_PIECES = [
 
 
 def one_pass(parsed: dict) -> list[dict]:
-    """The chord field's chords as builder/sampler.py's compose takes them: [{step, length, symbol}]."""
+    """The chord field's chords as builder/generate.py's compose takes them: [{step, length, symbol}]."""
     return [
         {"step": c["bar"] * 16 + c["step"], "length": c["sixteenths"], "symbol": c["symbol"]} for c in parsed["chords"]
     ]
 
 
 def test_browser_composition_carries_state_exactly_like_keras(page, built_site):
-    """A greedy lead sheet composed in the page equals builder/sampler.py's compose at temperature 0
+    """A greedy lead sheet composed in the page equals builder/generate.py's compose at temperature 0
     with the Keras model's weights.
 
     The Python stepper is itself checked against Keras's whole-sequence predict (test_evaluate), so
@@ -151,7 +151,7 @@ def test_browser_composition_carries_state_exactly_like_keras(page, built_site):
     as Keras does. (tests/test_grammar_parity.py checks the grammar, sampler and piece builder on
     logits Python gives them, not the page's model: both are needed.)
     """
-    from builder.sampler import Stepper, compose
+    from builder.generate import Stepper, compose
     from builder.tf_env import import_keras
 
     page, watch = page

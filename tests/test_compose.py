@@ -10,8 +10,8 @@ import pytest
 from builder import theory
 from builder.corpus import Corpus
 from builder.evaluate import chord_blind
+from builder.generate import Stepper, compose
 from builder.leadsheet import decode, load_leadsheet_corpus
-from builder.sampler import Stepper, compose
 from builder.train import prepare_data, train_model
 
 REPO = Path(__file__).resolve().parent.parent

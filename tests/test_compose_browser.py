@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from builder import theory
-from builder.offline import write_offline
+from builder.pwa import write_pwa
 
 from .browser import open_lofi
 from .conftest import REPO, served
@@ -74,7 +74,7 @@ def leadsheet_site(media_site, tmp_path_factory):  # conftest: the tiny content 
     dist = root / "dist"
     shutil.copytree(media_site, dist)
     write_leadsheet_model(dist / "model", root)
-    write_offline(dist, {"title": "Tiny Lofi", "description": ""}, REPO / "web_src")
+    write_pwa(dist, {"title": "Tiny Lofi", "description": ""}, REPO / "web_src")
     return dist
 
 

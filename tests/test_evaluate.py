@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from builder.evaluate import NGramModel, longest_run, score_distributions
-from builder.sampler import Stepper, generate, sample
+from builder.generate import Stepper, generate, sample
 from builder.train import build_model
 
 TINY = {"embedding": 8, "lstm_units": [12, 10], "dropout": 0.3, "dense_units": 16, "learning_rate": 0.01}

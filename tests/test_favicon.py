@@ -7,7 +7,7 @@ import re
 import struct
 import urllib.request
 
-from builder.offline import FAVICON_SIZES, favicon_ico, icon_png
+from builder.pwa import FAVICON_SIZES, favicon_ico, icon_png
 
 
 def ico_images(data: bytes) -> list[tuple[int, bytes]]:

@@ -1,4 +1,4 @@
-"""In-browser generation (issue 5): the worker, streaming, seeds, primers, leaks, the fallback, passes.
+"""In-browser generation: the worker, streaming, seeds, primers, leaks, the fallback, passes.
 
 The tiny site's model is a lead sheet (the default encoding): generate() composes a piece there, its
 size in bars. The article-style "timed" encoding still works (its own tiny site below): a solo of
@@ -23,7 +23,7 @@ def open_page(browser, built_site_url):  # conftest: headless Chromium; the tiny
     contexts = []
 
     def opener(route=None):
-        # page.route does not see requests that the service worker (issue 7) answers: block it then.
+        # page.route does not see requests that the service worker answers: block it then.
         context = browser.new_context(service_workers="block" if route else "allow")
         contexts.append(context)
         return open_lofi(context, built_site_url, route)

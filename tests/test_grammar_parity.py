@@ -1,4 +1,4 @@
-"""builder/sampler.py's compose and the page's (web_src/js/ai: grammar.js, compose.js, piece.js with
+"""builder/generate.py's compose and the page's (web_src/js/ai: grammar.js, compose.js, piece.js with
 ai/sampling.js) write the same lead sheet from the same logits.
 
 Python composes with a real (tiny, untrained) model and records the logits after every token it
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from builder import theory
-from builder.sampler import Stepper, compose, mulberry32, sample_index, seed_to_uint32
+from builder.generate import Stepper, compose, mulberry32, sample_index, seed_to_uint32
 from builder.train import build_model
 
 REPO = Path(__file__).resolve().parent.parent

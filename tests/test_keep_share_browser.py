@@ -1,4 +1,4 @@
-"""Issue 7 in headless Chromium: your chords, your mood, your track to keep, share and take offline.
+"""In headless Chromium: your chords, your mood, your track to keep, share and take offline.
 
 The site is the tiny test content (tiny lead-sheet model) plus the real drum patterns, samples,
 ambiences and quotes, served from a sub-path as on GitHub Pages. Where a "timed" model (the
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from builder import theory
-from builder.offline import write_offline
+from builder.pwa import write_pwa
 from builder.serve import serve_in_background
 
 from .browser import open_lofi
@@ -541,7 +541,7 @@ def test_a_new_build_replaces_the_old_one_cleanly(open_page, keep_dist, tmp_path
         first = page.evaluate("() => window.lofi.offlineReady()")["version"]
         # "Publish" a new build: a changed file, and the build's last step run again.
         (dist / "site.json").write_text('{"title": "Tiny Lofi, take two", "description": ""}\n')
-        second = write_offline(dist, {"title": "Tiny Lofi", "description": ""}, REPO / "web_src")["version"]
+        second = write_pwa(dist, {"title": "Tiny Lofi", "description": ""}, REPO / "web_src")["version"]
         assert second != first
         assert page.evaluate("() => window.lofi.checkForUpdate()") is True
         page.wait_for_selector("#update", state="visible")

@@ -1,4 +1,4 @@
-"""A long listening session (issue 8): the real page plays the AI solo, regenerated every pass, with
+"""A long listening session: the real page plays the AI solo, regenerated every pass, with
 drums, ambience, a quote and the chords of a progression, and nothing grows.
 
 Simulated time. Eight hours at the AI solo's 75 bpm are 9,000 bars: 1,125 drum loops (8 bars), 750

@@ -1,4 +1,4 @@
-"""The player (issue 6) in headless Chromium: step 1's layers on one Transport, through window.lofi.
+"""The player in headless Chromium: the drums, ambience, quote and music on one Transport, through window.lofi.
 
 The site is the tiny test content plus the real drum patterns, one-shots, ambiences and quotes from
 content/. A full pass is rendered offline at a fast tempo; live changes are checked in real time.
@@ -32,7 +32,7 @@ def player_site(media_site_url):  # conftest: the tiny content with the real med
     return media_site_url
 
 
-# page.route does not see requests that the service worker (issue 7) answers: these tests block it.
+# page.route does not see requests that the service worker answers: these tests block it.
 INTERCEPTING = {"test_a_missing_sample_turns_off_only_its_layer"}
 
 

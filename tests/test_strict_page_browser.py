@@ -1,4 +1,4 @@
-"""A strict page (issue 8): a full play breaks no part of the Content-Security-Policy and asks no
+"""A strict page: a full play breaks no part of the Content-Security-Policy and asks no
 other origin for anything; a missing model or media file turns off only its layer, with a message.
 
 The site is the tiny test content plus the real drum patterns, one-shots, ambiences and quotes

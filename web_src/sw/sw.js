@@ -1,5 +1,5 @@
-// The service worker (issue 7): the player keeps working with the network off after one visit.
-// builder/offline.py writes dist/sw.js as two constants followed by this file:
+// The service worker: the player keeps working with the network off after one visit.
+// builder/pwa.py writes dist/sw.js as two constants followed by this file:
 //   VERSION   a hash of every file the build wrote, so each new build is a new worker and cache;
 //   PRECACHE  the build's own file list (paths relative to the site): the app shell, the model,
 //             the songs and the media manifest (media/ itself is cached as it is played).

@@ -114,7 +114,7 @@ export class SoloModel {
     return this.step(tokenId, holder.state);
   }
 
-  // Generates `length` new tokens, mirroring builder/sampler.py so the build's judgement of the
+  // Generates `length` new tokens, mirroring builder/generate.py so the build's judgement of the
   // default settings holds for the page:
   // - primer: token strings fed first to warm up the state, not part of the result. Default: "<s>"
   //   when the vocabulary has it (timed encoding); else one token drawn by the seeded PRNG (the

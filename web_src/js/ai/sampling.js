@@ -51,7 +51,7 @@ export function sampleIndex(logits, { temperature = 1, topK = 0, topP = 1 }, rng
   order.sort((a, b) => probs[b] - probs[a] || a - b);
 
   // Keep the top-k, and the nucleus: the fewest candidates whose share of the whole distribution
-  // reaches top-p; whichever is smaller (as builder/sampler.py does).
+  // reaches top-p; whichever is smaller (as builder/generate.py does).
   let keep = n;
   if (topK > 0 && topK < keep) keep = Math.floor(topK);
   if (topP > 0 && topP < 1) {

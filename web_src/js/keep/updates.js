@@ -1,5 +1,5 @@
 // The page's side of the service worker (web_src/sw/sw.js, written into the site by
-// builder/offline.py): registers it with a relative URL and scope (the site lives under a sub-path),
+// builder/pwa.py): registers it with a relative URL and scope (the site lives under a sub-path),
 // tells the page when a new build is waiting, and switches to it when asked.
 //
 // Registering on a first visit makes the worker download the whole site for its precache (about

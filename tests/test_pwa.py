@@ -1,11 +1,11 @@
-"""builder/offline.py: the web app manifest, icons and the service worker with its precache list."""
+"""builder/pwa.py: the web app manifest, icons and the service worker with its precache list."""
 
 from __future__ import annotations
 
 import json
 import re
 
-from builder.offline import build_version, icon_png, precache_list, write_offline
+from builder.pwa import build_version, icon_png, precache_list, write_pwa
 from builder.site import PROJECT_ROOT
 
 WEB_SRC = PROJECT_ROOT / "web_src"
@@ -36,7 +36,7 @@ def read_worker(root):
 
 def test_the_worker_precaches_exactly_the_sites_files_except_media(tmp_path):
     root = fake_site(tmp_path)
-    result = write_offline(root, SITE, WEB_SRC)
+    result = write_pwa(root, SITE, WEB_SRC)
     text, version, precache = read_worker(root)
     assert version == result["version"] and precache == result["precache"]
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
@@ -58,17 +58,17 @@ def test_the_worker_precaches_exactly_the_sites_files_except_media(tmp_path):
 def test_the_version_follows_the_content(tmp_path):
     one = fake_site(tmp_path / "one")
     two = fake_site(tmp_path / "two")
-    v1 = write_offline(one, SITE, WEB_SRC)["version"]
-    assert write_offline(two, SITE, WEB_SRC)["version"] == v1  # same files, same version
-    assert write_offline(one, SITE, WEB_SRC)["version"] == v1  # sw.js itself does not count
+    v1 = write_pwa(one, SITE, WEB_SRC)["version"]
+    assert write_pwa(two, SITE, WEB_SRC)["version"] == v1  # same files, same version
+    assert write_pwa(one, SITE, WEB_SRC)["version"] == v1  # sw.js itself does not count
     (two / "media" / "drums" / "bd.ogg").write_text("a new sample")
-    assert write_offline(two, SITE, WEB_SRC)["version"] != v1  # a runtime-cached file counts too
+    assert write_pwa(two, SITE, WEB_SRC)["version"] != v1  # a runtime-cached file counts too
     assert build_version(one, b"other worker code") != v1
 
 
 def test_the_manifest_is_relative_and_its_icons_are_pngs(tmp_path):
     root = fake_site(tmp_path)
-    write_offline(root, {"title": "A very long player title", "description": ""}, WEB_SRC)
+    write_pwa(root, {"title": "A very long player title", "description": ""}, WEB_SRC)
     manifest = json.loads((root / "manifest.webmanifest").read_text())
     assert manifest["start_url"] == manifest["scope"] == "./"
     assert manifest["name"] == "A very long player title" and len(manifest["short_name"]) <= 12

@@ -1,4 +1,4 @@
-"""Stage 6: the installable, offline web app (issue 7).
+"""Stage 6: the installable web app that works offline (manifest, icons, favicon, service worker).
 
 Runs last, on the finished site: writes `manifest.webmanifest` and its icons, `favicon.ico`, then
 `sw.js`, the service worker (web_src/sw/sw.js) preceded by two constants:
@@ -41,7 +41,7 @@ ICON_SVG = (
 )
 
 
-def write_offline(out_dir: Path, site: dict, web_src: Path) -> dict:
+def write_pwa(out_dir: Path, site: dict, web_src: Path) -> dict:
     """Write the manifest, icons and service worker into `out_dir`; returns {version, precache}."""
     template = web_src / "sw" / "sw.js"
     if not template.exists():
@@ -50,7 +50,7 @@ def write_offline(out_dir: Path, site: dict, web_src: Path) -> dict:
     precache = precache_list(out_dir)
     version = build_version(out_dir, template.read_bytes())
     header = (
-        "// Written by builder/offline.py: this build's version and its files.\n"
+        "// Written by builder/pwa.py: this build's version and its files.\n"
         f"const VERSION = {json.dumps(version)};\n"
         f"const PRECACHE = {json.dumps(precache, indent=0)};\n\n"
     )
