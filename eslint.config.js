@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 
 export default [
-  { ignores: ['dist/**', 'node_modules/**', '.venv/**', 'content/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.venv/**', '.bench/**', 'content/**'] },
   js.configs.recommended,
   {
     files: ['web_src/**/*.js'],
