@@ -186,3 +186,30 @@ def test_a_second_share_link_in_the_same_tab_takes_over(open_page):
     assert tab.evaluate("() => window.lofi.state().playing") is True
     tab.click("#stop")
     assert watch.errors == []
+
+
+def test_a_play_pressed_before_the_pages_script_arrives_is_not_lost(browser, media_site_url):
+    """The first screen is plain HTML and the page's script comes after the first paint: a Play
+    pressed in between plays once the script is there."""
+    context = browser.new_context(service_workers="block")
+    held, released = [], []
+
+    def hold(route):  # every chunk waits, the page's script among them, until released
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    try:
+        page = context.new_page()
+        page.route("**/assets/chunks/*.js", hold)
+        page.goto(media_site_url)
+        page.wait_for_timeout(300)
+        assert held and page.evaluate("() => window.lofi === undefined")
+        page.click("#play")
+        released.append(True)
+        while held:
+            held.pop().continue_()
+        wait_for(page, "window.lofi !== undefined && window.lofi.state().playing", timeout=30000)
+    finally:
+        context.close()
