@@ -545,7 +545,9 @@ def test_a_new_build_replaces_the_old_one_cleanly(open_page, keep_dist, tmp_path
         assert second != first
         assert page.evaluate("() => window.lofi.checkForUpdate()") is True
         page.wait_for_selector("#update", state="visible")
-        with page.expect_navigation():
+        # The switch reloads the page under the new worker: on a busy machine (CI shares it) the
+        # activation, the reload and its load event through the worker can take longer than 30 s.
+        with page.expect_navigation(timeout=90_000):
             page.click("#update")
         page.wait_for_function("() => window.lofi !== undefined")
         page.evaluate("() => window.lofi.ready")
