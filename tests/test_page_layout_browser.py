@@ -184,6 +184,11 @@ def test_a_wav_render_shows_its_progress_and_time(sized):
     size, page, watch = sized
     page.select_option("#song", "first-light")
     page.fill("#tempo", "240")
+    page.evaluate("""() => {
+        const bar = document.getElementById('render-bar');
+        window.renderBarValues = [];
+        new MutationObserver(() => window.renderBarValues.push(bar.value)).observe(bar, {attributes: true});
+    }""")
     with page.expect_download(timeout=120000) as kept:
         page.click("#download-wav")
         wait_for(page, "!document.getElementById('render-progress').hidden")
@@ -191,6 +196,9 @@ def test_a_wav_render_shows_its_progress_and_time(sized):
         assert page.inner_text("#render-text").startswith("Rendering the audio… 0:0")
     assert kept.value.suggested_filename == "first-light.wav"
     wait_for(page, "document.getElementById('render-progress').hidden")
+    # The bar followed the render: values part-way, never going back, and full at the end.
+    values = page.evaluate("() => window.renderBarValues")
+    assert any(0 < v < 1 for v in values) and values == sorted(values) and values[-1] == 1, values
     assert "Saved first-light.wav" in page.text_content("#messages")
     check(page, "after a render")
     assert watch.errors == [], size

@@ -8,10 +8,15 @@ import { buildSession } from './schedule.js';
 import { exclusive } from './exclusive.js';
 import { quartersPerBar } from '../music/time.js';
 
+// The share of a WAV download's progress the render itself takes; finishing the file is the rest.
+const RENDER_SHARE = 0.9;
+
 // Renders `bars` bars of an arrangement with its layers offline and measures the result, which
 // proves that sound really comes out without needing speakers or a user gesture. Also returns the
 // session's log and loop points, so a test can check where every layer started and looped.
-export function renderOffline(arrangement, prepared, { bars = 2, loops, bpm = null, volumes } = {}) {
+// `onProgress(fraction)` (optional) follows the render: Tone schedules the events by running the
+// offline context's clock in JS, a second of audio at a time, which is most of a render's time.
+export function renderOffline(arrangement, prepared, { bars = 2, loops, bpm = null, volumes, onProgress = null } = {}) {
   return exclusive(async () => {
     const tempo = bpm || arrangement.bpm;
     const qpb = quartersPerBar(arrangement.timeSignature);
@@ -37,7 +42,15 @@ export function renderOffline(arrangement, prepared, { bars = 2, loops, bpm = nu
     } finally {
       Tone.setContext(live);
     }
-    const buffer = new Tone.ToneAudioBuffer(await rendering);
+    const follow = onProgress && setInterval(() => onProgress(Math.min(1, context.currentTime / seconds) * RENDER_SHARE), 100);
+    let rendered;
+    try {
+      rendered = await rendering;
+    } finally {
+      clearInterval(follow);
+    }
+    onProgress?.(RENDER_SHARE);
+    const buffer = new Tone.ToneAudioBuffer(rendered);
     const log = session.log;
     session.dispose();
     graph.dispose();

@@ -18,13 +18,13 @@ export function createKeeper({ playback, ai, catalogue, ready }) {
 
   // Renders `bars` bars of a song or the AI track with its layers; resolves to the render's
   // measures with its AudioBuffer as `buffer`.
-  async function render({ song, bars = 2, drums = true, ambience, quote, bpm = null } = {}) {
+  async function render({ song, bars = 2, drums = true, ambience, quote, bpm = null, onProgress = null } = {}) {
     await ready;
     const id = song ?? catalogue.defaultSong();
     const arrangement = await playback.arrangementFor(id, { swing: playback.drumSwing(drums) });
     const prepared = await layers.prepareAll(arrangement, { drums, ambience, quote });
     const loops = id === 'ai' ? ai.loopsFor(layers.loops()) : layers.loops();
-    return renderOffline(arrangement, prepared, { bars, bpm: bpm || playback.tempo(), loops, volumes: layers.volumes() });
+    return renderOffline(arrangement, prepared, { bars, bpm: bpm || playback.tempo(), loops, volumes: layers.volumes(), onProgress });
   }
 
   // The timed solo's chords repeated under all of its `bars`.
@@ -93,6 +93,7 @@ export function createKeeper({ playback, ai, catalogue, ready }) {
     // Streaming loudness (-14 LUFS, peaks under -1 dBTP) and a short fade-out: a finished file.
     const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
     const finished = finishTrack(channels, buffer.sampleRate);
+    options.onProgress?.(1);
     finished.channels.forEach((data, c) => buffer.copyToChannel(data, c));
     const blob = new Blob([audioBufferToWav(buffer)], { type: 'audio/wav' });
     return { blob, size: blob.size, rms: result.rms, peak: result.peak, lufs: finished.after, seconds: result.seconds, bars, filename: `${slug(catalogue.title(id))}.wav` };

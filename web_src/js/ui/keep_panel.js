@@ -21,6 +21,7 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
     update: $('update'),
     renderProgress: $('render-progress'),
     renderText: $('render-text'),
+    renderBar: $('render-bar'),
     light: $('recording-light'),
     recordingTime: $('recording-time'),
   };
@@ -44,16 +45,18 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
     }),
   );
 
-  // The render gives no progress of its own: the bar runs without an end and the time counts up.
+  // The bar follows the render (it runs without an end until the render reports), the time counts up.
   el.wav.addEventListener('click', () =>
     run(el.wav, 'download', async () => {
       const started = performance.now();
       const tick = () => (el.renderText.textContent = `Rendering the audio… ${clock((performance.now() - started) / 1000)}`);
       tick();
+      el.renderBar.removeAttribute('value');
       el.renderProgress.hidden = false;
       const timer = setInterval(tick, 250);
+      const onProgress = (fraction) => (el.renderBar.value = Math.max(el.renderBar.value || 0, fraction));
       try {
-        const { filename, size, seconds } = await lofi.downloadWav({ song: song.value, ...sound.layerChoice() });
+        const { filename, size, seconds } = await lofi.downloadWav({ song: song.value, ...sound.layerChoice(), onProgress });
         status.set('download', 'ok', `Saved ${filename} (${seconds.toFixed(1)} s, ${(size / 1e6).toFixed(1)} MB)`);
       } finally {
         clearInterval(timer);
