@@ -48,6 +48,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.machine import machine
 from builder.build import BuildOptions, build
 from builder.config import DEFAULTS
 from builder.serve import serve_in_background
@@ -438,9 +439,7 @@ def main(argv=None) -> None:
     vocab = synthetic_vocabulary()
     result = {
         "benchmark": "in-browser generation",
-        "browser": "headless Chromium",
-        "cpus": os.cpu_count(),
-        "load_average_1min_at_start": round(os.getloadavg()[0], 2),
+        **machine(),
         "tokens": args.tokens,
         "runs": args.runs,
         "seed_window": 100,

@@ -52,6 +52,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+from bench.machine import machine
 from builder.serve import make_server
 from builder.site import PROJECT_ROOT
 
@@ -275,9 +276,7 @@ def run(args, parser, sites: dict) -> int:
 
     result = {
         "benchmark": "page weight and the first AI note on a fresh page",
-        "browser": "headless Chromium",
-        "cpus": os.cpu_count(),
-        "load_average_1min_at_start": round(os.getloadavg()[0], 2),
+        **machine(),
         "runs": args.runs,
         "think_ms": args.think_ms,
         "settle_ms": args.settle_ms,

@@ -35,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.machine import machine
 from builder.build import BuildOptions, build
 from builder.serve import serve_in_background
 from builder.site import PROJECT_ROOT
@@ -229,8 +230,7 @@ def main(argv=None) -> None:
         "seconds": args.seconds,
         "song": SONG,
         "drums": DRUMS,
-        "cpus": os.cpu_count(),
-        "load_average": os.getloadavg(),
+        **machine(),
         "runs": runs,
         "summary": summary,
         "new_over_old": ratio,

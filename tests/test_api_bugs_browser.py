@@ -58,7 +58,17 @@ def play_ai(page) -> None:
     )
 
 
-# ---- 4: tempo ------------------------------------------------------------------------------------
+def wait_for_a_new_tune(page, heard_first: str) -> None:
+    """Until what plays is a new live track (its own first note), not only new fields."""
+    wait_for(
+        page,
+        "window.lofi.state().solo && window.lofi.state().solo.firstNote"
+        f" && JSON.stringify(window.lofi.state().solo.firstNote) !== {heard_first!r}",
+        timeout=30000,
+    )
+
+
+# ---- a tempo edited while playing ----------------------------------------------------------------
 
 
 def test_a_tempo_edit_while_playing_is_heard_from_the_next_bar(open_page, media_site_url):
@@ -82,7 +92,7 @@ def test_a_tempo_edit_while_playing_is_heard_from_the_next_bar(open_page, media_
     assert watch.errors == []
 
 
-# ---- 6: AI settings while the AI tune plays --------------------------------------------------------
+# ---- AI settings edited while the AI tune plays --------------------------------------------------
 
 
 def test_a_seed_edit_while_the_ai_tune_plays_is_heard_and_its_share_link_reproduces_it(open_page, media_site_url):
@@ -95,11 +105,7 @@ def test_a_seed_edit_while_the_ai_tune_plays_is_heard_and_its_share_link_reprodu
     set_field(page, "seed", new_seed)
     # The playing tune follows: the AI track is written again with the new seed and takes over.
     wait_for(page, f"String(window.lofi.shareState().solo.seed) === '{new_seed}'", timeout=60000)
-    wait_for(
-        page,
-        f"window.lofi.state().solo && window.lofi.state().solo.firstNote && JSON.stringify(window.lofi.state().solo.firstNote) !== {heard_first!r}",
-        timeout=30000,
-    )
+    wait_for_a_new_tune(page, heard_first)
     wait_for(page, "window.lofi.state().solo && !window.lofi.state().solo.generating", timeout=60000)
     assert state(page, "playing") is True
     heard = page.evaluate("() => window.lofi.lastSolo().tokens")
@@ -125,17 +131,13 @@ def test_generate_while_the_ai_tune_plays_changes_the_music_too(open_page, media
     page.click("#generate")
     wait_for(page, "String(window.lofi.shareState().solo.seed) === '777'", timeout=60000)
     # What plays is the new tune (a new live track, its own first note), not only the fields.
-    wait_for(
-        page,
-        f"window.lofi.state().solo && window.lofi.state().solo.firstNote && JSON.stringify(window.lofi.state().solo.firstNote) !== {heard_first!r}",
-        timeout=30000,
-    )
+    wait_for_a_new_tune(page, heard_first)
     assert state(page, "playing") is True
     page.click("#stop")
     assert watch.errors == []
 
 
-# ---- 7: chords that cannot be read, while playing ----------------------------------------------------
+# ---- chords that cannot be read, while playing ---------------------------------------------------
 
 
 def test_bad_chords_while_playing_are_named_and_the_music_plays_on(open_page, media_site_url):
@@ -154,7 +156,7 @@ def test_bad_chords_while_playing_are_named_and_the_music_plays_on(open_page, me
     assert watch.errors == []
 
 
-# ---- 8: what is kept ---------------------------------------------------------------------------------
+# ---- what is kept: MIDI and WAV lengths, a song's drums ------------------------------------------
 
 
 def test_download_midi_uses_the_chords_typed_in_before_any_play(open_page, media_site_url, tmp_path):
@@ -217,7 +219,7 @@ def test_a_songs_midi_file_has_its_drums(open_page, media_site_url):
     assert watch.errors == []
 
 
-# ---- 9: reading the chord field -----------------------------------------------------------------------
+# ---- reading the chord field ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -245,7 +247,7 @@ def test_one_bar_of_chords_is_one_bar_not_one_bars(open_page, timed_site_url):
     assert watch.errors == []
 
 
-# ---- 12: the offline render and the live context ------------------------------------------------------
+# ---- the offline render and the live context -----------------------------------------------------
 
 
 def test_wav_renders_while_playing_and_then_play_again_keep_one_audio_context(open_page, media_site_url):
