@@ -213,3 +213,33 @@ def test_a_play_pressed_before_the_pages_script_arrives_is_not_lost(browser, med
         wait_for(page, "window.lofi !== undefined && window.lofi.state().playing", timeout=30000)
     finally:
         context.close()
+
+
+def test_a_sound_engine_that_failed_to_arrive_is_fetched_again_at_play(browser, media_site_url):
+    """Tone.js comes in a chunk fetched at the first sign of a listener. When that fetch fails (the
+    network drops, or the listener leaves or reloads mid-download: a new build's Update does), the
+    page throws nothing at the listener, and the next Play fetches it again and plays."""
+    context = browser.new_context(service_workers="block")
+    refused = []
+
+    def refuse_once(route):
+        if refused:
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    try:
+        route = lambda page: page.route("**/assets/chunks/signals-*.js", refuse_once)  # noqa: E731
+        page, watch = open_lofi(context, media_site_url, route=route)
+        page.mouse.move(200, 200)  # the first sign of a listener: the warm-up fetches Tone.js
+        wait_for(page, "document.querySelector('#drums').options.length > 1")
+        page.wait_for_timeout(500)
+        assert refused, "the sound engine's chunk was never asked for"
+        play_song(page)
+        wait_for(page, "window.lofi.state().playing", timeout=30000)
+        # The refused fetch itself is logged by the browser; nothing may go uncaught.
+        assert [e for e in watch.errors if e.startswith("pageerror")] == []
+        page.click("#stop")
+    finally:
+        context.close()

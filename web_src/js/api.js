@@ -50,7 +50,7 @@ export function createLofi({ status, visualizer = null }) {
     return fn(...args);
   };
   const catalogue = createCatalogue({ status });
-  const loader = createModelLoader({ status, catalogue, onLoaded: () => audioReady.then(() => playback.warm(ai.warmArrangement())) });
+  const loader = createModelLoader({ status, catalogue, onLoaded: () => audioReady.then(() => playback.warm(ai.warmArrangement())).catch(() => {}) }); // Play retries
   const ai = createAiTrack({ loader, status, catalogue, ready });
   // The model (in its worker) needs no Tone.js: at the first sign of a listener it starts loading
   // at once, beside Tone.js and the samples, not after them.

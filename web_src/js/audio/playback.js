@@ -41,11 +41,14 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
   // click on Play lands; play() and loadModel() build it anyway if it is not there yet.
   // The AI track's instruments and its model (in its worker, off this thread) load then too, side
   // by side: a first Play on the AI track then waits for no download.
+  // A warm-up that fails (Tone.js did not arrive) is only a warning: Play loads what is missing.
   onFirstIntent(() =>
-    ready.then(() => {
-      warm(loader.meta ? ai.warmArrangement() : { parts: [] });
-      loader.load(ready).catch(() => {}); // a failure shows in the status line; Play retries
-    }),
+    ready
+      .then(() => {
+        warm(loader.meta ? ai.warmArrangement() : { parts: [] });
+        loader.load(ready).catch(() => {}); // a failure shows in the status line; Play retries
+      })
+      .catch((err) => console.warn(`lofi: warming up for the first note failed: ${err.message}`)),
   );
 
   // The drum pattern's swing (0..1) for a drums choice (an id, null for none, true/undefined: the

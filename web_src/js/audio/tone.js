@@ -9,9 +9,17 @@ let loading = null;
 
 export function loadTone() {
   // signals.js patches one of Tone.js's classes as it loads (it lets disposed signals go).
-  loading ??= Promise.all([import('tone'), import('./signals.js')]).then(([module]) => {
-    Tone = module;
-    return module;
-  });
+  // A failed fetch (the network dropped, or the page is being left mid-download) is not kept: the
+  // next call fetches again.
+  loading ??= Promise.all([import('tone'), import('./signals.js')]).then(
+    ([module]) => {
+      Tone = module;
+      return module;
+    },
+    (err) => {
+      loading = null;
+      throw err;
+    },
+  );
   return loading;
 }
