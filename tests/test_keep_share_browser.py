@@ -493,6 +493,27 @@ def test_a_first_visit_saves_the_site_for_offline_only_once_a_note_has_sounded(o
     assert not watch.errors
 
 
+def test_a_first_visit_left_idle_saves_the_site_for_offline_after_a_while(open_page, site):
+    # A listener who opens the page and comes back later still gets the offline copy: with no note
+    # played, the worker registers once the page has sat idle for about 20 s, not before.
+    page, watch = open_page(site)
+    page.evaluate("() => window.lofi.ready")
+    registration = "async () => (await navigator.serviceWorker.getRegistration()) ?? null"
+    page.wait_for_timeout(8000)
+    assert page.evaluate(registration) is None
+    registered = page.evaluate("""async () => {
+        const until = performance.now() + 60000;
+        while (!(await navigator.serviceWorker.getRegistration())) {
+            if (performance.now() > until) return false;
+            await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        return performance.now();
+    }""")
+    assert registered and registered >= 15000  # milliseconds since the page began loading
+    assert page.evaluate("() => window.lofi.offlineReady()")["controlled"]
+    assert not watch.errors
+
+
 def test_the_page_plays_offline_after_a_first_load(open_page, keep_dist):
     # Its own server, so that it can be shut down: then nothing can come from the network.
     server, url = serve_in_background(keep_dist, "/lofi-player/")
