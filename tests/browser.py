@@ -74,7 +74,7 @@ def wait_for(page, expression: str, timeout: float = 10000, interval: float = 50
 
 
 def add_debug_hooks(page, url: str) -> None:
-    """Loads the site's test-only hooks (assets/debug.js: lofi.audioStats()) before the page's own
+    """Loads the site's test-only hooks (assets/debug.js: lofi.audioStats(), lofi.outputRms()) before the page's own
     script, so they see every audio node from the first. The page itself never loads them."""
     from urllib.parse import urljoin
     from urllib.request import urlopen

@@ -4,7 +4,7 @@ listener downloads (assets/app.js) holds none of them."""
 from __future__ import annotations
 
 # Names that only the debug entry (web_src/js/debug/debug.js) may define.
-DEBUG_HOOKS = ("audioStats", "benchmarkSeedMethod")
+DEBUG_HOOKS = ("audioStats", "outputRms", "benchmarkSeedMethod")
 
 
 def test_the_product_bundle_holds_no_debug_hooks(built_site):

@@ -8,6 +8,7 @@ import { createModelLoader } from './ai/loader.js';
 import { createAiTrack } from './ai/track.js';
 import { createPlayback } from './audio/playback.js';
 import { expose } from './audio/probe.js';
+import { createSleepTimer } from './audio/sleep_timer.js';
 import { loadTone } from './audio/tone.js';
 import { onFirstIntent } from './intent.js';
 import { createKeeper } from './keep/export.js';
@@ -60,9 +61,17 @@ export function createLofi({ status, visualizer = null }) {
   // which comes with no sign before it, then finds it there too.
   ready.then(() => setTimeout(() => (window.requestIdleCallback ?? setTimeout)(() => loadTone().catch(() => {})), TONE_AFTER_MS));
   const heard = { note: sounded(visualizer?.note), drum: sounded(visualizer?.drum) };
-  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, extraState: () => ({ recording: recorder.recording }) });
+  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, extraState: () => ({ recording: recorder.recording, sleepTimer: sleep.info() }) });
   const keeper = createKeeper({ playback, ai, catalogue, ready: audioReady });
   const { layers, player, state } = playback;
+  const sleep = createSleepTimer({
+    isPlaying: () => player.current !== null && !player.paused,
+    pause: () => playback.pause(),
+    onChange: ({ fired }) => {
+      if (fired) status.set('audio', 'info', 'Paused by the sleep timer: press Play to go on.');
+      emit('state', state());
+    },
+  });
   const whenReady = (fn) => async (...args) => {
     await ready;
     return fn(...args);
@@ -108,6 +117,8 @@ export function createLofi({ status, visualizer = null }) {
     setVolume: (layer, value) => layers.setVolume(layer, value),
     pause: withAudio(() => playback.pause()),
     resume: withAudio(() => playback.resume()),
+    // Fades out and pauses after `minutes` (null or 0: off): {endsAt, remainingMs, fading} or null.
+    sleepTimer: (minutes) => sleep.set(minutes),
     loopPoints: () => player.session?.loopPoints() ?? null,
     timeline: () => (player.session ? player.session.log.map((e) => ({ ...e })) : []),
     on: (type, listener) => {

@@ -11,6 +11,7 @@ import { bindChords } from './ui/chords.js';
 import { bindKeepPanel } from './ui/keep_panel.js';
 import { bindNowLine } from './ui/now.js';
 import { bindFocus } from './ui/focus.js';
+import { bindSleep } from './ui/sleep.js';
 import { bindKeys } from './ui/keys.js';
 import { bindMediaSession } from './ui/media_session.js';
 
@@ -35,6 +36,7 @@ now = bindNowLine(lofi, status, { song, selects: sound.selects, busy: () => trac
 const chords = bindChords(lofi, status, { song, sound });
 bindKeepPanel(lofi, status, { song, sound, chords, sync: () => track.sync() });
 const focus = bindFocus(document.getElementById('focus'));
+bindSleep(lofi, status, document.getElementById('sleep'));
 bindKeys({ track, sound, focus });
 bindMediaSession(lofi, { track, song, selects: sound.selects });
 // Every play, pause and stop reports a state, so the buttons stay right when a script (or a test)

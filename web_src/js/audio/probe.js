@@ -13,5 +13,5 @@ export function count(kind, node) {
 // Hands window.lofi and the page's Tone.js clock to the probe.
 export function expose(lofi) {
   // Tone.js loads on demand: the probe reads its clock through these once it has.
-  globalThis.lofiProbe?.expose({ lofi, tone: { getTransport: () => Tone.getTransport(), getDraw: () => Tone.getDraw() } });
+  globalThis.lofiProbe?.expose({ lofi, tone: { getTransport: () => Tone.getTransport(), getDraw: () => Tone.getDraw(), getDestination: () => Tone.getDestination() } });
 }

@@ -9,7 +9,7 @@
 // it ends. `scheduled` counts the live Transport's events; `queues` its timelines' and Tone.Draw's.
 
 const audit = { created: {}, disposed: {}, graphs: { built: 0, alive: 0 } };
-let tone = null; // {getTransport, getDraw} of the page's own Tone.js
+let tone = null; // {getTransport, getDraw, getDestination} of the page's own Tone.js
 
 // Counts `node` under `kind` and its dispose() (once); a whole graph counts as built and alive.
 function count(kind, node) {
@@ -44,10 +44,26 @@ function audioStats() {
   return { graphs: { ...audit.graphs }, created: { ...audit.created }, disposed: { ...audit.disposed }, alive, scheduled, queues };
 }
 
+// window.lofi.outputRms() → the RMS of the page's output (after every volume and the sleep
+// timer's fade) over the last ~43 ms, read from an analyser tapped off Tone's Destination.
+let analyser = null;
+function outputRms() {
+  const destination = tone.getDestination();
+  if (!analyser) {
+    analyser = destination.context.rawContext.createAnalyser();
+    analyser.fftSize = 2048;
+    destination.output.connect(analyser);
+  }
+  const samples = new Float32Array(analyser.fftSize);
+  analyser.getFloatTimeDomainData(samples);
+  return Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
+}
+
 globalThis.lofiProbe = {
   count,
   expose(internals) {
     tone = internals.tone;
     internals.lofi.audioStats = audioStats;
+    internals.lofi.outputRms = outputRms;
   },
 };

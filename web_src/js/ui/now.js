@@ -1,6 +1,8 @@
 // The one line that says what plays ("AI tune in D minor, 78 bpm, rain on the window"), the bar
-// while it plays, the problems the listener should see (errors and warnings, one line each), and the
+// while it plays and the sleep timer's time left, the problems the listener should see (errors and warnings, one line each), and the
 // diagnostics fold (backend, vocabulary, offline copy, the full status log).
+
+import { sleepWords } from './sleep.js';
 
 const $ = (id) => document.getElementById(id);
 const LEVEL_LABEL = { error: 'Error', warn: 'Note', busy: 'Working', ok: 'OK', info: 'Info' };
@@ -45,7 +47,7 @@ export function bindNowLine(lofi, status, { song, selects, busy }) {
     else if (song.value === 'ai') text = 'Press Play for a new AI tune.';
     else text = `Press Play for “${trackTitle()}”.`;
     if (el.status.textContent !== text) el.status.textContent = text;
-    const position = state.playing ? `bar ${Math.floor(state.bar) + 1}` : '';
+    const position = [state.playing ? `bar ${Math.floor(state.bar) + 1}` : '', sleepWords(state.sleepTimer)].filter(Boolean).join(' · ');
     if (el.position.textContent !== position) el.position.textContent = position;
   }
 
