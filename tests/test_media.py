@@ -45,7 +45,7 @@ def test_the_default_content_makes_a_manifest_and_copies_every_file(media_conten
     assert kick["hits"][0] == [0, 1.0] and kick["url"] == "media/drums/bd_jazz.ogg"
     assert all(q["url"] and q["seconds"] > 1 and q["licence"] for q in manifest["quotes"])
     assert set(manifest["instruments"]) >= {"piano", "epiano"}
-    assert manifest["instruments"]["piano"]["urls"]["C4"] == "media/instruments/piano/C4.mp3"
+    assert manifest["instruments"]["piano"]["urls"]["C4"] == "media/instruments/piano/C4.ogg"
     assert manifest["instruments"]["epiano"]["urls"]["D#4"] == "media/instruments/epiano/Ds4.ogg"
     assert manifest["vinyl"]["url"] == "media/vinyl.ogg"
     urls = [lane["url"] for d in manifest["drums"] for lane in d["lanes"]]
@@ -164,3 +164,29 @@ def test_the_manifest_writer_refuses_nan(tmp_path):
     media = Media(quotes=[{"id": "q", "gain": float("nan")}])
     with pytest.raises(ValueError, match="not JSON compliant"):
         write_media(tmp_path, media)
+
+
+def test_without_piano_samples_in_content_the_packages_piano_is_copied(media_content, tmp_path):
+    """A fork that deletes content/samples/piano/ still has a piano: the npm package's notes."""
+    shutil.rmtree(media_content / "samples" / "piano")
+    media = gather_media(media_content, REPO)
+    urls = media.manifest()["instruments"]["piano"]["urls"]
+    assert urls["C4"] == "media/instruments/piano/C4.mp3" and urls["A1"] and urls["C7"]
+    assert len(urls) == 22  # A1 to C7, one every minor third
+    out = tmp_path / "dist"
+    out.mkdir()
+    write_media(out, media)
+    assert (out / "media" / "instruments" / "piano" / "C4.mp3").stat().st_size > 50_000
+
+
+def test_the_pianos_notes_are_short_and_light():
+    """content/samples/piano/ (tools/make_piano_samples.py): every note of the range, none longer
+    than 7 s, all of them together well under the package's 4 MB."""
+    import soundfile
+
+    files = sorted((REPO / "content" / "samples" / "piano").glob("*.ogg"))
+    assert len(files) == 22
+    for path in files:
+        info = soundfile.info(path)
+        assert info.channels == 1 and info.duration <= 7.01, path.name
+    assert sum(path.stat().st_size for path in files) < 1_200_000
