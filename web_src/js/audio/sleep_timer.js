@@ -50,8 +50,13 @@ export function createSleepTimer({ isPlaying, pause, onChange = () => {} }) {
   async function runOut() {
     endsAt = null;
     clearTimers();
-    const fired = isPlaying();
-    if (fired) await pause();
+    let fired = isPlaying();
+    try {
+      if (fired) await pause();
+    } catch (err) {
+      fired = false; // a timer's callback has no caller to throw to: say so, and leave the music be
+      console.warn(`lofi: the sleep timer could not pause: ${err.message}`);
+    }
     restoreLevel();
     onChange({ fired });
   }
