@@ -9,7 +9,7 @@ import { createAiTrack } from './ai/track.js';
 import { createPlayback } from './audio/playback.js';
 import { expose } from './audio/probe.js';
 import { createSleepTimer } from './audio/sleep_timer.js';
-import { loadTone } from './audio/tone.js';
+import { loadTone, toneRequested } from './audio/tone.js';
 import { onFirstIntent } from './intent.js';
 import { createKeeper } from './keep/export.js';
 import { readMidi } from './keep/midi.js';
@@ -22,6 +22,7 @@ import { moodFromText } from './music/mood.js';
 
 const OFFLINE_AFTER_MS = 20000;
 const TONE_AFTER_MS = 3000;
+const AUDIO_SETTLE_MS = 500;
 
 export function createLofi({ status, visualizer = null }) {
   const events = new EventTarget();
@@ -96,6 +97,17 @@ export function createLofi({ status, visualizer = null }) {
     });
   }
   const pageUrl = () => window.location.href.split('#')[0];
+
+  // Chromium does not activate a waiting service worker while the page is setting up an audio
+  // worklet under the old one (it then holds the switch for up to five minutes), and Tone.js sets
+  // up worklets as it starts and as the graph is built. A switch asked for while the sound engine
+  // starts (the click on "Update" is often the page's first sign of a listener) waits for it.
+  async function audioSettled() {
+    if (!toneRequested()) return;
+    await loadTone().catch(() => {});
+    await player.graphPromise?.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, AUDIO_SETTLE_MS));
+  }
 
   const lofi = {
     ready: ready.then(() => undefined),
@@ -190,7 +202,10 @@ export function createLofi({ status, visualizer = null }) {
     offline: () => updates.info(),
     offlineReady: () => updates.ready(),
     checkForUpdate: () => updates.checkForUpdate(),
-    applyUpdate: () => updates.applyUpdate(),
+    applyUpdate: async () => {
+      await audioSettled();
+      return updates.applyUpdate();
+    },
   };
   begin();
   expose(lofi);

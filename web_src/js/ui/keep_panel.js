@@ -149,5 +149,9 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
 
   // ---- a new build is waiting ---------------------------------------------------------------------
   lofi.on('update', () => (el.update.hidden = false));
-  el.update.addEventListener('click', () => lofi.applyUpdate());
+  el.update.addEventListener('click', () => {
+    el.update.disabled = true; // the page reloads once the new version has taken over
+    el.update.textContent = 'Switching to the new version…';
+    lofi.applyUpdate();
+  });
 }
