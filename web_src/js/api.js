@@ -9,7 +9,7 @@ import { createAiTrack } from './ai/track.js';
 import { createPlayback } from './audio/playback.js';
 import { expose } from './audio/probe.js';
 import { createSleepTimer } from './audio/sleep_timer.js';
-import { loadTone, toneRequested } from './audio/tone.js';
+import { loadTone } from './audio/tone.js';
 import { onFirstIntent } from './intent.js';
 import { createKeeper } from './keep/export.js';
 import { readMidi } from './keep/midi.js';
@@ -100,11 +100,11 @@ export function createLofi({ status, visualizer = null }) {
 
   // Chromium does not activate a waiting service worker while the page is setting up an audio
   // worklet under the old one (it then holds the switch for up to five minutes), and Tone.js sets
-  // up worklets as it starts and as the graph is built. A switch asked for while the sound engine
-  // starts (the click on "Update" is often the page's first sign of a listener) waits for it.
+  // up worklets as it starts and as the graph is built. So the switch waits until the sound engine
+  // has started (the click on "Update" is often the page's first sign of a listener, which starts it).
   async function audioSettled() {
-    if (!toneRequested()) return;
-    await loadTone().catch(() => {});
+    await loadTone().catch(() => {}); // started here if not yet: it may be asked for any moment
+    await new Promise((resolve) => setTimeout(resolve, 0)); // a graph asked for meanwhile has begun
     await player.graphPromise?.catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, AUDIO_SETTLE_MS));
   }

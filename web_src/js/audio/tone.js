@@ -23,8 +23,3 @@ export function loadTone() {
   );
   return loading;
 }
-
-// Whether Tone.js has been asked for (it may still be on its way).
-export function toneRequested() {
-  return loading !== null || Tone !== null;
-}
