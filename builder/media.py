@@ -24,6 +24,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import theory
 from .contentfiles import exists, read_toml, regular_files
 from .errors import ContentError, Problem
 
@@ -349,13 +350,19 @@ def _add_package_piano(media: Media, folder: Path, problems: list[Problem]) -> N
         )
         return
     urls = {}
-    for path in sorted(folder.glob("*v10.mp3")):
-        match = re.match(r"^([A-G])(#?)(\d)v10$", path.stem)
-        if not match:
-            continue
-        letter, sharp, octave = match.groups()
-        midi = (int(octave) + 1) * 12 + "C D EF G A B".index(letter) + (1 if sharp else 0)
-        if PIANO_RANGE[0] <= midi <= PIANO_RANGE[1]:
-            name = f"{letter}{'s' if sharp else ''}{octave}"
-            urls[f"{letter}{sharp}{octave}"] = media.add(f"media/instruments/piano/{name}.mp3", path)
+    for note, path in package_piano_notes(folder):
+        name = note.replace("#", "s")
+        urls[note] = media.add(f"media/instruments/piano/{name}.mp3", path)
     media.instruments["piano"] = urls
+
+
+def package_piano_notes(folder: Path) -> list[tuple[str, Path]]:
+    """The npm package's notes within PIANO_RANGE: [("C4", path), ("D#4", path), ...] from its
+    "C4v10.mp3", "D#4v10.mp3" files (tools/make_piano_samples.py shortens the same notes)."""
+    notes = []
+    for path in sorted(folder.glob("*v10.mp3")):
+        note = path.stem.removesuffix("v10")
+        midi = theory.note_name_to_midi(note)
+        if midi is not None and PIANO_RANGE[0] <= midi <= PIANO_RANGE[1]:
+            notes.append((note, path))
+    return notes

