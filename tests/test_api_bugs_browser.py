@@ -95,17 +95,25 @@ def test_a_tempo_edit_while_playing_is_heard_from_the_next_bar(open_page, media_
 # ---- AI settings edited while the AI tune plays --------------------------------------------------
 
 
-def test_a_seed_edit_while_the_ai_tune_plays_is_heard_and_its_share_link_reproduces_it(open_page, media_site_url):
-    page, watch = open_page(media_site_url)
+def a_new_seed_while_the_ai_tune_plays(page, apply) -> str:
+    """Plays the AI tune, gives it a new seed through `apply(page, seed)` and waits until a new tune
+    with that seed plays (a new live track, its own first note), not only the fields. The seed."""
     play_ai(page)
     first = page.evaluate("() => window.lofi.shareState().solo.seed")
     heard_first = page.evaluate("() => JSON.stringify(window.lofi.state().solo.firstNote)")
     page.click("#ai-settings summary")
-    new_seed = "4242" if str(first) != "4242" else "4243"
-    set_field(page, "seed", new_seed)
-    # The playing tune follows: the AI track is written again with the new seed and takes over.
-    wait_for(page, f"String(window.lofi.shareState().solo.seed) === '{new_seed}'", timeout=60000)
+    seed = "4242" if str(first) != "4242" else "4243"
+    apply(page, seed)
+    wait_for(page, f"String(window.lofi.shareState().solo.seed) === '{seed}'", timeout=60000)
     wait_for_a_new_tune(page, heard_first)
+    assert state(page, "playing") is True
+    return seed
+
+
+def test_a_seed_edit_while_the_ai_tune_plays_is_heard_and_its_share_link_reproduces_it(open_page, media_site_url):
+    page, watch = open_page(media_site_url)
+    # The playing tune follows the field: the AI track is written again with the new seed.
+    new_seed = a_new_seed_while_the_ai_tune_plays(page, lambda page, seed: set_field(page, "seed", seed))
     wait_for(page, "window.lofi.state().solo && !window.lofi.state().solo.generating", timeout=60000)
     assert state(page, "playing") is True
     heard = page.evaluate("() => window.lofi.lastSolo().tokens")
@@ -124,15 +132,12 @@ def test_a_seed_edit_while_the_ai_tune_plays_is_heard_and_its_share_link_reprodu
 
 def test_generate_while_the_ai_tune_plays_changes_the_music_too(open_page, media_site_url):
     page, watch = open_page(media_site_url)
-    play_ai(page)
-    heard_first = page.evaluate("() => JSON.stringify(window.lofi.state().solo.firstNote)")
-    page.click("#ai-settings summary")
-    page.fill("#seed", "777")
-    page.click("#generate")
-    wait_for(page, "String(window.lofi.shareState().solo.seed) === '777'", timeout=60000)
-    # What plays is the new tune (a new live track, its own first note), not only the fields.
-    wait_for_a_new_tune(page, heard_first)
-    assert state(page, "playing") is True
+
+    def generate(page, seed):
+        page.fill("#seed", seed)
+        page.click("#generate")
+
+    a_new_seed_while_the_ai_tune_plays(page, generate)
     page.click("#stop")
     assert watch.errors == []
 
