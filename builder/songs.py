@@ -47,6 +47,7 @@ SONG_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 RESERVED_IDS = {
     "index": "songs/index.json is the site's list of songs",
     "ai": "'ai' is the player's id for the AI solo",
+    "station": "'station' is the player's id for the endless station of AI tunes",
 }
 # tinyNotation's note syntax: a pitch (c, C, CC, c', c'' ...) or r, accidentals, duration, dots, tie.
 NOTE_TOKEN = re.compile(r"^(r|([a-g])\2*'*|([A-G])\3*)(#+|-+|n)?(1|2|4|8|16|32)?(\.*)(~?)$")

@@ -9,6 +9,7 @@ import { createAiTrack } from './ai/track.js';
 import { createPlayback } from './audio/playback.js';
 import { expose } from './audio/probe.js';
 import { createSleepTimer } from './audio/sleep_timer.js';
+import { createStation } from './station/index.js';
 import { loadTone } from './audio/tone.js';
 import { onFirstIntent } from './intent.js';
 import { createKeeper } from './keep/export.js';
@@ -62,7 +63,8 @@ export function createLofi({ status, visualizer = null }) {
   // which comes with no sign before it, then finds it there too.
   ready.then(() => setTimeout(() => (window.requestIdleCallback ?? setTimeout)(() => loadTone().catch(() => {})), TONE_AFTER_MS));
   const heard = { note: sounded(visualizer?.note), drum: sounded(visualizer?.drum) };
-  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, extraState: () => ({ recording: recorder.recording, sleepTimer: sleep.info() }) });
+  const station = createStation({ loader, layers: () => playback.layers, status, emit, ready });
+  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, station, extraState: () => ({ recording: recorder.recording, sleepTimer: sleep.info() }) });
   const keeper = createKeeper({ playback, ai, catalogue, ready: audioReady });
   const { layers, player, state } = playback;
   const sleep = createSleepTimer({
@@ -115,6 +117,11 @@ export function createLofi({ status, visualizer = null }) {
     generate: (options) => ai.generate(options),
     compose: (options) => ai.compose(options),
     play: (options) => playback.play(options),
+    // The endless station of AI tunes: its plan, composed ({seed, minutes, progression, mood}),
+    // the tunes heard this session (oldest first) and the next tune from the next bar.
+    station: (options) => station.compose(options),
+    history: () => station.history(),
+    skip: withAudio(() => playback.skip()),
     stop: withAudio(() => playback.stop()),
     state,
     songs: () => catalogue.songs(),

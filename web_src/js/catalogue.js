@@ -63,10 +63,10 @@ export function createCatalogue({ status }) {
     song,
     songs: () => songIndex.map((s) => ({ ...s })),
     defaultSong: () => (songIndex.length ? songIndex[0].id : 'ai'),
-    // A file name's base: the song's title, or "AI solo".
-    title: (id) => (id === 'ai' ? 'AI solo' : titleOf(id)),
-    // For the status line: "the AI solo" or the song's title in quotes.
-    describe: (id) => (id === 'ai' ? 'the AI solo' : `"${titleOf(id)}"`),
+    // A file name's base: the song's title, "AI solo" or "AI station".
+    title: (id) => (id === 'ai' ? 'AI solo' : id === 'station' ? 'AI station' : titleOf(id)),
+    // For the status line: "the AI solo", "the AI station" or the song's title in quotes.
+    describe: (id) => (id === 'ai' ? 'the AI solo' : id === 'station' ? 'the AI station' : `"${titleOf(id)}"`),
     soloLoopBars: () => Number(site.soloLoopBars) || SITE_DEFAULTS.soloLoopBars,
   };
 }

@@ -179,7 +179,8 @@ export class SoloModel {
   // builder/grammar.py so the same model, seed and options give the same tokens there:
   // - options: bars, meter ("4/4"), changes ([{step, token}]: FOLLOW mode, the chord tokens forced
   //   at their steps; null: FREE mode, the model writes its chords), seed, temperature, topK, topP,
-  //   chordToneBias (added to the logits of chord tones on strong beats).
+  //   chordToneBias (added to the logits of chord tones on strong beats), prefix (tokens written
+  //   first, after "<s>", each checked by the grammar: a motif to restate, a chord to open on).
   // - Every token, forced or drawn, goes through the LSTM, so the state always holds the whole
   //   piece; a drawn token costs what generate()'s do (one step, one draw among the allowed ones).
   // hooks as generate()'s. Returns {tokens (from "<s>" to "</s>"), seed, settings}.
@@ -206,12 +207,15 @@ export class SoloModel {
       chordToneBias,
       chordPitchClasses: (token) => this.#chordTones(token),
     });
+    const prefix = Array.isArray(settings.prefix) ? settings.prefix.map((token) => this.#tokenId(token)) : [];
     const holder = { state: this.zeroState() };
     const tokens = [];
     try {
       let logits = null; // the first token, "<s>", is forced
       while (!grammar.done) {
-        const id = chooseToken(grammar.next(), logits, sampling, rng);
+        const step = grammar.next();
+        const given = tokens.length >= 1 && tokens.length <= prefix.length ? prefix[tokens.length - 1] : undefined;
+        const id = given ?? chooseToken(step, logits, sampling, rng);
         grammar.accept(id);
         tokens.push(this.vocab[id]);
         hooks.onToken?.(this.vocab[id], tokens.length - 1);
@@ -221,7 +225,12 @@ export class SoloModel {
     } finally {
       holder.state = null;
     }
-    return { tokens, seed, settings: { ...sampling, bars, meter, seed, chordToneBias } };
+    return { tokens, seed, settings: { ...sampling, bars, meter, seed, chordToneBias, ...(prefix.length ? { prefix: prefix.length } : {}) } };
+  }
+
+  #tokenId(token) {
+    if (!this.index.has(token)) throw new Error(`prefix token "${token}" is not in the vocabulary`);
+    return this.index.get(token);
   }
 
   #chordTones(token) {

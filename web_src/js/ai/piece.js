@@ -119,6 +119,9 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
         chords: chords.map(({ step, length, symbol, midis }) => ({ step, length, symbol, midis: [...midis] })),
         melody: builder.melody.map((note) => ({ ...note })),
         mapped: plan.mapped.map((m) => ({ ...m })),
+        // The model's chord tokens where they change, [{step, token}]: what another piece over the
+        // same chords is told (the station's A' over A's chords).
+        changes: (plan.mode === 'follow' ? plan.changes : written).map((c) => ({ step: c.step, token: c.token })),
       };
     },
   };

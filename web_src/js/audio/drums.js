@@ -49,10 +49,5 @@ export function createKit(buffers, output) {
   };
 }
 
-// The visualizer knows kicks and snares; other lanes borrow the closest.
-export function drumKind(lane) {
-  const name = lane.toLowerCase();
-  if (/kick|bd|bass/.test(name)) return 'kick';
-  if (/snare|sn|rim|clap|snap/.test(name)) return 'snare';
-  return 'hat';
-}
+// The visualizer and the MIDI file know kicks, snares and hats (station/drums.js laneKind).
+export { laneKind as drumKind } from '../station/drums.js';

@@ -23,7 +23,7 @@ async function startAudio() {
 
 // The audio time of a Transport tick ahead, from the public clock API: Newton's method on
 // getTicksAtTime, exact in two steps while the tempo is constant in between.
-function timeAtTicks(transport, ticks) {
+export function timeAtTicks(transport, ticks) {
   let time = Tone.now();
   for (let i = 0; i < 3; i++) {
     const ticksPerSecond = (transport.bpm.getValueAtTime(time) * PPQ) / 60;
@@ -86,7 +86,7 @@ export class LivePlayer {
     return exclusive(async () => {
       const graph = await this.#graph();
       if (prepared.vinyl) graph.setVinyl(prepared.vinyl);
-      for (const recipe of prepared.music?.recipes ?? []) graph.instrument(recipe);
+      for (const recipe of prepared.music?.recipes ?? []) if (recipe) graph.instrument(recipe);
     });
   }
 

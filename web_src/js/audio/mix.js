@@ -3,7 +3,7 @@
 // switched off with a message in the status area; the other layers keep playing.
 
 import { emptyManifest, loadManifest } from './media.js';
-import { prepareLayer, prepareMusic, prepareVinyl } from './prepare.js';
+import { prepareKits, prepareLayer, prepareMusic, prepareVinyl } from './prepare.js';
 import { CHANNELS, DEFAULT_VOLUMES } from './instruments.js';
 
 const LAYERS = ['drums', 'ambience', 'quote'];
@@ -60,6 +60,12 @@ export function createLayers({ player, status }) {
       ...LAYERS.map((layer) => prepareOne(layer, choice[layer])),
     ]);
     for (const warning of music.warnings) status.set('instruments', 'warn', warning);
+    // An arrangement that plays its own drums (the station) gets the kits, and no drums layer.
+    if (arrangement.drumPatterns) {
+      const { kits, errors } = await prepareKits(manifest, arrangement.drumPatterns);
+      if (errors.length) status.set('drums', 'error', `Drum patterns off: ${errors.join('; ')}. The rest keeps playing.`);
+      return { music, vinyl, drums: null, kits, ambience, quote };
+    }
     return { music, vinyl, drums, ambience, quote };
   }
 

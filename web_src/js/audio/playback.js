@@ -7,8 +7,9 @@ import { createLayers } from './mix.js';
 import { songArrangement } from './arrangement.js';
 import { onFirstIntent } from '../intent.js';
 import { parseProgression } from '../music/progression.js';
+import { Tone } from './tone.js';
 
-export function createPlayback({ status, emit, catalogue, ai, loader, ready, visualizer, extraState }) {
+export function createPlayback({ status, emit, catalogue, ai, loader, ready, visualizer, extraState, station }) {
   const player = new LivePlayer({
     hooks: {
       onNote: (midis, velocity, part) => visualizer?.note(midis, velocity, part),
@@ -69,7 +70,8 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
   // at: 'now' (the default) starts from bar 1; 'next-bar' lets the song take over from the one
   // playing at its next bar line, without a stop (from bar 1 when nothing plays). The result's
   // startBar is that bar, counted from the first play().
-  async function play({ song, drums = true, ambience, quote, bpm = null, solo, fresh = false, progression, at = 'now' } = {}) {
+  // station: the station's options (station/index.js stationOptions) when song is 'station'.
+  async function play({ song, drums = true, ambience, quote, bpm = null, solo, fresh = false, progression, at = 'now', station: stationOptions = null } = {}) {
     if (at !== 'now' && at !== 'next-bar') throw new Error(`at must be 'now' or 'next-bar', not ${JSON.stringify(at)}`);
     const playCalledAt = performance.now();
     player.unlock(); // synchronously, while a click that called play() still counts as a gesture
@@ -84,7 +86,10 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     // playing alone until the new one is ready (and, should it fail, playing on).
     const switching = at === 'next-bar' && player.playing && !player.paused;
     const previousLive = live;
-    if (!switching) previousLive?.stop();
+    if (!switching) {
+      previousLive?.stop();
+      if (previousLive === station.live()) station.stopped();
+    }
     live = null;
     let controller = null;
     let startBar;
@@ -94,11 +99,15 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       let loops = layers.loops();
       if (id === 'ai') {
         ({ arrangement, firstNote, controller, loops } = await ai.live({ solo, fresh, playCalledAt, loops, swing: () => drumSwing() }));
+      } else if (id === 'station') {
+        ({ arrangement, firstNote, controller } = await station.start({ ...(stationOptions ?? {}), progression: stationOptions?.progression !== undefined ? stationOptions.progression : ai.progression()?.text ?? null }, { settings: solo ?? {}, playCalledAt }));
+        bpm = null; // every tune has its own tempo
       } else {
         arrangement = await arrangementFor(id);
       }
       const [prepared] = await Promise.all([layers.prepareAll(arrangement, { drums, ambience, quote }), firstNote]);
       previousLive?.stop();
+      if (previousLive && previousLive !== controller && previousLive === station.live()) station.stopped();
       live = controller;
       const { audible, bar } = await (switching ? player.switchTo(arrangement, prepared, { loops, bpm }) : player.play(arrangement, prepared, { loops, bpm }));
       startBar = bar;
@@ -120,6 +129,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
 
   async function stop() {
     live?.stop();
+    if (live && live === station.live()) station.stopped();
     live = null;
     await player.stop();
     emit('ambience', null);
@@ -181,6 +191,19 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     throw error;
   }
 
+  function stationState(track) {
+    return { seed: station.options()?.seed ?? null, generating: track.generating, firstNote: track.firstNote, writes: { ...track.writes, marginMs: [...track.writes.marginMs] }, placed: track.placed.length };
+  }
+
+  // The next tune of the station from the next bar line; resolves to its index (null: no station).
+  async function skip() {
+    const track = station.live();
+    if (!track || track !== live || !player.session) return null;
+    const index = track.skip(player.nextBarTicks());
+    emit('state', state());
+    return index;
+  }
+
   function state() {
     const loaded = loader.loaded;
     return {
@@ -200,7 +223,9 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       position: player.position,
       generator: loaded ? loader.generator.kind : null,
       // The AI track while it plays: firstNote {triggerMs, soundMs, tokensGenerated, generationDone}.
-      solo: live
+      tune: station.live() && station.live() === live ? station.now(Tone?.getTransport().ticks ?? 0) : null,
+      station: station.live() && station.live() === live ? stationState(live) : null,
+      solo: live && live !== station.live()
         ? { pass: live.pass, fresh: live.fresh, generating: live.generating, tokens: live.passes[live.pass]?.tokens.length ?? 0, firstNote: live.firstNote, renewed: live.renewed, repeated: live.repeated, writes: { ...live.writes } }
         : null,
     };
@@ -213,6 +238,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     drumSwing,
     arrangementFor,
     play,
+    skip,
     stop,
     pause,
     resume,

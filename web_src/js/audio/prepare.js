@@ -24,6 +24,7 @@ export async function prepareMusic(manifest, arrangement) {
   const warnings = [];
   const recipes = await Promise.all(
     arrangement.parts.map(async (part) => {
+      if (part.kind === 'drums') return null; // hits on the drum kits (prepareKits), no instrument
       let midis = part.events.flatMap((e) => (e.notes || []).map(noteToMidi)).filter((m) => m !== null);
       // A part whose notes stream in while it plays (the live AI solo) gets the middle of the keyboard.
       if (part.attach) midis = [...midis, ...Array.from({ length: 37 }, (_, i) => 48 + i)];
@@ -33,6 +34,23 @@ export async function prepareMusic(manifest, arrangement) {
     }),
   );
   return { recipes, warnings };
+}
+
+// The kits of the drum patterns an arrangement plays itself (the station's tunes): {id: buffers};
+// a kit that fails to load is left out and named in `errors`.
+export async function prepareKits(manifest, ids = []) {
+  const kits = {};
+  const errors = [];
+  await Promise.all(
+    [...new Set(ids)].map(async (id) => {
+      try {
+        kits[id] = (await prepareLayer(manifest, 'drums', id)).buffers;
+      } catch (err) {
+        errors.push(`${id}: ${err.message}`);
+      }
+    }),
+  );
+  return { kits, errors };
 }
 
 export async function prepareVinyl(manifest) {

@@ -6,6 +6,7 @@
 
 import { Tone } from './tone.js';
 import { startAmbience, startDrums, startQuote } from './layer_players.js';
+import { createKit, drumKind } from './drums.js';
 import { DEFAULT_LOOPS } from './media.js';
 import { count } from './probe.js';
 import { noteToMidi, midiToNote } from '../music/pitch.js';
@@ -18,6 +19,22 @@ const LOG_LIMIT = 4096;
 // Note names from song JSON may be music21 spellings ("B-3"); normalise to Tone's, drop junk.
 function playableNotes(notes) {
   return (notes || []).map(noteToMidi).filter((m) => m !== null).map(midiToNote);
+}
+
+// A part of drum hits ({lane, pattern, velocity} events: the station's drums, station/drums.js),
+// each on its pattern's kit (prepared.kits: pattern id -> buffers). `spec.muted()` silences it
+// (the listener has turned the drums off) without losing its place.
+function drumPart(spec, { kits, chain, record, hooks, arrangement }) {
+  const made = {};
+  const kitFor = (id) => (made[id] ??= kits[id] ? createKit(kits[id], chain.inputs.drums) : null);
+  return count('part', new Tone.Part((time, event) => {
+    if (spec.muted?.()) return;
+    const kit = kitFor(event.pattern);
+    if (!kit) return;
+    kit.hit(event.lane, time, event.velocity);
+    record({ layer: 'drums', id: event.pattern, lane: event.lane, song: arrangement.id, ...(event.tune === undefined ? {} : { tune: event.tune, step: event.step }) }, time);
+    hooks.onDrum?.(drumKind(event.lane), event.velocity, time);
+  }, (spec.events ?? []).map((e) => ({ ...e, time: `${sixteenthsToTicks(e.step) + swingOffsetTicks(e.step, spec.swing)}i` }))));
 }
 
 // hooks: onNote(midis, velocity, partIndex, time), onDrum(kind, velocity, time),
@@ -62,6 +79,14 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
   // Music: one Part per song part, looping every `loopBars` bars.
   const musicParts = [];
   arrangement.parts.forEach((spec, partIndex) => {
+    if (spec.kind === 'drums') {
+      const part = drumPart(spec, { kits: prepared.kits ?? {}, chain, record, hooks, arrangement });
+      part.start(`${origin}i`);
+      spec.attach?.({ part, transport, origin });
+      disposables.push(part);
+      musicParts.push(part);
+      return;
+    }
     const recipe = prepared.music?.recipes?.[partIndex] ?? { name: spec.instrument, kind: 'synth' };
     const synth = graph.instrument(recipe);
     const events = spec.events

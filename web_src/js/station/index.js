@@ -1,0 +1,168 @@
+// The station for window.lofi: its options (a seed, the listener's chords, mood and drums), the
+// plan of tunes (station/plan.js), the tunes written by the model (station/tune.js), the live
+// track the player plays (station/player.js) and the tunes heard this session.
+
+import { createStationPlan, tuneSeconds } from './plan.js';
+import { composeTune } from './tune.js';
+import { STATION_ROLES, StationTrack } from './player.js';
+import { AI_PARTS } from '../ai/arrange.js';
+import { seedToUint32 } from '../ai/sampling.js';
+import { makeProgression } from '../music/progression.js';
+import { moodFromText } from '../music/mood.js';
+
+const HISTORY_LIMIT = 50;
+const MAX_MINUTES = 240;
+const DEFAULT_SWING = 0.3; // a tune without drums still swings
+
+// A fresh seed for each visit: the first tune differs from one visit to the next.
+export function randomSeed() {
+  const values = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(values);
+  return values[0] % 1000000;
+}
+
+// What a station is made from, checked: {seed, progression (text or null), mood (a sentence, or
+// {mode, bpm, drums}), drums (a pattern id, null for none, undefined: the listener's)}.
+export function stationOptions({ seed, progression = null, mood = null, drums, start = 0 } = {}) {
+  const text = progression === null || progression === undefined || String(progression).trim() === '' ? null : String(progression).trim();
+  if (text) makeProgression(text); // throws naming a bad symbol
+  const moodValue = typeof mood === 'string' && mood.trim() ? moodFromText(mood) : mood && typeof mood === 'object' ? mood : null;
+  const first = Math.trunc(Number(start ?? 0));
+  if (!Number.isFinite(first) || first < 0 || first > 100000) throw new Error('a station starts at tune 0 to 100000');
+  return {
+    seed: seedToUint32(seed ?? randomSeed()),
+    progression: text,
+    mood: moodValue ? { mode: moodValue.mode ?? null, bpm: moodValue.bpm ?? null, drums: moodValue.drums, text: moodValue.text ?? null } : null,
+    drums,
+    start: first,
+  };
+}
+
+// layers: () => the page's layers (audio/mix.js), made after the station.
+export function createStation({ loader, layers, status, emit, ready }) {
+  const heard = []; // the tunes heard this session, oldest first
+  let live = null; // StationTrack while the station plays
+  let liveOptions = null;
+
+  // The plan for checked options: the tunes' keys, tempos, drums and forms.
+  function planFor(options) {
+    const progression = options.progression ? makeProgression(options.progression) : null;
+    const patterns = layers().media().drums.map((d) => d.id);
+    const moodDrums = options.mood && options.mood.drums !== undefined ? options.mood.drums : undefined;
+    const wanted = options.drums !== undefined ? options.drums : moodDrums !== undefined ? moodDrums : layers().choices().drums;
+    const drums = wanted && patterns.includes(wanted) ? wanted : null;
+    const key = progression ? { shift: progression.shift, mode: progression.key.endsWith('minor') ? 'minor' : 'major' } : null;
+    return { plan: createStationPlan({ seed: options.seed, key, mood: options.mood, patterns, drums }), progression };
+  }
+
+  function composer({ plan, progression }, sampling) {
+    return (index) => {
+      const tune = plan.tune(index);
+      return composeTune(tune, { generator: loader.generator, vocab: loader.vocab(), sampling, progression, pattern: tune.drums ? layers().find('drums', tune.drums) : null });
+    };
+  }
+
+  // The sampling settings of the AI fold (temperature, top-k, top-p), as the model's defaults fill them.
+  function samplingOf(settings = {}) {
+    const defaults = loader.defaults?.() ?? {};
+    const pick = (name) => settings[name] ?? defaults[name];
+    return Object.fromEntries(['temperature', 'topK', 'topP'].map((k) => [k, pick(k)]).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  }
+
+  const publicTune = (result, stationSeed) => {
+    const { events: _events, ...rest } = result;
+    return { ...structuredClone(rest), station: stationSeed };
+  };
+
+  // lofi.station(): the plan, composed, covering `minutes` (at least one tune).
+  async function compose(given = {}) {
+    const minutes = Number(given.minutes ?? 10);
+    if (!(minutes > 0 && minutes <= MAX_MINUTES)) throw new Error(`minutes is more than 0 and at most ${MAX_MINUTES}`);
+    const options = stationOptions(given);
+    await loader.load(ready);
+    if (!loader.isLeadSheet()) throw new Error(`the station needs a lead-sheet model; this one's encoding is "${loader.encoding()}"`);
+    const made = planFor(options);
+    const write = composer(made, samplingOf(given));
+    const tunes = [];
+    let seconds = 0;
+    for (let index = options.start; seconds < minutes * 60; index++) {
+      const result = await write(index).promise;
+      tunes.push(publicTune(result, options.seed));
+      seconds += tuneSeconds(made.plan.tune(index));
+    }
+    return { seed: options.seed, options: { progression: options.progression, mood: options.mood, drums: made.plan.tune(options.start).drums }, minutes: seconds / 60, tunes };
+  }
+
+  // For the player: {arrangement, controller, firstNote}. settings: the sampling settings.
+  async function start(given = {}, { settings = {}, playCalledAt = performance.now() } = {}) {
+    const options = stationOptions(given);
+    await loader.load(ready);
+    if (!loader.isLeadSheet()) throw new Error(`the station needs a lead-sheet model; this one's encoding is "${loader.encoding()}"`);
+    const made = planFor(options);
+    const write = composer(made, samplingOf(settings));
+    const first = write(options.start);
+    const tune0 = first.tune;
+    const controller = new StationTrack({
+      first,
+      next: write,
+      swingOf: (id) => (id ? Number(layers().find('drums', id)?.swing) || 0 : DEFAULT_SWING),
+      playCalledAt,
+      onTune: (tune) => {
+        const entry = { station: options.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, bars: tune.bars, drums: tune.drums, form: tune.form.map((s) => s.name), options: { progression: options.progression, mood: options.mood }, at: Date.now() };
+        heard.push(entry);
+        if (heard.length > HISTORY_LIMIT) heard.shift();
+        emit('tune', { ...entry });
+      },
+    });
+    live = controller;
+    liveOptions = options;
+    const arrangement = {
+      id: 'station',
+      bpm: tune0.bpm,
+      timeSignature: [4, 4],
+      swing: 0,
+      loopBars: null,
+      drumPatterns: layers().media().drums.map((d) => d.id),
+      parts: [
+        ...AI_PARTS.map(({ role, name, instrument }) => ({ name, instrument, role, events: [], attach: (context) => controller.attach(context, role) })),
+        { name: 'station-drums', kind: 'drums', role: 'drums', events: [], muted: () => layers().choices().drums === null, attach: (context) => controller.attach(context, 'drums') },
+      ],
+    };
+    const firstNote = first.firstEvent.then(async () => {
+      controller.readyMs = performance.now() - playCalledAt;
+      if (first.failed) {
+        controller.stop();
+        await first.promise;
+      }
+    });
+    status.set('model', 'busy', `Writing tune ${options.start + 1} of the station (${tune0.key.name}, ${tune0.bpm} bpm)…`);
+    first.promise.then(
+      (r) => status.set('model', 'ok', `Tune ${r.index + 1} written: ${r.key}, ${r.bpm} bpm, ${r.sections.map((s) => s.name).join(' ')}`),
+      (err) => !first.cancelled && status.set('model', 'error', `The station could not write its tune: ${err.message}`),
+    );
+    return { arrangement, controller, firstNote };
+  }
+
+  // {index, seed, key, bpm, section, bar, station} of the tune playing, or null.
+  function now(ticks) {
+    if (!live || live.stopped) return null;
+    const here = live.at(ticks);
+    if (!here) return null;
+    const { tune } = here;
+    return { station: liveOptions.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, drums: tune.drums, bars: tune.bars, section: here.section, bar: here.bar };
+  }
+
+  return {
+    compose,
+    start,
+    now,
+    roles: STATION_ROLES,
+    live: () => (live && !live.stopped ? live : null),
+    options: () => (liveOptions ? { ...liveOptions } : null),
+    stopped: () => {
+      live?.stop();
+      live = null;
+    },
+    history: () => heard.map((entry) => structuredClone(entry)),
+  };
+}

@@ -1,0 +1,176 @@
+// The station while it plays: tune after tune on one Transport, each placed in the session's Parts
+// (melody, chords, bass and the drums) at the bar line where the one before ends, with its own
+// tempo from there. The next tune is written by the model while this one plays, and placed two
+// bars before it is due; a tune's notes leave the Parts once it is over, so hours of station hold
+// as little as two tunes. Every part of a tune swings as its drum pattern does (audio/swing.js).
+
+import { SIXTEENTH_TICKS, swingOffsetTicks } from '../audio/swing.js';
+import { timeAtTicks } from '../audio/live_player.js';
+import { SECTIONS } from './plan.js';
+
+const LEAD_BARS = 2;
+const BAR_TICKS = 16 * SIXTEENTH_TICKS;
+export const STATION_ROLES = ['melody', 'chords', 'bass', 'drums'];
+
+export class StationTrack {
+  // first: the first tune's stream (station/tune.js composeTune); next(index): the stream of tune
+  // `index`; swingOf(pattern id) -> 0..1; onTune(tune, ticks): a tune begins.
+  constructor({ first, next, swingOf = () => 0, onTune = null, playCalledAt = performance.now() }) {
+    this.first = first;
+    this.nextFor = next;
+    this.swingOf = swingOf;
+    this.onTune = onTune;
+    this.playCalledAt = playCalledAt;
+    this.parts = new Map();
+    this.transport = null;
+    this.origin = 0;
+    this.placed = []; // [{stream, tune, start, end, times: [[part, ticks]], off, ids}], oldest first
+    this.upcoming = null; // the next tune's stream, being written
+    this.stopped = false;
+    this.firstNote = null;
+    this.readyMs = null;
+    this.writes = { count: 0, totalMs: 0, maxMs: 0, marginMs: [] }; // the margins: how early each next tune was ready
+  }
+
+  attach({ part, transport, origin = 0 }, role) {
+    this.parts.set(role, part);
+    this.transport = transport;
+    this.origin = origin;
+    if (role !== 'drums') {
+      const original = part.callback;
+      part.callback = (time, event) => {
+        if (!this.firstNote) this.#recordFirstNote(time);
+        original(time, event);
+      };
+    }
+    if (STATION_ROLES.some((r) => !this.parts.has(r))) return;
+    this.#place(this.first, origin);
+  }
+
+  #recordFirstNote(time) {
+    const now = performance.now();
+    this.firstNote = {
+      readyMs: this.readyMs,
+      triggerMs: now - this.playCalledAt,
+      soundMs: now + (time - this.transport.context.currentTime) * 1000 - this.playCalledAt,
+    };
+  }
+
+  // Places a tune from `start` (Transport ticks, a bar line): its notes now and as they are written.
+  #place(stream, start) {
+    const { tune } = stream;
+    const entry = { stream, tune, start, end: start + tune.bars * BAR_TICKS, times: [], off: null, ids: [] };
+    this.placed.push(entry);
+    const swing = this.swingOf(tune.drums);
+    const add = (role, step, value) => {
+      const part = this.parts.get(role);
+      const ticks = start - this.origin + step * SIXTEENTH_TICKS + swingOffsetTicks(step, swing);
+      if (this.stopped || !part || start + step * SIXTEENTH_TICKS >= entry.end) return;
+      entry.times.push([part, ticks]);
+      part.add({ ...value, time: `${ticks}i`, tune: tune.index, step });
+    };
+    const placeEvent = (event) => add(event.part, event.step, { length: event.length, notes: event.notes, velocity: event.velocity });
+    stream.events.forEach(placeEvent);
+    if (!stream.done) {
+      stream.listeners.add(placeEvent);
+      entry.off = () => stream.listeners.delete(placeEvent);
+      stream.promise.then(entry.off, entry.off);
+    }
+    if (tune.drums) for (const hit of stream.drums) add('drums', hit.step, { lane: hit.lane, pattern: tune.drums, velocity: hit.velocity });
+    const transport = this.transport;
+    if (start > this.origin) {
+      const time = timeAtTicks(transport, start);
+      transport.bpm.cancelScheduledValues(time);
+      transport.bpm.setValueAtTime(tune.bpm, time);
+    }
+    entry.ids.push(transport.scheduleOnce((time) => this.onTune?.(tune, start, time), `${start}i`));
+    entry.ids.push(transport.scheduleOnce(() => this.#advance(entry), `${entry.end - LEAD_BARS * BAR_TICKS}i`));
+    this.#prepare(tune.index + 1, stream);
+    return entry;
+  }
+
+  // The tune after `stream`'s, written once `stream` is (the worker writes one at a time anyway).
+  #prepare(index, after) {
+    if (this.upcoming?.tune.index === index) return;
+    const begin = () => {
+      if (this.stopped || this.upcoming?.tune.index === index) return;
+      const started = performance.now();
+      const stream = this.nextFor(index);
+      this.upcoming = stream;
+      stream.promise.then(() => {
+        const ms = performance.now() - started;
+        this.writes = { ...this.writes, count: this.writes.count + 1, totalMs: this.writes.totalMs + ms, maxMs: Math.max(this.writes.maxMs, ms) };
+      }, () => {});
+    };
+    after.promise.then(begin, begin);
+  }
+
+  // Two bars before `entry` ends: the next tune goes in at its end, and the tune before `entry`
+  // (over for minutes) leaves the Parts.
+  #advance(entry) {
+    if (this.stopped || this.placed[this.placed.length - 1] !== entry) return;
+    const next = this.#take(entry.tune.index + 1);
+    if (next.done && !next.failed) this.writes.marginMs.push(Math.round((timeAtTicks(this.transport, entry.end) - this.transport.context.currentTime) * 1000));
+    this.#place(next, entry.end);
+    while (this.placed.length > 2) this.#remove(this.placed.shift(), -Infinity);
+  }
+
+  #take(index) {
+    const stream = this.upcoming?.tune.index === index ? this.upcoming : this.nextFor(index);
+    if (this.upcoming === stream) this.upcoming = null;
+    return stream;
+  }
+
+  // Takes a placed tune's notes from `fromTicks` on out of the Parts (all of them: -Infinity).
+  #remove(entry, fromTicks) {
+    entry.off?.();
+    for (const id of entry.ids) this.transport.clear(id);
+    entry.ids = [];
+    const keep = [];
+    for (const [part, ticks] of entry.times) {
+      if (ticks + this.origin >= fromTicks) part.remove(`${ticks}i`);
+      else keep.push([part, ticks]);
+    }
+    entry.times = keep;
+  }
+
+  // The next tune from the bar line `at` (Transport ticks, not yet scheduled): the tune playing is
+  // cut there. Resolves to the index of the tune that starts.
+  skip(at) {
+    if (this.stopped || !this.placed.length) return null;
+    const current = this.placed.filter((e) => e.start <= at).pop() ?? this.placed[0];
+    // A tune already placed after this one is taken out and starts at `at` instead.
+    const later = this.placed.filter((e) => e.start > current.start);
+    for (const entry of later) this.#remove(entry, -Infinity);
+    this.placed = this.placed.filter((e) => !later.includes(e));
+    const nextStream = later[0]?.stream ?? this.#take(current.tune.index + 1);
+    this.#remove(current, at);
+    current.end = at;
+    this.#place(nextStream, at);
+    return nextStream.tune.index;
+  }
+
+  // {tune, section, bar, start} at `ticks`, or null.
+  at(ticks) {
+    const entry = this.placed.find((e) => e.start <= ticks && ticks < e.end) ?? null;
+    if (!entry) return null;
+    const bar = Math.floor((ticks - entry.start) / BAR_TICKS);
+    const section = entry.tune.form.find((s) => bar >= s.bar && bar < s.bar + s.bars) ?? null;
+    return { tune: entry.tune, stream: entry.stream, bar, section: section?.name ?? null, start: entry.start, end: entry.end, melody: section ? SECTIONS[section.name].melody : false };
+  }
+
+  get generating() {
+    return !this.stopped && (this.placed.some((e) => !e.stream.done) || Boolean(this.upcoming && !this.upcoming.done));
+  }
+
+  stop() {
+    this.stopped = true;
+    for (const entry of this.placed) {
+      entry.off?.();
+      for (const id of entry.ids) this.transport?.clear(id);
+      if (!entry.stream.done) entry.stream.cancel();
+    }
+    if (this.upcoming && !this.upcoming.done) this.upcoming.cancel();
+    this.upcoming = null;
+  }
+}
