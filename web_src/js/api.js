@@ -13,6 +13,7 @@ import { createStation } from './station/index.js';
 import { loadTone } from './audio/tone.js';
 import { onFirstIntent } from './intent.js';
 import { createKeeper } from './keep/export.js';
+import { createKeptTunes } from './keep/kept.js';
 import { readMidi } from './keep/midi.js';
 import { createRecorder } from './keep/recorder.js';
 import { download, slug } from './keep/download.js';
@@ -65,7 +66,8 @@ export function createLofi({ status, visualizer = null }) {
   const heard = { note: sounded(visualizer?.note), drum: sounded(visualizer?.drum) };
   const station = createStation({ loader, layers: () => playback.layers, status, emit, ready });
   const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, station, extraState: () => ({ recording: recorder.recording, sleepTimer: sleep.info() }) });
-  const keeper = createKeeper({ playback, ai, catalogue, ready: audioReady });
+  const keeper = createKeeper({ playback, ai, catalogue, ready: audioReady, station });
+  const kept = createKeptTunes();
   const { layers, player, state } = playback;
   const sleep = createSleepTimer({
     isPlaying: () => player.current !== null && !player.paused,
@@ -88,7 +90,9 @@ export function createLofi({ status, visualizer = null }) {
     const song = playback.currentSong();
     const last = ai.last();
     const lastPlay = playback.lastPlay();
+    const tune = playback.state().tune;
     return shareStateOf({
+      station: song === 'station' && tune ? { seed: tune.station, start: tune.index } : null,
       song,
       layers: layers.choices(),
       bpm: lastPlay?.bpm || playback.tempo(),
@@ -121,6 +125,12 @@ export function createLofi({ status, visualizer = null }) {
     // the tunes heard this session (oldest first) and the next tune from the next bar.
     station: (options) => station.compose(options),
     history: () => station.history(),
+    // A station tune, whole, written again (or from memory): {station, index, options} as in history().
+    tune: (entry) => station.tune(entry).then(({ events: _events, ...rest }) => structuredClone(rest)),
+    // The tunes kept on this device: [{id, station, index, key, bpm, bars, drums, options, keptAt}].
+    keepTune: (entry) => changed(kept.keep(entry)),
+    keptTunes: () => kept.list(),
+    forgetTune: (id) => changed(kept.forget(id)),
     skip: withAudio(() => playback.skip()),
     stop: withAudio(() => playback.stop()),
     state,

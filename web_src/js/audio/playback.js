@@ -24,6 +24,14 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
   let live = null; // audio/streamed_track.js StreamedTrack while the AI track plays
   let tempo = null; // the listener's, over every song's own
   let lastPlay = null; // {song, bpm, fresh}: the last play(), for the share link
+  // Time heard this session, any track (the play-time counter): what ended, and when the
+  // current stretch began (null while nothing is heard).
+  const listened = { ms: 0, since: null };
+  const hearing = (on) => {
+    const now = performance.now();
+    if (listened.since !== null) listened.ms += now - listened.since;
+    listened.since = on ? now : null;
+  };
 
   // The live audio graph (bus, reverb impulse, vinyl crackle, instruments) is built once, ahead of
   // the first play() where possible: building it needs no user gesture (the context may stay
@@ -100,8 +108,8 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       if (id === 'ai') {
         ({ arrangement, firstNote, controller, loops } = await ai.live({ solo, fresh, playCalledAt, loops, swing: () => drumSwing() }));
       } else if (id === 'station') {
-        ({ arrangement, firstNote, controller } = await station.start({ ...(stationOptions ?? {}), progression: stationOptions?.progression !== undefined ? stationOptions.progression : ai.progression()?.text ?? null }, { settings: solo ?? {}, playCalledAt }));
-        bpm = null; // every tune has its own tempo
+        ({ arrangement, firstNote, controller } = await station.start({ ...(stationOptions ?? {}), progression: stationOptions?.progression !== undefined ? stationOptions.progression : ai.progression()?.text ?? null }, { settings: solo ?? {}, bpm, playCalledAt }));
+        bpm = null; // the station sets each tune's tempo itself
       } else {
         arrangement = await arrangementFor(id);
       }
@@ -111,6 +119,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       live = controller;
       const { audible, bar } = await (switching ? player.switchTo(arrangement, prepared, { loops, bpm }) : player.play(arrangement, prepared, { loops, bpm }));
       startBar = bar;
+      hearing(true);
       emit('state', state());
       status.set(
         'audio',
@@ -132,6 +141,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     if (live && live === station.live()) station.stopped();
     live = null;
     await player.stop();
+    hearing(false);
     emit('ambience', null);
     emit('state', state());
     status.set('audio', 'info', 'Stopped');
@@ -140,6 +150,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
 
   async function pause() {
     await player.pause();
+    hearing(false);
     status.set('audio', 'info', 'Paused');
     emit('state', state());
     return state();
@@ -147,6 +158,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
 
   async function resume() {
     await player.resume();
+    if (player.current) hearing(true);
     if (player.current) status.set('audio', 'ok', `Playing ${catalogue.describe(player.current.id)}`);
     emit('state', state());
     return state();
@@ -225,6 +237,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       // The AI track while it plays: firstNote {triggerMs, soundMs, tokensGenerated, generationDone}.
       tune: station.live() && station.live() === live ? station.now(Tone?.getTransport().ticks ?? 0) : null,
       station: station.live() && station.live() === live ? stationState(live) : null,
+      listenedSeconds: Math.round((listened.ms + (listened.since === null ? 0 : performance.now() - listened.since)) / 100) / 10,
       solo: live && live !== station.live()
         ? { pass: live.pass, fresh: live.fresh, generating: live.generating, tokens: live.passes[live.pass]?.tokens.length ?? 0, firstNote: live.firstNote, renewed: live.renewed, repeated: live.repeated, writes: { ...live.writes } }
         : null,

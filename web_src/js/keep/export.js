@@ -12,8 +12,9 @@ import { quartersPerBar, sixteenthsPerBar } from '../music/time.js';
 
 const SIXTEENTHS_PER_BAR = sixteenthsPerBar(4, 4); // the AI track is in 4/4
 const GM_DRUMS = { kick: 36, snare: 38, hat: 42 }; // General MIDI's drum notes
+const tuneTitle = (result) => `AI station ${result.station} tune ${result.index + 1} (${result.key})`;
 
-export function createKeeper({ playback, ai, catalogue, ready }) {
+export function createKeeper({ playback, ai, catalogue, ready, station }) {
   const { layers, player } = playback;
 
   // Renders `bars` bars of a song or the AI track with its layers; resolves to the render's
@@ -64,8 +65,23 @@ export function createKeeper({ playback, ai, catalogue, ready }) {
 
   // The current track (the AI track with its progression's chords, or a song with its drums) as
   // MIDI bytes. `progression`: chords to use (else the ones set last).
-  async function exportMidi({ song, drums, progression } = {}) {
+  // A station tune, whole: its MIDI file with its drums on General MIDI's channel.
+  async function tuneMidi(entry) {
+    const result = await station.tune(entry);
+    const arrangement = station.arrangementOf(result);
+    arrangement.parts = arrangement.parts.map((part) =>
+      part.kind === 'drums'
+        ? { name: 'drums', instrument: 'drums', drums: true, events: part.events.map((h) => ({ step: h.step, length: 1, notes: [midiToNote(GM_DRUMS[drumKind(h.lane)])], velocity: Math.min(1, h.velocity) })) }
+        : { ...part, swing: 0 },
+    );
+    const title = tuneTitle(result);
+    const { bytes, notes } = arrangementToMidi(arrangement, { bpm: result.bpm, title, bars: result.bars });
+    return { bytes, notes, bpm: result.bpm, bars: result.bars, filename: `${slug(title)}.mid` };
+  }
+
+  async function exportMidi({ song, drums, progression, tune } = {}) {
     await ready;
+    if (tune) return tuneMidi(tune);
     const id = song ?? playback.currentSong();
     if (progression !== undefined) ai.setProgression(progression);
     const arrangement = id === 'ai' ? await aiArrangement() : await playback.arrangementFor(id);
@@ -79,8 +95,22 @@ export function createKeeper({ playback, ai, catalogue, ready }) {
     return { bytes, notes, bpm, bars, filename: `${slug(catalogue.title(id))}.mid` };
   }
 
-  async function renderWav({ song, bars, ...options } = {}) {
+  // A station tune, whole, with its drums and the listener's other layers: bars as the tune has,
+  // and one more for the last chord to ring.
+  async function renderTune(entry, options = {}) {
+    const result = await station.tune(entry);
+    const arrangement = station.arrangementOf(result);
+    const prepared = await layers.prepareAll(arrangement, { drums: true, ambience: options.ambience, quote: options.quote });
+    const rendered = await renderOffline(arrangement, prepared, { bars: result.bars + 1, bpm: result.bpm, loops: layers.loops(), volumes: layers.volumes(), onProgress: options.onProgress ?? null });
+    return { ...rendered, bars: result.bars, title: tuneTitle(result) };
+  }
+
+  async function renderWav({ song, bars, tune, ...options } = {}) {
     await ready;
+    if (tune) {
+      const { buffer, ...result } = await renderTune(tune, options);
+      return finish(buffer, result, options, result.bars, result.title);
+    }
     const id = song ?? playback.currentSong();
     if (!bars) {
       const arrangement = await playback.arrangementFor(id);
@@ -90,14 +120,18 @@ export function createKeeper({ playback, ai, catalogue, ready }) {
       bars = length <= 32 ? length : Math.max(cycle, Math.floor(32 / cycle) * cycle);
     }
     const { buffer, ...result } = await render({ song: id, bars, drums: true, ...options });
+    return finish(buffer, result, options, bars, catalogue.title(id));
+  }
+
+  function finish(buffer, result, options, bars, title) {
     // Streaming loudness (-14 LUFS, peaks under -1 dBTP) and a short fade-out: a finished file.
     const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
     const finished = finishTrack(channels, buffer.sampleRate);
     options.onProgress?.(1);
     finished.channels.forEach((data, c) => buffer.copyToChannel(data, c));
     const blob = new Blob([audioBufferToWav(buffer)], { type: 'audio/wav' });
-    return { blob, size: blob.size, rms: result.rms, peak: result.peak, lufs: finished.after, seconds: result.seconds, bars, filename: `${slug(catalogue.title(id))}.wav` };
+    return { blob, size: blob.size, rms: result.rms, peak: result.peak, lufs: finished.after, seconds: result.seconds, bars, barRms: result.barRms, filename: `${slug(title)}.wav` };
   }
 
-  return { render, exportMidi, renderWav };
+  return { render, exportMidi, renderWav, renderTune };
 }

@@ -5,12 +5,14 @@
 import { createStationPlan, tuneSeconds } from './plan.js';
 import { composeTune } from './tune.js';
 import { STATION_ROLES, StationTrack } from './player.js';
+import { tuneArrangement } from './arrangement.js';
 import { AI_PARTS } from '../ai/arrange.js';
 import { seedToUint32 } from '../ai/sampling.js';
 import { makeProgression } from '../music/progression.js';
 import { moodFromText } from '../music/mood.js';
 
 const HISTORY_LIMIT = 50;
+const CACHE_LIMIT = 16; // whole tunes kept for exports and replays
 const MAX_MINUTES = 240;
 const DEFAULT_SWING = 0.3; // a tune without drums still swings
 
@@ -43,6 +45,13 @@ export function createStation({ loader, layers, status, emit, ready }) {
   const heard = []; // the tunes heard this session, oldest first
   let live = null; // StationTrack while the station plays
   let liveOptions = null;
+  const written = new Map(); // "station:index:options" -> a tune written (tuneResult), newest last
+  const cacheKey = (options, index, sampling) => JSON.stringify([options.seed, index, options.progression, options.mood?.mode ?? null, options.mood?.bpm ?? null, options.drums, sampling]);
+  const remember = (key, result) => {
+    written.delete(key);
+    written.set(key, result);
+    if (written.size > CACHE_LIMIT) written.delete(written.keys().next().value);
+  };
 
   // The plan for checked options: the tunes' keys, tempos, drums and forms.
   function planFor(options) {
@@ -51,16 +60,36 @@ export function createStation({ loader, layers, status, emit, ready }) {
     const moodDrums = options.mood && options.mood.drums !== undefined ? options.mood.drums : undefined;
     const wanted = options.drums !== undefined ? options.drums : moodDrums !== undefined ? moodDrums : layers().choices().drums;
     const drums = wanted && patterns.includes(wanted) ? wanted : null;
+    options.drums = drums; // resolved once, so a replay of any tune of this station hears the same drums
     const key = progression ? { shift: progression.shift, mode: progression.key.endsWith('minor') ? 'minor' : 'major' } : null;
     return { plan: createStationPlan({ seed: options.seed, key, mood: options.mood, patterns, drums }), progression };
   }
 
-  function composer({ plan, progression }, sampling) {
+  function composer({ plan, progression }, sampling, options) {
     return (index) => {
       const tune = plan.tune(index);
-      return composeTune(tune, { generator: loader.generator, vocab: loader.vocab(), sampling, progression, pattern: tune.drums ? layers().find('drums', tune.drums) : null });
+      const stream = composeTune(tune, { generator: loader.generator, vocab: loader.vocab(), sampling, progression, pattern: tune.drums ? layers().find('drums', tune.drums) : null });
+      stream.promise.then((result) => remember(cacheKey(options, index, sampling), { ...result, station: options.seed }), () => {});
+      return stream;
     };
   }
+
+  // One tune, whole ({station, index, options: {progression, mood}}, as lofi.history() and the
+  // kept tunes give it): the one heard, when it is still in memory, else written again.
+  async function tune(entry = {}, settings = {}) {
+    await ready;
+    const options = stationOptions({ seed: entry.station ?? entry.seed, start: entry.index ?? 0, progression: entry.options?.progression ?? entry.progression ?? null, mood: entry.options?.mood ?? entry.mood ?? null, drums: entry.options?.drums });
+    const sampling = entry.options?.sampling ?? samplingOf(settings);
+    const made = planFor(options);
+    const key = cacheKey(options, options.start, sampling);
+    if (written.has(key)) return written.get(key);
+    await loader.load(ready);
+    if (!loader.isLeadSheet()) throw new Error(`the station needs a lead-sheet model; this one's encoding is "${loader.encoding()}"`);
+    return composer(made, sampling, options)(options.start).promise.then((result) => ({ ...result, station: options.seed }));
+  }
+
+  // A tune as an arrangement for the offline render and the MIDI file.
+  const arrangementOf = (result) => tuneArrangement(result, { swing: result.drums ? Number(layers().find('drums', result.drums)?.swing) || 0 : DEFAULT_SWING });
 
   // The sampling settings of the AI fold (temperature, top-k, top-p), as the model's defaults fill them.
   function samplingOf(settings = {}) {
@@ -82,7 +111,7 @@ export function createStation({ loader, layers, status, emit, ready }) {
     await loader.load(ready);
     if (!loader.isLeadSheet()) throw new Error(`the station needs a lead-sheet model; this one's encoding is "${loader.encoding()}"`);
     const made = planFor(options);
-    const write = composer(made, samplingOf(given));
+    const write = composer(made, samplingOf(given), options);
     const tunes = [];
     let seconds = 0;
     for (let index = options.start; seconds < minutes * 60; index++) {
@@ -90,16 +119,18 @@ export function createStation({ loader, layers, status, emit, ready }) {
       tunes.push(publicTune(result, options.seed));
       seconds += tuneSeconds(made.plan.tune(index));
     }
-    return { seed: options.seed, options: { progression: options.progression, mood: options.mood, drums: made.plan.tune(options.start).drums }, minutes: seconds / 60, tunes };
+    return { seed: options.seed, options: { progression: options.progression, mood: options.mood, drums: options.drums }, minutes: seconds / 60, tunes };
   }
 
   // For the player: {arrangement, controller, firstNote}. settings: the sampling settings.
-  async function start(given = {}, { settings = {}, playCalledAt = performance.now() } = {}) {
+  // bpm: every tune at this tempo (the listener's tempo field, tests), or null: each tune's own.
+  async function start(given = {}, { settings = {}, bpm = null, playCalledAt = performance.now() } = {}) {
     const options = stationOptions(given);
     await loader.load(ready);
     if (!loader.isLeadSheet()) throw new Error(`the station needs a lead-sheet model; this one's encoding is "${loader.encoding()}"`);
     const made = planFor(options);
-    const write = composer(made, samplingOf(settings));
+    const sampling = given.sampling ?? samplingOf(settings);
+    const write = composer(made, sampling, options);
     const first = write(options.start);
     const tune0 = first.tune;
     const controller = new StationTrack({
@@ -107,8 +138,9 @@ export function createStation({ loader, layers, status, emit, ready }) {
       next: write,
       swingOf: (id) => (id ? Number(layers().find('drums', id)?.swing) || 0 : DEFAULT_SWING),
       playCalledAt,
+      bpm,
       onTune: (tune) => {
-        const entry = { station: options.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, bars: tune.bars, drums: tune.drums, form: tune.form.map((s) => s.name), options: { progression: options.progression, mood: options.mood }, at: Date.now() };
+        const entry = { station: options.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, bars: tune.bars, drums: tune.drums, form: tune.form.map((s) => s.name), options: { progression: options.progression, mood: options.mood, drums: options.drums, sampling }, at: Date.now() };
         heard.push(entry);
         if (heard.length > HISTORY_LIMIT) heard.shift();
         emit('tune', { ...entry });
@@ -118,7 +150,7 @@ export function createStation({ loader, layers, status, emit, ready }) {
     liveOptions = options;
     const arrangement = {
       id: 'station',
-      bpm: tune0.bpm,
+      bpm: bpm || tune0.bpm,
       timeSignature: [4, 4],
       swing: 0,
       loopBars: null,
@@ -155,6 +187,8 @@ export function createStation({ loader, layers, status, emit, ready }) {
   return {
     compose,
     start,
+    tune,
+    arrangementOf,
     now,
     roles: STATION_ROLES,
     live: () => (live && !live.stopped ? live : null),

@@ -129,12 +129,14 @@ export function createStationPlan({ seed = 1, key = null, mood = null, patterns 
     const before = tunes[index - 1] ?? null;
     const rng = (salt) => derivedRng(stationSeed, (salt + index * 0x10001) >>> 0);
     const keyRng = rng(SALT.key);
-    const tuneKey = key ? keyOf(key.shift, key.mode) : before ? weighted(keyRng, relatedKeys(before.key, { fixedMode }), () => 1) : first(keyRng);
+    // Staying in the same key is the rarest move: a new tune should sound new.
+    const tuneKey = key ? keyOf(key.shift, key.mode) : before ? weighted(keyRng, relatedKeys(before.key, { fixedMode }), (k) => (k === before.key ? 1 : 2)) : first(keyRng);
     const tempoRng = rng(SALT.tempo);
     let bpm;
     if (!before) bpm = range.low + Math.floor(tempoRng() * (range.high - range.low + 1));
     else {
-      const step = Math.round((tempoRng() * 2 - 1) * 6);
+      // 2 to 6 bpm up or down (less at the range's ends): a drift, never a jump.
+      const step = (tempoRng() < 0.5 ? -1 : 1) * (2 + Math.floor(tempoRng() * 5));
       bpm = clamp(before.bpm + step, Math.max(range.low, before.bpm - MAX_TEMPO_STEP), Math.min(range.high, before.bpm + MAX_TEMPO_STEP));
     }
     const form = layout(weighted(rng(SALT.form), FORMS, (f) => f.weight).sections);

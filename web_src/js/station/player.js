@@ -15,7 +15,9 @@ export const STATION_ROLES = ['melody', 'chords', 'bass', 'drums'];
 export class StationTrack {
   // first: the first tune's stream (station/tune.js composeTune); next(index): the stream of tune
   // `index`; swingOf(pattern id) -> 0..1; onTune(tune, ticks): a tune begins.
-  constructor({ first, next, swingOf = () => 0, onTune = null, playCalledAt = performance.now() }) {
+  // bpm: every tune at this tempo instead of its own (tests, power users), or null.
+  constructor({ first, next, swingOf = () => 0, onTune = null, bpm = null, playCalledAt = performance.now() }) {
+    this.bpm = bpm;
     this.first = first;
     this.nextFor = next;
     this.swingOf = swingOf;
@@ -81,7 +83,7 @@ export class StationTrack {
     if (start > this.origin) {
       const time = timeAtTicks(transport, start);
       transport.bpm.cancelScheduledValues(time);
-      transport.bpm.setValueAtTime(tune.bpm, time);
+      transport.bpm.setValueAtTime(this.bpm || tune.bpm, time);
     }
     entry.ids.push(transport.scheduleOnce((time) => this.onTune?.(tune, start, time), `${start}i`));
     entry.ids.push(transport.scheduleOnce(() => this.#advance(entry), `${entry.end - LEAD_BARS * BAR_TICKS}i`));
