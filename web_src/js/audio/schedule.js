@@ -96,7 +96,7 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
       synth.triggerAttackRelease(event.notes, `${sixteenthsToTicks(event.length)}i`, time, event.velocity);
       // A streamed piece's notes (audio/streamed_track.js) carry their pass and step, so a test can check that
       // every pass starts on its loop point.
-      record({ layer: 'music', song: arrangement.id, part: partIndex, index: event.index, ...(event.pass === undefined ? {} : { pass: event.pass, step: event.step }) }, time);
+      record({ layer: 'music', song: arrangement.id, part: partIndex, index: event.index, ...(event.pass === undefined ? {} : { pass: event.pass, step: event.step }), ...(event.tune === undefined ? {} : { tune: event.tune, step: event.step, notes: event.notes }) }, time);
       hooks.onNote?.(event.notes.map(noteToMidi), event.velocity, partIndex, time);
     }, events));
     // A part may loop on its own length (the listener's chord progression, progression.js).
