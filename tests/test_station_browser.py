@@ -74,8 +74,13 @@ def test_the_plan_is_the_same_for_the_same_seed_and_its_tunes_have_form(open_pag
         names = [s["name"] for s in tune["sections"]]
         assert names[0] == "intro" and names[-1] == "outro" and "B" in names, names
         bars = {s["name"]: s for s in tune["sections"]}
-        steps = lambda section: range(section["bar"] * 16, (section["bar"] + section["bars"]) * 16)  # noqa: E731
-        melody_in = lambda section: [(n["step"] - section["bar"] * 16, n["midi"]) for n in tune["melody"] if n["step"] in steps(section)]  # noqa: E731
+
+        def steps(section):
+            return range(section["bar"] * 16, (section["bar"] + section["bars"]) * 16)
+
+        def melody_in(section, melody=tune["melody"]):
+            return [(n["step"] - section["bar"] * 16, n["midi"]) for n in melody if n["step"] in steps(section)]
+
         assert melody_in(bars["intro"]) == [], "the intro is chords alone"
         assert [c for c in tune["chords"] if c["step"] in steps(bars["intro"])], "the intro has chords"
         a = melody_in(bars["A"])
@@ -88,11 +93,17 @@ def test_the_plan_is_the_same_for_the_same_seed_and_its_tunes_have_form(open_pag
         returns = [s for s in tune["sections"] if s["name"] == "A"]
         assert len(returns) >= 1
         if len(returns) == 2:
-            second = [(n["step"] - returns[1]["bar"] * 16, n["midi"]) for n in tune["melody"] if n["step"] in steps(returns[1])]
+            second = [
+                (n["step"] - returns[1]["bar"] * 16, n["midi"])
+                for n in tune["melody"]
+                if n["step"] in steps(returns[1])
+            ]
             assert second == a, "A returns"
         outro = bars["outro"]
         last = [n for n in tune["melody"] if n["step"] >= outro["bar"] * 16]
-        tonic = {"C": 0, "C#": 1, "D": 2, "Eb": 3, "E": 4, "F": 5, "F#": 6, "G": 7, "Ab": 8, "A": 9, "Bb": 10, "B": 11}[tune["key"].split()[0]]
+        tonic = {"C": 0, "C#": 1, "D": 2, "Eb": 3, "E": 4, "F": 5, "F#": 6, "G": 7, "Ab": 8, "A": 9, "Bb": 10, "B": 11}[
+            tune["key"].split()[0]
+        ]
         assert [n["midi"] % 12 for n in last] == [tonic], "the tune ends on its tonic"
         assert all(h["step"] < bars["A"]["bar"] * 16 or h["step"] < outro["bar"] * 16 for h in tune["drumHits"])
         assert not [h for h in tune["drumHits"] if h["step"] in steps(bars["intro"]) or h["step"] >= outro["bar"] * 16]
@@ -109,7 +120,10 @@ def test_your_chords_stay_in_every_tune_and_b_moves_them_up_a_fourth(open_page):
         assert tune["key"] == "C major"
         a = next(s for s in tune["sections"] if s["name"] == "A")
         b = next(s for s in tune["sections"] if s["name"] == "B")
-        first = lambda section: [c["symbol"] for c in tune["chords"] if section["bar"] * 16 <= c["step"] < (section["bar"] + 4) * 16]  # noqa: E731
+
+        def first(section, chords=tune["chords"]):
+            return [c["symbol"] for c in chords if section["bar"] * 16 <= c["step"] < (section["bar"] + 4) * 16]
+
         assert first(a) == ["Dm7", "G7", "Cmaj7", "Am7"]
         assert first(b) == ["Gm7", "C7", "Fmaj7", "Dm7"]
     assert not watch.errors
@@ -179,7 +193,8 @@ def test_a_kept_tune_is_remembered_plays_again_identically_and_exports_whole(ope
     kept = again.evaluate("() => window.lofi.keptTunes()")
     assert [(k["station"], k["index"]) for k in kept] == [(21, 0)]
     again.evaluate(
-        "(k) => window.lofi.play({song: 'station', bpm: 240, station: {seed: k.station, start: k.index, ...k.options}})", kept[0]
+        "(k) => window.lofi.play({song: 'station', bpm: 240, station: {seed: k.station, start: k.index, ...k.options}})",
+        kept[0],
     )
     wait_for(again, "window.lofi.state().bar >= 6", timeout=30000)
     replay = [e for e in music_of(again.evaluate("() => window.lofi.timeline()"), 0) if e["ticks"] < 5 * TICKS_PER_BAR]
@@ -208,7 +223,9 @@ def test_the_wav_of_a_tune_lasts_the_whole_tune_and_sounds_throughout(open_page)
     )
     bar_seconds = 4 * 60 / tune["bpm"]
     assert wav["bars"] == tune["bars"]
-    assert abs(wav["seconds"] - (tune["bars"] + 1) * bar_seconds) < 0.05, "the whole tune and a bar for the last chord to ring"
+    assert abs(wav["seconds"] - (tune["bars"] + 1) * bar_seconds) < 0.05, (
+        "the whole tune and a bar for the last chord to ring"
+    )
     assert 90 <= wav["seconds"] <= 250
     assert wav["size"] > 44 + wav["seconds"] * 44100 * 2 * 2 * 0.9
     rms = wav["barRms"]
