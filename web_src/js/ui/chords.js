@@ -16,6 +16,10 @@ export function progressionMessage(info, encoding, pieceBars = info.soloLoopBars
   return `${bars}, looping under the tune every ${plural(info.bars, 'bar')}. The AI starts its tune from your chords${moved}.`;
 }
 
+// The mood sentence last set (and still in its field), which the AI radio plans its tunes by.
+let appliedMood = null;
+export const currentMood = () => appliedMood;
+
 export function bindChords(lofi, status, { song, sound = null }) {
   const el = {
     tempo: $('tempo'),
@@ -78,10 +82,12 @@ export function bindChords(lofi, status, { song, sound = null }) {
       el.tempo.value = String(choice.bpm);
       showFieldResult(el.tempo, readNumber(el.tempo, { optional: true }));
       el.moodReason.textContent = choice.reason;
+      appliedMood = el.moodText.value.trim() || null;
       // Its ambience and drums, chosen the way a key or a share link chooses them.
       await Promise.all(['ambience', 'drums'].map((layer) => sound?.choose(layer, choice[layer])));
-      if (song.value !== 'ai' && [...song.options].some((o) => o.value === 'ai' && !o.disabled)) {
-        song.value = 'ai';
+      // A hand-written song gives way to the AI radio, which writes to the mood; one AI tune stays.
+      if (song.value !== 'ai' && song.value !== 'station' && [...song.options].some((o) => o.value === 'station' && !o.disabled)) {
+        song.value = 'station';
         song.dispatchEvent(new Event('change'));
       }
       checkProgression();
@@ -90,6 +96,9 @@ export function bindChords(lofi, status, { song, sound = null }) {
     } finally {
       el.moodApply.disabled = false;
     }
+  });
+  el.moodText.addEventListener('input', () => {
+    if (!el.moodText.value.trim()) appliedMood = null;
   });
   el.moodText.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {

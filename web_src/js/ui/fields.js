@@ -30,10 +30,10 @@ export function readNumber(input, { optional = false } = {}) {
 const MAX_SEED = 2 ** 32 - 1;
 
 // The seed: a whole number the sampler takes as it is (no word, no fraction).
-export function readSeed(input) {
+export function readSeed(input, name = 'Seed') {
   const text = input.value.trim();
   if (/^\d+$/.test(text) && Number(text) <= MAX_SEED) return { ok: true, value: text, message: '' };
-  return { ok: false, value: null, message: `Seed is a whole number from 0 to ${MAX_SEED}; “${text}” is not used.` };
+  return { ok: false, value: null, message: `${name} is a whole number from 0 to ${MAX_SEED}; “${text}” is not used.` };
 }
 
 // Shows (or clears) the message under a field and marks it for assistive technology.

@@ -1,9 +1,12 @@
-// Keep it and share it: MIDI and WAV downloads (a render shows its progress and time), a live
-// recording (a red light and a timer while it runs), the share link (and opening one), and the
-// "Update" button when a new build of the site is waiting. Listeners only, no inline script (the
-// page runs under a strict Content-Security-Policy).
+// Keep it and share it: MIDI and WAV downloads (a render shows its progress and time; the AI
+// radio's: the whole tune that plays), a live recording (a red light and a timer while it runs),
+// the share link (and opening one: the radio's plays its station from the tune shared), the radio's
+// tunes (tunes.js), and the "Update" button when a new build of the site is waiting. Listeners only,
+// no inline script (the page runs under a strict Content-Security-Policy).
 
 import { download } from '../keep/download.js';
+import { trackControls } from './track.js';
+import { bindTunes } from './tunes.js';
 
 const $ = (id) => document.getElementById(id);
 const AI_FIELDS = { seed: 'seed', temperature: 'temperature', length: 'length', bars: 'bars', topK: 'top-k', topP: 'top-p' };
@@ -26,6 +29,19 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
     recordingTime: $('recording-time'),
   };
 
+  bindTunes(lofi, status, { track: trackControls(), sound });
+
+  // The radio's tune that plays (else the last one heard), as lofi.history() has it: what the MIDI
+  // and WAV buttons save while the radio is the track.
+  function radioTune() {
+    const history = lofi.history();
+    const now = lofi.state().tune;
+    const playing = now && history.findLast((t) => Number(t.station) === Number(now.station) && t.index === now.index);
+    const tune = playing || history.at(-1);
+    if (!tune) throw new Error('Nothing to save yet: play the AI radio, then save the tune that plays (or a kept one).');
+    return tune;
+  }
+
   // An action with its button disabled; errors go to the status area.
   async function run(button, layer, fn) {
     button.disabled = true;
@@ -40,7 +56,7 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
 
   el.midi.addEventListener('click', () =>
     run(el.midi, 'download', async () => {
-      const { filename, size } = await lofi.downloadMidi({ song: song.value });
+      const { filename, size } = await lofi.downloadMidi(song.value === 'station' ? { tune: radioTune() } : { song: song.value });
       status.set('download', 'ok', `Saved ${filename} (${size} bytes)`);
     }),
   );
@@ -48,6 +64,7 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
   // The bar follows the render (it runs without an end until the render reports), the time counts up.
   el.wav.addEventListener('click', () =>
     run(el.wav, 'download', async () => {
+      const what = song.value === 'station' ? { tune: radioTune() } : { song: song.value };
       const started = performance.now();
       const tick = () => (el.renderText.textContent = `Rendering the audio… ${clock((performance.now() - started) / 1000)}`);
       tick();
@@ -56,7 +73,7 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
       const timer = setInterval(tick, 250);
       const onProgress = (fraction) => (el.renderBar.value = Math.max(el.renderBar.value || 0, fraction));
       try {
-        const { filename, size, seconds } = await lofi.downloadWav({ song: song.value, ...sound.layerChoice(), onProgress });
+        const { filename, size, seconds } = await lofi.downloadWav({ ...sound.layerChoice(), ...what, onProgress });
         status.set('download', 'ok', `Saved ${filename} (${seconds.toFixed(1)} s, ${(size / 1e6).toFixed(1)} MB)`);
       } finally {
         clearInterval(timer);
@@ -95,6 +112,18 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
   // ---- share it: the page's state in the URL ------------------------------------------------------
   function pageState() {
     const state = { song: song.value, ...sound.layerChoice(), bpm: Number(el.tempo.value) || null, progression: el.progression.value.trim() || null };
+    if (song.value === 'station') {
+      // The station and the tune that play (each tune has its own tempo), else the seed typed.
+      const tune = lofi.state().tune;
+      const typed = $('station-seed').value.trim();
+      state.bpm = null;
+      if (tune) state.station = { seed: Number(tune.station), start: tune.index };
+      else if (/^\d+$/.test(typed)) state.station = { seed: Number(typed), start: 0 };
+      const entry = tune && lofi.history().findLast((t) => Number(t.station) === Number(tune.station) && t.index === tune.index);
+      if (entry) state.progression = entry.options?.progression ?? null; // the chords it was written over
+      const sampling = entry?.options?.sampling ?? trackControls()?.stationSampling();
+      state.solo = sampling ?? Object.fromEntries(['temperature', 'topK', 'topP'].map((key) => [key, Number($(AI_FIELDS[key]).value)]));
+    }
     if (song.value === 'ai') {
       state.solo = {};
       for (const [key, id] of Object.entries(AI_FIELDS)) {
@@ -124,6 +153,7 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
   // changes only the fragment: it is read the same way, and takes over from what plays.
   async function openShared(shared) {
     if ([...song.options].some((o) => o.value === shared.song && !o.disabled)) song.value = shared.song;
+    if (shared.song === 'station' && shared.station) trackControls()?.chooseStation(shared.station);
     for (const layer of Object.keys(sound.selects)) {
       if (shared[layer] !== undefined) await sound.choose(layer, shared[layer]);
     }
@@ -138,7 +168,8 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
     if (chords.checkProgression()) await lofi.setProgression(shared.progression).catch(() => {});
     song.dispatchEvent(new Event('change')); // while a track plays, the shared one takes over
     sync();
-    if (!lofi.state().playing) status.set('share', 'info', 'Opened a shared track: press Play to hear it.');
+    const what = shared.song === 'station' && shared.station ? `tune ${shared.station.start + 1} of station ${shared.station.seed}` : 'a shared track';
+    if (!lofi.state().playing) status.set('share', 'info', `Opened ${what}: press Play to hear it.`);
   }
   const opening = lofi.readShareUrl();
   sound.filled.then(() => opening && openShared(opening));

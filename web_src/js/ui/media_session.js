@@ -1,4 +1,5 @@
-// Media Session: the track in the system's media controls, and its play, pause and stop keys.
+// Media Session: the track in the system's media controls (the radio's tune), and its play, pause,
+// stop and next keys (the radio's next tune).
 
 export function bindMediaSession(lofi, { track, song, selects }) {
   if (!('mediaSession' in navigator)) return;
@@ -7,7 +8,9 @@ export function bindMediaSession(lofi, { track, song, selects }) {
     play: () => (lofi.state().playing && !lofi.state().paused ? null : track.togglePlay()),
     pause: () => (lofi.state().playing && !lofi.state().paused ? track.togglePlay() : null),
     stop: () => track.stop(),
+    // The radio's next tune while it plays, else the next track of the list.
     nexttrack: () => {
+      if (lofi.state().song === 'station' && lofi.state().playing) return track.nextTune();
       song.selectedIndex = (song.selectedIndex + 1) % song.options.length;
       song.dispatchEvent(new Event('change'));
     },
@@ -19,11 +22,14 @@ export function bindMediaSession(lofi, { track, song, selects }) {
       // An action this browser does not know.
     }
   }
-  lofi.on('state', (state) => {
+  const show = (state) => {
     session.playbackState = state.playing ? (state.paused ? 'paused' : 'playing') : 'none';
     if (!state.playing || typeof MediaMetadata === 'undefined') return;
-    const title = song.options[song.selectedIndex]?.textContent ?? 'Lofi Player';
+    const tune = state.tune;
+    const title = tune ? `AI radio: tune ${tune.index + 1}, ${tune.key}` : song.options[song.selectedIndex]?.textContent ?? 'Lofi Player';
     const mood = [selects.ambience, selects.drums].map((s) => (s.value ? s.options[s.selectedIndex].textContent : null)).filter(Boolean);
     session.metadata = new MediaMetadata({ title, artist: 'Lofi Player', album: mood.join(' · ') || 'Lofi Player' });
-  });
+  };
+  lofi.on('state', show);
+  lofi.on('tune', () => show(lofi.state()));
 }

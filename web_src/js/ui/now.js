@@ -1,11 +1,20 @@
-// The one line that says what plays ("AI tune in D minor, 78 bpm, rain on the window"), the bar
-// while it plays and the sleep timer's time left, the problems the listener should see (errors and warnings, one line each), and the
-// diagnostics fold (backend, vocabulary, offline copy, the full status log).
+// The one line that says what plays ("AI tune in D minor, 78 bpm, rain on the window"; the radio's
+// tune: "tune 3, D minor, 74 bpm — section B"), the bar while it plays and the sleep timer's time left, the problems the listener should see (errors and
+// warnings, one line each), and the diagnostics fold (backend, vocabulary, offline copy, the full
+// status log). What it says comes from lofi.state(): the player owns the state, this only shows it.
 
 import { sleepWords } from './sleep.js';
 
 const $ = (id) => document.getElementById(id);
 const LEVEL_LABEL = { error: 'Error', warn: 'Note', busy: 'Working', ok: 'OK', info: 'Info' };
+const SECTION_WORDS = { intro: 'the intro', outro: 'the ending' };
+
+// A section of a tune in words: "section B", "the intro".
+export const sectionWords = (name) => (name ? SECTION_WORDS[name] ?? `section ${name}` : '');
+
+// A tune of the radio in words: "tune 3, D minor, 74 bpm".
+export const tuneWords = (tune) => `tune ${tune.index + 1}, ${tune.key}, ${Math.round(tune.bpm)} bpm`;
+
 
 export function bindNowLine(lofi, status, { song, selects, busy }) {
   const el = { status: $('status'), position: $('position'), alerts: $('alerts'), messages: $('messages'), diagnostics: $('diagnostics') };
@@ -32,6 +41,11 @@ export function bindNowLine(lofi, status, { song, selects, busy }) {
   }
 
   function describe(state) {
+    if (state.song === 'station') {
+      const tune = state.tune;
+      if (!tune) return 'AI radio, the next tune is on its way';
+      return `${tuneWords(tune)} — ${sectionWords(tune.section)}`;
+    }
     const ai = state.song === 'ai';
     const what = ai ? `AI tune${aiKey() ? ` in ${aiKey()}` : ''}` : `“${songTitle(state.song)}”`;
     return [what, `${Math.round(state.bpm)} bpm`, ambienceWords()].filter(Boolean).join(', ');
@@ -44,10 +58,12 @@ export function bindNowLine(lofi, status, { song, selects, busy }) {
     let text;
     if (doing) text = doing;
     else if (state.playing) text = `${state.paused ? 'Paused' : 'Playing'}: ${describe(state)}`;
+    else if (song.value === 'station') text = 'Press Play for the AI radio: a new tune, then another, without end.';
     else if (song.value === 'ai') text = 'Press Play for a new AI tune.';
     else text = `Press Play for “${trackTitle()}”.`;
     if (el.status.textContent !== text) el.status.textContent = text;
-    const position = [state.playing ? `bar ${Math.floor(state.bar) + 1}` : '', sleepWords(state.sleepTimer)].filter(Boolean).join(' · ');
+    const bar = state.tune ? `bar ${state.tune.bar + 1} of ${state.tune.bars}` : state.playing ? `bar ${Math.floor(state.bar) + 1}` : '';
+    const position = [bar, sleepWords(state.sleepTimer)].filter(Boolean).join(' · ');
     if (el.position.textContent !== position) el.position.textContent = position;
   }
 
@@ -67,6 +83,7 @@ export function bindNowLine(lofi, status, { song, selects, busy }) {
     render();
   });
   lofi.on('state', render);
+  lofi.on('tune', render);
   setInterval(render, 500);
 
   // The diagnostics are read when the fold opens.

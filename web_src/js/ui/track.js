@@ -1,22 +1,40 @@
-// The track choice and the transport: the AI tune first (a new tune, "Surprise me", calmer to
-// wilder), the songs after it; one Play/Pause button that never restarts, and Stop. The AI's own
-// settings live in the advanced fold, and every number is checked before it is used (fields.js).
+// The track choice and the transport: the AI radio first (tune after tune without end; "Surprise
+// me" moves on to the next tune, calmer to wilder sets how the tunes written next are sampled), then
+// one AI tune on repeat, then the songs; one Play/Pause button that never restarts, and Stop. The
+// AI's own settings live in the advanced fold (the radio's: its station seed and the sampling), and
+// every number is checked before it is used (fields.js).
 
 import { LEADSHEET } from '../music/theory.js';
 import { readNumber, readSeed, showFieldResult } from './fields.js';
+import { currentMood } from './chords.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function bindTrack(lofi, status, { layerChoice, onBusy }) {
+const STATION = 'station';
+const SKIP_WAIT_MS = 6000; // a bar at the slowest tempo, and then some: the next tune has begun
+
+// The track's controls once bound, for the parts of the page that play a tune of the radio (a
+// kept tune, a shared link: keep_panel.js, tunes.js).
+let bound = null;
+export const trackControls = () => bound;
+
+export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMood }) {
   const el = {
     song: $('song'),
     play: $('play'),
     stop: $('stop'),
     surprise: $('surprise'),
     wildness: $('wildness'),
-    aiQuick: $('ai-quick'),
     aiSettings: $('ai-settings'),
     barsField: $('bars-field'),
+    lengthField: $('length-field'),
+    seedField: $('seed-field'),
+    oneTune: $('one-tune-extras'),
+    stationField: $('station-field'),
+    stationSeed: $('station-seed'),
+    stationPlay: $('station-play'),
+    stationNow: $('station-now'),
+    wildnessNote: $('wildness-note'),
     temperature: $('temperature'),
     length: $('length'),
     bars: $('bars'),
@@ -32,16 +50,30 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
   let busy = null; // what the page is doing for the listener ("Writing a new tune…"), or null
   let generatedKey = null; // the settings of the tune held, to know when to write a new one
   const isAi = () => el.song.value === 'ai';
+  const isStation = () => el.song.value === STATION;
+  const usesModel = () => isAi() || isStation();
+  // A shared link's station: its tune is where the next Play of that station begins (once).
+  let sharedStart = null; // {seed, start} or null
+  let stationSampling = null; // the sampling the playing station was started with (JSON), to tell a change
+  const stationHelp = el.stationNow.textContent;
 
   function sync() {
     const { playing, paused } = lofi.state();
     const ai = isAi();
-    el.aiSettings.hidden = !ai;
-    el.aiQuick.hidden = !ai;
-    if (el.barsField) el.barsField.hidden = !ai;
+    el.aiSettings.hidden = !usesModel();
+    // Surprise me is always there (on a song it starts the radio); calmer to wilder is the AI's.
+    el.wildness.closest('.wildness').hidden = !usesModel();
+    if (!usesModel()) el.wildnessNote.hidden = true;
+    // The radio's settings are its station and the sampling; one tune's are its own seed and size.
+    for (const part of [el.barsField, el.lengthField, el.seedField, el.oneTune]) if (part) part.hidden = !ai;
+    el.stationField.hidden = !isStation();
     el.play.disabled = Boolean(busy);
     el.surprise.disabled = Boolean(busy);
     el.generate.disabled = Boolean(busy);
+    el.stationPlay.disabled = Boolean(busy);
+    const seed = lofi.state().tune?.station ?? lofi.state().station?.seed ?? null;
+    const said = seed === null ? stationHelp : `Playing station ${seed}. ${stationHelp}`;
+    if (el.stationNow.textContent !== said) el.stationNow.textContent = said;
     el.stop.disabled = !playing;
     el.play.textContent = playing && !paused ? 'Pause' : 'Play';
     el.play.classList.toggle('is-playing', Boolean(playing && !paused));
@@ -67,6 +99,15 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
   // status, its fold opened, and nothing plays.
   function checked() {
     const results = [['tempo', showFieldResult(el.tempo, readNumber(el.tempo, { optional: true }))]];
+    if (isStation()) {
+      results.push(
+        ['temperature', showFieldResult(el.temperature, readNumber(el.temperature))],
+        ['topK', showFieldResult(el.topK, readNumber(el.topK))],
+        ['topP', showFieldResult(el.topP, readNumber(el.topP))],
+      );
+      if (el.stationSeed.value.trim()) results.push(['stationSeed', showFieldResult(el.stationSeed, readSeed(el.stationSeed, 'Station seed'))]);
+      else showFieldResult(el.stationSeed, { ok: true, message: '' });
+    }
     if (isAi()) {
       results.push(
         ['temperature', showFieldResult(el.temperature, readNumber(el.temperature))],
@@ -89,7 +130,25 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
     }
     if (status.get('settings')) status.set('settings', 'ok', 'Settings fine.');
     const value = Object.fromEntries(results.map(([name, r]) => [name, r.value]));
+    if (isStation()) {
+      const solo = { temperature: value.temperature, topK: value.topK, topP: value.topP };
+      return { bpm: value.tempo, solo, stationSeed: value.stationSeed ?? null };
+    }
     return { bpm: value.tempo, solo: isAi() ? soloSettings(value) : null };
+  }
+
+  // The radio: the typed station (else a new one), from a shared link's tune when it is that
+  // station's, the listener's mood; the chords are the ones set (chords.js), as for one AI tune.
+  function stationChoice(typed) {
+    const station = { mood: mood() };
+    if (typed !== null) station.seed = Number(typed);
+    if (sharedStart && typed !== null && sharedStart.seed === Number(typed)) station.start = sharedStart.start;
+    sharedStart = null;
+    return station;
+  }
+  function playStation({ at, solo, station }) {
+    stationSampling = JSON.stringify(solo);
+    return lofi.play({ song: STATION, ...layerChoice(), solo, station, at });
   }
 
   function soloSettings(value) {
@@ -111,6 +170,7 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
     const ok = checked();
     if (!ok) return;
     const song = el.song.value;
+    if (song === STATION) return playStation({ at, solo: ok.solo, station: stationChoice(ok.stationSeed) });
     const options = { song, ...layerChoice(), bpm: ok.bpm, at };
     const s = ok.solo;
     const key = JSON.stringify(s);
@@ -139,7 +199,7 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
   // Play, pause, resume: the one main button and Space. It never starts the track over.
   function togglePlay() {
     const { playing, paused } = lofi.state();
-    if (!playing) return action(isAi() ? 'Writing a new tune…' : 'Starting…', () => play());
+    if (!playing) return action(busyWords(), () => play());
     return action(null, async () => (paused ? lofi.resume() : lofi.pause()));
   }
   const stop = () => action(null, () => lofi.stop());
@@ -147,18 +207,71 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
   function newSeed() {
     el.seed.value = String(Math.floor(Math.random() * 100000));
   }
-  // A new tune: a fresh seed, heard at once (or from the next bar line when one plays).
+  const busyWords = () => (isStation() ? 'Writing the first tune…' : isAi() ? 'Writing a new tune…' : 'Starting…');
+  const stationPlaying = () => lofi.state().song === STATION && Boolean(lofi.state().tune ?? lofi.state().station);
+
+  // One AI tune: a new one with a fresh seed, heard at once (or from the next bar line when one
+  // plays). The radio: its next tune from the next bar line (written with the slider's sampling
+  // when it moved since the station began), or the radio itself when it is not playing.
   function surprise() {
-    el.song.value = 'ai';
-    el.song.dispatchEvent(new Event('change'));
-    newSeed();
-    return action('Writing a new tune…', () => play({ at: lofi.state().playing ? 'next-bar' : 'now' }));
+    if (isAi()) {
+      newSeed();
+      return action('Writing a new tune…', () => play({ at: lofi.state().playing ? 'next-bar' : 'now' }));
+    }
+    if (stationPlaying()) return action('The next tune, from the next bar…', nextTune);
+    if (!isStation()) {
+      el.song.value = STATION;
+      // While a song plays, the change itself takes the radio in at the next bar (sound.js).
+      el.song.dispatchEvent(new Event('change'));
+      if (lofi.state().playing) return undefined;
+    }
+    return action(busyWords(), () => play());
   }
 
-  // Calmer to wilder is the temperature, shown as a slider; the exact value is in the fold.
+  async function nextTune() {
+    const state = lofi.state();
+    const ok = checked();
+    if (!ok) return;
+    const before = state.tune?.index ?? null;
+    const turned = waitForTune(before);
+    const { station: seed, index } = state.tune ?? {};
+    const entry = lofi.history().findLast((t) => t.station === seed && t.index === index);
+    const chords = state.progression ?? null;
+    if (entry && (JSON.stringify(ok.solo) !== stationSampling || chords !== (entry.options?.progression ?? null))) {
+      // The same station on, from its next tune, written with the new sampling or chords.
+      await playStation({ at: 'next-bar', solo: ok.solo, station: { seed, start: index + 1, progression: chords, mood: entry.options?.mood ?? null } });
+    } else if ((await lofi.skip()) === null) {
+      return;
+    }
+    if (lofi.state().paused) await lofi.resume();
+    await turned;
+  }
+  // Resolves once a tune other than `index` plays (or after a while: the buttons come back anyway).
+  function waitForTune(index) {
+    return new Promise((resolve) => {
+      const done = () => {
+        off();
+        clearTimeout(timer);
+        resolve();
+      };
+      const off = lofi.on('tune', (entry) => entry.index !== index && done());
+      const timer = setTimeout(done, SKIP_WAIT_MS);
+    });
+  }
+
+  // Calmer to wilder is the temperature, shown as a slider; the exact value is in the fold. The
+  // radio's tunes are written ahead, so a new sampling is heard from the next tune asked for.
   el.wildness.addEventListener('input', () => {
     el.temperature.value = el.wildness.value;
     showFieldResult(el.temperature, readNumber(el.temperature));
+  });
+  el.wildness.addEventListener('change', () => {
+    if (!isStation()) return;
+    const calmer = Number(el.wildness.value) < 1;
+    el.wildnessNote.textContent = stationPlaying()
+      ? `${calmer ? 'Calmer' : 'Wilder'} from the next tune you ask for: Surprise me plays it from the next bar.`
+      : `${calmer ? 'Calmer' : 'Wilder'} tunes from the next Play.`;
+    el.wildnessNote.hidden = false;
   });
   el.temperature.addEventListener('input', () => {
     const r = showFieldResult(el.temperature, readNumber(el.temperature));
@@ -176,8 +289,30 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
 
   el.song.addEventListener('change', () => {
     sync();
-    if (isAi()) lofi.loadModel().catch(() => {}); // errors are shown by status
+    if (usesModel()) lofi.loadModel().catch(() => {}); // errors are shown by status
   });
+  // A station by its seed: from its first tune (or a shared link's tune), at once or from the next bar.
+  el.stationPlay.addEventListener('click', () => {
+    if (!isStation()) {
+      el.song.value = STATION;
+      sync();
+    }
+    if (!el.stationSeed.value.trim()) newStationSeed();
+    return action(busyWords(), () => play({ at: lofi.state().playing ? 'next-bar' : 'now' }));
+  });
+  el.stationSeed.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    el.stationPlay.click();
+  });
+  el.stationSeed.addEventListener('change', () => {
+    if (el.stationSeed.value.trim()) showFieldResult(el.stationSeed, readSeed(el.stationSeed, 'Station seed'));
+    else showFieldResult(el.stationSeed, { ok: true, message: '' });
+  });
+  function newStationSeed() {
+    el.stationSeed.value = String(Math.floor(Math.random() * 1000000));
+  }
+  lofi.on('tune', () => sync());
   el.play.addEventListener('click', togglePlay);
   el.stop.addEventListener('click', stop);
   el.surprise.addEventListener('click', surprise);
@@ -196,9 +331,11 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
       }
       el.wildness.value = String(Math.min(Number(el.wildness.max), Number(el.temperature.value) || 0));
     } else {
-      const option = el.song.querySelector('option[value="ai"]');
-      if (option) option.disabled = true;
-      if (isAi()) el.song.selectedIndex = [...el.song.options].findIndex((o) => !o.disabled);
+      for (const value of ['ai', STATION]) {
+        const option = el.song.querySelector(`option[value="${value}"]`);
+        if (option) option.disabled = true;
+      }
+      if (usesModel()) el.song.selectedIndex = [...el.song.options].findIndex((o) => !o.disabled);
     }
     sync();
   });
@@ -206,14 +343,41 @@ export function bindTrack(lofi, status, { layerChoice, onBusy }) {
 
   // Another track (or a new AI tune) while one plays takes over at the next bar line.
   function switchTrack() {
-    return action(isAi() ? 'Writing a new tune…' : 'Starting…', () => play({ at: 'next-bar' }));
+    return action(busyWords(), () => play({ at: 'next-bar' }));
   }
 
-  return {
+  // A station and a tune chosen for the listener (a share link, a kept tune): the track list and
+  // the seed field show it, and the next Play (or this one) starts there.
+  function chooseStation({ seed, start = 0 }) {
+    el.song.value = STATION;
+    el.stationSeed.value = String(seed);
+    showFieldResult(el.stationSeed, { ok: true, message: '' });
+    sharedStart = { seed: Number(seed), start };
+    sync();
+  }
+  // A kept or recent tune again, exactly: its station from that tune, with the options it was
+  // written with, at once or from the next bar.
+  function replayTune(entry) {
+    el.song.value = STATION;
+    sync();
+    const ok = checked();
+    if (!ok) return undefined;
+    const station = { seed: entry.station, start: entry.index, progression: entry.options?.progression ?? null, mood: entry.options?.mood ?? null };
+    return action('Writing that tune again…', () => playStation({ at: lofi.state().playing ? 'next-bar' : 'now', solo: entry.options?.sampling ?? ok.solo, station }));
+  }
+
+  bound = {
     sync,
     togglePlay,
     stop,
     switchTrack,
+    chooseStation,
+    replayTune,
+    // The sampling the playing station's tunes are written with ({temperature, topK, topP}), or null.
+    stationSampling: () => (stationSampling && lofi.state().song === STATION ? JSON.parse(stationSampling) : null),
+    // The next tune of the radio (media keys), as Surprise me does while it plays.
+    nextTune: () => (stationPlaying() ? action('The next tune, from the next bar…', nextTune) : undefined),
     busy: () => busy,
   };
+  return bound;
 }
