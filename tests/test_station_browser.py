@@ -234,3 +234,40 @@ def test_the_wav_of_a_tune_lasts_the_whole_tune_and_sounds_throughout(open_page)
     assert rms[-1] < max(rms[: outro["bar"]]), "the ending dies away"
     assert wav["filename"].endswith(".wav") and "tune-1" in wav["filename"]
     assert not watch.errors
+
+
+def test_between_tunes_the_quotes_take_turns_and_new_chords_come_with_the_next_tune(open_page):
+    page, watch = open_page()
+    quotes = [q["id"] for q in page.evaluate("() => window.lofi.media().quotes")]
+    assert len(quotes) >= 2
+    page.evaluate("(q) => window.lofi.play({song: 'station', station: {seed: 13}, bpm: 200, quote: q})", quotes[0])
+    # The chosen quote at bar 5 of the listening, as for every track; then, skipping ahead, the
+    # next one a bar into the third tune's intro.
+    wait_for(page, "window.lofi.state().bar >= 0.5", timeout=30000)
+    assert page.evaluate("() => window.lofi.skip()") == 1
+    wait_for(page, "window.lofi.state().tune?.index === 1 && window.lofi.state().bar >= 5.3", timeout=30000)
+    assert page.evaluate("() => window.lofi.skip()") == 2
+    wait_for(page, "window.lofi.state().tune?.index === 2 && window.lofi.state().tune.bar >= 2", timeout=30000)
+    timeline = page.evaluate("() => window.lofi.timeline()")
+    tune_two = min(e["ticks"] for e in music_of(timeline, 2))
+    said = [(e["id"], e["ticks"]) for e in timeline if e["layer"] == "quote"]
+    assert said == [(quotes[0], 4 * TICKS_PER_BAR), (quotes[1], tune_two + TICKS_PER_BAR)]
+
+    # New sampling settings are for the tunes to come; new chords come with the next tune, at the
+    # next bar, in the same station.
+    settings = page.evaluate("() => window.lofi.stationSettings({temperature: 0.3})")
+    assert settings["temperature"] == 0.3 and set(settings) == {"temperature", "topK", "topP"}
+    page.evaluate(
+        "() => window.lofi.play({song: 'station', bpm: 200, progression: 'Am7 | Dm7 | G7 | Cmaj7', at: 'next-bar'})"
+    )
+    wait_for(page, "window.lofi.state().tune?.index === 3 && window.lofi.state().tune.bar >= 5", timeout=30000)
+    now = page.evaluate("() => window.lofi.state().tune")
+    assert now["station"] == 13 and now["key"] in ("C major", "A minor")
+    history = page.evaluate("() => window.lofi.history()")
+    assert [h["index"] for h in history] == [0, 1, 2, 3]
+    assert history[3]["options"]["progression"] == "Am7 | Dm7 | G7 | Cmaj7"
+    assert history[3]["options"]["sampling"]["temperature"] == 0.3
+    chords = [e for e in music_of(page.evaluate("() => window.lofi.timeline()"), 3) if e["part"] == 1]
+    first_bar = min(e["ticks"] for e in chords)
+    assert first_bar % TICKS_PER_BAR == 0
+    assert not watch.errors

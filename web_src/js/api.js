@@ -125,6 +125,8 @@ export function createLofi({ status, visualizer = null }) {
     // the tunes heard this session (oldest first) and the next tune from the next bar.
     station: (options) => station.compose(options),
     history: () => station.history(),
+    // The station's next tunes with these sampling settings ({temperature, topK, topP}); null when it is not playing.
+    stationSettings: (settings) => station.setSampling(settings),
     // A station tune, whole, written again (or from memory): {station, index, options} as in history().
     tune: (entry) => station.tune(entry).then(({ events: _events, ...rest }) => structuredClone(rest)),
     // The tunes kept on this device: [{id, station, index, key, bpm, bars, drums, options, keptAt}].

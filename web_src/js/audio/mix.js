@@ -99,6 +99,7 @@ export function createLayers({ player, status }) {
   return {
     init,
     prepareAll,
+    prepareOne,
     prepareWarm,
     setLayer,
     setVolume,

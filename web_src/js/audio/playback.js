@@ -108,7 +108,11 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       if (id === 'ai') {
         ({ arrangement, firstNote, controller, loops } = await ai.live({ solo, fresh, playCalledAt, loops, swing: () => drumSwing() }));
       } else if (id === 'station') {
-        ({ arrangement, firstNote, controller } = await station.start({ ...(stationOptions ?? {}), progression: stationOptions?.progression !== undefined ? stationOptions.progression : ai.progression()?.text ?? null }, { settings: solo ?? {}, bpm, playCalledAt }));
+        // The station playing takes new chords or settings from its next tune, at the next bar:
+        // the same station, not a new one.
+        const playing = switching && previousLive && previousLive === station.live() ? station.now(player.nextBarTicks()) : null;
+        if (playing && stationOptions?.seed === undefined) stationOptions = { ...(stationOptions ?? {}), seed: playing.station, start: playing.index + 1 };
+        ({ arrangement, firstNote, controller } = await station.start({ ...(stationOptions ?? {}), progression: stationOptions?.progression !== undefined ? stationOptions.progression : ai.progression()?.text ?? null }, { settings: solo ?? {}, bpm, quoteAt, playCalledAt }));
         bpm = null; // the station sets each tune's tempo itself
       } else {
         arrangement = await arrangementFor(id);
@@ -205,6 +209,19 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
 
   function stationState(track) {
     return { seed: station.options()?.seed ?? null, generating: track.generating, firstNote: track.firstNote, writes: { ...track.writes, marginMs: [...track.writes.marginMs] }, placed: track.placed.length };
+  }
+
+  // Between the station's tunes, when the listener has quotes on, the quotes take turns, from
+  // the chosen one on: each is said once in its turn, over a tune's intro (from `ticks`).
+  let quotesSaid = 0;
+  async function quoteAt(ticks) {
+    const chosen = layers.choices().quote;
+    const quotes = layers.media().quotes;
+    if (!chosen || !quotes.length || !player.session) return;
+    const first = Math.max(0, quotes.findIndex((q) => q.id === chosen));
+    const id = quotes[(first + ++quotesSaid) % quotes.length].id;
+    const prep = await layers.prepareOne('quote', id);
+    if (prep && player.session && Tone.getTransport().ticks < ticks) player.session.setLayer('quote', prep, ticks);
   }
 
   // The next tune of the station from the next bar line; resolves to its index (null: no station).

@@ -15,6 +15,8 @@ const HISTORY_LIMIT = 50;
 const CACHE_LIMIT = 16; // whole tunes kept for exports and replays
 const MAX_MINUTES = 240;
 const DEFAULT_SWING = 0.3; // a tune without drums still swings
+const QUOTE_EVERY = 2; // tunes between two quotes
+const QUOTE_BAR = 1; // the quote begins this many bars into the intro
 
 // A fresh seed for each visit: the first tune differs from one visit to the next.
 export function randomSeed() {
@@ -45,6 +47,8 @@ export function createStation({ loader, layers, status, emit, ready }) {
   const heard = []; // the tunes heard this session, oldest first
   let live = null; // StationTrack while the station plays
   let liveOptions = null;
+  let resample = null; // (settings) -> the live station writes its next tunes with them
+  let preferred = {}; // the last settings given that way: a station started without any uses them
   const written = new Map(); // "station:index:options" -> a tune written (tuneResult), newest last
   const cacheKey = (options, index, sampling) => JSON.stringify([options.seed, index, options.progression, options.mood?.mode ?? null, options.mood?.bpm ?? null, options.drums, sampling]);
   const remember = (key, result) => {
@@ -69,6 +73,7 @@ export function createStation({ loader, layers, status, emit, ready }) {
     return (index) => {
       const tune = plan.tune(index);
       const stream = composeTune(tune, { generator: loader.generator, vocab: loader.vocab(), sampling, progression, pattern: tune.drums ? layers().find('drums', tune.drums) : null });
+      stream.sampling = { ...sampling };
       stream.promise.then((result) => remember(cacheKey(options, index, sampling), { ...result, station: options.seed }), () => {});
       return stream;
     };
@@ -124,12 +129,13 @@ export function createStation({ loader, layers, status, emit, ready }) {
 
   // For the player: {arrangement, controller, firstNote}. settings: the sampling settings.
   // bpm: every tune at this tempo (the listener's tempo field, tests), or null: each tune's own.
-  async function start(given = {}, { settings = {}, bpm = null, playCalledAt = performance.now() } = {}) {
+  // quoteAt(ticks): a spoken quote at that Transport tick, if the listener has quotes on.
+  async function start(given = {}, { settings = {}, bpm = null, quoteAt = null, playCalledAt = performance.now() } = {}) {
     const options = stationOptions(given);
     await loader.load(ready);
     if (!loader.isLeadSheet()) throw new Error(`the station needs a lead-sheet model; this one's encoding is "${loader.encoding()}"`);
     const made = planFor(options);
-    const sampling = given.sampling ?? samplingOf(settings);
+    let sampling = given.sampling ?? samplingOf(settings && Object.keys(settings).length ? settings : preferred);
     const write = composer(made, sampling, options);
     const first = write(options.start);
     const tune0 = first.tune;
@@ -139,8 +145,10 @@ export function createStation({ loader, layers, status, emit, ready }) {
       swingOf: (id) => (id ? Number(layers().find('drums', id)?.swing) || 0 : DEFAULT_SWING),
       playCalledAt,
       bpm,
-      onTune: (tune) => {
-        const entry = { station: options.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, bars: tune.bars, drums: tune.drums, form: tune.form.map((s) => s.name), options: { progression: options.progression, mood: options.mood, drums: options.drums, sampling }, at: Date.now() };
+      onTune: (tune, stream, { ticks }) => {
+        // Every second tune after the first opens with a quote over its intro's chords (a bar in).
+        if (tune.index > options.start && (tune.index - options.start) % QUOTE_EVERY === 0) quoteAt?.(ticks + QUOTE_BAR * 4 * 192);
+        const entry = { station: options.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, bars: tune.bars, drums: tune.drums, form: tune.form.map((s) => s.name), options: { progression: options.progression, mood: options.mood, drums: options.drums, sampling: stream.sampling }, at: Date.now() };
         heard.push(entry);
         if (heard.length > HISTORY_LIMIT) heard.shift();
         emit('tune', { ...entry });
@@ -148,6 +156,12 @@ export function createStation({ loader, layers, status, emit, ready }) {
     });
     live = controller;
     liveOptions = options;
+    resample = (newSettings) => {
+      sampling = samplingOf(newSettings);
+      preferred = { ...newSettings };
+      controller.rewriteAhead(composer(made, sampling, options));
+      return { ...sampling };
+    };
     const arrangement = {
       id: 'station',
       bpm: bpm || tune0.bpm,
@@ -196,7 +210,11 @@ export function createStation({ loader, layers, status, emit, ready }) {
     stopped: () => {
       live?.stop();
       live = null;
+      resample = null;
     },
     history: () => heard.map((entry) => structuredClone(entry)),
+    // New sampling settings (temperature, topK, topP) for the tunes written from now on: the next
+    // tune, unless it is due within two bars. null when the station is not playing.
+    setSampling: (settings = {}) => (live && !live.stopped && resample ? resample(settings) : null),
   };
 }

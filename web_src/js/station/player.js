@@ -14,7 +14,8 @@ export const STATION_ROLES = ['melody', 'chords', 'bass', 'drums'];
 
 export class StationTrack {
   // first: the first tune's stream (station/tune.js composeTune); next(index): the stream of tune
-  // `index`; swingOf(pattern id) -> 0..1; onTune(tune, ticks): a tune begins.
+  // `index`; swingOf(pattern id) -> 0..1; onTune(tune, stream, {time, ticks, introEnd}): a tune
+  // begins (at Transport tick `ticks`; its intro ends at `introEnd`).
   // bpm: every tune at this tempo instead of its own (tests, power users), or null.
   constructor({ first, next, swingOf = () => 0, onTune = null, bpm = null, playCalledAt = performance.now() }) {
     this.bpm = bpm;
@@ -85,7 +86,7 @@ export class StationTrack {
       transport.bpm.cancelScheduledValues(time);
       transport.bpm.setValueAtTime(this.bpm || tune.bpm, time);
     }
-    entry.ids.push(transport.scheduleOnce((time) => this.onTune?.(tune, start, time), `${start}i`));
+    entry.ids.push(transport.scheduleOnce((time) => this.onTune?.(tune, stream, { time, ticks: start, introEnd: start + (tune.form[0]?.name === 'intro' ? tune.form[0].bars : 0) * BAR_TICKS }), `${start}i`));
     entry.ids.push(transport.scheduleOnce(() => this.#advance(entry), `${entry.end - LEAD_BARS * BAR_TICKS}i`));
     this.#prepare(tune.index + 1, stream);
     return entry;
@@ -121,6 +122,18 @@ export class StationTrack {
     const stream = this.upcoming?.tune.index === index ? this.upcoming : this.nextFor(index);
     if (this.upcoming === stream) this.upcoming = null;
     return stream;
+  }
+
+  // The tunes not yet placed are written by `next` from now on (new sampling settings): the one
+  // being written ahead is written again. A tune already placed (due within two bars) stays.
+  rewriteAhead(next) {
+    this.nextFor = next;
+    if (!this.upcoming || this.stopped) return;
+    const index = this.upcoming.tune.index;
+    if (!this.upcoming.done) this.upcoming.cancel();
+    this.upcoming = null;
+    const stream = next(index);
+    this.upcoming = stream;
   }
 
   // Takes a placed tune's notes from `fromTicks` on out of the Parts (all of them: -Infinity).
