@@ -125,7 +125,21 @@ def test_a_session_of_every_control_logs_no_error(browser, media_site_url):
     wait_for(page, "document.querySelector('#drums').options.length > 1")
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => (d.open = true))")
 
-    # The AI tune: calmer, a new one, written without playing, then played and paused.
+    # The AI radio, the first choice: Surprise me starts it, then moves on to its next tune.
+    assert page.input_value("#song") == "station"
+    page.click("#surprise")
+    wait_for(page, "window.lofi.state().tune !== null", timeout=60000)
+    page.click("#surprise")
+    wait_for(page, "window.lofi.state().tune?.index === 1", timeout=20000)
+    wait_for(page, "document.getElementById('status').textContent.startsWith('Playing: tune 2,')")
+    page.click("#recent-tunes li button")
+    wait_for(page, "document.querySelectorAll('#kept-tunes li').length === 1")
+    page.click("#stop")
+    wait_for(page, "!window.lofi.state().playing")
+    page.get_by_role("button", name=re.compile("^Forget")).click()
+
+    # One AI tune: calmer, a new one, written without playing, then played and paused.
+    page.select_option("#song", "ai")
     page.locator("#wildness").fill("0.5")
     assert page.input_value("#temperature") == "0.5"
     page.click("#new-seed")

@@ -354,3 +354,18 @@ def test_the_mood_sentence_plans_the_radios_tunes(open_page):
     play_radio(page)
     assert page.evaluate("() => window.plays.at(-1).station.mood") is None
     assert not watch.errors
+
+
+def test_a_visit_from_before_the_radio_opens_on_the_radio_and_a_song_chosen_stays(open_page):
+    """Before the radio, one AI tune was the first choice and every visit saved it: that is not a
+    choice to bring back. A song chosen is."""
+    page, watch = open_page()
+    for stored, shown in (("ai", "station"), ("first-light", "first-light"), ("station", "station")):
+        page.evaluate("(song) => localStorage.setItem('lofi-player:settings', JSON.stringify({song}))", stored)
+        page.reload()
+        wait_for(page, "window.lofi !== undefined")
+        page.evaluate("() => window.lofi.ready")
+        wait_for(page, "document.querySelector('#drums').options.length > 1")
+        page.wait_for_timeout(200)
+        assert page.input_value("#song") == shown, stored
+    assert not watch.errors

@@ -59,7 +59,7 @@ def test_a_full_play_breaks_no_csp_and_stays_on_its_origin(browser, site):
     page.evaluate("() => window.lofi.resume()")
     page.evaluate("() => window.lofi.stop()")
 
-    # The page's own controls: the first track (the AI tune) with the remembered layers, then Stop.
+    # The page's own controls: the first track (the AI radio) with the remembered layers, then Stop.
     page.click("#play")
     wait_for(page, "window.lofi.state().playing", timeout=15000)
     page.wait_for_timeout(500)

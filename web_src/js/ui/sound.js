@@ -66,7 +66,10 @@ export function bindSound(lofi, status, { scene, song, onTrackChange, sync }) {
     restore(selects.drums, settings.drums, media.drums[0]?.id ?? '');
     restore(selects.ambience, settings.ambience, media.ambience[0]?.id ?? '');
     restore(selects.quote, settings.quote, media.quotes[0]?.id ?? '');
-    if (settings.song && [...song.options].some((o) => o.value === settings.song && !o.disabled)) song.value = settings.song;
+    // A song or the radio comes back on the next visit. One AI tune on repeat does not: it was the
+    // first choice before the radio, so every earlier visit saved it without choosing it.
+    const remembered = settings.song !== 'ai' && [...song.options].some((o) => o.value === settings.song && !o.disabled);
+    if (remembered) song.value = settings.song;
     mixDefaults = { ...lofi.state().volumes };
     const volumes = { ...mixDefaults, ...(settings.volumes || {}) };
     for (const s of sliders) {
