@@ -61,9 +61,19 @@ export function createLayers({ player, status }) {
     ]);
     for (const warning of music.warnings) status.set('instruments', 'warn', warning);
     // An arrangement that plays its own drums (the station) gets the kits, and no drums layer.
+    // The first tune's kit is awaited; the kits it may change to later arrive in the background
+    // (`laterDrumPatterns`), into the same object, before a tune can ask for them.
     if (arrangement.drumPatterns) {
       const { kits, errors } = await prepareKits(manifest, arrangement.drumPatterns);
-      if (errors.length) status.set('drums', 'error', `Drum patterns off: ${errors.join('; ')}. The rest keeps playing.`);
+      const report = (errs) => errs.length && status.set('drums', 'error', `Drum patterns off: ${errs.join('; ')}. The rest keeps playing.`);
+      report(errors);
+      const later = (arrangement.laterDrumPatterns ?? []).filter((id) => !kits[id]);
+      if (later.length) {
+        prepareKits(manifest, later).then((more) => {
+          Object.assign(kits, more.kits);
+          report(more.errors);
+        });
+      }
       return { music, vinyl, drums: null, kits, ambience, quote };
     }
     return { music, vinyl, drums, ambience, quote };

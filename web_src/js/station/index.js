@@ -168,7 +168,8 @@ export function createStation({ loader, layers, status, emit, ready }) {
       timeSignature: [4, 4],
       swing: 0,
       loopBars: null,
-      drumPatterns: layers().media().drums.map((d) => d.id),
+      drumPatterns: tune0.drums ? [tune0.drums] : [],
+      laterDrumPatterns: layers().media().drums.map((d) => d.id).filter((id) => id !== tune0.drums),
       parts: [
         ...AI_PARTS.map(({ role, name, instrument }) => ({ name, instrument, role, events: [], attach: (context) => controller.attach(context, role) })),
         { name: 'station-drums', kind: 'drums', role: 'drums', events: [], muted: () => layers().choices().drums === null, attach: (context) => controller.attach(context, 'drums') },
