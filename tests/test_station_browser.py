@@ -172,6 +172,14 @@ def test_skip_plays_the_next_tune_from_the_next_bar(open_page):
     assert [h["index"] for h in page.evaluate("() => window.lofi.history()")] == [0, 1]
     share = page.evaluate("() => window.lofi.shareState()")
     assert share["song"] == "station" and share["station"] == {"seed": 8, "start": 1}
+    # Without a tempo of the listener's, the tunes play at their own, from the next bar.
+    assert page.evaluate("() => window.lofi.state().bpm") == 120
+    page.evaluate("() => window.lofi.setTempo(null)")
+    own = page.evaluate("() => window.lofi.state().tune.bpm")
+    wait_for(page, f"window.lofi.state().bpm === {own}", timeout=15000)
+    page.evaluate("() => window.lofi.skip()")
+    wait_for(page, "window.lofi.state().tune?.index === 2", timeout=30000)
+    wait_for(page, "window.lofi.state().bpm === window.lofi.state().tune.bpm", timeout=5000)
     page.evaluate("() => window.lofi.stop()")
     assert page.evaluate("() => window.lofi.state().tune") is None
     assert page.evaluate("() => window.lofi.skip()") is None

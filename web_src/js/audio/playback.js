@@ -185,8 +185,15 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
   function useTempo(value) {
     tempo = value;
     if (lastPlay) lastPlay = { ...lastPlay, bpm: value };
+    const track = station.live();
+    let bpm = value;
+    if (track && track === live) {
+      // The station's tunes from now on at this tempo, or (none) each at its own again.
+      track.bpm = value;
+      bpm = value ?? station.now(player.nextBarTicks())?.bpm ?? null;
+    }
     if (player.current) {
-      player.setBpm(value).then(
+      player.setBpm(bpm).then(
         () => emit('state', state()),
         (err) => status.set('tempo', 'error', `The new tempo could not be applied: ${err.message}`),
       );

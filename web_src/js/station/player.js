@@ -162,6 +162,8 @@ export class StationTrack {
     this.#remove(current, at);
     current.end = at;
     this.#place(nextStream, at);
+    // Tunes before the one cut are over: a listener skipping again and again keeps two at most.
+    while (this.placed.length > 2) this.#remove(this.placed.shift(), -Infinity);
     return nextStream.tune.index;
   }
 
