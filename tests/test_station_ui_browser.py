@@ -116,6 +116,7 @@ def test_surprise_me_moves_the_radio_to_its_next_tune_and_starts_it_when_silent(
     wait_for(page, "window.lofi.state().tune?.index === 1", timeout=20000)
     assert tune_now(page)["station"] == first["station"]
     wait_for(page, "document.getElementById('status').textContent.startsWith('Playing: tune 2,')", timeout=5000)
+    wait_for(page, "window.lofi.history().length === 2")
     history = page.evaluate("() => window.lofi.history()")
     assert [t["index"] for t in history] == [0, 1]
     # Recently played: the newest first, the one playing marked.
@@ -127,7 +128,7 @@ def test_surprise_me_moves_the_radio_to_its_next_tune_and_starts_it_when_silent(
     assert not watch.errors
 
 
-def test_the_slider_writes_the_next_tunes_calmer_or_wilder(open_page):
+def test_the_slider_and_the_chords_write_the_radios_next_tunes(open_page):
     page, watch = open_page()
     record_plays(page)
     page.locator("#wildness").fill("0.3")
@@ -136,23 +137,29 @@ def test_the_slider_writes_the_next_tunes_calmer_or_wilder(open_page):
     first = play_radio(page)
     played = page.evaluate("() => window.plays")
     assert played[-1]["song"] == "station" and played[-1]["solo"]["temperature"] == 0.3
+    assert page.evaluate("() => window.lofi.history()[0].options.sampling.temperature") == 0.3
 
-    # While it plays the tunes ahead are written already: the words say when a change is heard,
-    # and Surprise me plays the same station's next tune, written with the new setting.
+    # While it plays: the tunes it writes from now on are wilder, without a new play; Surprise me
+    # moves on to the next one, written so.
+    count = len(played)
     page.locator("#wildness").fill("1.6")
     page.dispatch_event("#wildness", "change")
-    assert page.inner_text("#wildness-note").startswith("Wilder from the next tune you ask for")
+    assert page.inner_text("#wildness-note") == "Wilder from the next tune on."
     page.click("#surprise")
-    wait_for(page, "window.lofi.state().tune?.index === 1", timeout=20000)
-    last = page.evaluate("() => window.plays.at(-1)")
-    assert last["at"] == "next-bar" and last["solo"]["temperature"] == 1.6
-    assert last["station"]["seed"] == first["station"] and last["station"]["start"] == 1
-    assert tune_now(page)["station"] == first["station"]
-    # With the setting unchanged, Surprise me only moves on: no new play.
-    count = page.evaluate("() => window.plays.length")
-    page.click("#surprise")
-    wait_for(page, "window.lofi.state().tune?.index === 2", timeout=20000)
+    wait_for(page, "window.lofi.history().length === 2", timeout=20000)
+    second = page.evaluate("() => window.lofi.history()[1]")
+    assert second["station"] == first["station"] and second["options"]["sampling"]["temperature"] == 1.6
     assert page.evaluate("() => window.plays.length") == count
+
+    # New chords while it plays: the same station goes on with its next tune, over them.
+    page.fill("#progression", "Dm7 G7 | Cmaj7 Am7")
+    page.dispatch_event("#progression", "change")
+    wait_for(page, "window.lofi.history().length === 3", timeout=30000)
+    last = page.evaluate("() => window.plays.at(-1)")
+    assert last["at"] == "next-bar" and "seed" not in last["station"]
+    third = page.evaluate("() => window.lofi.history().at(-1)")
+    assert (third["station"], third["index"]) == (first["station"], 2)
+    assert third["options"]["progression"] == "Dm7 G7 | Cmaj7 Am7"
     assert not watch.errors
 
 
@@ -172,8 +179,8 @@ def test_a_typed_station_seed_plays_that_station_again(open_page):
     wait_for(page, "!window.lofi.state().playing")
     # Play again with the seed still typed: the same station, its same first tune.
     again = play_radio(page)
+    wait_for(page, "window.lofi.history().length === 2")
     history = page.evaluate("() => window.lofi.history()")
-    assert len(history) == 2
     same = ("station", "index", "seed", "key", "bpm", "bars", "drums", "form")
     assert {k: history[0][k] for k in same} == {k: history[1][k] for k in same}
     assert again["station"] == 1234
@@ -267,7 +274,7 @@ def test_a_share_link_plays_the_station_from_the_tune_shared(open_page):
     page, watch = open_page()
     first = play_radio(page)
     page.click("#surprise")
-    wait_for(page, "window.lofi.state().tune?.index === 1", timeout=20000)
+    wait_for(page, "window.lofi.history().length === 2", timeout=20000)
     second = page.evaluate("() => window.lofi.history()[1]")
     page.click("#share")
     wait_for(page, "document.getElementById('share-url').textContent.includes('#')")

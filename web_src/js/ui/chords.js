@@ -91,6 +91,8 @@ export function bindChords(lofi, status, { song, sound = null }) {
         song.dispatchEvent(new Event('change'));
       }
       checkProgression();
+      // What plays follows the new chords as it follows typed ones (the radio: from its next tune).
+      el.progression.dispatchEvent(new Event('change'));
     } catch (err) {
       status.set('mood', 'error', err.message);
     } finally {

@@ -54,7 +54,7 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
   const usesModel = () => isAi() || isStation();
   // A shared link's station: its tune is where the next Play of that station begins (once).
   let sharedStart = null; // {seed, start} or null
-  let stationSampling = null; // the sampling the playing station was started with (JSON), to tell a change
+  let stationSampling = null; // the sampling the playing station writes with (JSON), for a share link
   const stationHelp = el.stationNow.textContent;
 
   function sync() {
@@ -229,22 +229,28 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
   }
 
   async function nextTune() {
-    const state = lofi.state();
-    const ok = checked();
-    if (!ok) return;
-    const before = state.tune?.index ?? null;
-    const turned = waitForTune(before);
-    const { station: seed, index } = state.tune ?? {};
-    const entry = lofi.history().findLast((t) => t.station === seed && t.index === index);
-    const chords = state.progression ?? null;
-    if (entry && (JSON.stringify(ok.solo) !== stationSampling || chords !== (entry.options?.progression ?? null))) {
-      // The same station on, from its next tune, written with the new sampling or chords.
-      await playStation({ at: 'next-bar', solo: ok.solo, station: { seed, start: index + 1, progression: chords, mood: entry.options?.mood ?? null } });
-    } else if ((await lofi.skip()) === null) {
-      return;
-    }
+    const turned = waitForTune(lofi.state().tune?.index ?? null);
+    if ((await lofi.skip()) === null) return;
     if (lofi.state().paused) await lofi.resume();
     await turned;
+  }
+
+  // The radio playing writes its tunes from now on with new sampling settings (the next tune,
+  // unless it is due within two bars): true when it took them.
+  function retune() {
+    if (!isStation() || !stationPlaying()) return false;
+    const ok = checked();
+    if (!ok || !lofi.stationSettings?.(ok.solo)) return false;
+    stationSampling = JSON.stringify(ok.solo);
+    return true;
+  }
+  // New chords (or a mood) while the radio plays: the same station goes on with its next tune,
+  // written over them, from the next bar.
+  function rechord() {
+    if (!isStation() || !stationPlaying()) return undefined;
+    const ok = checked();
+    if (!ok) return undefined;
+    return action('Your chords, from the next tune…', () => playStation({ at: 'next-bar', solo: ok.solo, station: { mood: mood() } }));
   }
   // Resolves once a tune other than `index` plays (or after a while: the buttons come back anyway).
   function waitForTune(index) {
@@ -260,19 +266,23 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
   }
 
   // Calmer to wilder is the temperature, shown as a slider; the exact value is in the fold. The
-  // radio's tunes are written ahead, so a new sampling is heard from the next tune asked for.
+  // radio writes its tunes ahead: a new setting is heard from the next tune it writes.
   el.wildness.addEventListener('input', () => {
     el.temperature.value = el.wildness.value;
     showFieldResult(el.temperature, readNumber(el.temperature));
   });
-  el.wildness.addEventListener('change', () => {
-    if (!isStation()) return;
-    const calmer = Number(el.wildness.value) < 1;
-    el.wildnessNote.textContent = stationPlaying()
-      ? `${calmer ? 'Calmer' : 'Wilder'} from the next tune you ask for: Surprise me plays it from the next bar.`
-      : `${calmer ? 'Calmer' : 'Wilder'} tunes from the next Play.`;
-    el.wildnessNote.hidden = false;
-  });
+  const samplingInputs = [el.temperature, el.wildness, el.topK, el.topP];
+  for (const input of samplingInputs) {
+    input.addEventListener('change', () => {
+      if (!isStation()) return;
+      const retuned = retune();
+      if (input !== el.wildness) return;
+      const word = Number(el.wildness.value) < 1 ? 'Calmer' : 'Wilder';
+      el.wildnessNote.textContent = retuned ? `${word} from the next tune on.` : `${word} tunes from the next Play.`;
+      el.wildnessNote.hidden = false;
+    });
+  }
+  $('progression')?.addEventListener('change', rechord);
   el.temperature.addEventListener('input', () => {
     const r = showFieldResult(el.temperature, readNumber(el.temperature));
     if (r.ok) el.wildness.value = String(Math.min(Number(el.wildness.max), r.value));
