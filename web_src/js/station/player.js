@@ -9,6 +9,7 @@ import { timeAtTicks } from '../audio/live_player.js';
 import { SECTIONS } from './plan.js';
 
 const LEAD_BARS = 2;
+const FEED_BARS = 3; // how far ahead of the Transport notes join their Parts
 const BAR_TICKS = 16 * SIXTEENTH_TICKS;
 export const STATION_ROLES = ['melody', 'chords', 'bass', 'drums'];
 
@@ -27,7 +28,9 @@ export class StationTrack {
     this.parts = new Map();
     this.transport = null;
     this.origin = 0;
-    this.placed = []; // [{stream, tune, start, end, times: [[part, ticks]], off, ids}], oldest first
+    this.placed = []; // [{stream, tune, start, end, times: [[part, ticks]], pending, off, ids}], oldest first
+    this.fedUpTo = 0; // Transport ticks up to which notes are in their Parts
+    this.feedId = null;
     this.upcoming = null; // the next tune's stream, being written
     this.stopped = false;
     this.firstNote = null;
@@ -47,6 +50,8 @@ export class StationTrack {
       };
     }
     if (STATION_ROLES.some((r) => !this.parts.has(r))) return;
+    this.fedUpTo = origin + FEED_BARS * BAR_TICKS;
+    this.feedId = transport.scheduleRepeat(() => this.#feed(), `${BAR_TICKS}i`, `${origin}i`);
     this.#place(this.first, origin);
   }
 
@@ -62,15 +67,18 @@ export class StationTrack {
   // Places a tune from `start` (Transport ticks, a bar line): its notes now and as they are written.
   #place(stream, start) {
     const { tune } = stream;
-    const entry = { stream, tune, start, end: start + tune.bars * BAR_TICKS, times: [], off: null, ids: [] };
+    const entry = { stream, tune, start, end: start + tune.bars * BAR_TICKS, times: [], pending: [], off: null, ids: [] };
     this.placed.push(entry);
     const swing = this.swingOf(tune.drums);
+    // A note joins its Part only a few bars before it is due (#feed): a Part's add() makes an
+    // event on the Transport, and a whole tune's thousand at once would hold up its first note.
     const add = (role, step, value) => {
       const part = this.parts.get(role);
       const ticks = start - this.origin + step * SIXTEENTH_TICKS + swingOffsetTicks(step, swing);
       if (this.stopped || !part || start + step * SIXTEENTH_TICKS >= entry.end) return;
-      entry.times.push([part, ticks]);
-      part.add({ ...value, time: `${ticks}i`, tune: tune.index, step });
+      const item = { part, ticks, value: { ...value, time: `${ticks}i`, tune: tune.index, step } };
+      if (ticks + this.origin < this.fedUpTo) this.#add(entry, item);
+      else entry.pending.push(item);
     };
     const placeEvent = (event) => add(event.part, event.step, { length: event.length, notes: event.notes, velocity: event.velocity });
     stream.events.forEach(placeEvent);
@@ -90,6 +98,26 @@ export class StationTrack {
     entry.ids.push(transport.scheduleOnce(() => this.#advance(entry), `${entry.end - LEAD_BARS * BAR_TICKS}i`));
     this.#prepare(tune.index + 1, stream);
     return entry;
+  }
+
+  #add(entry, { part, ticks, value }) {
+    entry.times.push([part, ticks]);
+    part.add(value);
+  }
+
+  // Every bar: the notes due within FEED_BARS join their Parts.
+  #feed() {
+    if (this.stopped) return;
+    this.fedUpTo = Math.max(this.fedUpTo, this.transport.ticks + FEED_BARS * BAR_TICKS);
+    for (const entry of this.placed) {
+      if (!entry.pending.length) continue;
+      const later = [];
+      for (const item of entry.pending) {
+        if (item.ticks + this.origin < this.fedUpTo) this.#add(entry, item);
+        else later.push(item);
+      }
+      entry.pending = later;
+    }
   }
 
   // The tune after `stream`'s, written once `stream` is (the worker writes one at a time anyway).
@@ -147,6 +175,7 @@ export class StationTrack {
       else keep.push([part, ticks]);
     }
     entry.times = keep;
+    entry.pending = entry.pending.filter((item) => item.ticks + this.origin < fromTicks);
   }
 
   // The next tune from the bar line `at` (Transport ticks, not yet scheduled): the tune playing is
@@ -182,6 +211,8 @@ export class StationTrack {
 
   stop() {
     this.stopped = true;
+    if (this.feedId !== null) this.transport?.clear(this.feedId);
+    this.feedId = null;
     for (const entry of this.placed) {
       entry.off?.();
       for (const id of entry.ids) this.transport?.clear(id);
