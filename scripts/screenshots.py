@@ -1,4 +1,4 @@
-"""The README's screenshots, taken from the real page while it plays the AI track.
+"""The README's screenshots, taken from the real page while it plays the AI radio (the station).
 
     .venv/bin/python -m scripts.screenshots [--site DIR] [--out docs/screenshots] [--ambience rain]
     make screenshots
@@ -6,7 +6,7 @@
 Builds the site from content/ into a temporary folder (or takes an already built one with --site),
 serves it from a sub-path as GitHub Pages does (builder.serve), and opens it in the project's
 headless Chromium (tests/browser.py) twice: a 1440x900 desktop, and a 390x844 phone with touch.
-Each time it picks the ambience in the page's own menu, presses Play with the AI track chosen (the
+Each time it picks the ambience in the page's own menu, presses Play with the AI radio chosen (the
 page's first choice), waits until the first AI note has sounded and the scene has drawn a few
 seconds of music, and saves the visible screen: OUT/desktop.png and OUT/phone.png.
 
@@ -40,7 +40,7 @@ PLAYING_MS = 4_000  # after the first note: long enough for the scene to show th
 
 
 def take(browser, url: str, name: str, out: Path, ambience: str | None) -> str:
-    """Open the page as `name`'s device, play the AI track, save OUT/NAME.png; returns the status line."""
+    """Open the page as `name`'s device, play the AI radio, save OUT/NAME.png; returns the status line."""
     # A fresh context each time, service worker allowed: the page as a first-time visitor sees it.
     context = browser.new_context(**DEVICES[name])
     page = context.new_page()
@@ -53,15 +53,15 @@ def take(browser, url: str, name: str, out: Path, ambience: str | None) -> str:
         if ambience not in choices:
             raise SystemExit(f"--ambience {ambience}: not one of this site's ambiences {choices[1:]}")
         page.select_option("#ambience", ambience)
-    if page.input_value("#song") != "ai":
-        page.select_option("#song", "ai")
+    if page.input_value("#song") != "station":
+        page.select_option("#song", "station")
     play = page.locator("#play")
     if DEVICES[name].get("has_touch"):
         play.tap()
     else:
         play.click()
     try:
-        wait_for(page, "window.lofi.state().solo?.firstNote", timeout=FIRST_NOTE_TIMEOUT_MS, interval=200)
+        wait_for(page, "window.lofi.state().station?.firstNote", timeout=FIRST_NOTE_TIMEOUT_MS, interval=200)
     except TimeoutError:
         raise SystemExit(
             f"{name}: no AI note within {FIRST_NOTE_TIMEOUT_MS / 1000:.0f} s; errors: {watch.errors}"
