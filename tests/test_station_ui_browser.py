@@ -125,6 +125,10 @@ def test_surprise_me_moves_the_radio_to_its_next_tune_and_starts_it_when_silent(
     assert rows[0].startswith(f"Tune 2, {history[1]['key']}, {history[1]['bpm']} bpm") and "playing now" in rows[0]
     assert rows[1].startswith(f"Tune 1, {history[0]['key']}") and "playing now" not in rows[1]
     assert page.locator("#recent-empty").is_hidden()
+    # The N key does the same.
+    page.keyboard.press("n")
+    wait_for(page, "window.lofi.history().length === 3", timeout=20000)
+    assert page.evaluate("() => window.lofi.history()[2].index") == 2
     assert not watch.errors
 
 

@@ -27,6 +27,7 @@ export function bindKeys({ track, sound, focus }) {
       else if (LAYER_KEYS[key]) sound.cycle(LAYER_KEYS[key]);
       else if (key === 'v') sound.toggle('vinyl');
       else if (key === 'm') sound.toggle('master');
+      else if (key === 'n') track.nextTune();
       else if (key === 'f') focus.toggle();
       else if (key === 'escape') focus.set(false);
       else if ((event.key === 'ArrowUp' || event.key === 'ArrowDown') && !onSlider) {
