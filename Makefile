@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test lint unit install install-test serve clean bench quality screenshots
+.PHONY: site test lint unit install install-test serve clean bench bench-station quality screenshots
 
 site: install
 	$(BIN)/build-site $(ARGS)
@@ -32,6 +32,13 @@ serve:
 # In-browser generation speed, first-note latency and tensor leaks, as one JSON object (docs/BENCHMARKS.md).
 bench: install-test
 	$(BIN)/python -m bench.generation $(ARGS)
+
+# The station (issue 19) on the real site: planning speed side by side with today's 8-bar pieces,
+# the next tune's margin, two hours of station at a fast tempo (heap, tensors, audio nodes) and the
+# planned tunes' keys, forms and repeats, as one JSON object (docs/BENCHMARKS.md); about 10 minutes.
+# ARGS="--hours 0.5" shortens the live run.
+bench-station: install-test
+	$(BIN)/python -m bench.station $(ARGS)
 
 # axe-core and Lighthouse on the built site (dist/; run `make site` first), as one JSON object
 # (docs/BENCHMARKS.md). ARGS="--runs 3" takes the median of three Lighthouse runs.
