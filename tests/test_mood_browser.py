@@ -26,12 +26,25 @@ def test_rainy_and_late_sets_rain_and_a_slow_beat_and_says_why(browser, media_si
         assert page.input_value("#ambience") == "rain"
         assert page.input_value("#drums") == "half-time"
         choice = page.evaluate("() => window.lofi.mood('Rainy and late, a little tired')")
-        assert page.input_value("#tempo") == str(choice["bpm"]) and choice["mode"] == "minor"
+        assert choice["mode"] == "minor"
+        # The radio (the first choice) plans its tunes by the mood: your chords and tempo stay yours.
+        assert page.input_value("#song") == "station"
+        assert page.input_value("#tempo") == "" and page.input_value("#progression") == ""
+        assert f"minor tunes around {choice['bpm']} bpm" in reason, reason
         # A sentence about sleep turns the drums off.
         page.fill("#mood-text", "Time to sleep")
         page.click("#mood-apply")
         page.wait_for_function("() => document.getElementById('mood-reason').textContent.includes('sleep')")
         assert page.input_value("#drums") == ""
+        # One AI tune takes the mood's chords and tempo.
+        page.select_option("#song", "ai")
+        page.fill("#mood-text", "Rainy and late, a little tired")
+        page.click("#mood-apply")
+        page.wait_for_function("() => document.getElementById('tempo').value !== ''")
+        assert page.input_value("#tempo") == str(choice["bpm"])
+        assert page.input_value("#progression") == choice["progression"]
+        assert page.text_content("#mood-reason") == choice["reason"]
+        assert f"({choice['progression']}) at {choice['bpm']} bpm" in choice["reason"]
         assert not watch.errors
     finally:
         context.close()

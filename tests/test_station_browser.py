@@ -129,6 +129,19 @@ def test_your_chords_stay_in_every_tune_and_b_moves_them_up_a_fourth(open_page):
     assert not watch.errors
 
 
+def test_a_mood_sets_the_mode_the_tempo_range_and_the_drums(open_page):
+    page, watch = open_page()
+    mood = page.evaluate("() => window.lofi.mood('Rainy and late, a little tired')")
+    plan = station(page, {"seed": 6, "minutes": 6, "mood": "Rainy and late, a little tired"})
+    assert len(plan["tunes"]) >= 2
+    assert all(t["mode"] == "minor" for t in plan["tunes"])
+    assert all(abs(t["bpm"] - mood["bpm"]) <= 6 and t["bpm"] >= 60 for t in plan["tunes"])
+    assert plan["tunes"][0]["drums"] == mood["drums"] == "half-time"
+    sleepy = station(page, {"seed": 6, "minutes": 3, "mood": "Time to sleep"})
+    assert all(t["drums"] is None and t["drumHits"] == [] for t in sleepy["tunes"])
+    assert not watch.errors
+
+
 def test_play_starts_the_station_and_the_next_tune_follows_on_the_bar_line(open_page):
     page, watch = open_page()
     page.evaluate("() => window.lofi.play({song: 'station', station: {seed: 3}, bpm: 240})")

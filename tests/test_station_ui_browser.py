@@ -380,3 +380,17 @@ def test_a_visit_from_before_the_radio_opens_on_the_radio_and_a_song_chosen_stay
         page.wait_for_timeout(200)
         assert page.input_value("#song") == shown, stored
     assert not watch.errors
+
+
+def test_a_model_that_writes_no_lead_sheets_plays_one_ai_tune_instead_of_the_radio(browser, timed_site_url):
+    context = browser.new_context(service_workers="block")
+    try:
+        page, watch = open_lofi(context, timed_site_url)
+        wait_for(page, "document.querySelector('#song option[value=\"station\"]').disabled", timeout=10000)
+        assert page.input_value("#song") == "ai"
+        page.click("#play")
+        wait_for(page, "window.lofi.state().solo?.firstNote", timeout=60000)
+        assert page.evaluate("() => window.lofi.state().song") == "ai"
+        assert not watch.errors
+    finally:
+        context.close()

@@ -177,8 +177,15 @@ export function createLofi({ status, visualizer = null }) {
     progression: () => ai.progressionInfo(ai.progression()),
     setTempo: (bpm) => playback.setTempo(bpm),
     mood: (text) => moodFromText(text),
-    applyMood: whenReady((text) => {
+    // A mood for the AI track and the songs sets the chords and the tempo; for the radio
+    // ({chords: false}) it only says what the radio takes from it: its tunes are planned by the
+    // mood's mode, tempo and drums (lofi.play({song: 'station', station: {mood}})).
+    applyMood: whenReady((text, { chords = true } = {}) => {
       const choice = moodFromText(text);
+      if (!chords) {
+        status.set('mood', 'ok', choice.radioReason);
+        return changed({ ...choice, key: null });
+      }
       ai.setProgression(choice.progression);
       playback.useTempo(choice.bpm);
       status.set('mood', 'ok', choice.reason);

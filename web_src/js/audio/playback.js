@@ -214,6 +214,8 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     throw error;
   }
 
+  const heardTicks = () => (Tone ? Tone.getTransport().getTicksAtTime(Tone.getContext().currentTime) : 0);
+
   function stationState(track) {
     return { seed: station.options()?.seed ?? null, generating: track.generating, firstNote: track.firstNote, writes: { ...track.writes, marginMs: [...track.writes.marginMs] }, placed: track.placed.length };
   }
@@ -259,7 +261,9 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       position: player.position,
       generator: loaded ? loader.generator.kind : null,
       // The AI track while it plays: firstNote {triggerMs, soundMs, tokensGenerated, generationDone}.
-      tune: station.live() && station.live() === live ? station.now(Tone?.getTransport().ticks ?? 0) : null,
+      // The tune heard now (the Transport's ticks run a look-ahead early), also while another
+      // station waits for its first bar.
+      tune: station.live() && (station.live() === live || live === null) ? station.now(heardTicks()) : null,
       station: station.live() && station.live() === live ? stationState(live) : null,
       listenedSeconds: Math.round((listened.ms + (listened.since === null ? 0 : performance.now() - listened.since)) / 100) / 10,
       solo: live && live !== station.live()

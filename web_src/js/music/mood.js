@@ -73,7 +73,7 @@ export function pick(table, words) {
 const listWords = (words) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
 
 // text -> {text, score, comparative, valence, positive, negative, mood, mode, bpm, progression,
-//          ambience, drums, heard, reason, detail}. ambience and drums are ids of content/ (null: off).
+//          ambience, drums, heard, reason, radioReason, detail}. ambience and drums are ids of content/ (null: off).
 export function moodFromText(text) {
   const sentence = String(text ?? '').trim();
   if (!sentence) throw new Error('write a sentence about your mood');
@@ -100,6 +100,8 @@ export function moodFromText(text) {
   const what = `${place} and ${DRUMS_SAY[key(drums)]}, ${mood.chords} (${mood.progression}) at ${bpm} bpm`;
   const why = heard.length ? `you said ${listWords(heard.map((w) => `"${w}"`))}` : `your words sounded ${mood.name}`;
   const reason = `${what}: ${why}.`;
+  // The radio plans its tunes by the mood, not by one progression: what it takes from it.
+  const radioReason = `${place} and ${DRUMS_SAY[key(drums)]}, ${mood.mode} tunes around ${bpm} bpm: ${why}.`;
   const detail = `Sentiment score ${result.score} (${result.comparative.toFixed(2)} a word), so a ${mood.name} mood in ${mood.mode}.`;
   return {
     text: sentence,
@@ -116,6 +118,7 @@ export function moodFromText(text) {
     drums,
     heard,
     reason,
+    radioReason,
     detail,
   };
 }

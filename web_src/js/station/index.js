@@ -47,6 +47,7 @@ export function createStation({ loader, layers, status, emit, ready }) {
   const heard = []; // the tunes heard this session, oldest first
   let live = null; // StationTrack while the station plays
   let liveOptions = null;
+  let retiring = null; // {track, options}: the station before, until the new one's first bar
   let resample = null; // (settings) -> the live station writes its next tunes with them
   let preferred = {}; // the last settings given that way: a station started without any uses them
   const written = new Map(); // "station:index:options" -> a tune written (tuneResult), newest last
@@ -154,6 +155,10 @@ export function createStation({ loader, layers, status, emit, ready }) {
         emit('tune', { ...entry });
       },
     });
+    // A station taking over from another at the next bar: the one playing is still what is heard
+    // until then (now()).
+    retiring = live ? { track: live, options: liveOptions } : null;
+    controller.options = options;
     live = controller;
     liveOptions = options;
     resample = (newSettings) => {
@@ -193,10 +198,15 @@ export function createStation({ loader, layers, status, emit, ready }) {
   // {index, seed, key, bpm, section, bar, station} of the tune playing, or null.
   function now(ticks) {
     if (!live || live.stopped) return null;
-    const here = live.at(ticks);
+    let here = live.at(ticks);
+    let options = liveOptions;
+    if (!here && retiring && !live.placed.some((e) => e.start <= ticks)) {
+      here = retiring.track.at(ticks);
+      options = retiring.options;
+    }
     if (!here) return null;
     const { tune } = here;
-    return { station: liveOptions.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, drums: tune.drums, bars: tune.bars, section: here.section, bar: here.bar };
+    return { station: options.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, drums: tune.drums, bars: tune.bars, section: here.section, bar: here.bar };
   }
 
   return {
@@ -211,6 +221,7 @@ export function createStation({ loader, layers, status, emit, ready }) {
     stopped: () => {
       live?.stop();
       live = null;
+      retiring = null;
       resample = null;
     },
     history: () => heard.map((entry) => structuredClone(entry)),

@@ -77,16 +77,22 @@ export function bindChords(lofi, status, { song, sound = null }) {
   el.moodApply.addEventListener('click', async () => {
     el.moodApply.disabled = true;
     try {
-      const choice = await lofi.applyMood(el.moodText.value);
-      el.progression.value = choice.progression;
-      el.tempo.value = String(choice.bpm);
-      showFieldResult(el.tempo, readNumber(el.tempo, { optional: true }));
-      el.moodReason.textContent = choice.reason;
+      // The radio plans its tunes by the mood (mode, tempo, drums) and keeps your chords field as
+      // it is; one AI tune and the songs take its chords and tempo.
+      // A hand-written song gives way to the AI radio, which writes to the mood; one AI tune stays.
+      const toRadio = song.value !== 'ai' && song.value !== 'station' && [...song.options].some((o) => o.value === 'station' && !o.disabled);
+      const radio = song.value === 'station' || toRadio;
+      const choice = await lofi.applyMood(el.moodText.value, { chords: !radio });
+      if (!radio) {
+        el.progression.value = choice.progression;
+        el.tempo.value = String(choice.bpm);
+        showFieldResult(el.tempo, readNumber(el.tempo, { optional: true }));
+      }
+      el.moodReason.textContent = radio ? choice.radioReason : choice.reason;
       appliedMood = el.moodText.value.trim() || null;
       // Its ambience and drums, chosen the way a key or a share link chooses them.
       await Promise.all(['ambience', 'drums'].map((layer) => sound?.choose(layer, choice[layer])));
-      // A hand-written song gives way to the AI radio, which writes to the mood; one AI tune stays.
-      if (song.value !== 'ai' && song.value !== 'station' && [...song.options].some((o) => o.value === 'station' && !o.disabled)) {
+      if (toRadio) {
         song.value = 'station';
         song.dispatchEvent(new Event('change'));
       }

@@ -340,6 +340,12 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
         if (defaults[key] !== undefined) input.value = String(defaults[key]);
       }
       el.wildness.value = String(Math.min(Number(el.wildness.max), Number(el.temperature.value) || 0));
+      // The radio writes lead sheets: a model of another encoding plays one AI tune instead.
+      if (lofi.state().encoding !== 'leadsheet') {
+        const option = el.song.querySelector(`option[value="${STATION}"]`);
+        if (option) option.disabled = true;
+        if (el.song.value === STATION) el.song.value = 'ai';
+      }
     } else {
       for (const value of ['ai', STATION]) {
         const option = el.song.querySelector(`option[value="${value}"]`);
