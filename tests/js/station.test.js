@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 
 import { FORMS, SECTIONS, TEMPO_RANGE, createStationPlan, keyOf, keyRelation, layout, relatedKeys, tuneSeconds } from '../../web_src/js/station/plan.js';
 import { laneKind, tuneDrums } from '../../web_src/js/station/drums.js';
-import { motifTokens, outroEvents, piecesOf, placements } from '../../web_src/js/station/tune.js';
+import { motifTokens, outroEvents, piecesOf, placements, prefixFits } from '../../web_src/js/station/tune.js';
 import { tuneArrangement } from '../../web_src/js/station/arrangement.js';
 import { noteNameToMidi } from '../../web_src/js/music/theory.js';
 
@@ -158,4 +158,30 @@ test('a tune as an arrangement: three parts and its drums, swung alike', () => {
   assert.deepEqual(arrangement.drumPatterns, ['boom-bap']);
   assert.equal(arrangement.parts[3].events[0].pattern, 'boom-bap');
   assert.equal(tuneArrangement({ ...result, drums: null }).parts.length, 3);
+});
+
+test("a motif keeps only the chords its variation is told, and one the grammar refuses is left out", () => {
+  // A free piece wrote Fmaj7 again at bar 2, where it already sounded: not a change.
+  const tokens = ['<s>', '|', '@0:maj7', 'n72', 'd8', '@5:maj7', 'n69', 'd8', '|', '@5:maj7', 'n74', 'd8', '@7:7', 'n71', 'd8', '|', 'n72', 'd16', '</s>'];
+  const changes = [{ step: 0, token: '@0:maj7' }, { step: 8, token: '@5:maj7' }, { step: 24, token: '@7:7' }];
+  const vocab = ['<s>', '</s>', '|', '~', 'r', '@0:maj7', '@5:maj7', '@7:7', 'n69', 'n71', 'n72', 'n74', 'd8', 'd16'];
+  const plan = { bars: 8, changes };
+  const motif = motifTokens(tokens, 2, changes);
+  assert.deepEqual(motif, ['|', '@0:maj7', 'n72', 'd8', '@5:maj7', 'n69', 'd8', '|', 'n74', 'd8', '@7:7', 'n71', 'd8']);
+  assert.equal(prefixFits(motif, plan, vocab), true);
+  assert.equal(prefixFits(motifTokens(tokens, 2), plan, vocab), false, 'the repeated chord token is refused');
+  assert.equal(prefixFits(['|', 'n72', 'd16'], plan, vocab), false, 'a change left out is refused');
+  assert.equal(prefixFits(['|', '@0:maj7', 'n99', 'd16'], plan, vocab), false, 'a token not in the vocabulary');
+});
+
+test('tempos wander through the range rather than sticking at its ends', () => {
+  let ends = 0;
+  let total = 0;
+  for (let seed = 0; seed < 100; seed++) {
+    for (const tune of tunes({ seed, patterns: PATTERNS, drums: 'boom-bap' }, 20)) {
+      total += 1;
+      if (tune.bpm <= 69 || tune.bpm >= 85) ends += 1;
+    }
+  }
+  assert.ok(ends / total < 0.2, `${ends} of ${total} at the ends of 68-86`);
 });

@@ -129,14 +129,22 @@ export function createStationPlan({ seed = 1, key = null, mood = null, patterns 
     const before = tunes[index - 1] ?? null;
     const rng = (salt) => derivedRng(stationSeed, (salt + index * 0x10001) >>> 0);
     const keyRng = rng(SALT.key);
-    // Staying in the same key is the rarest move: a new tune should sound new.
-    const tuneKey = key ? keyOf(key.shift, key.mode) : before ? weighted(keyRng, relatedKeys(before.key, { fixedMode }), (k) => (k === before.key ? 1 : 2)) : first(keyRng);
+    // Staying in the same key is a rare move, going back to the key of two tunes ago rarer: a
+    // new tune should sound new, and the keys should wander rather than rock between two.
+    const twoBefore = tunes[index - 2] ?? null;
+    const weight = (k) => (k === before.key ? 1 : twoBefore && k.name === twoBefore.key.name ? 0.5 : 2);
+    const tuneKey = key ? keyOf(key.shift, key.mode) : before ? weighted(keyRng, relatedKeys(before.key, { fixedMode }), weight) : first(keyRng);
     const tempoRng = rng(SALT.tempo);
     let bpm;
     if (!before) bpm = range.low + Math.floor(tempoRng() * (range.high - range.low + 1));
     else {
-      // 2 to 6 bpm up or down (less at the range's ends): a drift, never a jump.
-      const step = (tempoRng() < 0.5 ? -1 : 1) * (2 + Math.floor(tempoRng() * 5));
+      // 2 to 6 bpm up or down, a drift, never a jump; up more often in the lower half of the
+      // range and down in the upper, so the tempo wanders through the range instead of sticking
+      // at its ends.
+      const centre = (range.low + range.high) / 2;
+      const half = Math.max(1, (range.high - range.low) / 2);
+      const up = clamp(0.5 + (0.45 * (centre - before.bpm)) / half, 0.05, 0.95);
+      const step = (tempoRng() < up ? 1 : -1) * (2 + Math.floor(tempoRng() * 5));
       bpm = clamp(before.bpm + step, Math.max(range.low, before.bpm - MAX_TEMPO_STEP), Math.min(range.high, before.bpm + MAX_TEMPO_STEP));
     }
     const form = layout(weighted(rng(SALT.form), FORMS, (f) => f.weight).sections);

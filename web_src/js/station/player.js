@@ -31,11 +31,13 @@ export class StationTrack {
     this.placed = []; // [{stream, tune, start, end, times: [[part, ticks]], pending, off, ids}], oldest first
     this.fedUpTo = 0; // Transport ticks up to which notes are in their Parts
     this.feedId = null;
-    this.upcoming = null; // the next tune's stream, being written
+    this.writing = new Map(); // tune index -> its stream (written, being written, or placed)
     this.stopped = false;
     this.firstNote = null;
     this.readyMs = null;
-    this.writes = { count: 0, totalMs: 0, maxMs: 0, marginMs: [] }; // the margins: how early each next tune was ready
+    // The tunes written: how many, how long they took, how long before they were due each was ready
+    // (marginMs), how many were not ready when due (late) and how many could not be written (failed).
+    this.writes = { count: 0, totalMs: 0, maxMs: 0, marginMs: [], late: 0, failed: 0 };
   }
 
   attach({ part, transport, origin = 0 }, role) {
@@ -96,6 +98,8 @@ export class StationTrack {
     }
     entry.ids.push(transport.scheduleOnce((time) => this.onTune?.(tune, stream, { time, ticks: start, introEnd: start + (tune.form[0]?.name === 'intro' ? tune.form[0].bars : 0) * BAR_TICKS }), `${start}i`));
     entry.ids.push(transport.scheduleOnce(() => this.#advance(entry), `${entry.end - LEAD_BARS * BAR_TICKS}i`));
+    this.writing.set(tune.index, stream);
+    for (const index of this.writing.keys()) if (index < tune.index - 1) this.writing.delete(index);
     this.#prepare(tune.index + 1, stream);
     return entry;
   }
@@ -120,48 +124,72 @@ export class StationTrack {
     }
   }
 
-  // The tune after `stream`'s, written once `stream` is (the worker writes one at a time anyway).
-  #prepare(index, after) {
-    if (this.upcoming?.tune.index === index) return;
-    const begin = () => {
-      if (this.stopped || this.upcoming?.tune.index === index) return;
-      const started = performance.now();
-      const stream = this.nextFor(index);
-      this.upcoming = stream;
-      stream.promise.then(() => {
+  // The stream of tune `index`: the one being (or already) written, else a new one. One per tune,
+  // so a tune asked for by #advance, skip() and #prepare at once is written once.
+  #stream(index) {
+    if (this.writing.has(index)) return this.writing.get(index);
+    const started = performance.now();
+    const stream = this.nextFor(index);
+    this.writing.set(index, stream);
+    stream.promise.then(
+      () => {
         const ms = performance.now() - started;
         this.writes = { ...this.writes, count: this.writes.count + 1, totalMs: this.writes.totalMs + ms, maxMs: Math.max(this.writes.maxMs, ms) };
-      }, () => {});
+        const margin = this.#secondsUntil(index);
+        if (margin !== null) this.writes.marginMs.push(Math.round(margin * 1000));
+      },
+      () => {
+        if (!stream.cancelled) this.writes.failed += 1;
+      },
+    );
+    return stream;
+  }
+
+  // Seconds from now until tune `index` is due: the end of the last tune placed, plus the tunes
+  // between (written, not placed yet). null when it cannot be told.
+  #secondsUntil(index) {
+    const last = this.placed[this.placed.length - 1];
+    if (!last || this.stopped || index <= last.tune.index) return null;
+    let seconds = timeAtTicks(this.transport, last.end) - this.transport.context.currentTime;
+    for (let i = last.tune.index + 1; i < index; i++) {
+      const tune = this.writing.get(i)?.tune;
+      if (!tune) return null;
+      seconds += (tune.bars * 4 * 60) / (this.bpm || tune.bpm);
+    }
+    return seconds;
+  }
+
+  // The tune after `stream`'s, written once `stream` is (the worker writes one at a time anyway).
+  #prepare(index, after) {
+    const begin = () => {
+      if (!this.stopped) this.#stream(index);
     };
     after.promise.then(begin, begin);
   }
 
   // Two bars before `entry` ends: the next tune goes in at its end, and the tune before `entry`
-  // (over for minutes) leaves the Parts.
+  // (over for minutes) leaves the Parts. A tune not written by then is placed as it is written.
   #advance(entry) {
     if (this.stopped || this.placed[this.placed.length - 1] !== entry) return;
-    const next = this.#take(entry.tune.index + 1);
-    if (next.done && !next.failed) this.writes.marginMs.push(Math.round((timeAtTicks(this.transport, entry.end) - this.transport.context.currentTime) * 1000));
+    const next = this.#stream(entry.tune.index + 1);
+    if (!next.done) this.writes.late += 1;
     this.#place(next, entry.end);
     while (this.placed.length > 2) this.#remove(this.placed.shift(), -Infinity);
   }
 
-  #take(index) {
-    const stream = this.upcoming?.tune.index === index ? this.upcoming : this.nextFor(index);
-    if (this.upcoming === stream) this.upcoming = null;
-    return stream;
-  }
-
-  // The tunes not yet placed are written by `next` from now on (new sampling settings): the one
-  // being written ahead is written again. A tune already placed (due within two bars) stays.
+  // The tunes not yet placed are written by `next` from now on (new sampling settings): those
+  // being written ahead are written again. A tune already placed (due within two bars) stays.
   rewriteAhead(next) {
     this.nextFor = next;
-    if (!this.upcoming || this.stopped) return;
-    const index = this.upcoming.tune.index;
-    if (!this.upcoming.done) this.upcoming.cancel();
-    this.upcoming = null;
-    const stream = next(index);
-    this.upcoming = stream;
+    if (this.stopped) return;
+    const placed = this.placed.map((e) => e.tune.index);
+    const last = Math.max(...placed);
+    for (const [index, stream] of this.writing) {
+      if (placed.includes(index)) continue;
+      if (!stream.done) stream.cancel();
+      this.writing.delete(index);
+    }
+    this.#stream(last + 1);
   }
 
   // Takes a placed tune's notes from `fromTicks` on out of the Parts (all of them: -Infinity).
@@ -187,7 +215,9 @@ export class StationTrack {
     const later = this.placed.filter((e) => e.start > current.start);
     for (const entry of later) this.#remove(entry, -Infinity);
     this.placed = this.placed.filter((e) => !later.includes(e));
-    const nextStream = later[0]?.stream ?? this.#take(current.tune.index + 1);
+    const nextStream = later[0]?.stream ?? this.#stream(current.tune.index + 1);
+    // The tune cut short needs no more of its notes written.
+    if (!current.stream.done) current.stream.cancel();
     this.#remove(current, at);
     current.end = at;
     this.#place(nextStream, at);
@@ -206,7 +236,7 @@ export class StationTrack {
   }
 
   get generating() {
-    return !this.stopped && (this.placed.some((e) => !e.stream.done) || Boolean(this.upcoming && !this.upcoming.done));
+    return !this.stopped && [...this.writing.values()].some((stream) => !stream.done);
   }
 
   stop() {
@@ -218,7 +248,6 @@ export class StationTrack {
       for (const id of entry.ids) this.transport?.clear(id);
       if (!entry.stream.done) entry.stream.cancel();
     }
-    if (this.upcoming && !this.upcoming.done) this.upcoming.cancel();
-    this.upcoming = null;
+    for (const stream of this.writing.values()) if (!stream.done) stream.cancel();
   }
 }

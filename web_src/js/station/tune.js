@@ -14,6 +14,7 @@
 import { SECTIONS } from './plan.js';
 import { tuneDrums } from './drums.js';
 import { createPieceBuilder } from '../ai/piece.js';
+import { LeadSheetGrammar, classifyVocab } from '../ai/grammar.js';
 import { followPlan } from '../ai/compose.js';
 import { derivedRng } from '../ai/sampling.js';
 import { familyChord, midiToNoteName, sixteenthsToTransport, transposeSymbol, voiceChord } from '../music/theory.js';
@@ -23,7 +24,9 @@ import theory from '../music/theory.json' with { type: 'json' };
 const BAR = 16; // the station is in 4/4
 const PIECE_BARS = 8;
 const MOTIF_BARS = 2;
-const { BAR: BAR_TOKEN } = theory.leadsheet.tokens;
+const { BAR: BAR_TOKEN, START } = theory.leadsheet.tokens;
+const CHORD_PREFIX = theory.leadsheet.chordPrefix;
+const LENGTH = new RegExp(`^${theory.leadsheet.lengthPrefix}\\d+$`);
 const PIECE_SALT = { A: 0x50634131, A2: 0x50634132, B: 0x50634231, B2: 0x50634232 };
 const BACKING = { A: 'A', A2: 'A', B: 'B', B2: 'B' }; // whose chords a piece's section plays
 // The chord tokens (in C major / A minor) a piece opens on.
@@ -42,15 +45,43 @@ export function piecesOf(form) {
   return ['A', 'A2', 'B', 'B2'].filter((p) => wanted.has(p) || (wanted.has(`${p}2`) && !p.endsWith('2')));
 }
 
-// The tokens of a piece's first `bars` bars, after "<s>": what a variation restates.
-export function motifTokens(tokens, bars = MOTIF_BARS) {
+// The tokens of a piece's first `bars` bars, after "<s>": what a variation restates. With
+// `changes` ([{step, token}]: the chords the variation is told, FOLLOW mode) a chord token is kept
+// only where it is one of them: a free piece may write a chord again where it already sounds, which
+// changes nothing there and which the variation's grammar would refuse.
+export function motifTokens(tokens, bars = MOTIF_BARS, changes = null) {
+  const told = changes ? new Set(changes.map((c) => `${c.step} ${c.token}`)) : null;
   const out = [];
   let barLines = 0;
+  let step = 0;
   for (const token of tokens.slice(1)) {
-    if (token === BAR_TOKEN && ++barLines > bars) break;
+    if (token === BAR_TOKEN) {
+      if (++barLines > bars) break;
+      step = (barLines - 1) * BAR;
+    } else if (LENGTH.test(token)) step += Number(token.slice(1));
+    else if (told && token.startsWith(CHORD_PREFIX) && !told.has(`${step} ${token}`)) continue;
     out.push(token);
   }
   return out;
+}
+
+// Whether the grammar takes `prefix` as the opening of a piece of `plan` (a motif that cannot be
+// restated is left out, and the variation is written fresh over the same chords).
+const vocabClasses = new Map();
+export function prefixFits(prefix, plan, vocab) {
+  if (!vocabClasses.has(vocab)) vocabClasses.set(vocab, classifyVocab(vocab));
+  const classes = vocabClasses.get(vocab);
+  try {
+    const grammar = new LeadSheetGrammar(classes, { bars: plan.bars, meter: '4/4', barLength: BAR, changes: plan.changes });
+    for (const token of [START, ...prefix]) {
+      const id = classes.index.get(token);
+      if (id === undefined) return false;
+      grammar.accept(id);
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // Where a piece's event sounds in the tune: [tune step] for every section that takes it.
@@ -109,7 +140,10 @@ function piecePlan({ name, tune, progression, vocab, done }) {
 }
 
 function prefixFor({ name, tune, plan, vocab, done }) {
-  if (name === 'A2' || name === 'B2') return motifTokens(done[name[0]].result.tokens);
+  if (name === 'A2' || name === 'B2') {
+    const motif = motifTokens(done[name[0]].result.tokens, MOTIF_BARS, plan.changes);
+    return prefixFits(motif, plan, vocab) ? motif : [];
+  }
   if (plan.mode !== 'free') return [];
   const choices = OPENING[name][tune.key.mode].filter((token) => vocab.includes(token));
   if (!choices.length) return [];
