@@ -164,7 +164,7 @@ export function bindTunes(lofi, status, { track, sound }) {
   }
   lofi.on('tune', render);
   lofi.on('state', render);
-  setInterval(renderListening, 1000);
+  setInterval(render, 1000); // the tune heard turns over a moment after its "tune" event
   lofi.ready.then(render);
   render();
   return { render };
