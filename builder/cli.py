@@ -42,7 +42,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # A str, not a Path: Path("") is ".", and an empty --out (an unset variable) must be refused as such.
     parser.add_argument("--out", default="dist", metavar="DIR", help=OUT_HELP)
     parser.add_argument("--config", type=Path, default=None, help="site settings in TOML (default: CONTENT/site.toml)")
-    parser.add_argument("--retrain", action="store_true", help="train the model even if the cached one matches")
+    training = parser.add_mutually_exclusive_group()
+    training.add_argument("--retrain", action="store_true", help="train the model even if the cached one matches")
+    training.add_argument(
+        "--no-train",
+        action="store_true",
+        help="never train: fail, in one line, if the cached model is out of date or does not verify",
+    )
     parser.add_argument("--quiet", action="store_true", help="print errors only")
     return parser.parse_args(argv)
 
@@ -56,7 +62,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.content}: no such content folder", file=sys.stderr)
         return 2
     options = BuildOptions(
-        content=args.content, out=Path(args.out), config=args.config, retrain=args.retrain, quiet=args.quiet
+        content=args.content,
+        out=Path(args.out),
+        config=args.config,
+        retrain=args.retrain,
+        no_train=args.no_train,
+        quiet=args.quiet,
     )
     try:
         # Before anything slow: a refused --out costs nothing and touches nothing (build() checks again).
