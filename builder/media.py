@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import theory
-from .contentfiles import exists, read_toml, regular_files
+from .contentfiles import exists, leads_outside, read_toml, regular_files
 from .errors import ContentError, Problem
 
 AUDIO_SUFFIXES = (".ogg", ".mp3", ".flac", ".wav")
@@ -98,6 +98,10 @@ def gather_media(content: Path, node_root: Path) -> Media:
             media.drums.append(pattern)
 
     for folder in sorted(p for p in samples.glob("*") if p.is_dir() and p.name != "drums"):
+        outside = leads_outside(samples, folder)
+        if outside:
+            problems.append(Problem(folder, outside))
+            continue
         urls = {}
         for path in _audio_files(folder, problems):
             match = NOTE_FILE.match(path.stem)
