@@ -118,6 +118,7 @@ def build(options: BuildOptions) -> BuildResult:
 def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: dict, log, verbose: int) -> None:
     from .evaluate import evaluate, listening_pieces, plot_loss
     from .listening import find_instruments, render_listening
+    from .modelgate import why_worse
     from .train import prepare_data, train_model
 
     model_dir = content / "model"
@@ -137,6 +138,10 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
     if model_config["encoding"] == "leadsheet":
         log("Training the chord-blind baseline (the same tokens without chords), then composing test pieces...")
     report = evaluate(model, data, config["generation"], model_config, checkpoints, verbose=verbose)
+    worse = why_worse(report, _previous(model_dir), model_inputs, model_config["refuse_worse"])
+    if worse:
+        shutil.rmtree(checkpoints, ignore_errors=True)
+        raise BuildError(Problem(model_dir, f"the newly trained model is refused: {worse}; the cached model was kept"))
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         convert_to_tfjs(model, scratch / "tfjs", model_config["quantization"])
@@ -163,6 +168,14 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
         modelcache.save(model_dir, model, scratch / "tfjs", scratch / "loss.png", meta, scratch / "listening")
     shutil.rmtree(checkpoints, ignore_errors=True)  # kept only while training, in case it is cut off
     _log_report(report, log)
+
+
+def _previous(model_dir: Path) -> dict | None:
+    """The cached model's record, if its files verify: only such a model is worth keeping."""
+    try:
+        return modelcheck.verify(model_dir)
+    except modelcheck.Unverified:
+        return None
 
 
 def load_training_corpus(content: Path, encoding: str, progress: bool, cache: Path) -> Corpus:

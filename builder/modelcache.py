@@ -27,10 +27,13 @@ META = "meta.json"
 KERAS_FILE = "model.h5"
 TFJS_DIR = "tfjs"
 LOSS_PLOT = "loss.png"
+# [model] settings that judge a trained model rather than shape it: changing one retrains nothing.
+NOT_TRAINING_SETTINGS = ("refuse_worse",)
 
 
 def inputs(midi_dir: Path, model_config: dict, leadsheets_dir: Path | None = None) -> dict:
     """Everything the trained weights depend on."""
+    model_config = {k: v for k, v in model_config.items() if k not in NOT_TRAINING_SETTINGS}
     found = {"encoding_version": ENCODING_VERSION, "model": model_config, "midi": fingerprint_files(midi_dir)}
     if model_config.get("encoding") == "leadsheet":
         from .leadsheet import fingerprint_leadsheets, theory_digest
