@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
+import traceback
 from pathlib import Path
 
-from .build import BuildOptions, build
 from .errors import BuildError
 from .output import MARKER, OutputRefused, check_output
-from .site import PROJECT_ROOT
+
+# Set (to anything but "" or "0") to see the traceback of an unexpected error, with the line asking
+# to report it; without it every failure is one line.
+DEBUG_ENV = "LOFI_PLAYER_DEBUG"
 
 OUT_HELP = (
     "output folder (default: dist/), replaced whole when the build succeeds. Every build marks its "
@@ -55,6 +59,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:  # before the build started: nothing was written
+        print(f"Build interrupted; {args.out} was left as it was.", file=sys.stderr)
+        return 130
+    except BuildError as error:
+        return _failed(error.problems, args.out)
+    except OSError as error:  # a full disk, a file-size limit, a name too long: the system's words
+        return _failed([_os_problem(error)], args.out)
+    except RecursionError:
+        return _failed(["something in the content is nested too deeply to read"], args.out)
+    except Exception as error:  # a bug: say so in one line, and how to see more
+        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            traceback.print_exc()
+        name = type(error).__name__
+        print(
+            f"error: unexpected {name}: {str(error)[:300]}. This is a bug in build-site: please report it "
+            f"(set {DEBUG_ENV}=1 to see the traceback); {_short(args.out)} was left as it was.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: Ctrl-C while TensorFlow or numpy load is then an interrupted
+    # build (one line), not a traceback.
+    from .build import BuildOptions, build
+    from .site import PROJECT_ROOT
+
     if args.config is not None and not args.config.is_file():
         print(f"error: {args.config}: no such config file", file=sys.stderr)
         return 2
@@ -78,18 +111,27 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _stopped_by(signal.SIGTERM, signal.SIGHUP):
             build(options)
-    except BuildError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        print(f"Build failed: {len(error.problems)} problem(s); {args.out} was left as it was.", file=sys.stderr)
-        return 1
     except Stopped as stop:
         print(f"Build stopped by {stop.name}; {args.out} was left as it was.", file=sys.stderr)
         return 128 + stop.signum
-    except KeyboardInterrupt:
-        print(f"Build interrupted; {args.out} was left as it was.", file=sys.stderr)
-        return 130
     return 0
+
+
+def _failed(problems: list, out: str) -> int:
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    print(f"Build failed: {len(problems)} problem(s); {_short(out)} was left as it was.", file=sys.stderr)
+    return 1
+
+
+def _os_problem(error: OSError) -> str:
+    where = error.filename if error.filename is not None else "build-site"
+    return f"{_short(str(where))}: {error.strerror or error}"
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """A path as long as 5,000 characters is still named, in a line one can read."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 @contextlib.contextmanager

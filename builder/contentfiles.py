@@ -79,5 +79,7 @@ def read_toml(path: Path) -> dict:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ContentError(Problem(path, f"not valid TOML: {error}")) from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ContentError(Problem(path, "not readable: arrays or tables nested too deeply")) from None
     except OSError as error:
         raise ContentError(Problem(path, f"cannot be read ({error.strerror or error})")) from None

@@ -159,8 +159,10 @@ def _encode_or_problem(path: Path, encoding: str):
 def _read_cache(cache: Path | None, encoding: str) -> dict[str, list[str]]:
     try:
         data = json.loads(cache.read_text()) if cache else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return {}  # a damaged cache only costs a parse, never the build
     if data.get("encoding") != encoding or data.get("version") != cache_version(encoding):
         return {}
     return data.get("files", {})

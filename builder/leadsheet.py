@@ -445,10 +445,10 @@ def load_leadsheets(folder: Path, cache: Path | None = None) -> list[tuple[str, 
     version = theory_digest()
     try:
         known = json.loads(cache.read_text()) if cache else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         known = {}
-    if known.get("theory") != version:
-        known = {}
+    if not isinstance(known, dict) or known.get("theory") != version or not isinstance(known.get("files"), dict):
+        known = {}  # a damaged cache only costs a parse, never the build
     known_files = known.get("files", {})
     pieces, problems, kept = [], [], {}
     for path in files:
