@@ -142,3 +142,28 @@ def test_two_songs_with_one_id_are_refused(tmp_path):
     assert songs_with(tmp_path, {"first-light.TOML": first, "first-light.toml": first}) == [
         "first-light.toml: the song id 'first-light' is taken by first-light.TOML: rename one of them"
     ]
+
+
+def test_a_file_size_limit_is_one_line(site):
+    """`ulimit -f`: Python ignores SIGXFSZ, so the write that passes the limit fails as an OSError."""
+    import resource
+    import subprocess
+    import sys
+
+    content, out = site
+    before = snapshot(out)
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "builder.cli", "--content", str(content), "--out", str(out), "--no-train", "--quiet"],
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert line.endswith(": File too large")
+    assert snapshot(out) == before
