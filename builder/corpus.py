@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from . import theory
 from .errors import ContentError, Problem
+from .midilimits import too_big, too_much
 
 REST = "r"
 START, END = "<s>", "</s>"
@@ -83,7 +84,8 @@ def fingerprint_files(midi_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in find_midi_files(midi_dir):
         digest.update(path.relative_to(midi_dir).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        with path.open("rb") as file:  # in blocks: a huge file must not be loaded whole just to be refused
+            digest.update(hashlib.file_digest(file, "sha256").digest())
     return digest.hexdigest()
 
 
@@ -103,6 +105,10 @@ def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True, c
     # not after minutes of music21 parsing the good ones.
     digests, broken = {}, []
     for path in files:
+        big = too_big(path.stat().st_size)  # before reading it: a huge file is refused, not loaded
+        if big:
+            broken.append(Problem(path, f"refused: {big}"))
+            continue
         data = path.read_bytes()
         digests[path] = hashlib.sha256(data).hexdigest()
         problem = structure_problem(path, data)
@@ -216,7 +222,10 @@ def parse_midi(path: Path):
 def structure_problem(path: Path, data: bytes) -> Problem | None:
     """A MIDI file's structural problem, as reported, or None: cheap, no parsing."""
     problem = check_midi_structure(data)
-    return Problem(path, f"cannot read: {problem}") if problem else None
+    if problem:
+        return Problem(path, f"cannot read: {problem}")
+    excess = too_big(len(data)) or too_much(data)
+    return Problem(path, f"refused: {excess}") if excess else None
 
 
 def check_midi_structure(data: bytes) -> str | None:
