@@ -61,8 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         return _run(args)
-    except KeyboardInterrupt:  # before the build started: nothing was written
-        print(f"Build interrupted; {args.out} was left as it was.", file=sys.stderr)
+    except KeyboardInterrupt:  # also a stop that came while the build was unwinding from another
+        _ignore_further_stops()
+        print(f"Build interrupted; {_short(args.out)} was left as it was.", file=sys.stderr)
         return 130
     except BuildError as error:
         return _failed(error.problems, args.out)
@@ -112,9 +113,18 @@ def _run(args: argparse.Namespace) -> int:
         with _stopped_by(signal.SIGTERM, signal.SIGHUP):
             build(options)
     except Stopped as stop:
-        print(f"Build stopped by {stop.name}; {args.out} was left as it was.", file=sys.stderr)
+        _ignore_further_stops()
+        print(f"Build stopped by {stop.name}; {_short(args.out)} was left as it was.", file=sys.stderr)
         return 128 + stop.signum
     return 0
+
+
+def _ignore_further_stops() -> None:
+    """The build has stopped and the process is about to exit: a second Ctrl-C (people press it
+    twice) must not interrupt the last line with a traceback."""
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
 
 
 def _failed(problems: list, out: str) -> int:

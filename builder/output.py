@@ -176,7 +176,7 @@ def staging_dir(target: Path):
 def replace(new: Path, target: Path) -> None:
     """Swap `new` into place with renames (atomic on one filesystem), then delete the old copy."""
     old = None
-    with _signals_held():
+    with signals_held():
         if target.exists():
             if any(target.iterdir()) and not made_by_build(target):
                 mark(target)  # a pre-marker build: its renamed copy must be recognisably ours
@@ -222,7 +222,7 @@ def _running(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def _signals_held():
+def signals_held():
     """Hold Ctrl-C and termination signals until the block is done; they are delivered after it."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
     try:
