@@ -23,6 +23,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from . import theory
 from .contentfiles import exists, leads_outside, read_toml, regular_files
@@ -64,9 +65,12 @@ class Media:
     copies: dict = field(default_factory=dict)  # dist-relative path -> source Path
 
     def add(self, relative: str, source: Path) -> str:
-        """Copies `source` to `relative` in the site; returns the URL the page uses."""
+        """Copies `source` to `relative` in the site; returns the URL the page uses.
+
+        The URL is percent-encoded: a '#' or '?' in a file name would otherwise end the path, and
+        the page would ask for another file (a 404)."""
         self.copies[relative] = source
-        return relative
+        return quote(relative)
 
     def manifest(self) -> dict:
         return {

@@ -125,3 +125,17 @@ def test_a_song_linked_from_outside_is_refused(tmp_path):
     (songs / "first-light.toml").symlink_to(tmp_path / "first-light.toml")
     with pytest.raises(ContentError, match="a symbolic link leading outside"):
         encode_songs(songs)
+
+
+def test_a_media_name_with_url_characters_is_encoded_in_its_url(tmp_path):
+    """'#' and '?' end a URL's path: unencoded, the page would ask for another file (a 404)."""
+    from builder.media import write_media
+
+    content = tmp_path / "content"
+    (content / "ambience").mkdir(parents=True)
+    shutil.copyfile(REPO / "content" / "ambience" / "rain.ogg", content / "ambience" / "rain #2?.ogg")
+    media = gather_media(content, REPO)
+    (entry,) = media.ambience
+    assert entry["url"] == "media/ambience/rain%20%232%3F.ogg"
+    write_media(tmp_path / "dist", media)
+    assert (tmp_path / "dist" / "media" / "ambience" / "rain #2?.ogg").is_file()
