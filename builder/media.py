@@ -35,6 +35,7 @@ PIANO_RANGE = (33, 96)  # A1..C7: the Sampler repitches past the ends
 BACKGROUNDS = ("rain", "fire", "wind", "water", "vinyl", "night")
 LOOPS = {"drums": "8m", "ambience": "12m", "solo": "30m", "quoteAt": "4:0:0"}
 STEPS_PER_BAR = 16
+MAX_LANES = 16  # a drum kit's pieces, and then some; the patterns here use up to 4
 STEP_VELOCITY = {"X": 1.0, "x": 0.72, "o": 0.4, ".": 0.0}
 GAIN_RANGE = (0.0, 2.0)  # a lane's, an ambience's or a quote's gain: silent to twice as loud
 
@@ -255,6 +256,9 @@ def _read_pattern(path: Path, one_shots: dict, problems: list[Problem]) -> dict 
     lanes, bar_counts = [], set()
     if not data["lanes"]:
         problems.append(Problem(path, "a pattern needs at least one lane ([lanes.kick] ...)"))
+    if len(data["lanes"]) > MAX_LANES:  # each lane is a player in the page: 10,000 froze it for good
+        problems.append(Problem(path, f"{len(data['lanes']):,} lanes; a pattern may have {MAX_LANES} at most"))
+        return None
     for name, lane in data["lanes"].items():
         where = f"lane '{name}'"
         if not isinstance(lane, dict):

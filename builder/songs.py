@@ -41,6 +41,8 @@ REQUIRED = ("title", "composer", "licence", "tempo", "time_signature", "parts")
 OPTIONAL = ("key", "swing", "source")
 PART_KEYS = ("instrument", "notes", "chords", "velocity", "octave")
 TEXT_FIELDS = ("title", "composer", "licence", "source", "key")
+# A 10,000-bar song froze the page for 22 s at Play; the longest song here has 32 bars.
+MAX_BARS = 512
 MIDI_RANGE = (0, 127)  # what a MIDI file, and so the page's export, can hold
 OCTAVES = range(1, 7)  # where a chord part's bass may sit: C1 (a low bass) to B6
 # A song's file name is its id, in the page's URLs (songs/ID.json) and its song menu, so it must be
@@ -248,6 +250,9 @@ def _encode_part(name: str, part, time_signature: str, report: SongProblems) -> 
         report.add(f"'{field_name}' must be text in quotes, not {_kind(part[field_name])}", part=name)
         return [], 0
     bars = _split_bars(part["notes"] if has_notes else part["chords"])
+    if len(bars) > MAX_BARS:  # before any bar is read: music21 and the page's Play take time per bar
+        report.add(f"{len(bars):,} bars; a song may have {MAX_BARS} at most", part=name)
+        return [], 0
     octave = part.get("octave", 3)
     if not isinstance(octave, int) or isinstance(octave, bool) or octave not in OCTAVES:
         report.add(f"octave {octave!r} must be a whole number from {OCTAVES[0]} to {OCTAVES[-1]}", part=name)

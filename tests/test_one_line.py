@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import shutil
+import time
 
 import pytest
 
@@ -167,3 +168,28 @@ def test_a_file_size_limit_is_one_line(site):
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert line.endswith(": File too large")
     assert snapshot(out) == before
+
+
+def test_a_song_too_long_is_refused_before_it_is_read(tmp_path):
+    started = time.monotonic()
+    problems = songs_with(tmp_path, {"long.toml": SONG + '[parts.m]\nnotes = "' + "c1 | " * 10_000 + '"\n'})
+    assert problems == ["long.toml (part 'm'): 10,000 bars; a song may have 512 at most"]
+    assert time.monotonic() - started < 5
+
+
+def test_a_drum_pattern_with_too_many_lanes_is_refused(tmp_path):
+    from builder.media import gather_media
+
+    content = tmp_path / "content"
+    (content / "drums").mkdir(parents=True)
+    (content / "samples" / "drums").mkdir(parents=True)
+    shutil.copyfile(
+        PROJECT_ROOT / "content" / "samples" / "drums" / "bd_jazz.ogg", content / "samples" / "drums" / "k.ogg"
+    )
+    lanes = "".join(f'[lanes.l{i}]\nsample = "k"\nsteps = "X..............."\n' for i in range(10_000))
+    (content / "drums" / "wide.toml").write_text('name = "Wide"\n' + lanes)
+    with pytest.raises(ContentError) as error:
+        gather_media(content, PROJECT_ROOT)
+    assert [str(p) for p in error.value.problems] == [
+        f"{content / 'drums' / 'wide.toml'}: 10,000 lanes; a pattern may have 16 at most"
+    ]
