@@ -90,6 +90,8 @@ DAMAGES = {
     "model.json without topology": (no_topology, "tfjs/model.json is not the file the model was saved with"),
     "meta.json without corpus": (lambda c: edit_meta(c, lambda m: m.pop("corpus")), "has no 'corpus'"),
     "NaN in the evaluation": (nan_in_evaluation, "NaN is not a number JSON allows"),
+    "inputs = []": (lambda c: edit_meta(c, lambda m: m.update(inputs=[])), "does not record what the model was"),
+    "meta.json a list": (lambda c: (c / "model" / "meta.json").write_text("[]"), "does not record what the model was"),
     "loss.png a folder": (loss_plot_a_folder, "'loss.png' is not a regular file"),
     "content/model a file": (model_a_file, "is a file, not the model's folder"),
 }
