@@ -138,10 +138,12 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
     if model_config["encoding"] == "leadsheet":
         log("Training the chord-blind baseline (the same tokens without chords), then composing test pieces...")
     report = evaluate(model, data, config["generation"], model_config, checkpoints, verbose=verbose)
-    worse = why_worse(report, _previous(model_dir), model_inputs, model_config["refuse_worse"])
+    previous = _previous(model_dir)
+    worse = why_worse(report, previous, model_inputs, model_config["refuse_worse"])
     if worse:
         shutil.rmtree(checkpoints, ignore_errors=True)
-        raise BuildError(Problem(model_dir, f"the newly trained model is refused: {worse}; the cached model was kept"))
+        kept = "the cached model was kept" if previous else "nothing was cached"
+        raise BuildError(Problem(model_dir, f"the newly trained model is refused: {worse}; {kept}"))
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         convert_to_tfjs(model, scratch / "tfjs", model_config["quantization"])
