@@ -58,29 +58,44 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    _stops.clear()
+    out = "dist"  # named in the lines below until the arguments are read
     try:
-        return _run(args)
-    except KeyboardInterrupt:  # also a stop that came while the build was unwinding from another
-        _ignore_further_stops()
-        print(f"Build interrupted; {_short(args.out)} was left as it was.", file=sys.stderr)
-        return 130
+        # The handlers first: a Ctrl-C from here on, while the build's modules load too, is one line.
+        with _stopped_by(signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            args = parse_args(argv)
+            out = args.out
+            return _run(args)
+    except KeyboardInterrupt:
+        return _stopped(out)
     except BuildError as error:
-        return _failed(error.problems, args.out)
+        return _failed(error.problems, out)
     except OSError as error:  # a full disk, a file-size limit, a name too long: the system's words
-        return _failed([_os_problem(error)], args.out)
+        return _failed([_os_problem(error)], out)
     except RecursionError:
-        return _failed(["something in the content is nested too deeply to read"], args.out)
-    except Exception as error:  # a bug: say so in one line, and how to see more
+        return _failed(["something in the content is nested too deeply to read"], out)
+    except Exception as error:
+        if _stops:  # a stop inside a C extension's import comes out as another error (numpy: ImportError)
+            return _stopped(out)
+        # A bug: say so in one line, and how to see more.
         if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
             traceback.print_exc()
         name = type(error).__name__
         print(
             f"error: unexpected {name}: {str(error)[:300]}. This is a bug in build-site: please report it "
-            f"(set {DEBUG_ENV}=1 to see the traceback); {_short(args.out)} was left as it was.",
+            f"(set {DEBUG_ENV}=1 to see the traceback); {_short(out)} was left as it was.",
             file=sys.stderr,
         )
         return 1
+
+
+def _stopped(out: str) -> int:
+    signum = _stops[0] if _stops else signal.SIGINT
+    if signum == signal.SIGINT:
+        print(f"Build interrupted; {_short(out)} was left as it was.", file=sys.stderr)
+    else:
+        print(f"Build stopped by {signal.Signals(signum).name}; {_short(out)} was left as it was.", file=sys.stderr)
+    return 128 + signum
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -109,22 +124,8 @@ def _run(args: argparse.Namespace) -> int:
     except OutputRefused as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    try:
-        with _stopped_by(signal.SIGTERM, signal.SIGHUP):
-            build(options)
-    except Stopped as stop:
-        _ignore_further_stops()
-        print(f"Build stopped by {stop.name}; {_short(args.out)} was left as it was.", file=sys.stderr)
-        return 128 + stop.signum
+    build(options)
     return 0
-
-
-def _ignore_further_stops() -> None:
-    """The build has stopped and the process is about to exit: a second Ctrl-C (people press it
-    twice) must not interrupt the last line with a traceback."""
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, signal.SIG_IGN)
 
 
 def _failed(problems: list, out: str) -> int:
@@ -144,22 +145,34 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
+# The signals that asked this build to stop, in the order they came.
+_stops: list[int] = []
+
+
 @contextlib.contextmanager
 def _stopped_by(*signums: int):
-    """Turn these signals into Stopped, so that they unwind the build (and its staging folder) like Ctrl-C."""
+    """Turn these signals into KeyboardInterrupt (Stopped for all but SIGINT), so that they unwind the
+    build (and its staging folder) like Ctrl-C. Only the first counts: a second Ctrl-C (people press it
+    twice) while the build winds down is ignored, never a traceback over its last line."""
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         yield
         return
 
     def stop(signum, frame):
-        raise Stopped(signum)
+        if _stops:
+            return
+        _stops.append(signum)
+        for each in signums:  # ignored by the system itself: even while the interpreter shuts down
+            signal.signal(each, signal.SIG_IGN)
+        raise KeyboardInterrupt if signum == signal.SIGINT else Stopped(signum)
 
     previous = {signum: signal.signal(signum, stop) for signum in signums}
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        if not _stops:  # after a stop the process is about to exit: more signals stay ignored
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

@@ -170,7 +170,11 @@ def _encode_all(todo: list[Path], encoding: str, results: dict, bar) -> None:
     # "spawn": forking a process that has already imported TensorFlow (as tests do) can hang.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts)
     try:
-        futures = {pool.submit(_encode_or_problem, path, encoding): path for path in todo}
+        # The workers start as the files are submitted; with the stop signals held meanwhile, they
+        # start with them blocked (a signal mask outlives exec), so a Ctrl-C before their initializer
+        # ran does not end them in tracebacks: it reaches the parent once the submissions are done.
+        with signals_held():
+            futures = {pool.submit(_encode_or_problem, path, encoding): path for path in todo}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             bar.update()
@@ -182,7 +186,10 @@ def _encode_all(todo: list[Path], encoding: str, results: dict, bar) -> None:
 
 
 def _ignore_interrupts() -> None:
+    """In each worker: Ctrl-C is the parent's to handle; SIGTERM (the parent's terminate) must work,
+    so the signals held while the worker started are let through again."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:

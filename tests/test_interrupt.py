@@ -152,3 +152,20 @@ def test_a_stop_keeps_the_files_parsed_before_it(tiny_content, monkeypatch):
     )
     assert len(corpus.load_corpus(tiny_content / "midi", "leadsheet", progress=False, cache=cache).pieces) == 3
     assert len(parsed) == 3  # only the file not parsed before the stop
+
+
+def test_ctrl_c_while_the_build_loads_its_modules_is_one_line(tmp_path):
+    """The build's own modules (numpy, TensorFlow...) take a while to load: a Ctrl-C then is an
+    interrupted build, in one line, not a traceback from the middle of an import."""
+    content = tmp_path / "content"
+    content.mkdir()
+    build = start(content, tmp_path / "dist")
+    maps = Path("/proc") / str(build.pid) / "maps"
+    deadline = time.monotonic() + 60
+    while build.poll() is None and time.monotonic() < deadline and "numpy" not in maps.read_text():
+        time.sleep(0.002)
+    assert build.poll() is None, build.communicate()[1]
+    build.send_signal(signal.SIGINT)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 130, err
+    assert err.splitlines() == [f"Build interrupted; {tmp_path / 'dist'} was left as it was."]
