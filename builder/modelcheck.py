@@ -164,6 +164,8 @@ def check_named_files(model_dir: Path, meta: dict) -> None:
 
 
 def _regular(folder: Path, name: str) -> Path:
+    if "/" in name:  # the site keeps the pieces beside report.json, by their names alone
+        raise Unverified(f"{META}: '{name}' is not a plain file name")
     try:
         return regular_file_inside(folder, name)
     except OutsideFolder as error:
@@ -195,8 +197,8 @@ def shipped(model_dir: Path) -> list[Path]:
 
 def _shard(model_dir: Path, name) -> Path:
     """tfjs/NAME, a regular file whose real place is inside `model_dir` (tfjs/ itself may not lead out)."""
-    if not isinstance(name, str):
-        raise Unverified(f"{TFJS_DIR}/{SPEC}: a weights path is not a file name ({name!r})")
+    if not isinstance(name, str) or "/" in name:  # the site keeps the shards beside model.json
+        raise Unverified(f"{TFJS_DIR}/{SPEC}: a weights path is not a plain file name ({name!r})")
     try:
         return regular_file_inside(model_dir, f"{TFJS_DIR}/{name}")
     except OutsideFolder as error:

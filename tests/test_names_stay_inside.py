@@ -139,3 +139,23 @@ def test_a_media_name_with_url_characters_is_encoded_in_its_url(tmp_path):
     assert entry["url"] == "media/ambience/rain%20%232%3F.ogg"
     write_media(tmp_path / "dist", media)
     assert (tmp_path / "dist" / "media" / "ambience" / "rain #2?.ogg").is_file()
+
+
+@pytest.mark.parametrize(
+    "change, said",
+    [
+        (lambda m, s: m["listening"][0].update(image="sub/listening-1.png"), "'sub/listening-1.png' is not a plain"),
+        (lambda m, s: s["weightsManifest"][0].update(paths=["sub/" + SHARD]), "is not a plain file name"),
+    ],
+)
+def test_names_in_the_cache_are_plain_file_names(cached, change, said):
+    """The site keeps the web model's files side by side: a name with a folder would be a 404 there."""
+    content, _ = cached
+    model_dir = content / "model"
+    meta = json.loads((model_dir / "meta.json").read_text())
+    spec = json.loads((model_dir / "tfjs" / "model.json").read_text())
+    meta.pop("digests")
+    change(meta, spec)
+    (model_dir / "meta.json").write_text(json.dumps(meta))
+    (model_dir / "tfjs" / "model.json").write_text(json.dumps(spec))
+    assert said in modelcache.why_stale(model_dir, meta["inputs"])
