@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import modelcache
+from . import modelcache, modelcheck
 from .config import load_config
 from .corpus import Corpus, load_corpus
-from .errors import BuildError, ContentError
+from .errors import BuildError, ContentError, Problem
 from .export import convert_to_tfjs, write_web_model
 from .media import gather_media, write_media
 from .output import check_output, staging_dir
@@ -31,6 +31,7 @@ class BuildOptions:
     out: Path = Path("dist")
     config: Path | None = None  # default: CONTENT/site.toml
     retrain: bool = False
+    no_train: bool = False  # refuse to build rather than train (a model that does not verify included)
     web_src: Path = PROJECT_ROOT / "web_src"
     quiet: bool = False
 
@@ -64,7 +65,12 @@ def build(options: BuildOptions) -> BuildResult:
     model_inputs = modelcache.inputs(content / "midi", config["model"], content / "leadsheets")
     stale = "--retrain was given" if options.retrain else modelcache.why_stale(model_dir, model_inputs)
     corpus = None
-    if stale:
+    if stale and (options.no_train or (model_dir.exists() and not model_dir.is_dir())):
+        # Training would only end in a traceback where the cache's folder should be; with --no-train
+        # the user asked never to wait for one.
+        why = "--no-train was given" if options.no_train else "a model is trained into a folder only"
+        problems.append(Problem(model_dir, f"the model cannot be used ({stale}), and {why}"))
+    elif stale:
         log(f"Model: (re)training, because {stale}.")
         try:
             # A bar redrawn with carriage returns belongs on a terminal: in a log it leaves a partial
@@ -85,8 +91,11 @@ def build(options: BuildOptions) -> BuildResult:
         verbose = 0 if options.quiet else 1 if sys.stdout.isatty() else 2
         _train_and_cache(corpus, config, content, model_inputs, log, verbose=verbose)
     else:
-        log(f"Model: reusing {model_dir} (corpus and config unchanged).")
-    meta = modelcache.read_meta(model_dir)
+        log(f"Model: reusing {model_dir} (corpus and config unchanged, its files verified).")
+    try:
+        meta = modelcheck.verify(model_dir)  # never ship what does not verify, freshly trained or not
+    except modelcheck.Unverified as error:
+        raise BuildError(Problem(model_dir, f"the model does not verify: {error}")) from None
     stats = meta["corpus"]
     log(
         f"Corpus: {stats['files']} files, {stats['tokens']} tokens, {stats['vocabulary']} distinct tokens; "
@@ -109,6 +118,7 @@ def build(options: BuildOptions) -> BuildResult:
 def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: dict, log, verbose: int) -> None:
     from .evaluate import evaluate, listening_pieces, plot_loss
     from .listening import find_instruments, render_listening
+    from .modelgate import why_worse
     from .train import prepare_data, train_model
 
     model_dir = content / "model"
@@ -128,6 +138,12 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
     if model_config["encoding"] == "leadsheet":
         log("Training the chord-blind baseline (the same tokens without chords), then composing test pieces...")
     report = evaluate(model, data, config["generation"], model_config, checkpoints, verbose=verbose)
+    previous = _previous(model_dir)
+    worse = why_worse(report, previous, model_inputs, model_config["refuse_worse"])
+    if worse:
+        shutil.rmtree(checkpoints, ignore_errors=True)
+        kept = "the cached model was kept" if previous else "nothing was cached"
+        raise BuildError(Problem(model_dir, f"the newly trained model is refused: {worse}; {kept}"))
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         convert_to_tfjs(model, scratch / "tfjs", model_config["quantization"])
@@ -154,6 +170,14 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
         modelcache.save(model_dir, model, scratch / "tfjs", scratch / "loss.png", meta, scratch / "listening")
     shutil.rmtree(checkpoints, ignore_errors=True)  # kept only while training, in case it is cut off
     _log_report(report, log)
+
+
+def _previous(model_dir: Path) -> dict | None:
+    """The cached model's record, if its files verify: only such a model is worth keeping."""
+    try:
+        return modelcheck.verify(model_dir)
+    except modelcheck.Unverified:
+        return None
 
 
 def load_training_corpus(content: Path, encoding: str, progress: bool, cache: Path) -> Corpus:

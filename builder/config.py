@@ -54,6 +54,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # Weights in the web export: "float16" halves the download (top-1 agreement with float32 is
         # measured and reported), "none" keeps float32.
         "quantization": "float16",
+        # Refuse a newly trained model that predicts the held-out music worse than the best n-gram
+        # baseline or than the cached model it would replace (measured on the same held-out files),
+        # and keep the cached one. Not a training input: changing it retrains nothing.
+        "refuse_worse": True,
     },
     "generation": {
         "temperature": 1.0,

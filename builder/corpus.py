@@ -22,6 +22,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ from tqdm import tqdm
 
 from . import theory
 from .errors import ContentError, Problem
+from .midilimits import too_big, too_much
+from .output import signals_held
 
 REST = "r"
 START, END = "<s>", "</s>"
@@ -83,7 +86,8 @@ def fingerprint_files(midi_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in find_midi_files(midi_dir):
         digest.update(path.relative_to(midi_dir).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        with path.open("rb") as file:  # in blocks: a huge file must not be loaded whole just to be refused
+            digest.update(hashlib.file_digest(file, "sha256").digest())
     return digest.hexdigest()
 
 
@@ -103,6 +107,10 @@ def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True, c
     # not after minutes of music21 parsing the good ones.
     digests, broken = {}, []
     for path in files:
+        big = too_big(path.stat().st_size)  # before reading it: a huge file is refused, not loaded
+        if big:
+            broken.append(Problem(path, f"refused: {big}"))
+            continue
         data = path.read_bytes()
         digests[path] = hashlib.sha256(data).hexdigest()
         problem = structure_problem(path, data)
@@ -121,18 +129,15 @@ def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True, c
         disable=not progress,
         leave=False,
     )
-    workers = min(len(todo), os.cpu_count() or 1)
-    if workers > 1:
-        # "spawn": forking a process that has already imported TensorFlow (as tests do) can hang.
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_encode_or_problem, path, encoding): path for path in todo}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.update()
-    else:
-        for path in todo:
-            results[path] = _encode_or_problem(path, encoding)
-            bar.update()
+    try:
+        _encode_all(todo, encoding, results, bar)
+    except BaseException:
+        # Ctrl-C or SIGTERM: what was parsed is kept for the next build, then the stop goes on.
+        with signals_held():
+            bar.close()
+            parsed = {digests[p]: r for p, r in results.items() if not isinstance(r, ContentError)}
+            _write_cache(cache, encoding, {**known, **parsed})
+        raise
     bar.close()
 
     corpus, problems = Corpus(), []
@@ -149,6 +154,56 @@ def load_corpus(midi_dir: Path, encoding: str = "seed", progress: bool = True, c
     return corpus
 
 
+def _encode_all(todo: list[Path], encoding: str, results: dict, bar) -> None:
+    """Encode `todo` into `results`, in worker processes when there are several files and cores.
+
+    A stop (Ctrl-C, SIGTERM) must end the build within seconds: the workers ignore SIGINT (a
+    terminal sends it to them too, and each would print a traceback), and on a stop the parent
+    cancels what is queued and terminates them instead of waiting for every file to finish.
+    """
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers <= 1:
+        for path in todo:
+            results[path] = _encode_or_problem(path, encoding)
+            bar.update()
+        return
+    # "spawn": forking a process that has already imported TensorFlow (as tests do) can hang.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts)
+    try:
+        # The workers start as the files are submitted; with the stop signals held meanwhile, they
+        # start with them blocked (a signal mask outlives exec), so a Ctrl-C before their initializer
+        # ran does not end them in tracebacks: it reaches the parent once the submissions are done.
+        with signals_held():
+            futures = {pool.submit(_encode_or_problem, path, encoding): path for path in todo}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            bar.update()
+    except BaseException:
+        with signals_held():
+            _stop_workers(pool)
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupts() -> None:
+    """In each worker: Ctrl-C is the parent's to handle; SIGTERM (the parent's terminate) must work,
+    so the signals held while the worker started are let through again."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued files and end the workers now (shutdown alone waits for the running ones)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # 3.11 has no public way to them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+
+
 def _encode_or_problem(path: Path, encoding: str):
     try:
         return encode_file(path, encoding)
@@ -159,8 +214,10 @@ def _encode_or_problem(path: Path, encoding: str):
 def _read_cache(cache: Path | None, encoding: str) -> dict[str, list[str]]:
     try:
         data = json.loads(cache.read_text()) if cache else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return {}  # a damaged cache only costs a parse, never the build
     if data.get("encoding") != encoding or data.get("version") != cache_version(encoding):
         return {}
     return data.get("files", {})
@@ -169,8 +226,19 @@ def _read_cache(cache: Path | None, encoding: str) -> dict[str, list[str]]:
 def _write_cache(cache: Path | None, encoding: str, files: dict[str, list[str]]) -> None:
     if cache is None:
         return
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"encoding": encoding, "version": cache_version(encoding), "files": files}))
+    text = json.dumps({"encoding": encoding, "version": cache_version(encoding), "files": files})
+    write_whole(cache, text)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write `path` through a temporary file and a rename: a stop mid-write leaves the old file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_text(text)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def cache_version(encoding: str) -> str | int:
@@ -214,7 +282,10 @@ def parse_midi(path: Path):
 def structure_problem(path: Path, data: bytes) -> Problem | None:
     """A MIDI file's structural problem, as reported, or None: cheap, no parsing."""
     problem = check_midi_structure(data)
-    return Problem(path, f"cannot read: {problem}") if problem else None
+    if problem:
+        return Problem(path, f"cannot read: {problem}")
+    excess = too_big(len(data)) or too_much(data)
+    return Problem(path, f"refused: {excess}") if excess else None
 
 
 def check_midi_structure(data: bytes) -> str | None:

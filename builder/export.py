@@ -6,6 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
+from . import modelcheck
+from .errors import BuildError
+from .safepath import OutsideFolder, regular_file_inside
 from .tf_env import import_keras
 
 
@@ -21,16 +24,23 @@ def convert_to_tfjs(model, out_dir: Path, quantization: str = "none") -> None:
 
 
 def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict) -> None:
-    """Copy the converted model, its report and loss curve into the site; write generation.json."""
+    """Copy the converted model, its report and loss curve into the site; write generation.json.
+
+    Only the files model.json and meta.json name are copied, each checked to lie in its own folder
+    (modelcheck), never whatever else sits in tfjs/: what reaches the site is published.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    for path in sorted((model_dir / "tfjs").iterdir()):
+    for path in modelcheck.shipped(model_dir):
         shutil.copyfile(path, out_dir / path.name)
-    if (model_dir / "loss.png").exists():
+    if (model_dir / "loss.png").is_file():
         shutil.copyfile(model_dir / "loss.png", out_dir / "loss.png")
     for entry in meta.get("listening") or []:  # the report's listening pieces, when the model has them
         for name in (entry["audio"], entry["image"]):
-            if (model_dir / name).is_file():
-                shutil.copyfile(model_dir / name, out_dir / name)
+            try:
+                source = regular_file_inside(model_dir, name)
+            except OutsideFolder as error:
+                raise BuildError(f"{model_dir / 'meta.json'}: listening piece {error}") from None
+            shutil.copyfile(source, out_dir / source.name)
     report = {key: meta.get(key) for key in ("corpus", "training", "evaluation", "config", "encoding")}
     (out_dir / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True, allow_nan=False) + "\n")
     settings = {

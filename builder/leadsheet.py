@@ -445,10 +445,10 @@ def load_leadsheets(folder: Path, cache: Path | None = None) -> list[tuple[str, 
     version = theory_digest()
     try:
         known = json.loads(cache.read_text()) if cache else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         known = {}
-    if known.get("theory") != version:
-        known = {}
+    if not isinstance(known, dict) or known.get("theory") != version or not isinstance(known.get("files"), dict):
+        known = {}  # a damaged cache only costs a parse, never the build
     known_files = known.get("files", {})
     pieces, problems, kept = [], [], {}
     for path in files:
@@ -462,8 +462,9 @@ def load_leadsheets(folder: Path, cache: Path | None = None) -> list[tuple[str, 
         kept[digest] = known_files[digest]
         pieces.append((path.name, known_files[digest]))
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps({"theory": version, "files": kept}))
+        from .corpus import write_whole
+
+        write_whole(cache, json.dumps({"theory": version, "files": kept}))  # a stop mid-write leaves the old one
     if problems:
         raise ContentError(problems)
     return pieces

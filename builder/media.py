@@ -23,9 +23,10 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from . import theory
-from .contentfiles import exists, read_toml, regular_files
+from .contentfiles import exists, leads_outside, read_toml, regular_files
 from .errors import ContentError, Problem
 
 AUDIO_SUFFIXES = (".ogg", ".mp3", ".flac", ".wav")
@@ -34,6 +35,7 @@ PIANO_RANGE = (33, 96)  # A1..C7: the Sampler repitches past the ends
 BACKGROUNDS = ("rain", "fire", "wind", "water", "vinyl", "night")
 LOOPS = {"drums": "8m", "ambience": "12m", "solo": "30m", "quoteAt": "4:0:0"}
 STEPS_PER_BAR = 16
+MAX_LANES = 16  # a drum kit's pieces, and then some; the patterns here use up to 4
 STEP_VELOCITY = {"X": 1.0, "x": 0.72, "o": 0.4, ".": 0.0}
 GAIN_RANGE = (0.0, 2.0)  # a lane's, an ambience's or a quote's gain: silent to twice as loud
 
@@ -64,9 +66,12 @@ class Media:
     copies: dict = field(default_factory=dict)  # dist-relative path -> source Path
 
     def add(self, relative: str, source: Path) -> str:
-        """Copies `source` to `relative` in the site; returns the URL the page uses."""
+        """Copies `source` to `relative` in the site; returns the URL the page uses.
+
+        The URL is percent-encoded: a '#' or '?' in a file name would otherwise end the path, and
+        the page would ask for another file (a 404)."""
         self.copies[relative] = source
-        return relative
+        return quote(relative)
 
     def manifest(self) -> dict:
         return {
@@ -98,6 +103,10 @@ def gather_media(content: Path, node_root: Path) -> Media:
             media.drums.append(pattern)
 
     for folder in sorted(p for p in samples.glob("*") if p.is_dir() and p.name != "drums"):
+        outside = leads_outside(samples, folder)
+        if outside:
+            problems.append(Problem(folder, outside))
+            continue
         urls = {}
         for path in _audio_files(folder, problems):
             match = NOTE_FILE.match(path.stem)
@@ -247,6 +256,9 @@ def _read_pattern(path: Path, one_shots: dict, problems: list[Problem]) -> dict 
     lanes, bar_counts = [], set()
     if not data["lanes"]:
         problems.append(Problem(path, "a pattern needs at least one lane ([lanes.kick] ...)"))
+    if len(data["lanes"]) > MAX_LANES:  # each lane is a player in the page: 10,000 froze it for good
+        problems.append(Problem(path, f"{len(data['lanes']):,} lanes; a pattern may have {MAX_LANES} at most"))
+        return None
     for name, lane in data["lanes"].items():
         where = f"lane '{name}'"
         if not isinstance(lane, dict):

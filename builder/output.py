@@ -57,11 +57,20 @@ class OutputRefused(BuildError):
 
     def __init__(self, given: str | Path, why: str):
         shown = str(given) if str(given) else "''"
+        if len(shown) > 200:  # a name too long to use is still named, in a line one can read
+            shown = f"{shown[:200]}... ({len(shown)} characters)"
         super().__init__(f"--out {shown}: {why}")
 
 
 def check_output(given: str | Path, *, content: Path, web_src: Path, project: Path) -> Path:
     """The absolute folder to write for `--out given`, or OutputRefused saying why it must not be replaced."""
+    try:
+        return _check_output(given, content=content, web_src=web_src, project=project)
+    except OSError as error:  # a name too long for the system, a folder that cannot be read...
+        raise OutputRefused(given, f"cannot be used ({error.strerror or error})") from None
+
+
+def _check_output(given: str | Path, *, content: Path, web_src: Path, project: Path) -> Path:
     if not str(given).strip():
         raise OutputRefused(given, "the path is empty (an unset shell variable?)")
     path = Path(given)
@@ -167,7 +176,7 @@ def staging_dir(target: Path):
 def replace(new: Path, target: Path) -> None:
     """Swap `new` into place with renames (atomic on one filesystem), then delete the old copy."""
     old = None
-    with _signals_held():
+    with signals_held():
         if target.exists():
             if any(target.iterdir()) and not made_by_build(target):
                 mark(target)  # a pre-marker build: its renamed copy must be recognisably ours
@@ -213,7 +222,7 @@ def _running(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def _signals_held():
+def signals_held():
     """Hold Ctrl-C and termination signals until the block is done; they are delivered after it."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
     try:

@@ -40,6 +40,10 @@ INSTRUMENTS = ("piano", "epiano", "bass", "pad", "pluck")
 REQUIRED = ("title", "composer", "licence", "tempo", "time_signature", "parts")
 OPTIONAL = ("key", "swing", "source")
 PART_KEYS = ("instrument", "notes", "chords", "velocity", "octave")
+TEXT_FIELDS = ("title", "composer", "licence", "source", "key")
+# A 10,000-bar song froze the page for 22 s at Play; the longest song here has 32 bars.
+MAX_BARS = 512
+MIDI_RANGE = (0, 127)  # what a MIDI file, and so the page's export, can hold
 OCTAVES = range(1, 7)  # where a chord part's bass may sit: C1 (a low bass) to B6
 # A song's file name is its id, in the page's URLs (songs/ID.json) and its song menu, so it must be
 # URL-safe and must not be one of the site's own names.
@@ -95,8 +99,16 @@ class SongProblems:
 
 def encode_songs(songs_dir: Path) -> list[dict]:
     """Every song in `songs_dir` as player JSON; raise ContentError listing every problem."""
-    songs, problems = [], []
+    songs, problems, ids = [], [], {}
     for path in regular_files(songs_dir, (".toml",), problems):
+        # The id is the file name without its suffix, whatever the suffix's case: first-light.TOML
+        # beside first-light.toml would be two songs with one id, one entry playing the other.
+        if path.stem in ids:
+            problems.append(
+                Problem(path, f"the song id '{path.stem}' is taken by {ids[path.stem].name}: rename one of them")
+            )
+            continue
+        ids[path.stem] = path
         song, song_problems = encode_song(path)
         problems.extend(song_problems)
         if song is not None:
@@ -123,6 +135,9 @@ def encode_song(path: Path) -> tuple[dict | None, list[Problem]]:
     if report.items:
         return None, report.items
 
+    for key in TEXT_FIELDS:
+        if key in data and not isinstance(data[key], str):
+            report.add(f"'{key}' must be text in quotes, not {_kind(data[key])}")
     numerator, denominator = _time_signature(data["time_signature"], report)
     tempo = data["tempo"]
     if not isinstance(tempo, (int, float)) or not 30 <= tempo <= 240:
@@ -141,6 +156,8 @@ def encode_song(path: Path) -> tuple[dict | None, list[Problem]]:
     parts, bar_counts = [], {}
     for name, part in data["parts"].items():
         events, bars = _encode_part(name, part, f"{numerator}/{denominator}", report)
+        if not isinstance(part, dict):  # named by _encode_part; there is nothing to play
+            continue
         bar_counts[name] = bars
         parts.append(
             {
@@ -229,7 +246,14 @@ def _encode_part(name: str, part, time_signature: str, report: SongProblems) -> 
     if has_notes == has_chords:
         report.add("needs exactly one of 'notes' (tinyNotation) or 'chords' (chord symbols)", part=name)
         return [], 0
+    field_name = "notes" if has_notes else "chords"
+    if not isinstance(part[field_name], str):
+        report.add(f"'{field_name}' must be text in quotes, not {_kind(part[field_name])}", part=name)
+        return [], 0
     bars = _split_bars(part["notes"] if has_notes else part["chords"])
+    if len(bars) > MAX_BARS:  # before any bar is read: music21 and the page's Play take time per bar
+        report.add(f"{len(bars):,} bars; a song may have {MAX_BARS} at most", part=name)
+        return [], 0
     octave = part.get("octave", 3)
     if not isinstance(octave, int) or isinstance(octave, bool) or octave not in OCTAVES:
         report.add(f"octave {octave!r} must be a whole number from {OCTAVES[0]} to {OCTAVES[-1]}", part=name)
@@ -293,7 +317,16 @@ def _encode_notes(name: str, bars: list[str], time_signature: str, velocity: flo
                     report.add("a tie (~) leads into a rest", part=name, at=at)
                 tie_open = False
             else:
-                pitch = _tone_pitch_name(element.pitch.nameWithOctave)
+                if not MIDI_RANGE[0] <= element.pitch.ps <= MIDI_RANGE[1]:
+                    report.add(
+                        f"'{token}' is {_tone_pitch_name(element.pitch.name)} in octave {element.pitch.octave}: "
+                        "a note must lie from C-1 to G9 (MIDI 0 to 127)",
+                        part=name,
+                        at=at,
+                    )
+                    break
+                # Name and octave apart: in octave -4 the octave's minus sign would read as a flat.
+                pitch = _tone_pitch_name(element.pitch.name) + str(element.pitch.octave)
                 if tie_open and events and events[-1].notes == [pitch]:
                     events[-1].duration += length
                 else:
@@ -363,6 +396,12 @@ def voice_chord(symbol: str, octave: int = 3) -> list[str] | None:
 
 def _music21_pitch_name(name: str) -> str:
     return name[0].upper() + name[1:].replace("b", "-") if len(name) > 1 else name.upper()
+
+
+def _kind(value) -> str:
+    """A TOML value's kind in words, for a message about a wrong type."""
+    kinds = {bool: "true/false", int: "a number", float: "a number", list: "an array", dict: "a table"}
+    return next((words for kind, words in kinds.items() if isinstance(value, kind)), type(value).__name__)
 
 
 def _tone_pitch_name(name: str) -> str:

