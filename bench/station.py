@@ -19,6 +19,10 @@ as it is) and drives the page in headless Chromium, one page for everything, on 
   and transposed 8-bar windows (the same intervals and rhythm in another key) are counted too.
   lofi.station() rejects when one tune cannot be written (`plan.errors`); `write_scan` writes each
   of the first --scan tunes of every seed alone (lofi.station({seed, start})) and lists failures.
+- first_note: the station's first note against one AI tune's (lofi.play({song: 'ai'})), played in
+  turn --first-notes times on the same page with the model loaded: the medians of state()'s
+  firstNote (readyMs: the first event written, triggerMs: the instrument triggered, soundMs: when
+  it sounds), in ms after play().
 - live: lofi.play({song: 'station', station: {seed}, bpm}) at a fast tempo (every tune at --bpm),
   until the tunes played add up to --hours of music at the tunes' own tempos. At each tune change,
   after forcing garbage collection: the JS heap (performance.memory, the least of three readings),
@@ -35,8 +39,8 @@ as it is) and drives the page in headless Chromium, one page for everything, on 
   (`tunes_written_twice`). At the tunes' own tempos the same writes leave (the tune before's
   seconds + 2 bars) - the write, as the next tune's write starts two bars before the tune before
   it (player.js #prepare from #place). The page's own state().station.writes is under
-  `page_writes`: its marginMs is taken when the player places the next tune, two bars before it
-  is due, so it reads about two bars whenever the tune is ready, and a late tune adds no entry.
+  `page_writes`: marginMs, from when each next tune was written to when it was due, and late and
+  failed counts.
 
 Prints one JSON object, with `targets` and `targets_met`. Page errors and console errors/warnings
 are in `page_errors`. The machine is shared: the ratios measured side by side are what hold.
@@ -73,6 +77,30 @@ TARGETS = {"plan_x_real_time_min": 20, "cross_tune_8bar_repeats": 0, "late_tunes
 PIECE_SALTS = {"A": 0x50634131, "A2": 0x50634132, "B": 0x50634231, "B2": 0x50634232}
 TONICS = {"C": 0, "C#": 1, "Db": 1, "D": 2, "D#": 3, "Eb": 3, "E": 4, "F": 5, "F#": 6, "Gb": 6, "G": 7}
 TONICS.update({"G#": 8, "Ab": 8, "A": 9, "A#": 10, "Bb": 10, "B": 11, "Cb": 11})
+
+# The first note, station against one AI tune, alternately on the same page with the model loaded:
+# ms after play() when the first event was written (ready), the instrument triggered and it sounds.
+FIRST_NOTE_JS = """
+async ({runs}) => {
+  const lofi = window.lofi;
+  await lofi.loadModel();
+  const wait = async (key) => {
+    for (let i = 0; i < 400; i++) {
+      const note = lofi.state()[key]?.firstNote;
+      if (note) return note;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return null;
+  };
+  const out = {ai: [], station: []};
+  await lofi.play({song: 'ai', solo: {seed: 999}}); await wait('solo'); await lofi.stop();
+  for (let i = 0; i < runs; i++) {
+    await lofi.play({song: 'ai', solo: {seed: i + 1}}); out.ai.push(await wait('solo')); await lofi.stop();
+    await lofi.play({song: 'station', station: {seed: i + 1}}); out.station.push(await wait('station')); await lofi.stop();
+  }
+  return out;
+}
+"""
 
 PLAN_JS = """
 async ({seeds, minutes, oldPieces, oldBars}) => {
@@ -597,6 +625,17 @@ def measure(site: Path, args) -> dict:
                         "failed": scan["failed"],
                         "seconds": round(scan["ms"] / 1000, 1),
                     }
+                if args.first_notes:
+                    print("bench: first notes…", file=sys.stderr, flush=True)
+                    raw = page.evaluate(FIRST_NOTE_JS, {"runs": args.first_notes})
+                    out["first_note"] = {
+                        track: {
+                            measure: median_of(n[measure] for n in notes if n)
+                            for measure in ("readyMs", "triggerMs", "soundMs")
+                        }
+                        for track, notes in raw.items()
+                    }
+                    out["first_note"]["runs"] = args.first_notes
                 if args.hours > 0:
                     print("bench: playing the station…", file=sys.stderr, flush=True)
                     out["live"] = live_run(page, args)
@@ -642,6 +681,12 @@ def main(argv=None) -> None:
     parser.add_argument("--bpm", type=float, default=960, help="the live run's tempo, every tune at it")
     parser.add_argument("--scan", type=int, default=40, help="tunes of each seed written alone, for failures; 0: none")
     parser.add_argument("--live-seed", type=int, default=7, help="the live station's seed")
+    parser.add_argument(
+        "--first-notes",
+        type=int,
+        default=5,
+        help="plays of each (the station, one AI tune) for the first note; 0: none",
+    )
     args = parser.parse_args(argv)
     args.seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
 
