@@ -19,7 +19,9 @@ from builder.site import PROJECT_ROOT
 
 from .conftest import make_tiny_content
 
-CHORALES = 60  # enough for the two workers of this machine to be busy for well over the test's wait
+# Enough for the two workers to be busy well past the test's wait on a quiet machine too (60 were
+# parsed before the Ctrl-C came when the machine was idle, and the build was training by then).
+CHORALES = 300
 
 
 def children(pid: int) -> set[int]:
@@ -79,7 +81,10 @@ def workers_started(build: subprocess.Popen, settle: float) -> set[int]:
         # The resource tracker is one child; the workers are the others.
         if len(children(build.pid)) >= 3:
             time.sleep(settle)
-            return children(build.pid)
+            found = children(build.pid)
+            # Still parsing: else the signal would reach some other stage than the one under test.
+            assert len(found) >= 3, "the parse ended before the signal: the corpus is too small for this machine"
+            return found
         time.sleep(0.05)
     raise AssertionError("the parse's workers never started: " + (build.communicate()[1] if build.poll() else ""))
 

@@ -236,13 +236,15 @@ def test_mood_from_text_sets_mode_tempo_and_chords(open_page, site):
     assert happy["score"] > 0 and happy["mode"] == "major" and happy["bpm"] > 72
     assert sad["score"] < 0 and sad["mode"] == "minor" and sad["bpm"] < 72
     assert "sad" in sad["reason"] and sad["progression"] in sad["reason"]
-    # The page: a sentence in, the chords, tempo and reason out, and the AI radio (the first choice) kept.
+    # The page, with one AI tune chosen: a sentence in, the chords, tempo and reason out, the track
+    # kept. (The radio takes only the mood's mode, tempo range and drums: test_station_ui_browser.)
+    page.select_option("#song", "ai")
     page.fill("#mood-text", "I feel sad, tired and lonely tonight")
     page.click("#mood-apply")
     page.wait_for_function("() => document.getElementById('mood-reason').textContent.includes('you said')")
     assert page.input_value("#progression") == sad["progression"]
     assert page.input_value("#tempo") == str(sad["bpm"])
-    assert page.input_value("#song") == "station"
+    assert page.input_value("#song") == "ai"
     state = page.evaluate("() => window.lofi.state()")
     assert state["progression"] == sad["progression"] and state["tempo"] == sad["bpm"]
     key = page.evaluate("() => window.lofi.progression().key")

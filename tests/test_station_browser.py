@@ -292,3 +292,14 @@ def test_between_tunes_the_quotes_take_turns_and_new_chords_come_with_the_next_t
     first_bar = min(e["ticks"] for e in chords)
     assert first_bar % TICKS_PER_BAR == 0
     assert not watch.errors
+
+
+def test_a_tempo_past_what_the_page_can_play_is_refused_not_frozen_on(open_page):
+    page, watch = open_page()
+    for bpm in ("1e9", "0", "-5", "NaN", "'fast'"):
+        error = page.evaluate(
+            f"() => window.lofi.play({{song: 'station', bpm: {bpm}}}).then(() => null, (e) => e.message)"
+        )
+        assert error and "a tempo is 30 to 4800 bpm" in error, (bpm, error)
+    assert page.evaluate("() => window.lofi.state().playing") is False
+    assert not watch.errors

@@ -9,6 +9,11 @@ import { onFirstIntent } from '../intent.js';
 import { parseProgression } from '../music/progression.js';
 import { Tone } from './tone.js';
 
+// play({bpm}) takes the tempo field's range and far beyond it: tests and benchmarks play hours in
+// minutes. Past this the scheduler cannot keep up and the tab freezes (1e9 bpm took 3.7 GB).
+const MIN_BPM = 30;
+const MAX_PLAY_BPM = 4800;
+
 export function createPlayback({ status, emit, catalogue, ai, loader, ready, visualizer, extraState, station }) {
   const player = new LivePlayer({
     hooks: {
@@ -81,6 +86,9 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
   // station: the station's options (station/index.js stationOptions) when song is 'station'.
   async function play({ song, drums = true, ambience, quote, bpm = null, solo, fresh = false, progression, at = 'now', station: stationOptions = null } = {}) {
     if (at !== 'now' && at !== 'next-bar') throw new Error(`at must be 'now' or 'next-bar', not ${JSON.stringify(at)}`);
+    if (bpm !== null && bpm !== undefined && !(Number(bpm) >= MIN_BPM && Number(bpm) <= MAX_PLAY_BPM)) {
+      throw new Error(`a tempo is ${MIN_BPM} to ${MAX_PLAY_BPM} bpm, not ${JSON.stringify(bpm)}`);
+    }
     const playCalledAt = performance.now();
     player.unlock(); // synchronously, while a click that called play() still counts as a gesture
     await ready;
