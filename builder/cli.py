@@ -90,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _stopped(out: str) -> int:
+    # The process exits next. Under load, the worker pool's exit hook has been seen to fail while
+    # the interpreter shuts down ("Exception ignored in: <module 'threading'>" and a traceback
+    # under the line below): nothing is left to clean up by then, so such errors are not printed.
+    sys.unraisablehook = lambda _unraisable: None
     signum = _stops[0] if _stops else signal.SIGINT
     if signum == signal.SIGINT:
         print(f"Build interrupted; {_short(out)} was left as it was.", file=sys.stderr)
