@@ -8,15 +8,11 @@ lead-sheet model writes is tested, not what this one has learned. Tunes are play
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from builder.pwa import write_pwa
-
 from .browser import open_lofi, wait_for
-from .conftest import REPO, served
-from .test_compose_browser import write_leadsheet_model
+from .conftest import served
+from .test_compose_browser import leadsheet_site  # noqa: F401 (a fixture: the tiny lead-sheet site)
 
 pytestmark = pytest.mark.browser
 
@@ -24,18 +20,8 @@ TICKS_PER_BAR = 4 * 192
 
 
 @pytest.fixture(scope="module")
-def station_site(media_site, tmp_path_factory):  # conftest: the tiny content with the real media
-    root = tmp_path_factory.mktemp("station-site")
-    dist = root / "dist"
-    shutil.copytree(media_site, dist)
-    write_leadsheet_model(dist / "model", root)
-    write_pwa(dist, {"title": "Tiny Lofi", "description": ""}, REPO / "web_src")
-    return dist
-
-
-@pytest.fixture(scope="module")
-def site(station_site):
-    yield from served(station_site)
+def site(leadsheet_site):  # noqa: F811 (the fixture imported above)
+    yield from served(leadsheet_site)
 
 
 @pytest.fixture
