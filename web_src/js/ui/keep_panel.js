@@ -7,6 +7,7 @@
 import { download } from '../keep/download.js';
 import { trackControls } from './track.js';
 import { bindTunes } from './tunes.js';
+import { runWithButton } from './button_action.js';
 
 const $ = (id) => document.getElementById(id);
 const AI_FIELDS = { seed: 'seed', temperature: 'temperature', length: 'length', bars: 'bars', topK: 'top-k', topP: 'top-p' };
@@ -42,17 +43,7 @@ export function bindKeepPanel(lofi, status, { song, sound, chords, sync }) {
     return tune;
   }
 
-  // An action with its button disabled; errors go to the status area.
-  async function run(button, layer, fn) {
-    button.disabled = true;
-    try {
-      await fn();
-    } catch (err) {
-      status.set(layer, 'error', err.message);
-    } finally {
-      button.disabled = false;
-    }
-  }
+  const run = (button, layer, fn) => runWithButton(status, button, layer, fn);
 
   el.midi.addEventListener('click', () =>
     run(el.midi, 'download', async () => {

@@ -4,6 +4,7 @@
 // again when a tune begins and when the state changes, never kept here.
 
 import { tuneWords } from './now.js';
+import { runWithButton } from './button_action.js';
 
 const $ = (id) => document.getElementById(id);
 const RECENT = 8; // a short list: the tunes of the last half hour or so
@@ -35,17 +36,7 @@ export function bindTunes(lofi, status, { track, sound }) {
   };
   const kept = () => lofi.keptTunes?.() ?? [];
 
-  // An action on a tune with its button disabled; errors go to the status area.
-  async function run(button, layer, fn) {
-    button.disabled = true;
-    try {
-      await fn();
-    } catch (err) {
-      status.set(layer, 'error', err.message);
-    } finally {
-      button.disabled = false;
-    }
-  }
+  const run = (button, layer, fn) => runWithButton(status, button, layer, fn);
 
   function button(text, label, onClick) {
     const b = document.createElement('button');
