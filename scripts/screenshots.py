@@ -17,13 +17,10 @@ page never played a note or reported an error.
 from __future__ import annotations
 
 import argparse
-import sys
-import tempfile
 from pathlib import Path
 
-from builder.build import BuildOptions, build
-from builder.serve import serve_in_background
 from builder.site import PROJECT_ROOT
+from scripts.served_site import served_site
 from tests.browser import PageWatch, launch, wait_for
 
 DEVICES = {
@@ -89,25 +86,13 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lofi-screenshots-") as scratch:
-        site = args.site
-        if site is None:
-            site = Path(scratch) / "dist"
-            print("Building the site from content/ ...", file=sys.stderr, flush=True)
-            build(BuildOptions(content=PROJECT_ROOT / "content", out=site, quiet=True))
-        if not (site / "index.html").is_file():
-            raise SystemExit(f"--site {site}: no index.html (build it with `make site`)")
-        server, url = serve_in_background(site, "/lofi-player/")
+    with served_site(args.site, "lofi-screenshots-") as url, sync_playwright() as playwright:
+        browser = launch(playwright)
         try:
-            with sync_playwright() as playwright:
-                browser = launch(playwright)
-                try:
-                    for name in DEVICES:
-                        print(take(browser, url, name, args.out, args.ambience or None))
-                finally:
-                    browser.close()
+            for name in DEVICES:
+                print(take(browser, url, name, args.out, args.ambience or None))
         finally:
-            server.shutdown()
+            browser.close()
 
 
 if __name__ == "__main__":

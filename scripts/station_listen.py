@@ -19,17 +19,13 @@ import argparse
 import base64
 import io
 import json
-import sys
-import tempfile
 import time
 import wave
 from pathlib import Path
 
 import numpy as np
 
-from builder.build import BuildOptions, build
-from builder.serve import serve_in_background
-from builder.site import PROJECT_ROOT
+from scripts.served_site import served_site
 from tests.browser import launch, open_lofi
 
 RENDER_JS = """
@@ -144,43 +140,33 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lofi-listen-") as scratch:
-        site = args.site
-        if site is None:
-            site = Path(scratch) / "dist"
-            print("Building the site from content/ ...", file=sys.stderr, flush=True)
-            build(BuildOptions(content=PROJECT_ROOT / "content", out=site, quiet=True))
-        server, url = serve_in_background(site, "/lofi-player/")
-        try:
-            with sync_playwright() as playwright:
-                browser = launch(playwright)
-                context = browser.new_context(service_workers="block")
-                page, watch = open_lofi(context, url)
-                for index in range(args.tunes):
-                    got = page.evaluate(RENDER_JS, {"station": args.seed, "index": index, "options": {}})
-                    wav = base64.b64decode(got["wav"])
-                    (args.out / f"tune-{index}.wav").write_bytes(wav)
-                    levels, seconds = loudness(wav)
-                    draw_tune(got["tune"], levels, args.out / f"roll-{index}.png")
-                    tune = got["tune"]
-                    form = " ".join(s["name"] for s in tune["sections"])
-                    print(
-                        f"tune {index + 1}: {tune['key']}, {tune['bpm']} bpm, {form}, {seconds:.0f} s -> {args.out}/roll-{index}.png"
-                    )
-                if args.minutes > 0:
-                    page.evaluate("(seed) => lofi.play({song: 'station', station: {seed}})", args.seed)
-                    samples, started = [], time.monotonic()
-                    while time.monotonic() - started < args.minutes * 60:
-                        sample = page.evaluate(SAMPLE_JS)
-                        sample["t"] = time.monotonic() - started
-                        samples.append(sample)
-                    history = page.evaluate("() => lofi.history()")
-                    (args.out / "minutes.json").write_text(json.dumps({"samples": samples, "history": history}))
-                    draw_minutes(samples, args.out / "minutes.png")
-                    print(f"{len(history)} tunes in {args.minutes} minutes -> {args.out}/minutes.png")
-                browser.close()
-        finally:
-            server.shutdown()
+    with served_site(args.site, "lofi-listen-") as url, sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(service_workers="block")
+        page, watch = open_lofi(context, url)
+        for index in range(args.tunes):
+            got = page.evaluate(RENDER_JS, {"station": args.seed, "index": index, "options": {}})
+            wav = base64.b64decode(got["wav"])
+            (args.out / f"tune-{index}.wav").write_bytes(wav)
+            levels, seconds = loudness(wav)
+            draw_tune(got["tune"], levels, args.out / f"roll-{index}.png")
+            tune = got["tune"]
+            form = " ".join(s["name"] for s in tune["sections"])
+            print(
+                f"tune {index + 1}: {tune['key']}, {tune['bpm']} bpm, {form}, {seconds:.0f} s -> {args.out}/roll-{index}.png"
+            )
+        if args.minutes > 0:
+            page.evaluate("(seed) => lofi.play({song: 'station', station: {seed}})", args.seed)
+            samples, started = [], time.monotonic()
+            while time.monotonic() - started < args.minutes * 60:
+                sample = page.evaluate(SAMPLE_JS)
+                sample["t"] = time.monotonic() - started
+                samples.append(sample)
+            history = page.evaluate("() => lofi.history()")
+            (args.out / "minutes.json").write_text(json.dumps({"samples": samples, "history": history}))
+            draw_minutes(samples, args.out / "minutes.png")
+            print(f"{len(history)} tunes in {args.minutes} minutes -> {args.out}/minutes.png")
+        browser.close()
     if watch.errors:
         raise SystemExit(f"the page reported errors: {watch.errors}")
 
