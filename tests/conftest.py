@@ -75,6 +75,14 @@ def built_site(tmp_path_factory) -> Path:
     return root / "dist"
 
 
+@pytest.fixture
+def content_copy(built_site, tmp_path) -> Path:
+    """A copy of the tiny content with its trained model (built_site's), to damage or rebuild."""
+    content = tmp_path / "content"
+    shutil.copytree(built_site.parent / "content", content)
+    return content
+
+
 @pytest.fixture(scope="session")
 def timed_site(tmp_path_factory) -> Path:
     """The tiny content with an article-style "timed" model, built once: generation.json's encoding

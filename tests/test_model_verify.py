@@ -17,10 +17,9 @@ SHARD = "tfjs/group1-shard1of1.bin"
 
 
 @pytest.fixture
-def cached(built_site, tmp_path):
+def cached(content_copy, tmp_path):
     """A copy of the tiny content with its trained model, and a site built from it (reusing the model)."""
-    content = tmp_path / "content"
-    shutil.copytree(built_site.parent / "content", content)
+    content = content_copy
     out = tmp_path / "dist"
     assert not build(BuildOptions(content=content, out=out, quiet=True, no_train=True)).trained
     return content, out

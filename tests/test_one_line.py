@@ -20,10 +20,9 @@ SONG = 'title = "T"\ncomposer = "c"\nlicence = "CC0-1.0"\ntempo = 80\ntime_signa
 
 
 @pytest.fixture
-def site(built_site, tmp_path):
+def site(content_copy, tmp_path):
     """A copy of the tiny content with its trained model, and a site built from it."""
-    content = tmp_path / "content"
-    shutil.copytree(built_site.parent / "content", content)
+    content = content_copy
     out = tmp_path / "dist"
     assert main(["--content", str(content), "--out", str(out), "--quiet", "--no-train"]) == 0
     return content, out
