@@ -38,7 +38,7 @@ REST = "r"
 START, END = "<s>", "</s>"
 ENCODINGS = ("leadsheet", "timed", "seed")
 # Bump when the meaning of tokens changes, so that cached models trained on old tokens are retrained.
-ENCODING_VERSION = 3
+ENCODING_VERSION = 4
 SIXTEENTH = 0.25  # in quarter lengths
 LONGEST = 16  # sixteenths: longer slices are cut to a whole note, so rare long values do not bloat the vocabulary
 

@@ -3,10 +3,12 @@
 The same rules run in the page's worker; the constants (token spellings, lengths, strong beats) are
 theory.json's, read through builder/theory.py. The machine follows one piece from '<s>' to '</s>':
 
-- it FORCES '<s>' first, '|' at every bar start, '</s>' after the last bar and, when the chords are
-  given (follow mode), the chord token at every chord change (right after the '|' on a bar line);
+- it FORCES '<s>' first, then the style asked for ('#lofi': free mode must not write a chorale), the
+  bar line of the bar's place in its phrase ('|1' ... '|8') at every bar start, '</s>' after the last
+  bar and, when the chords are given (follow mode), the chord token at every chord change (right after
+  the bar line);
 - otherwise it expects an EVENT ('n<midi>', 'r', '~' after a note or a tie, and in free mode a chord
-  token: one right after each '|', required in the first bar, and one at half-bar) or a LENGTH
+  token: one right after each bar line, required in the first bar, and one at half-bar) or a LENGTH
   ('d<k>' that ends at or before the next boundary: the bar end, and in follow mode the next change).
 
 `allowed()` lists the ids the model may choose from, `forced()` the token it must take, and
@@ -25,10 +27,16 @@ EVENT, LENGTH = "event", "length"
 
 class Grammar:
     def __init__(
-        self, vocabulary: list[str], bars: int, meter: tuple[int, int] = (4, 4), changes: dict[int, str] | None = None
+        self,
+        vocabulary: list[str],
+        bars: int,
+        meter: tuple[int, int] = (4, 4),
+        changes: dict[int, str] | None = None,
+        style: str = "lofi",
     ):
         """`changes`: {step: chord token} in sixteenths from the start (follow mode), the first at
-        step 0; None lets the model write the chords (free mode)."""
+        step 0; None lets the model write the chords (free mode). `style`: the collection the piece
+        is asked to sound like, forced right after '<s>' when the vocabulary has its token."""
         self.vocabulary = vocabulary
         self.index = {token: i for i, token in enumerate(vocabulary)}
         self.bars = bars
@@ -44,6 +52,9 @@ class Grammar:
         self.pos = 0  # sixteenths into the bar
         self.expect = EVENT
         self.started = self.done = False
+        style_token = theory.STYLE_TOKENS.get(style)
+        self.style_token = style_token if style_token in self.index else None  # older models have none
+        self.styled = self.style_token is None
         self.chord: str | None = None  # the current chord token
         self.chord_written_at: int | None = None  # the absolute step of the last chord token
         self.last_event: str | None = None  # 'note', 'tie' or 'rest': what a '~' may continue
@@ -66,13 +77,20 @@ class Grammar:
     def forced(self) -> str | None:
         if not self.started:
             return theory.START
+        if not self.styled:
+            return self.style_token
         if self.expect == LENGTH:
             return None
         if self.bar < 0 or self.pos == self.bar_length:
-            return theory.END if self.bar == self.bars - 1 else theory.BAR
+            return theory.END if self.bar == self.bars - 1 else self._bar_line(self.bar + 1)
         if self.changes is not None and self.step in self.changes and self.chord_written_at != self.step:
             return self.changes[self.step]
         return None
+
+    def _bar_line(self, bar: int) -> str:
+        """The bar line of its place in the phrase ('|1'...), or a bare '|' for a model trained without."""
+        token = theory.bar_token(bar)
+        return token if token in self.index else theory.BAR
 
     def _chord_allowed(self) -> bool:
         """Free mode only: one chord right after a bar line and one at half-bar."""
@@ -113,6 +131,8 @@ class Grammar:
         kind = (theory.read_token(token) or {"kind": "other"})["kind"]
         if kind == "start":
             self.started = True
+        elif kind == "style":
+            self.styled = True
         elif kind == "end":
             self.done = True
         elif kind == "bar":

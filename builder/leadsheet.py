@@ -9,7 +9,8 @@ Two sources become the same `LeadSheet` (chord spans and melody notes on the six
 
 `encode` then writes the lead-sheet tokens (their spellings and lengths are theory.json's): the piece
 moved to C major or A minor (its stated key, else the key estimated from its notes and chords), its
-melody by octaves to the middle register, '<s>', a '|' at every bar, a chord token ('@2:m7', '@NC') at
+melody by octaves to the middle register, '<s>', its style ('#lofi' or '#chorale'), a bar line
+naming the bar's place in its 8-bar phrase ('|1' ... '|8') at every bar, a chord token ('@2:m7', '@NC') at
 every chord change, and the melody as event ('n67', '~' a tie, 'r') + length ('d4') pairs that fill
 every bar and never cross a bar line or a chord change, then '</s>'.
 `decode` reads tokens back into chords and notes, for the measures and for compositions.
@@ -143,8 +144,9 @@ def normalised(sheet: LeadSheet) -> LeadSheet:
     return LeadSheet(sheet.name, sheet.bar_length, sheet.bars, chords, melody, sheet.key, sheet.meter)
 
 
-def encode(sheet: LeadSheet, normalise: bool = True) -> list[str]:
-    """The piece's tokens, from '<s>' to '</s>'."""
+def encode(sheet: LeadSheet, normalise: bool = True, style: str | None = None) -> list[str]:
+    """The piece's tokens, from '<s>' (then its style token, when `style` names one: 'lofi', 'chorale')
+    to '</s>'; each bar opens with the bar line of its place in the phrase ('|1' ... '|8')."""
     if normalise:
         sheet = normalised(sheet)
     total = sheet.bars * sheet.bar_length
@@ -155,9 +157,9 @@ def encode(sheet: LeadSheet, normalise: bool = True) -> list[str]:
         for step in range(max(0, note.start), min(total, note.start + note.length)):
             sounding[step] = (note.midi, step == note.start)
 
-    tokens = [theory.START]
+    tokens = [theory.START] + ([theory.STYLE_TOKENS[style]] if style else [])
     for bar in range(sheet.bars):
-        tokens.append(theory.BAR)
+        tokens.append(theory.bar_token(bar))
         bar_start, bar_end = bar * sheet.bar_length, (bar + 1) * sheet.bar_length
         cuts = sorted({bar_start, bar_end} | {step for step in changes if bar_start < step < bar_end})
         for start, end in zip(cuts, cuts[1:]):
@@ -308,7 +310,7 @@ def encode_leadsheet_file(path: Path) -> list[str]:
     sheet, problems = read_leadsheet(path)
     if problems:
         raise ContentError(problems)
-    return encode(sheet)
+    return encode(sheet, style="lofi")
 
 
 # ---- chorales (MIDI) ----------------------------------------------------------------------------
@@ -347,7 +349,7 @@ def read_chorale(path: Path) -> LeadSheet:
 
 
 def encode_chorale_file(path: Path) -> list[str]:
-    return encode(read_chorale(path))
+    return encode(read_chorale(path), style="chorale")
 
 
 def _meter(score) -> tuple[int, int]:
@@ -441,8 +443,10 @@ def load_leadsheets(folder: Path, cache: Path | None = None) -> list[tuple[str, 
 
     Each file's tokens are kept in `cache` by the digest of its bytes and of theory.json (the song
     reader takes a few tenths of a second a file)."""
+    from .corpus import cache_version
+
     files = find_leadsheets(folder)
-    version = theory_digest()
+    version = cache_version("leadsheet")
     try:
         known = json.loads(cache.read_text()) if cache else {}
     except (OSError, ValueError, RecursionError):
@@ -458,7 +462,7 @@ def load_leadsheets(folder: Path, cache: Path | None = None) -> list[tuple[str, 
             if found:
                 problems.extend(found)
                 continue
-            known_files[digest] = encode(sheet)
+            known_files[digest] = encode(sheet, style="lofi")
         kept[digest] = known_files[digest]
         pieces.append((path.name, known_files[digest]))
     if cache is not None:
@@ -508,12 +512,13 @@ def transpose_token(token: str, semitones: int) -> str:
 
 
 def grammar_tokens() -> list[str]:
-    """The tokens the composer may have to write whatever the corpus holds: frame, bar line, rest,
-    tie and every length (a length missing from the vocabulary could leave no way to fill a bar)."""
+    """The tokens the composer may have to write whatever the corpus holds: frame, every bar line,
+    the style tokens, rest, tie and every length (a length missing from the vocabulary could leave no way to fill a bar)."""
     return [
         theory.START,
         theory.END,
-        theory.BAR,
+        *theory.bar_tokens(),
+        *theory.STYLE_TOKENS.values(),
         theory.REST,
         theory.TIE,
         *(theory.length_token(k) for k in theory.LENGTHS),

@@ -45,6 +45,8 @@ MIDI_PPQ: int = _TIME["midiPpq"]
 TOKENS: dict[str, str] = LEADSHEET["tokens"]
 START, END, BAR, TIE, REST, NO_CHORD_TOKEN = (TOKENS[k] for k in ("START", "END", "BAR", "TIE", "REST", "NC"))
 LENGTHS: list[int] = LEADSHEET["lengths"]
+PHRASE_BARS: int = LEADSHEET["phraseBars"]
+STYLE_TOKENS: dict[str, str] = LEADSHEET["styles"]  # style name -> its token
 CHORD_TONE_BIAS: float = LEADSHEET["chordToneBias"]
 
 # Only these count as blanks around a symbol or a name: str.strip() and JavaScript's trim() disagree
@@ -326,34 +328,69 @@ def estimate_key(weights) -> tuple[int, str]:
     return best
 
 
-def progression_key_weights(chords) -> list[float]:
-    """A progression's pitch-class weights for estimate_key. `chords` is [(Chord, sixteenths)], taken
-    as a loop; theory.json's "keys" says how roots, the first and last chords and resolutions
-    (V-I, and ii-V pointing at its I) weigh."""
+def _resolves(chord: Chord, following: Chord) -> bool:
+    """A root motion a dominant resolves by: a fourth up (V-I) or a semitone down (a tritone substitute)."""
+    return (following.root - chord.root) % 12 in _KEYS["resolutionSteps"]
+
+
+def progression_key_weights(chords, tonic: int, mode: str) -> list[float]:
+    """A progression's pitch-class weights as heard in the key (`tonic`, `mode`), for its profile. `chords` is
+    [(Chord, sixteenths)], taken as a loop; theory.json's "keys" says how roots, the first and last
+    chords and resolutions (V-I, a tritone substitute's semitone down, and ii-V pointing at its I)
+    weigh, and which dominant 7ths are only colour in that key: a secondary dominant, a tritone
+    substitute, bII7, bIII7, IV7, bVI7, bVII7 in major (not bVII7 in minor: its own) count for
+    little, so they do not pull the key away."""
     extra = _KEYS["progressionWeights"]
+    dominants = _KEYS["dominantFamilies"]
     sounding = [(chord, length) for chord, length in chords if chord is not None and chord.root is not None]
     weights = [0.0] * 12
     for index, (chord, length) in enumerate(sounding):
+        following = sounding[(index + 1) % len(sounding)][0] if len(sounding) > 1 else None
+        degree = (chord.root - tonic) % 12
+        resolving = following is not None and _resolves(chord, following)
+        colour = chord.family in dominants and (
+            degree in _KEYS["colourDegrees"][mode] or (resolving and degree != _KEYS["dominantDegree"])
+        )
+        share = length * extra["colour"] if colour else length
         for pc in chord.pitch_classes:
-            weights[pc] += length
-        weights[chord.root] += extra["root"] * length
+            weights[pc] += share
+        weights[chord.root] += extra["root"] * share
         if index == 0 or index == len(sounding) - 1:
             weights[chord.root] += extra["firstLast"]
     if len(sounding) > 1:
         for index, (chord, _) in enumerate(sounding):
             following = sounding[(index + 1) % len(sounding)][0]
-            if following.root != (chord.root + 5) % 12:
-                continue
-            if chord.family in _KEYS["dominantFamilies"]:
+            if chord.family in dominants and _resolves(chord, following):
                 weights[following.root] += extra["resolution"]
-            if chord.family in _KEYS["twoFamilies"] and following.family in _KEYS["dominantFamilies"]:
+            if (
+                following.root == (chord.root + 5) % 12
+                and chord.family in _KEYS["twoFamilies"]
+                and following.family in dominants
+            ):
                 weights[(following.root + 5) % 12] += extra["resolution"]
     return weights
 
 
+def progression_key_scores(chords) -> list[tuple[int, str, float]]:
+    """(tonic, mode, correlation) for all 24 keys, each key's profile against the progression's
+    weights as heard in that key; in key_scores's order."""
+    scores = []
+    for tonic in range(12):
+        for mode in MODES:
+            weights = progression_key_weights(chords, tonic, mode)
+            profile = _KEYS["profiles"][mode]
+            scores.append((tonic, mode, _correlation(weights, [profile[(pc - tonic) % 12] for pc in range(12)])))
+    return scores
+
+
 def estimate_progression_key(chords) -> tuple[int, str]:
-    """The key of [(Chord, sixteenths)]: 'Dm7 G7 Cmaj7' is C major, 'Gmaj7 E7 Am7 D7' G major."""
-    return estimate_key(progression_key_weights(chords))
+    """The key of [(Chord, sixteenths)]: 'Dm7 G7 Cmaj7' is C major, 'Gmaj7 E7 Am7 D7' G major,
+    'Gm9 Gb13 Fmaj9 Ab13' F major. Ties go to the first key, as in estimate_key."""
+    best, best_score = (0, MODES[0]), -math.inf
+    for tonic, mode, score in progression_key_scores(chords):
+        if score > best_score + _KEYS["tieTolerance"]:
+            best, best_score = (tonic, mode), score
+    return best
 
 
 def key_shift_to_c(tonic: int, mode: str) -> int:
@@ -436,6 +473,22 @@ def describe_position(sixteenths: int, per_bar: int) -> str:
 
 _NOTE_TOKEN = re.compile(re.escape(LEADSHEET["notePrefix"]) + r"(0|[1-9][0-9]{0,2})")
 _LENGTH_TOKEN = re.compile(re.escape(LEADSHEET["lengthPrefix"]) + r"([1-9][0-9]?)")
+_BAR_TOKEN = re.compile(re.escape(BAR) + r"([1-9][0-9]?)")
+
+
+def bar_place(bar: int) -> int:
+    """The place (1..PHRASE_BARS) in its phrase of the bar `bar` of a piece, counted from 0."""
+    return bar % PHRASE_BARS + 1
+
+
+def bar_token(bar: int) -> str:
+    """The bar line that opens bar `bar` (from 0) of a piece: '|1' ... '|8'."""
+    return f"{BAR}{bar_place(bar)}"
+
+
+def bar_tokens() -> list[str]:
+    """Every bar line a piece may have, in place order."""
+    return [f"{BAR}{place}" for place in range(1, PHRASE_BARS + 1)]
 
 
 def note_token(midi: int) -> str:
@@ -465,14 +518,23 @@ def split_length(sixteenths: int) -> list[int]:
 
 
 def read_token(token) -> dict | None:
-    """What a lead-sheet token is: {'kind': 'start'|'end'|'bar'|'tie'|'rest'}, {'kind': 'chord', 'root',
+    """What a lead-sheet token is: {'kind': 'start'|'end'|'tie'|'rest'}, {'kind': 'bar', 'place'} (1..8,
+    None for a bare '|'), {'kind': 'style', 'style'} ('lofi', 'chorale'), {'kind': 'chord', 'root',
     'family'} (both None for '@NC'), {'kind': 'note', 'midi'}, {'kind': 'length', 'sixteenths'}; None
     for anything else."""
     if not isinstance(token, str):
         return None
-    simple = {START: "start", END: "end", BAR: "bar", TIE: "tie", REST: "rest"}
+    simple = {START: "start", END: "end", TIE: "tie", REST: "rest"}
     if token in simple:
         return {"kind": simple[token]}
+    if token == BAR:
+        return {"kind": "bar", "place": None}
+    match = _BAR_TOKEN.fullmatch(token)
+    if match and 1 <= int(match[1]) <= PHRASE_BARS:
+        return {"kind": "bar", "place": int(match[1])}
+    for style, spelling in STYLE_TOKENS.items():
+        if token == spelling:
+            return {"kind": "style", "style": style}
     chord = parse_chord_token(token)
     if chord is not None:
         return {"kind": "chord", "root": chord[0], "family": chord[1]}

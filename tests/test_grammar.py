@@ -70,6 +70,29 @@ def test_free_mode_opens_on_a_chord_and_allows_one_at_each_bar_line_and_half_bar
     assert allowed(grammar) == set(NOTES) | {"r", "~"} | set(CHORDS)  # optional after bar 1
 
 
+def test_a_model_with_styles_and_phrase_places_is_told_lofi_and_where_each_bar_sits():
+    vocab = [*VOCAB, *theory.bar_tokens(), "#lofi", "#chorale"]
+    grammar = Grammar(vocab, bars=10)
+    written = []
+    while not grammar.done:
+        token = grammar.forced()
+        if token is None:
+            allowed = grammar.allowed()
+            lengths = [i for i in allowed if grammar.kinds[i]["kind"] == "length"]
+            token = vocab[max(lengths, key=lambda i: grammar.kinds[i]["sixteenths"]) if lengths else allowed[0]]
+        grammar.advance(token)
+        written.append(token)
+    assert written[:2] == ["<s>", "#lofi"]
+    assert [t for t in written if t.startswith("|")] == ["|1", "|2", "|3", "|4", "|5", "|6", "|7", "|8", "|1", "|2"]
+    assert Grammar(vocab, bars=1, style="chorale").forced() == "<s>"
+    chorale = Grammar(vocab, bars=1, style="chorale")
+    chorale.advance("<s>")
+    assert chorale.forced() == "#chorale"
+    old = Grammar(VOCAB, bars=1)  # a model trained before styles and places: '<s>' then a bare bar line
+    old.advance("<s>")
+    assert old.forced() == "|"
+
+
 def test_a_token_the_grammar_forbids_is_refused():
     grammar = Grammar(VOCAB, bars=1, changes={0: "@2:m7", 8: "@7:7"})
     for token in ["<s>", "|", "@2:m7", "n60"]:

@@ -30,6 +30,8 @@ VOCAB = [
     "</s>",
     "r",
     "|",
+    *theory.bar_tokens(),
+    *theory.STYLE_TOKENS.values(),
     "~",
     "@NC",
     *(f"@{r}:{f}" for f in FAMILIES for r in range(12)),
@@ -66,6 +68,17 @@ CASES = [
     },
     {"progression": None, "bars": 8, "seed": 2, "temperature": 1.0, "top_k": 0, "top_p": 0.95},
     {"progression": None, "bars": 4, "seed": 77, "temperature": 0.0, "top_k": 0, "top_p": 1.0},
+    {
+        "progression": "Gm9 | Gb13 | Fmaj9 | Ab13",
+        "bars": 16,
+        "seed": 5,
+        "temperature": 1.0,
+        "top_k": 0,
+        "top_p": 0.95,
+        "shaping": False,
+    },
+    {"progression": "Dm9 | Db7 | Cmaj9 | A7b9", "bars": 16, "seed": 6, "temperature": 0.9, "top_k": 0, "top_p": 1.0},
+    {"progression": None, "bars": 16, "seed": 8, "temperature": 1.0, "top_k": 0, "top_p": 1.0},
 ]
 
 NODE_RUNNER = r"""
@@ -77,6 +90,8 @@ const { LeadSheetGrammar, chooseToken, classifyVocab } = await load('web_src/js/
 const { followPlan, freePlan } = await load('web_src/js/ai/compose.js');
 const { createPieceBuilder } = await load('web_src/js/ai/piece.js');
 const { mulberry32, seedToUint32 } = await load('web_src/js/ai/sampling.js');
+const { Shaper, shapeStep } = await load('web_src/js/ai/shaping.js');
+const { CopyGuard } = await load('web_src/js/ai/copyguard.js');
 const { familyPitchClasses, parseChordToken, sixteenthsPerBar } = await load('web_src/js/music/theory.js');
 const { vocab, cases } = JSON.parse(readFileSync(casesPath, 'utf8'));
 const classes = classifyVocab(vocab);
@@ -96,10 +111,16 @@ const out = cases.map((c) => {
   const builder = createPieceBuilder(plan, { meter });
   const rng = mulberry32(seedToUint32(c.seed));
   const sampling = { temperature: c.temperature, topK: c.topK, topP: c.topP };
+  const shaping = {
+    shaper: c.shaping === false ? null : new Shaper(classes),
+    guard: c.copyGuard ? new CopyGuard(c.copyGuard, classes) : null,
+  };
   let logits = null;
   let fed = 0;
   while (!grammar.done) {
-    const id = chooseToken(grammar.next(), logits, sampling, rng);
+    const id = chooseToken(shapeStep(grammar.next(), grammar, shaping), logits, sampling, rng);
+    shaping.shaper?.take(grammar, id);
+    shaping.guard?.take(id);
     grammar.accept(id);
     builder.push(vocab[id]);
     if (!grammar.done) logits = c.logits[fed++];
@@ -158,6 +179,8 @@ def test_python_and_the_page_compose_the_same_lead_sheet(model, tmp_path):
             top_p=case["top_p"],
             chord_tone_bias=case.get("chord_tone_bias"),
             meter=meter,
+            shaping=case.get("shaping", True),
+            copy_guard=case.get("copy_guard"),
         )
         python.append(piece)
         cases.append(
@@ -171,6 +194,8 @@ def test_python_and_the_page_compose_the_same_lead_sheet(model, tmp_path):
                 "topP": case["top_p"],
                 "chordToneBias": case.get("chord_tone_bias"),
                 "meter": list(meter),
+                "shaping": case.get("shaping", True),
+                "copyGuard": case.get("copy_guard"),
                 "logits": stepper.logits,
             }
         )

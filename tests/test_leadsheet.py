@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import theory
 from builder.errors import ContentError
 from builder.leadsheet import (
     decode,
@@ -39,9 +40,9 @@ E_FLAT_MAJOR = (
     "r8 c'8 e'-4. r16 g'16~ g'4~ | g'8 d'4 b-8~ b-4 r4 | r4 r16 c'16 d'8 e'-2",
 )
 EXPECTED = (
-    "<s> | @2:m7 r d2 n69 d2 n72 d6 r d1 n76 d4 ~ d1 "
-    "| @7:7 ~ d2 n71 d4 n67 d2 @0:maj7 ~ d4 r d4 "
-    "| @9:m7 r d4 r d1 n69 d1 n71 d2 n72 d8 </s>"
+    "<s> |1 @2:m7 r d2 n69 d2 n72 d6 r d1 n76 d4 ~ d1 "
+    "|2 @7:7 ~ d2 n71 d4 n67 d2 @0:maj7 ~ d4 r d4 "
+    "|3 @9:m7 r d4 r d1 n69 d1 n71 d2 n72 d8 </s>"
 ).split()
 
 
@@ -60,6 +61,17 @@ def tokens_of(path: Path) -> list[str]:
     return encode(sheet)
 
 
+def test_a_lead_sheet_says_its_style_and_each_bar_its_place_in_the_phrase(tmp_path):
+    sheet, _ = read_leadsheet(write_sheet(tmp_path, "c", *C_MAJOR))
+    sheet.bars = 18  # bar lines count 1..8 and start again at every phrase
+    tokens = encode(sheet, style="lofi")
+    assert tokens[:2] == ["<s>", "#lofi"]
+    bars = [t for t in tokens if theory.read_token(t)["kind"] == "bar"]
+    assert bars == [f"|{b % 8 + 1}" for b in range(18)]
+    assert encode(sheet, style="chorale")[1] == "#chorale"
+    assert decode(encode(sheet, style="lofi")).melody == decode(encode(sheet)).melody
+
+
 def test_a_lead_sheet_becomes_bars_chords_and_melody_events(tmp_path):
     assert tokens_of(write_sheet(tmp_path, "c", *C_MAJOR)) == EXPECTED
 
@@ -75,7 +87,7 @@ def test_a_piece_in_f_sharp_minor_is_written_in_a_minor(tmp_path):
     assert (
         tokens_of(path)
         == (
-            "<s> | @11:m7b5 n76 d4 n79 d4 n71 d4 r d4 | @4:7 n68 d4 n71 d4 n74 d4 r d4 | @9:m7 n69 d8 r d8 </s>"
+            "<s> |1 @11:m7b5 n76 d4 n79 d4 n71 d4 r d4 |2 @4:7 n68 d4 n71 d4 n74 d4 r d4 |3 @9:m7 n69 d8 r d8 </s>"
         ).split()
     )
 
@@ -83,7 +95,7 @@ def test_a_piece_in_f_sharp_minor_is_written_in_a_minor(tmp_path):
 def test_the_melody_is_moved_to_the_middle_register_and_folded_into_range(tmp_path):
     # C2 C3 E3 G6: the median (C3-E3) goes up an octave into 60..72; G6 is then above 84 and comes down.
     path = write_sheet(tmp_path, "low", 'key = "C major"', "C", "CC4 C4 E4 g''4")
-    assert tokens_of(path) == "<s> | @0:maj n48 d4 n60 d4 n64 d4 n79 d4 </s>".split()
+    assert tokens_of(path) == "<s> |1 @0:maj n48 d4 n60 d4 n64 d4 n79 d4 </s>".split()
 
 
 def test_decode_reads_the_tokens_back(tmp_path):
@@ -109,7 +121,7 @@ def test_decode_reads_the_tokens_back(tmp_path):
 
 
 def test_chord_tokens_can_be_stripped_and_pieces_transposed():
-    assert strip_chords(EXPECTED)[:5] == ["<s>", "|", "r", "d2", "n69"]
+    assert strip_chords(EXPECTED)[:5] == ["<s>", "|1", "r", "d2", "n69"]
     assert not any(t.startswith("@") for t in strip_chords(EXPECTED))
     assert [transpose_token(t, 2) for t in ["@11:m7b5", "n60", "d4", "~", "@NC"]] == [
         "@1:m7b5",
@@ -138,10 +150,11 @@ def test_lead_sheets_are_read_into_the_corpus_and_cached(tmp_path):
     write_sheet(folder, "c", *C_MAJOR)
     cache = tmp_path / "model" / "tokens-cache.json"
     corpus = load_leadsheet_corpus(tmp_path / "midi", folder, progress=False, cache=cache)
-    assert [(p.path, p.tokens, p.lofi) for p in corpus.pieces] == [("leadsheets/c.toml", EXPECTED, True)]
+    lofi = [EXPECTED[0], "#lofi", *EXPECTED[1:]]  # the collection's pieces say their style
+    assert [(p.path, p.tokens, p.lofi) for p in corpus.pieces] == [("leadsheets/c.toml", lofi, True)]
     assert (tmp_path / "model" / "leadsheet-tokens-cache.json").exists()
     again = load_leadsheet_corpus(tmp_path / "midi", folder, progress=False, cache=cache)
-    assert again.pieces[0].tokens == EXPECTED
+    assert again.pieces[0].tokens == lofi
 
 
 def test_a_progression_string_becomes_timed_chords():
@@ -182,7 +195,7 @@ def test_a_chorale_is_its_soprano_over_beat_chords_from_the_other_voices(tmp_pat
     # The two C beats merge into one chord; the melody (median E5) comes down an octave.
     assert (
         encode_chorale_file(path)
-        == ("<s> | @0:maj n64 d4 n67 d4 @5:maj n65 d4 @7:7 n62 d4 | @0:maj n60 d16 </s>").split()
+        == ("<s> #chorale |1 @0:maj n64 d4 n67 d4 @5:maj n65 d4 @7:7 n62 d4 |2 @0:maj n60 d16 </s>").split()
     )
 
 
@@ -196,6 +209,6 @@ def test_a_chorale_pickup_gets_its_bar_lines_where_the_long_notes_fall(tmp_path)
     assert (
         encode_chorale_file(path)
         == (
-            "<s> | @NC r d12 @7:maj n55 d4 | @0:maj n64 d4 n67 d4 @5:maj n65 d4 @7:7 n62 d4 | @0:maj n60 d12 r d4 </s>"
+            "<s> #chorale |1 @NC r d12 @7:maj n55 d4 |2 @0:maj n64 d4 n67 d4 @5:maj n65 d4 @7:7 n62 d4 |3 @0:maj n60 d12 r d4 </s>"
         ).split()
     )

@@ -285,6 +285,15 @@ TOKENS = [
     "<s>",
     "</s>",
     "|",
+    "|1",
+    "|4",
+    "|8",
+    "|0",
+    "|9",
+    "|01",
+    "#lofi",
+    "#chorale",
+    "#jazz",
     "~",
     "r",
     "@NC",
@@ -432,6 +441,8 @@ def build_cases() -> list[dict]:
 
     for token in TOKENS:
         add("readToken", token)
+    for bar in (0, 1, 3, 7, 8, 15, 16, 100):
+        add("barToken", bar)
     for k in [*range(0, 41), -1, 2.5]:
         add("splitLength", k)
         add("lengthToken", k)
@@ -481,7 +492,11 @@ def run_python(case: dict):
         return {"chord": chord.to_dict(), "voicing": t.voice_chord(chord), "tones": tones}
     if fn == "progressionKey":
         chords = [(t.parse_chord_symbol(symbol), length) for symbol, length in args[0]]
-        return {"weights": t.progression_key_weights(chords), "key": list(t.estimate_progression_key(chords))}
+        return {
+            "weights": [t.progression_key_weights(chords, tonic, mode) for tonic in range(12) for mode in t.MODES],
+            "scores": t.progression_key_scores(chords),
+            "key": list(t.estimate_progression_key(chords)),
+        }
     simple = {
         "familyOf": t.family_of,
         "estimateKey": t.estimate_key,
@@ -499,6 +514,7 @@ def run_python(case: dict):
         "sixteenthsToTicks": t.sixteenths_to_ticks,
         "describePosition": t.describe_position,
         "readToken": t.read_token,
+        "barToken": t.bar_token,
         "splitLength": t.split_length,
         "lengthToken": t.length_token,
         "noteToken": t.note_token,
@@ -520,7 +536,7 @@ const simple = {
   noteNameToMidi: t.noteNameToMidi, midiToNoteName: t.midiToNoteName, sixteenthsPerBar: t.sixteenthsPerBar,
   sixteenthsToTransport: t.sixteenthsToTransport, transportToSixteenths: t.transportToSixteenths,
   transportToTicks: t.transportToTicks, sixteenthsToTicks: t.sixteenthsToTicks,
-  describePosition: t.describePosition, readToken: t.readToken, splitLength: t.splitLength,
+  describePosition: t.describePosition, readToken: t.readToken, barToken: t.barToken, splitLength: t.splitLength,
   lengthToken: t.lengthToken, noteToken: t.noteToken, chordToken: t.chordToken, isStrongBeat: t.isStrongBeat,
 };
 function run({ fn, args }) {
@@ -538,7 +554,8 @@ function run({ fn, args }) {
   }
   if (fn === 'progressionKey') {
     const chords = args[0].map(([symbol, length]) => [t.parseChordSymbol(symbol), length]);
-    return { weights: t.progressionKeyWeights(chords), key: t.estimateProgressionKey(chords) };
+    const weights = [...Array(12).keys()].flatMap((tonic) => ['major', 'minor'].map((mode) => t.progressionKeyWeights(chords, tonic, mode)));
+    return { weights, scores: t.progressionKeyScores(chords), key: t.estimateProgressionKey(chords) };
   }
   return simple[fn](...args);
 }

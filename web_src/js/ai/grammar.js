@@ -1,7 +1,8 @@
 // The lead-sheet token grammar, enforced while the model writes (builder/grammar.py holds the
 // same rules for the build's measures; tests/test_grammar_parity.py checks the two agree).
 //
-// A piece is "<s>", then per bar "|", an optional chord token "@P:F", and melody events (an event
+// A piece is "<s>", its style ("#lofi"), then per bar its bar line ("|1".."|8": the bar's place in
+// its phrase), an optional chord token "@P:F", and melody events (an event
 // token "nMIDI", "~" or "r", then a length token "dK" in sixteenths) that fill the bar exactly,
 // then "</s>". The model never has to count: the grammar forces the frame tokens, forces the
 // listener's chords at their changes (follow mode) or lets the model write one chord at a bar
@@ -9,9 +10,11 @@
 // change. On strong beats, notes of the sounding chord get a mild bonus (chordToneBias).
 
 import theory from '../music/theory.json' with { type: 'json' };
+import { barToken, readToken } from '../music/tokens.js';
 import { sampleIndex } from './sampling.js';
 
 const { START, END, BAR, TIE, REST } = theory.leadsheet.tokens;
+const STYLES = theory.leadsheet.styles;
 const NOTE = /^n(\d{1,3})$/;
 const LENGTH = /^d(\d{1,2})$/;
 
@@ -26,7 +29,8 @@ export function classifyVocab(vocab) {
     let match;
     if (token === START) kinds[id] = 'start';
     else if (token === END) kinds[id] = 'end';
-    else if (token === BAR) kinds[id] = 'bar';
+    else if (readToken(token)?.kind === 'bar') kinds[id] = 'bar';
+    else if (readToken(token)?.kind === 'style') kinds[id] = 'style';
     else if (token === TIE) kinds[id] = 'tie';
     else if (token === REST) kinds[id] = 'rest';
     else if (token.startsWith('@')) kinds[id] = 'chord';
@@ -48,7 +52,9 @@ export class LeadSheetGrammar {
   // changes: null (free mode) or [{step, token}] sorted by step, steps in sixteenths from the start;
   //   every token must be in the vocabulary (the caller maps symbols to their nearest family).
   // chordPitchClasses(token) -> pitch classes that count as chord tones (for the bonus).
-  constructor(classes, { bars, meter = '4/4', barLength = 16, changes = null, chordToneBias = theory.leadsheet.chordToneBias, chordPitchClasses = () => [] }) {
+  // style: the collection the piece is asked to sound like ('lofi'), forced right after "<s>" when
+  //   the vocabulary has its token (older models have none).
+  constructor(classes, { bars, meter = '4/4', barLength = 16, changes = null, chordToneBias = theory.leadsheet.chordToneBias, chordPitchClasses = () => [], style = 'lofi' }) {
     this.c = classes;
     this.bars = bars;
     this.barLength = barLength;
@@ -60,11 +66,12 @@ export class LeadSheetGrammar {
     this.chordPitchClasses = chordPitchClasses;
     this.bar = -1;
     this.pos = 0;
-    this.expect = 'start'; // start | bar | event | length | done
+    this.expect = 'start'; // start | style | bar | event | length | done
     this.lastEvent = null; // 'note' | 'tie' | 'rest' | null
     this.chordAt = -1; // position in this bar of the chord written there, if any
     this.chord = null; // the token of the chord sounding now
     this.byKind = groupByKind(classes);
+    this.styleId = STYLES[style] === undefined ? undefined : this.c.index.get(STYLES[style]);
   }
 
   #id(token) {
@@ -81,6 +88,11 @@ export class LeadSheetGrammar {
     return this.bar * this.barLength + this.pos;
   }
 
+  // The bar line naming the bar's place in its phrase ("|1"...), or a bare "|" for a model trained without.
+  #barLine(bar) {
+    return this.c.index.get(barToken(bar)) ?? this.#id(BAR);
+  }
+
   // Where the event being written must end at the latest: the bar line, or the next chord change.
   #boundary() {
     let boundary = this.barLength;
@@ -95,8 +107,10 @@ export class LeadSheetGrammar {
     switch (this.expect) {
       case 'start':
         return { forced: this.#id(START) };
+      case 'style':
+        return { forced: this.styleId };
       case 'bar':
-        return { forced: this.#id(this.bar + 1 >= this.bars ? END : BAR) };
+        return { forced: this.bar + 1 >= this.bars ? this.#id(END) : this.#barLine(this.bar + 1) };
       case 'length': {
         const room = this.#boundary() - this.pos;
         const fitting = this.byKind.length.filter((id) => this.c.lengths.get(id) <= room);
@@ -143,6 +157,9 @@ export class LeadSheetGrammar {
     }
     switch (kind) {
       case 'start':
+        this.expect = this.styleId === undefined ? 'bar' : 'style';
+        break;
+      case 'style':
         this.expect = 'bar';
         break;
       case 'end':
@@ -173,6 +190,15 @@ export class LeadSheetGrammar {
         throw new Error(`"${this.c.vocab[id]}" is not a lead-sheet token`);
     }
   }
+}
+
+// The tokens every piece of `vocab` opens with before its first chord or note: its style (when the
+// model knows styles) and its first bar line. What a prefix that names the opening chord starts with.
+export function openingTokens(vocab, style = 'lofi') {
+  const out = [];
+  if (vocab.includes(STYLES[style])) out.push(STYLES[style]);
+  out.push(vocab.includes(barToken(0)) ? barToken(0) : BAR);
+  return out;
 }
 
 // The token to write next: the forced one, or one drawn from the allowed tokens only (their

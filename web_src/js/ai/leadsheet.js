@@ -5,8 +5,9 @@
 // chord or the end of the piece is.
 
 import theory from '../music/theory.json' with { type: 'json' };
+import { readToken } from '../music/tokens.js';
 
-const { START, END, BAR, TIE, REST } = theory.leadsheet.tokens;
+const { START, END, TIE, REST } = theory.leadsheet.tokens;
 const NOTE = /^n(\d{1,3})$/;
 const LENGTH = /^d(\d{1,2})$/;
 
@@ -43,8 +44,9 @@ export function createLeadSheetDecoder({ barLength = 16 } = {}) {
         chord = null;
       };
       let match;
-      if (token === START) return out;
-      if (token === BAR) {
+      const kind = readToken(token)?.kind;
+      if (token === START || kind === 'style') return out;
+      if (kind === 'bar') {
         bar += 1;
         pos = 0;
       } else if (token === END) {

@@ -9,13 +9,13 @@
 // step and length in sixteenths from the start of the piece, time and duration as Tone
 // TransportTimes (on the grid: the player swings them), notes as note names.
 
-import { keyName, midiToNoteName, sixteenthsToTransport, strongBeats } from '../music/theory.js';
+import { keyName, midiToNoteName, readToken, sixteenthsToTransport, strongBeats } from '../music/theory.js';
 import { createLeadSheetDecoder } from './leadsheet.js';
 import { chordFromToken, chordsKey } from './compose.js';
 import { bassLine, chordHits } from './backing.js';
 import theory from '../music/theory.json' with { type: 'json' };
 
-const { BAR, END } = theory.leadsheet.tokens;
+const { END } = theory.leadsheet.tokens;
 const VELOCITY = { strong: 0.78, beat: 0.7, offbeat: 0.62, chords: 0.42, comp: 0.32, bass: 0.72, pickup: 0.58 };
 
 // A melody note's velocity from where it falls in the bar: a little accent on the strong beats,
@@ -96,10 +96,11 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
         builder.melody.push({ step: event.step, length: event.length, midi });
         out.push(playable('melody', event.step, event.length, [midi], melodyVelocity(event.step, barLength, strong)));
       }
-      if (token === BAR || token === END) {
+      const isBar = readToken(token)?.kind === 'bar';
+      if (isBar || token === END) {
         // The bar before is complete: in FREE mode its chords are known now.
         if (plan.mode === 'free' && bar >= 0) out.push(...backing(writtenSpans(bar * barLength, (bar + 1) * barLength)));
-        if (token === BAR) bar += 1;
+        if (isBar) bar += 1;
         else ended = true;
       }
       builder.events.push(...out);

@@ -33,6 +33,10 @@ export {
   FAMILY_NAMES,
   LENGTHS,
   CHORD_TONE_BIAS,
+  PHRASE_BARS,
+  STYLE_TOKENS,
+  barPlace,
+  barToken,
   chordToken,
   parseChordToken,
   noteToken,
@@ -277,24 +281,35 @@ export function estimateKey(weights) {
   return best;
 }
 
-// A progression's pitch-class weights for estimateKey. `chords` is [[chord, sixteenths]], taken as
-// a loop; theory.json's "keys" says how roots, the first and last chords and resolutions (V-I, and
-// ii-V pointing at its I) weigh.
-export function progressionKeyWeights(chords) {
+// A root motion a dominant resolves by: a fourth up (V-I) or a semitone down (a tritone substitute).
+const resolves = (chord, following) => KEYS.resolutionSteps.includes(mod(following.root - chord.root, 12));
+
+// A progression's pitch-class weights as heard in the key [tonic, mode], for its profile. `chords` is
+// [[chord, sixteenths]], taken as a loop; theory.json's "keys" says how roots, the first and last
+// chords and resolutions (V-I, a tritone substitute's semitone down, and ii-V pointing at its I)
+// weigh, and which dominant 7ths are only colour in that key: a secondary dominant, a tritone
+// substitute, bII7, bIII7, IV7, bVI7, bVII7 in major (not bVII7 in minor: its own) count for
+// little, so they do not pull the key away.
+export function progressionKeyWeights(chords, tonic, mode) {
   const extra = KEYS.progressionWeights;
+  const dominants = KEYS.dominantFamilies;
   const sounding = chords.filter(([chord]) => chord && chord.root !== null);
   const weights = new Array(12).fill(0);
   sounding.forEach(([chord, length], index) => {
-    for (const pc of chord.pcs) weights[pc] += length;
-    weights[chord.root] += extra.root * length;
+    const following = sounding.length > 1 ? sounding[(index + 1) % sounding.length][0] : null;
+    const degree = mod(chord.root - tonic, 12);
+    const resolving = following !== null && resolves(chord, following);
+    const colour = dominants.includes(chord.family) && (KEYS.colourDegrees[mode].includes(degree) || (resolving && degree !== KEYS.dominantDegree));
+    const share = colour ? length * extra.colour : length;
+    for (const pc of chord.pcs) weights[pc] += share;
+    weights[chord.root] += extra.root * share;
     if (index === 0 || index === sounding.length - 1) weights[chord.root] += extra.firstLast;
   });
   if (sounding.length > 1) {
     sounding.forEach(([chord], index) => {
       const following = sounding[(index + 1) % sounding.length][0];
-      if (following.root !== mod(chord.root + 5, 12)) return;
-      if (KEYS.dominantFamilies.includes(chord.family)) weights[following.root] += extra.resolution;
-      if (KEYS.twoFamilies.includes(chord.family) && KEYS.dominantFamilies.includes(following.family)) {
+      if (dominants.includes(chord.family) && resolves(chord, following)) weights[following.root] += extra.resolution;
+      if (following.root === mod(chord.root + 5, 12) && KEYS.twoFamilies.includes(chord.family) && dominants.includes(following.family)) {
         weights[mod(following.root + 5, 12)] += extra.resolution;
       }
     });
@@ -302,9 +317,32 @@ export function progressionKeyWeights(chords) {
   return weights;
 }
 
-// The key of [[chord, sixteenths]]: "Dm7 G7 Cmaj7" is C major, "Gmaj7 E7 Am7 D7" G major.
+// [tonic, mode, correlation] for all 24 keys, each key's profile against the progression's weights
+// as heard in that key; in keyScores's order.
+export function progressionKeyScores(chords) {
+  const scores = [];
+  for (let tonic = 0; tonic < 12; tonic++) {
+    for (const mode of MODES) {
+      const weights = progressionKeyWeights(chords, tonic, mode);
+      const profile = KEYS.profiles[mode];
+      scores.push([tonic, mode, correlation(weights, weights.map((_, pc) => profile[mod(pc - tonic, 12)]))]);
+    }
+  }
+  return scores;
+}
+
+// The key of [[chord, sixteenths]]: "Dm7 G7 Cmaj7" is C major, "Gmaj7 E7 Am7 D7" G major,
+// "Gm9 Gb13 Fmaj9 Ab13" F major. Ties go to the first key, as in estimateKey.
 export function estimateProgressionKey(chords) {
-  return estimateKey(progressionKeyWeights(chords));
+  let best = [0, MODES[0]];
+  let bestScore = -Infinity;
+  for (const [tonic, mode, score] of progressionKeyScores(chords)) {
+    if (score > bestScore + KEYS.tieTolerance) {
+      best = [tonic, mode];
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 // Semitones (-6..5) that move a key to C major or A minor; a tritone away is written -6.

@@ -11,6 +11,8 @@ export const FAMILIES = Object.fromEntries(theory.families.map((family) => [fami
 export const FAMILY_NAMES = theory.families.map((family) => family.name);
 export const LENGTHS = LEADSHEET.lengths;
 export const CHORD_TONE_BIAS = LEADSHEET.chordToneBias;
+export const PHRASE_BARS = LEADSHEET.phraseBars;
+export const STYLE_TOKENS = LEADSHEET.styles; // style name -> its token
 
 const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 const mod = (n, m) => ((n % m) + m) % m;
@@ -71,12 +73,31 @@ export function splitLength(sixteenths) {
   return parts;
 }
 
-// What a lead-sheet token is: {kind: 'start'|'end'|'bar'|'tie'|'rest'}, {kind: 'chord', root,
-// family} (both null for "@NC"), {kind: 'note', midi}, {kind: 'length', sixteenths}; null otherwise.
+// ---- bar lines and styles -----------------------------------------------------------------------
+
+const BAR_TOKEN = whole(`${escape(BAR)}([1-9][0-9]?)`);
+
+// The place (1..PHRASE_BARS) in its phrase of bar `bar` (from 0) of a piece.
+export function barPlace(bar) {
+  return mod(bar, PHRASE_BARS) + 1;
+}
+
+// The bar line that opens bar `bar` (from 0) of a piece: "|1" ... "|8".
+export function barToken(bar) {
+  return `${BAR}${barPlace(bar)}`;
+}
+
+// What a lead-sheet token is: {kind: 'start'|'end'|'tie'|'rest'}, {kind: 'bar', place} (1..8, null
+// for a bare "|"), {kind: 'style', style} ('lofi', 'chorale'), {kind: 'chord', root, family} (both
+// null for "@NC"), {kind: 'note', midi}, {kind: 'length', sixteenths}; null otherwise.
 export function readToken(token) {
   if (typeof token !== 'string') return null;
-  const simple = { [START]: 'start', [END]: 'end', [BAR]: 'bar', [TIE]: 'tie', [REST]: 'rest' };
+  const simple = { [START]: 'start', [END]: 'end', [TIE]: 'tie', [REST]: 'rest' };
   if (has(simple, token)) return { kind: simple[token] };
+  if (token === BAR) return { kind: 'bar', place: null };
+  const bar = BAR_TOKEN.exec(token);
+  if (bar && Number(bar[1]) >= 1 && Number(bar[1]) <= PHRASE_BARS) return { kind: 'bar', place: Number(bar[1]) };
+  for (const [style, spelling] of Object.entries(STYLE_TOKENS)) if (token === spelling) return { kind: 'style', style };
   const chord = parseChordToken(token);
   if (chord !== null) return { kind: 'chord', root: chord[0], family: chord[1] };
   let match = NOTE_TOKEN.exec(token);

@@ -14,17 +14,17 @@
 import { SECTIONS } from './plan.js';
 import { tuneDrums } from './drums.js';
 import { createPieceBuilder } from '../ai/piece.js';
-import { LeadSheetGrammar, classifyVocab } from '../ai/grammar.js';
+import { LeadSheetGrammar, classifyVocab, openingTokens } from '../ai/grammar.js';
 import { followPlan } from '../ai/compose.js';
 import { derivedRng } from '../ai/sampling.js';
-import { familyChord, midiToNoteName, sixteenthsToTransport, transposeSymbol, voiceChord } from '../music/theory.js';
+import { familyChord, midiToNoteName, readToken, sixteenthsToTransport, transposeSymbol, voiceChord } from '../music/theory.js';
 import { noteToMidi } from '../music/pitch.js';
 import theory from '../music/theory.json' with { type: 'json' };
 
 const BAR = 16; // the station is in 4/4
 const PIECE_BARS = 8;
 const MOTIF_BARS = 2;
-const { BAR: BAR_TOKEN, START } = theory.leadsheet.tokens;
+const { START } = theory.leadsheet.tokens;
 const CHORD_PREFIX = theory.leadsheet.chordPrefix;
 const LENGTH = new RegExp(`^${theory.leadsheet.lengthPrefix}\\d+$`);
 const PIECE_SALT = { A: 0x50634131, A2: 0x50634132, B: 0x50634231, B2: 0x50634232 };
@@ -55,7 +55,7 @@ export function motifTokens(tokens, bars = MOTIF_BARS, changes = null) {
   let barLines = 0;
   let step = 0;
   for (const token of tokens.slice(1)) {
-    if (token === BAR_TOKEN) {
+    if (readToken(token)?.kind === 'bar') {
       if (++barLines > bars) break;
       step = (barLines - 1) * BAR;
     } else if (LENGTH.test(token)) step += Number(token.slice(1));
@@ -148,7 +148,7 @@ function prefixFor({ name, tune, plan, vocab, done }) {
   const choices = OPENING[name][tune.key.mode].filter((token) => vocab.includes(token));
   if (!choices.length) return [];
   const pick = Math.floor(derivedRng(tune.seed, PIECE_SALT[name])() * choices.length);
-  return [BAR_TOKEN, choices[pick]];
+  return [...openingTokens(vocab), choices[pick]];
 }
 
 // A stream of the tune's events while it is written: {tune, events, listeners, done, failed,
