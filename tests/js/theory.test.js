@@ -64,6 +64,11 @@ test('keys: ii-V-I and turnarounds land on their tonic; the tritone shift is -6'
   assert.equal(keyOf('Em7 A7 Dmaj7 Bm7'), 'D major');
   assert.equal(keyOf('Cm7 Abmaj7 Fm7 G7'), 'C minor');
   assert.equal(keyOf('C N.C. G7'), 'C major');
+  // Tritone substitutes, secondary and borrowed dominants colour the key; they do not move it.
+  assert.equal(keyOf('Gm9 Gb13 Fmaj9 Ab13'), 'F major');
+  assert.equal(keyOf('Dm9 Db7 Cmaj9 A7b9'), 'C major');
+  assert.equal(keyOf('Cm9 Ab7 G7alt Cm9'), 'C minor');
+  assert.equal(keyOf('Am7 Fmaj7 Cmaj7 G7'), 'C major'); // a major key's V7 is no colour
   assert.equal(t.keyShiftToC(6, 'major'), -6);
   assert.equal(t.keyShiftToC(2, 'major'), -2);
   assert.equal(t.keyShiftToC(4, 'minor'), 5);
