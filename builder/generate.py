@@ -122,6 +122,8 @@ def compose(
     top_p: float = 1.0,
     chord_tone_bias: float | None = None,
     meter: tuple[int, int] = (4, 4),
+    shaping: bool = True,
+    copy_guard: dict | None = None,
 ) -> dict:
     """A lead sheet of `bars` bars, as the page's lofi.compose gives it (web_src/js/ai/compose.js,
     piece.js): {tokens, key, chords: [{step, length, symbol, midis}], melody: [{step, length, midi}],
@@ -136,12 +138,17 @@ def compose(
 
     Each drawn token: the logits of the allowed tokens only (vocabulary order), plus
     `chord_tone_bias` (theory.json's default when None) for notes of the sounding chord on a strong
-    beat, through sample_index with mulberry32(seed_to_uint32(seed)). Forced tokens draw nothing.
+    beat, and with `shaping` builder/shaping.py's bonuses (phrase ends that land, the model bar's
+    rhythm in a repeated phrase, no clash over the voicing), through sample_index with
+    mulberry32(seed_to_uint32(seed)). `copy_guard` (meta.json's "copyGuard", builder/copyguard.py)
+    takes out the lengths that would copy a run of a lead sheet. Forced tokens draw nothing.
     The tokens stay in the model's key.
     """
     from . import theory
+    from .copyguard import CopyGuard
     from .grammar import Grammar
     from .leadsheet import decode
+    from .shaping import Shaper
 
     bias = theory.CHORD_TONE_BIAS if chord_tone_bias is None else chord_tone_bias
     bar_length = theory.sixteenths_per_bar(*meter)
@@ -152,17 +159,28 @@ def compose(
     stepper.reset()
     tokens: list[str] = []
     logits = None
+    shaper = Shaper() if shaping else None
+    guard = CopyGuard(copy_guard) if copy_guard else None
     while not grammar.done:
         token = grammar.forced()
         if token is None:
             allowed = grammar.allowed()
+            if guard is not None:
+                allowed = guard.allowed(allowed, vocabulary)
             tones = grammar.chord_tones() if bias else set()
+            extra = shaper.bonuses(grammar, allowed) if shaper is not None else {}
             scores = []
             for i in allowed:
                 kind = grammar.kinds[i]
                 bonus = bias if kind["kind"] == "note" and kind["midi"] % 12 in tones else 0.0
+                if i in extra:
+                    bonus += extra[i]  # after the chord-tone bias, in the order the page adds them
                 scores.append(float(logits[i]) + bonus)
             token = vocabulary[allowed[sample_index(scores, temperature, top_k, top_p, rng)]]
+        if shaper is not None:
+            shaper.take(grammar, token)
+        if guard is not None:
+            guard.take(token)
         grammar.advance(token)
         tokens.append(token)
         if token in index and not grammar.done:

@@ -9,6 +9,8 @@ import { initBackend, matMul, matMulRow } from './backend.js';
 import { disposeStack, fetchModel, readStack } from './weights.js';
 import { mulberry32, sampleIndex, seedToUint32 } from './sampling.js';
 import { LeadSheetGrammar, chooseToken, classifyVocab } from './grammar.js';
+import { Shaper, shapeStep } from './shaping.js';
+import { CopyGuard } from './copyguard.js';
 import { CHORD_TONE_BIAS, familyPitchClasses, parseChordToken, sixteenthsPerBar } from '../music/theory.js';
 
 const FALLBACK_DEFAULTS = { temperature: 1.0, topK: 0, topP: 1.0, length: 64, seed: 1 };
@@ -28,6 +30,7 @@ export class SoloModel {
     this.rhythm = meta.rhythm;
     this.fingerprint = meta.fingerprint ?? null;
     this.encoding = meta.encoding ?? null;
+    this.copyGuard = meta.copyGuard ?? null; // {n, hashes}: runs of the lead sheets compose() must not copy
     this.leadSheet = null; // classifyVocab(vocab), made at the first compose()
     this.chordTones = new Map(); // chord token -> the pitch classes its strong beats favour
 
@@ -180,7 +183,9 @@ export class SoloModel {
   // - options: bars, meter ("4/4"), changes ([{step, token}]: FOLLOW mode, the chord tokens forced
   //   at their steps; null: FREE mode, the model writes its chords), seed, temperature, topK, topP,
   //   chordToneBias (added to the logits of chord tones on strong beats), prefix (tokens written
-  //   first, after "<s>", each checked by the grammar: a motif to restate, a chord to open on).
+  //   first, after "<s>", each checked by the grammar: a motif to restate, a chord to open on),
+  //   shaping (false: without ai/shaping.js's phrase preferences), copyGuard (false: without the
+  //   model's guard against copying a lead sheet, ai/copyguard.js).
   // - Every token, forced or drawn, goes through the LSTM, so the state always holds the whole
   //   piece; a drawn token costs what generate()'s do (one step, one draw among the allowed ones).
   // hooks as generate()'s. Returns {tokens (from "<s>" to "</s>"), seed, settings}.
@@ -208,14 +213,19 @@ export class SoloModel {
       chordPitchClasses: (token) => this.#chordTones(token),
     });
     const prefix = Array.isArray(settings.prefix) ? settings.prefix.map((token) => this.#tokenId(token)) : [];
+    const shaping = {
+      shaper: settings.shaping === false ? null : new Shaper(this.leadSheet),
+      guard: this.copyGuard && settings.copyGuard !== false ? new CopyGuard(this.copyGuard, this.leadSheet) : null,
+    };
     const holder = { state: this.zeroState() };
     const tokens = [];
     try {
       let logits = null; // the first token, "<s>", is forced
       while (!grammar.done) {
-        const step = grammar.next();
         const given = tokens.length >= 1 && tokens.length <= prefix.length ? prefix[tokens.length - 1] : undefined;
-        const id = given ?? chooseToken(step, logits, sampling, rng);
+        const id = given ?? chooseToken(shapeStep(grammar.next(), grammar, shaping), logits, sampling, rng);
+        shaping.shaper?.take(grammar, id);
+        shaping.guard?.take(id);
         grammar.accept(id);
         tokens.push(this.vocab[id]);
         hooks.onToken?.(this.vocab[id], tokens.length - 1);

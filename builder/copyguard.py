@@ -1,0 +1,83 @@
+"""No copying: the sampler may not write more than N - 1 melody events in a row of one lead sheet.
+
+A small model trained on a few dozen lead sheets can reproduce a stretch of one of them, most of all
+at low temperatures. The build hashes every run of N melody events (an event with its length,
+"n67 d4", "r d2", "~ d4", as builder/leadsheet_metrics.melody_events reads them, in the model's key)
+of the encoded lead sheets into a set of 32-bit FNV-1a hashes shipped with the model (meta.json's
+"copyGuard": {"n", "hashes"}); while composing, a length that would complete a run whose hash is in
+the set is not allowed, unless every length would. web_src/js/ai/copyguard.js is the page's twin
+(the same hash of the same text; tests/test_copyguard.py checks both).
+"""
+
+from __future__ import annotations
+
+from . import theory
+from .leadsheet_metrics import melody_events
+
+RUN = 13  # events: a copied run may be 12 long at most
+
+
+def run_hash(events: list[str]) -> int:
+    """FNV-1a (32 bits) over the UTF-16 code units of the events joined by spaces."""
+    h = 0x811C9DC5
+    text = " ".join(events)
+    data = text.encode("utf-16-le", "surrogatepass")
+    for i in range(0, len(data), 2):
+        h = ((h ^ (data[i] | (data[i + 1] << 8))) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def build_guard(pieces: list[list[str]], n: int = RUN) -> dict:
+    """{"n", "hashes": sorted distinct hashes of every run of n events} for token sequences."""
+    hashes = set()
+    for tokens in pieces:
+        events = melody_events(tokens)
+        hashes.update(run_hash(events[i : i + n]) for i in range(len(events) - n + 1))
+    return {"n": n, "hashes": sorted(hashes)}
+
+
+def longest_copied_run(tokens: list[str], pieces: list[list[str]]) -> int:
+    """The most events in a row of `tokens` equal to a run of events of one of `pieces`."""
+    events = melody_events(tokens)
+    best = 0
+    for other in pieces:
+        theirs = melody_events(other)
+        previous = [0] * (len(theirs) + 1)  # longest common run ending here (dynamic programming)
+        for mine in events:
+            current = [0] * (len(theirs) + 1)
+            for j, event in enumerate(theirs):
+                if event == mine:
+                    current[j + 1] = previous[j] + 1
+                    best = max(best, current[j + 1])
+            previous = current
+    return best
+
+
+class CopyGuard:
+    """Follows the piece being written and takes out the lengths that would copy a run."""
+
+    def __init__(self, guard: dict):
+        self.n = int(guard["n"])
+        self.hashes = set(guard["hashes"])
+        self.events: list[str] = []  # the last n - 1 events
+        self.pending: str | None = None
+
+    def take(self, token: str) -> None:
+        kind = (theory.read_token(token) or {"kind": "other"})["kind"]
+        if kind in ("note", "rest", "tie"):
+            self.pending = token
+        elif kind == "length" and self.pending is not None:
+            self.events = (self.events + [f"{self.pending} {token}"])[-(self.n - 1) :] if self.n > 1 else []
+            self.pending = None
+
+    def allowed(self, ids: list[int], vocabulary: list[str]) -> list[int]:
+        """`ids` without the lengths that would complete a guarded run (all of them if none is left)."""
+        if self.pending is None or len(self.events) < self.n - 1:
+            return ids
+        kept = [
+            i
+            for i in ids
+            if theory.read_token(vocabulary[i])["kind"] != "length"
+            or run_hash([*self.events, f"{self.pending} {vocabulary[i]}"]) not in self.hashes
+        ]
+        return kept or ids

@@ -1,0 +1,50 @@
+// No copying: the sampler may not write more than n - 1 melody events in a row of one lead sheet.
+//
+// A small model trained on a few dozen lead sheets can reproduce a stretch of one of them, most of
+// all at low temperatures. The build hashes every run of n melody events ("n67 d4", "r d2", "~ d4",
+// in the model's key) of the lead sheets into the model's "copyGuard": {n, hashes}
+// (builder/copyguard.py); while composing, a length that would complete a run whose hash is in the
+// set is not allowed, unless every length would.
+
+// FNV-1a (32 bits) over the UTF-16 code units of the events joined by spaces, as the build hashes them.
+export function runHash(events) {
+  const text = events.join(' ');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export class CopyGuard {
+  // guard: {n, hashes}; classes: grammar.js classifyVocab(vocab).
+  constructor(guard, classes) {
+    this.n = Math.trunc(Number(guard.n));
+    this.hashes = new Set(guard.hashes);
+    this.c = classes;
+    this.events = []; // the last n - 1 events
+    this.pending = null; // the event token waiting for its length
+  }
+
+  // Follows the piece: every token written, forced or drawn.
+  take(id) {
+    const kind = this.c.kinds[id];
+    if (kind === 'note' || kind === 'rest' || kind === 'tie') {
+      this.pending = this.c.vocab[id];
+    } else if (kind === 'length' && this.pending !== null) {
+      this.events.push(`${this.pending} ${this.c.vocab[id]}`);
+      this.events = this.n > 1 ? this.events.slice(-(this.n - 1)) : [];
+      this.pending = null;
+    }
+  }
+
+  // The ids without the lengths that would complete a guarded run (all of them if none is left).
+  allowed(ids) {
+    if (this.pending === null || this.events.length < this.n - 1) return ids;
+    const kept = ids.filter(
+      (id) => this.c.kinds[id] !== 'length' || !this.hashes.has(runHash([...this.events, `${this.pending} ${this.c.vocab[id]}`])),
+    );
+    return kept.length ? kept : ids;
+  }
+}
