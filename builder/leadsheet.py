@@ -511,6 +511,19 @@ def transpose_token(token: str, semitones: int) -> str:
     return token
 
 
+def transposed_piece(tokens: list[str], semitones: int) -> list[str]:
+    """A whole piece moved by `semitones` (notes and chord roots), its melody then moved by octaves
+    back to the middle register and folded into range, as every encoded piece is."""
+    moved = [transpose_token(t, semitones) for t in tokens]
+    midis = [kind["midi"] for kind in map(theory.read_token, moved) if kind and kind["kind"] == "note"]
+    octaves = register_shift(midis)
+    out = []
+    for token in moved:
+        kind = theory.read_token(token)
+        out.append(theory.note_token(fold(kind["midi"] + octaves)) if kind and kind["kind"] == "note" else token)
+    return out
+
+
 def grammar_tokens() -> list[str]:
     """The tokens the composer may have to write whatever the corpus holds: frame, every bar line,
     the style tokens, rest, tie and every length (a length missing from the vocabulary could leave no way to fill a bar)."""

@@ -77,14 +77,37 @@ def _transposed(piece: Piece, semitones: int, path: str | None = None, leadsheet
 
 def oversample_lofi(pieces: list[Piece], share: float) -> list[Piece]:
     """The lo-fi pieces repeated (whole, the fewest times) until they make at least `share` of the
-    tokens: the chorales teach how a melody sits on harmony, the lo-fi pieces the rhythm and style."""
+    tokens: the chorales teach how a melody sits on harmony, the lo-fi pieces the rhythm and style.
+
+    Each repeat is the piece in another key (repeat_shift): the model then meets every chord family
+    on every root (a dominant 7th on each of the 12, as chromatic progressions need) and learns the
+    melody's relation to the chord rather than twelve copies of one key's notes."""
+    from .leadsheet import transposed_piece
+
     lofi = sum(len(p.tokens) for p in pieces if p.lofi)
     other = sum(len(p.tokens) for p in pieces if not p.lofi)
     if not lofi or not other or lofi / (lofi + other) >= share:
         return pieces
     times = math.ceil(share * other / ((1 - share) * lofi))
-    repeats = [Piece(f"{p.path}#{k}", p.tokens, True) for k in range(1, times) for p in pieces if p.lofi]
+    lofi_pieces = [p for p in pieces if p.lofi]
+    repeats = [
+        Piece(f"{p.path}#{k}", transposed_piece(p.tokens, repeat_shift(k, i)), True)
+        for k in range(1, times)
+        for i, p in enumerate(lofi_pieces)
+    ]
     return pieces + repeats
+
+
+# The keys other than the original one (semitones up, mod 12): near ones (a fourth, a fifth, a tone)
+# first, so a piece repeated a few times is heard in the keys a tune most often moves to.
+_REPEAT_KEYS = (5, 7, 2, 10, 3, 9, 4, 8, 1, 11, 6)
+
+
+def repeat_shift(repeat: int, piece: int) -> int:
+    """The key (semitones, -5..6) of the `piece`-th lo-fi piece's `repeat`-th copy (from 1): its
+    first 11 copies are in the 11 other keys, and each piece starts the round at another key."""
+    step = _REPEAT_KEYS[(repeat - 1 + piece) % len(_REPEAT_KEYS)]
+    return step if step <= 6 else step - 12
 
 
 def split_by_file(pieces: list[Piece], share: float, seed: int) -> Split:

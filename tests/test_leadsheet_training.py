@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from builder import modelcache
+from builder import modelcache, theory
 from builder.config import DEFAULTS, load_config
 from builder.corpus import Corpus, Piece
 from builder.errors import ContentError
@@ -38,6 +38,26 @@ def test_the_lofi_pieces_are_repeated_the_fewest_times_that_reach_their_share():
     assert oversample_lofi(pieces(0, 3), 0.5) == pieces(0, 3)
 
 
+def test_each_repeat_of_a_lofi_piece_is_in_another_key_with_its_melody_in_the_middle_register():
+    lofi = ["<s>", "#lofi", "|1", "@2:m7", "n62", "d8", "n84", "d8", "|2", "@7:7", "n71", "d16", "</s>"]
+    items = [Piece("leadsheets/a.toml", lofi, True)] + [Piece(f"bach/{i}.mid", CHORALE) for i in range(40)]
+    out = oversample_lofi(items, 0.75)
+    copies = [p for p in out if p.lofi]
+    assert len(copies) >= 12
+    roots = {theory.read_token(p.tokens[3])["root"] for p in copies[:12]}
+    assert roots == set(range(12))  # the first twelve: the original key and the eleven others
+    for copy in copies:
+        notes = [theory.read_token(t)["midi"] for t in copy.tokens if t.startswith("n")]
+        intervals = [b - a for a, b in zip(notes, notes[1:])]
+        assert all(abs(i) <= 24 for i in intervals)
+        assert 48 <= min(notes) and max(notes) <= 84
+        assert [t for t in copy.tokens if not t.startswith(("n", "@"))] == [
+            t for t in lofi if not t.startswith(("n", "@"))
+        ]
+        chord_root = theory.read_token(copy.tokens[3])["root"]
+        assert (notes[0] - chord_root) % 12 == (62 - 2) % 12  # the melody moved with its chords
+
+
 def test_both_collections_are_held_out():
     split = split_by_file(pieces(10, 30), 0.1, seed=3)
     held = split.validation
@@ -48,7 +68,8 @@ def test_both_collections_are_held_out():
 def test_prepare_data_keeps_the_normalised_tokens_and_has_every_grammar_token():
     config = {**DEFAULTS["model"], "validation_share": 0.2, "seed": 1}
     data = prepare_data(Corpus(pieces(5, 20)), config)
-    assert all(p.tokens in (LOFI, CHORALE) for p in data.augmented)  # no key estimation moved them
+    originals = [p for p in data.augmented if "#" not in p.path]  # the lo-fi repeats are in other keys
+    assert originals and all(p.tokens in (LOFI, CHORALE) for p in originals)  # no key estimation moved them
     assert set(grammar_tokens()) <= set(data.vocabulary)
     assert data.lofi_token_share >= config["lofi_share"]
 
