@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from . import theory
+from . import groove, theory
 from .contentfiles import exists, leads_outside, read_toml, regular_files
 from .errors import ContentError, Problem
 
@@ -250,9 +250,13 @@ def _read_pattern(path: Path, one_shots: dict, problems: list[Problem]) -> dict 
     if data is None or not _check_keys(data, PATTERN_REQUIRED, PATTERN_OPTIONAL, path, problems):
         return None
     before = len(problems)
-    swing = float(data.get("swing", 0.0))
-    if not 0 <= swing <= 1:
-        problems.append(Problem(path, f"swing must be between 0 and 1, not {swing}"))
+    swing = float(data.get("swing", groove.DEFAULT_SWING))
+    if not groove.STRAIGHT <= swing <= groove.MAX_SWING:
+        problems.append(
+            Problem(
+                path, f"swing must be a percentage from {groove.STRAIGHT} (straight) to {groove.MAX_SWING}, not {swing}"
+            )
+        )
     lanes, bar_counts = [], set()
     if not data["lanes"]:
         problems.append(Problem(path, "a pattern needs at least one lane ([lanes.kick] ...)"))

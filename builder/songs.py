@@ -8,7 +8,7 @@ A song file, content/songs/NAME.toml:
     tempo = 72                 # quarter notes per minute
     time_signature = "4/4"     # 4/4, 3/4, 6/8, ...
     key = "D minor"            # optional
-    swing = 0.2                # optional, 0..1
+    swing = 56                 # optional: MPC swing, 50 (straight) to 75; 66.67 is a triplet feel
 
     [parts.keys]
     instrument = "epiano"
@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import theory
+from . import groove, theory
 from .contentfiles import read_toml, regular_files
 from .errors import ContentError, Problem
 from .transport import (
@@ -142,9 +142,14 @@ def encode_song(path: Path) -> tuple[dict | None, list[Problem]]:
     tempo = data["tempo"]
     if not isinstance(tempo, (int, float)) or not 30 <= tempo <= 240:
         report.add(f"tempo {tempo!r} must be a number of beats per minute between 30 and 240")
-    swing = data.get("swing", 0.0)
-    if not isinstance(swing, (int, float)) or not 0 <= swing <= 1:
-        report.add(f"swing {swing!r} must be between 0 and 1")
+    # Without one the song swings as its drum pattern does (web_src/js/audio/swing.js).
+    swing = data.get("swing")
+    if swing is not None and (
+        isinstance(swing, bool)
+        or not isinstance(swing, (int, float))
+        or not groove.STRAIGHT <= swing <= groove.MAX_SWING
+    ):
+        report.add(f"swing {swing!r} must be a percentage from {groove.STRAIGHT} (straight) to {groove.MAX_SWING}")
     if "key" in data:
         _check_key(data["key"], report)
     if not isinstance(data["parts"], dict) or not data["parts"]:

@@ -60,7 +60,7 @@ def test_the_default_content_makes_a_manifest_and_copies_every_file(media_conten
 
 def test_an_unknown_key_names_the_file_and_the_key(media_content):
     pattern = media_content / "drums" / "boom-bap.toml"
-    pattern.write_text(pattern.read_text().replace("swing = 0.35", "swing = 0.35\ntempo = 90"))
+    pattern.write_text(pattern.read_text().replace("swing = 57", "swing = 57\ntempo = 90"))
     quote = media_content / "quotes" / "walden.toml"
     quote.write_text(quote.read_text() + 'speaker = "me"\n')
     (media_content / "ambience" / "rain.toml").write_text('title = "Rain"\nbackground = "snow"\n')

@@ -9,7 +9,7 @@ import { followPlan, freePlan, loopProgression, nearestChordToken, pieceBars, vo
 import { createPieceBuilder } from '../../web_src/js/ai/piece.js';
 import { COMP_STEPS, bassLine, barSegments, chordHits, compSteps } from '../../web_src/js/ai/backing.js';
 import { leadSheetParts } from '../../web_src/js/ai/arrange.js';
-import { swingOffsetTicks, swingTicks } from '../../web_src/js/audio/swing.js';
+import { swungTicks } from '../../web_src/js/audio/swing.js';
 import { drumEvents } from '../../web_src/js/audio/drums.js';
 import { familyChord, familyPitchClasses, parseChordSymbol, parseChordToken, voiceChord } from '../../web_src/js/music/theory.js';
 import { mulberry32 } from '../../web_src/js/ai/sampling.js';
@@ -224,22 +224,17 @@ test('the backing: the chords comped on 1 and the "and" of 2 or beat 3, the bass
   assert.deepEqual(bassLine([chord('Am7', 0, 12)], 12), [{ step: 0, length: 6, midi: 45 }, { step: 6, length: 6, midi: 52 }]);
 });
 
-test('swing: the off-beat sixteenths fall as late as the drum pattern\'s', () => {
-  assert.equal(swingTicks(0), 0);
-  assert.equal(swingTicks(1), 16);
-  assert.equal(swingTicks(0.35), 6);
-  assert.deepEqual([0, 1, 2, 3, 6, 7].map((step) => swingOffsetTicks(step, 0.5)), [0, 8, 0, 8, 0, 8]);
-  // The drums' own offsets (drums.js) for a pattern with the same swing.
-  const pattern = { bars: 1, swing: 0.35, lanes: [{ name: 'hat', gain: 1, hits: Array.from({ length: 16 }, (_, s) => [s, 1]) }] };
+test('swing: the lead sheet\'s parts stay on the grid and take the arrangement\'s groove', () => {
+  // The drums' own times (drums.js) come from the one groove (audio/swing.js), as the parts' do.
+  const pattern = { bars: 1, swing: 57, lanes: [{ name: 'hat', gain: 1, hits: Array.from({ length: 16 }, (_, s) => [s, 1]) }] };
   const drumTicks = drumEvents(pattern, { loopBars: 1 }).map((e) => parseInt(e.time, 10));
-  assert.deepEqual(drumTicks, Array.from({ length: 16 }, (_, s) => s * 48 + swingOffsetTicks(s, 0.35)));
+  assert.deepEqual(drumTicks, Array.from({ length: 16 }, (_, s) => swungTicks(s, 57)));
   const parts = leadSheetParts([
     { part: 'melody', step: 3, length: 1, duration: '0:0:1', notes: ['E4'], velocity: 0.6 },
     { part: 'chords', step: 0, length: 16, duration: '1:0:0', notes: ['F3', 'A3'], velocity: 0.4 },
-  ], { swing: 1 });
-  // The parts carry the drums' swing; their events stay on the grid (the player swings them).
-  assert.deepEqual(parts.map((p) => [p.name, p.instrument, p.swing, p.events.map((e) => [e.step, e.length])]), [
-    ['ai-melody', 'piano', 1, [[3, 1]]], ['ai-chords', 'epiano', 1, [[0, 16]]], ['ai-bass', 'bass', 1, []],
+  ]);
+  assert.deepEqual(parts.map((p) => [p.name, p.instrument, p.role, p.events.map((e) => [e.step, e.length])]), [
+    ['ai-melody', 'piano', 'melody', [[3, 1]]], ['ai-chords', 'epiano', 'chords', [[0, 16]]], ['ai-bass', 'bass', 'bass', []],
   ]);
 });
 

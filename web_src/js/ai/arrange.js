@@ -8,15 +8,13 @@ export const AI_PARTS = [
 ];
 export const AI_ROLES = AI_PARTS.map((part) => part.role);
 
-// The three parts: [{name, instrument, role, swing, events: [{step, length, notes, velocity}]}],
-// events on the sixteenth grid; the player moves the off-beat ones late by `swing` (the drums',
-// audio/swing.js). `swing` 0 gives the grid (the MIDI file).
-export function leadSheetParts(events, { swing = 0 } = {}) {
+// The three parts: [{name, instrument, role, events: [{step, length, notes, velocity}]}], events
+// on the sixteenth grid; the player swings them with the arrangement's groove (audio/swing.js).
+export function leadSheetParts(events) {
   return AI_PARTS.map(({ role, name, instrument }) => ({
     name,
     instrument,
     role,
-    swing,
     events: events
       .filter((event) => event.part === role)
       .sort((a, b) => a.step - b.step)

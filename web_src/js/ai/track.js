@@ -8,7 +8,7 @@ import { pieceBars } from './compose.js';
 import { seedToUint32 } from './sampling.js';
 import { doneStream } from './streams.js';
 import { StreamedTrack } from '../audio/streamed_track.js';
-import { leadSheetArrangement, soloArrangement, withBacking } from '../audio/arrangement.js';
+import { leadSheetArrangement, soloArrangement, withBacking, withSwing } from '../audio/arrangement.js';
 import { makeProgression, soloLoopBars } from '../music/progression.js';
 
 export function createAiTrack({ loader, status, catalogue, ready }) {
@@ -84,18 +84,19 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
     return prog ? { ...loops, solo: `${soloLoopBars(prog, catalogue.soloLoopBars())}m` } : loops;
   }
 
-  // The whole piece as an arrangement; `swing` the drums' (0 gives a lead sheet its grid).
-  async function arrangement({ swing = 0 } = {}) {
+  // The whole piece as an arrangement; `swing` the drums' (audio/swing.js; 0 gives the grid).
+  async function arrangement({ swing = null } = {}) {
     const result = await current();
     if (result.piece) return leadSheetArrangement(result.decoded.events, { bars: result.request.bars, swing });
     const prog = progressionOf(result);
-    return withBacking(soloArrangement(result.decoded, { loopBars: soloLoopBars(prog, catalogue.soloLoopBars()) }), prog);
+    return withSwing(withBacking(soloArrangement(result.decoded, { loopBars: soloLoopBars(prog, catalogue.soloLoopBars()) }), prog), swing);
   }
 
   // The piece streamed into the player: the track starts as soon as its first bar (a lead sheet)
   // or note (a solo) is written. `solo` (options) asks for a new piece; without it the last one is
   // replayed (or one is made with the defaults). `fresh`: a new piece for every pass (seed + pass).
-  // `swing()`: the drums' swing of the moment. Resolves to {arrangement, controller, firstNote, loops}.
+  // `swing`: the drums' (audio/swing.js), the groove of every part. Resolves to {arrangement,
+  // controller, firstNote, loops}.
   async function live({ solo: options, fresh = false, playCalledAt, loops, swing }) {
     await loader.load(ready);
     const leadSheet = isLeadSheet();
@@ -119,7 +120,8 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
       loopBars: leadSheet ? request.bars : soloLoopBars(prog, catalogue.soloLoopBars()),
       fresh,
       playCalledAt,
-      ...(leadSheet ? { barLength: jobs.barLength, roles: AI_ROLES, swing } : {}),
+      swing,
+      ...(leadSheet ? { barLength: jobs.barLength, roles: AI_ROLES } : {}),
       nextStream: (pass) => jobs.launch({ ...request, seed: (baseSeed + pass) >>> 0 }),
       onPass: (pass, passStream) => {
         if (passStream.result) last = passStream.result;
@@ -135,11 +137,11 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
       }
     });
     if (leadSheet) {
-      const arrangement = leadSheetArrangement([], { bars: null });
+      const arrangement = leadSheetArrangement([], { bars: null, swing });
       arrangement.parts.forEach((part, i) => (part.attach = (context) => controller.attach(context, AI_PARTS[i].role)));
       return { arrangement, controller, firstNote, loops: { ...loops, solo: `${request.bars}m` } };
     }
-    const arrangement = withBacking(soloArrangement({ events: [] }, { loopBars: null }), prog);
+    const arrangement = withSwing(withBacking(soloArrangement({ events: [] }, { loopBars: null }), prog), swing);
     arrangement.parts[0].attach = (context) => controller.attach(context);
     return { arrangement, controller, firstNote, loops: prog ? { ...loops, solo: `${soloLoopBars(prog, catalogue.soloLoopBars())}m` } : loops };
   }

@@ -1,8 +1,10 @@
 // Arrangements: what the player plays. {id, bpm, timeSignature, swing, loopBars, parts: [{name,
-// instrument, events, loopBars?, swing?, attach?}]}, events {step, length, notes, velocity}: step
-// and length in sixteenths from the start (a song's read once by catalogue.js readSong, the AI's
-// written so). A song, a decoded timed solo or a lead sheet, all in the same shape. A part's own
-// `swing` (a lead sheet's, the drums') moves its off-beat sixteenths late as the drums play them.
+// instrument, role?, events, loopBars?, swing?, attach?}]}, events {step, length, notes, velocity}:
+// step and length in sixteenths from the start (a song's read once by catalogue.js readSong, the
+// AI's written so). A song, a decoded timed solo or a lead sheet, all in the same shape. `swing`
+// (MPC percent, audio/swing.js) is the groove of every part and of the drums under them; null
+// until the player gives it the drum pattern's (withSwing). A part's own `swing` (a station
+// tune's) overrides it.
 
 import { leadSheetParts } from '../ai/arrange.js';
 import { backingPart } from '../music/progression.js';
@@ -14,7 +16,7 @@ export function songArrangement(song) {
     id: song.id,
     bpm: Number(song.bpm) || AI_BPM,
     timeSignature: Array.isArray(song.timeSignature) ? song.timeSignature : [4, 4],
-    swing: Number(song.swing) || 0,
+    swing: song.swing ?? null, // a song without one swings as its drums do
     loopBars: Number(song.bars) || null,
     parts: (song.parts || []).map((part) => ({ name: part.name, instrument: part.instrument, events: part.events || [] })),
   };
@@ -26,15 +28,21 @@ export function soloArrangement(decoded, { loopBars = 30, instrument = 'epiano' 
     id: 'ai',
     bpm: AI_BPM,
     timeSignature: [4, 4],
-    swing: 0,
+    swing: null,
     loopBars,
-    parts: [{ name: 'ai-solo', instrument, events: decoded.events }],
+    parts: [{ name: 'ai-solo', instrument, role: 'melody', events: decoded.events }],
   };
 }
 
 // A lead sheet: its three parts (ai/arrange.js), looping on the piece's bars; `swing` is the drums'.
-export function leadSheetArrangement(events, { bars, swing = 0 }) {
-  return { id: 'ai', bpm: AI_BPM, timeSignature: [4, 4], swing: 0, loopBars: bars, parts: leadSheetParts(events, { swing }) };
+export function leadSheetArrangement(events, { bars, swing = null }) {
+  return { id: 'ai', bpm: AI_BPM, timeSignature: [4, 4], swing, loopBars: bars, parts: leadSheetParts(events) };
+}
+
+// The arrangement with a groove: its own swing (a song's), or else `swing` (the drum pattern's).
+export function withSwing(arrangement, swing) {
+  if (arrangement.swing === null || arrangement.swing === undefined) arrangement.swing = swing;
+  return arrangement;
 }
 
 // A timed solo with the listener's progression under it: the chords loop on their own bars.

@@ -1,14 +1,15 @@
 // Drum patterns from media.json, played from one-shot samples. A pattern is 1-8 bars of sixteenth
-// steps per lane; it is repeated to fill the drum loop (8 bars) and swung by delaying the off-beat
-// sixteenths (audio/swing.js, which the AI track swings by too). Times are in ticks ("192i" is a
+// steps per lane; it is repeated to fill the drum loop (8 bars) and swung as every part is
+// (audio/swing.js): by the session's swing (a song's own) or else the pattern's. Times are in ticks ("192i" is a
 // quarter at Tone's PPQ of 192), so they hold at every tempo. In 3/4 and 6/8 (three quarters a bar
 // in Tone) each bar plays its first 12 steps.
 
 import { Tone } from './tone.js';
 import { loadBuffers } from './media.js';
-import { SIXTEENTH_TICKS as SIXTEENTH, swingOffsetTicks } from './swing.js';
+import { swungTicks } from './swing.js';
 
-export function drumEvents(pattern, { loopBars = 8, quartersPerBar = 4 } = {}) {
+export function drumEvents(pattern, { loopBars = 8, quartersPerBar = 4, swing = null } = {}) {
+  const groove = swing ?? pattern.swing;
   const stepsPerBar = Math.round(quartersPerBar * 4);
   const patternSteps = pattern.stepsPerBar || 16;
   const events = [];
@@ -19,7 +20,7 @@ export function drumEvents(pattern, { loopBars = 8, quartersPerBar = 4 } = {}) {
         if (Math.floor(step / patternSteps) !== sourceBar) continue;
         const inBar = step % patternSteps;
         if (inBar >= stepsPerBar) continue;
-        const ticks = (bar * stepsPerBar + inBar) * SIXTEENTH + swingOffsetTicks(inBar, pattern.swing);
+        const ticks = swungTicks(bar * stepsPerBar + inBar, groove);
         events.push({ time: `${ticks}i`, lane: lane.name, velocity: velocity * lane.gain, bar, step: inBar });
       }
     }

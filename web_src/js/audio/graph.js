@@ -4,8 +4,9 @@
 import { createInstrument, createMasterChain, DEFAULT_VOLUMES } from './instruments.js';
 import { count } from './probe.js';
 
-// Built in Tone's current context. Resolves to {chain, instrument(recipe), releaseAll(time), dispose()}.
-// Instruments are kept per name and kind: a sampler gains the sample notes later recipes bring.
+// Built in Tone's current context. Resolves to {chain, instrument(recipe, route), releaseAll(time),
+// dispose()}. route: the chain's input, 'music' (the backing, through the tape) or 'melody'.
+// Instruments are kept per name, kind and route: a sampler gains the sample notes later recipes bring.
 export async function createGraph({ volumes = DEFAULT_VOLUMES, vinyl = null } = {}) {
   const chain = await createMasterChain(volumes, { vinylBuffer: vinyl });
   for (const node of chain.nodes) count('graph', node);
@@ -17,11 +18,11 @@ export async function createGraph({ volumes = DEFAULT_VOLUMES, vinyl = null } = 
       chain.setVinyl(buffer);
       for (const node of chain.nodes.slice(before)) count('graph', node);
     },
-    instrument(recipe) {
-      const key = `${recipe.name}|${recipe.kind}`;
+    instrument(recipe, route = 'music') {
+      const key = `${recipe.name}|${recipe.kind}|${route}`;
       let entry = instruments.get(key);
       if (!entry) {
-        entry = { node: count('instrument', createInstrument(recipe)).connect(chain.inputs.music), notes: new Set(Object.keys(recipe.buffers ?? {})) };
+        entry = { node: count('instrument', createInstrument(recipe)).connect(chain.inputs[route]), notes: new Set(Object.keys(recipe.buffers ?? {})) };
         instruments.set(key, entry);
       } else if (recipe.kind === 'sampler') {
         for (const [note, buffer] of Object.entries(recipe.buffers)) {

@@ -2,17 +2,23 @@
 // presets for the rest, and the lo-fi bus every channel runs through:
 //
 //   music  ─► tape (wobble + low-pass) ─┐
+//   melody ─► its level ────────────────┤
 //   voice  ─► band-pass ────────────────┼─► reverb ─┐
 //   drums  ─► low-pass ─────────────────┴───────────┼─► master gain ─► speakers
 //   ambience, vinyl crackle ────────────────────────┘
 //
 // Every channel (CHANNELS: the music, the layers, the vinyl, the master) has its own gain (its
-// volume) before the bus. All nodes are created in Tone's
+// volume) before the bus. The melody is the music channel's too (its volume follows the music
+// slider) but skips the tape filter meant for the backing and sits theory.json's groove.mix.melodyDb
+// over it, so the tune is heard on top of its chords. All nodes are created in Tone's
 // *current* context, so the same code builds the live graph and, inside Tone.Offline, the offline one.
 
 import { Tone } from './tone.js';
 import { loadBuffers } from './media.js';
 import { noteToMidi } from '../music/pitch.js';
+import theory from '../music/theory.json' with { type: 'json' };
+
+const MELODY_DB = theory.groove.mix.melodyDb;
 
 // The mix's volume channels (the layers, drums, ambience and quote, are three of them).
 export const CHANNELS = ['master', 'music', 'drums', 'ambience', 'quote', 'vinyl'];
@@ -109,7 +115,7 @@ function volumeToGain(value) {
   return v * v;
 }
 
-// The bus. Returns {inputs: {music, drums, ambience, quote, vinyl}, gains: {channel: Tone.Gain},
+// The bus. Returns {inputs: {music, melody, drums, ambience, quote, vinyl}, gains: {channel: Tone.Gain},
 // setVolume(channel, value), setVinyl(buffer), startVinyl(time), stopVinyl(time), nodes}.
 // The live player builds it once and keeps it (audio/graph.js); the offline renderer builds
 // its own in the offline context. The vinyl crackle (a looping sample) plays between startVinyl and
@@ -124,20 +130,24 @@ export async function createMasterChain(volumes = DEFAULT_VOLUMES, { vinylBuffer
   const wobble = new Tone.Vibrato({ frequency: 0.6, depth: 0.06 });
   const tape = new Tone.Filter({ type: 'lowpass', frequency: 2400, rolloff: -12, Q: 0.5 });
   gains.music.chain(wobble, tape, reverb);
+  const melodyVolume = new Tone.Gain(gains.music.gain.value);
+  const melody = new Tone.Gain(Tone.dbToGain(MELODY_DB));
+  melody.chain(melodyVolume, reverb);
   const voice = new Tone.Filter({ type: 'bandpass', frequency: 1400, Q: 0.6 });
   gains.quote.chain(voice, reverb);
   const drumTone = new Tone.Filter({ type: 'lowpass', frequency: 6000, rolloff: -12 });
   gains.drums.chain(drumTone, limiter);
   gains.ambience.connect(limiter);
   gains.vinyl.connect(limiter);
-  const nodes = [...Object.values(gains), limiter, reverb, wobble, tape, voice, drumTone];
+  const nodes = [...Object.values(gains), limiter, reverb, wobble, tape, melody, melodyVolume, voice, drumTone];
 
   let crackle = null;
   const chain = {
-    inputs: { music: gains.music, drums: gains.drums, ambience: gains.ambience, quote: gains.quote, vinyl: gains.vinyl },
+    inputs: { music: gains.music, melody, drums: gains.drums, ambience: gains.ambience, quote: gains.quote, vinyl: gains.vinyl },
     gains,
     setVolume(channel, value) {
       gains[channel]?.gain.rampTo(volumeToGain(value), 0.05);
+      if (channel === 'music') melodyVolume.gain.rampTo(volumeToGain(value), 0.05);
     },
     setVinyl(buffer) {
       if (!buffer || crackle) return;

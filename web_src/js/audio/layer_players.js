@@ -7,20 +7,23 @@
 import { Tone } from './tone.js';
 import { createKit, drumEvents, drumKind } from './drums.js';
 import { count } from './probe.js';
+import { humanise, humanVelocity } from './swing.js';
 
 const CROSSFADE = 0.8; // seconds, between two passes of an ambience
 
 export function startDrums(session, prep, startTicks) {
-  const { chain, ticksAt, record, hooks, loopTicks, ticksPerBar, qpb, origin, disposables } = session;
+  const { chain, ticksAt, record, hooks, loopTicks, ticksPerBar, qpb, origin, disposables, swing, seed } = session;
   const kit = createKit(prep.buffers, chain.inputs.drums);
   const instance = { id: prep.id, start: startTicks, end: Infinity, stop: null };
   const part = count('part', new Tone.Part((time, event) => {
     const ticks = ticksAt(time);
     if (ticks < instance.start || ticks >= instance.end) return;
-    kit.hit(event.lane, time, event.velocity);
+    // Humanised as the music is (audio/swing.js); the log keeps the swung tick.
+    const human = humanise(seed, event.lane, event.bar * 16 + event.step);
+    kit.hit(event.lane, Math.max(0, time + human.seconds), humanVelocity(event.velocity, human));
     record({ layer: 'drums', id: prep.id, lane: event.lane, loopBar: event.bar, step: event.step }, time);
     hooks.onDrum?.(drumKind(event.lane), event.velocity, time);
-  }, drumEvents(prep.entry, { loopBars: loopTicks.drums / ticksPerBar, quartersPerBar: qpb })));
+  }, drumEvents(prep.entry, { loopBars: loopTicks.drums / ticksPerBar, quartersPerBar: qpb, swing })));
   part.loop = true;
   part.loopEnd = `${loopTicks.drums}i`;
   part.start(`${startTicks}i`, `${(startTicks - origin) % loopTicks.drums}i`);

@@ -4,7 +4,8 @@
 
 import { LivePlayer } from './live_player.js';
 import { createLayers } from './mix.js';
-import { songArrangement } from './arrangement.js';
+import { songArrangement, withSwing } from './arrangement.js';
+import { DEFAULT_SWING } from './swing.js';
 import { onFirstIntent } from '../intent.js';
 import { parseProgression } from '../music/progression.js';
 import { Tone } from './tone.js';
@@ -65,17 +66,18 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       .catch((err) => console.warn(`lofi: warming up for the first note failed: ${err.message}`)),
   );
 
-  // The drum pattern's swing (0..1) for a drums choice (an id, null for none, true/undefined: the
-  // current one): the AI track swings with it.
+  // The drum pattern's swing (MPC percent, audio/swing.js) for a drums choice (an id, null for
+  // none, true/undefined: the current one): the groove of the AI track and of songs without their
+  // own. Without drums the music still swings, at the default.
   function drumSwing(choice) {
     const id = choice === true || choice === undefined ? layers.choices().drums : choice || null;
-    return id ? Number(layers.find('drums', id)?.swing) || 0 : 0;
+    return id ? Number(layers.find('drums', id)?.swing ?? DEFAULT_SWING) : DEFAULT_SWING;
   }
 
-  // A song, or the AI track whole ('ai').
-  async function arrangementFor(song, { swing = 0 } = {}) {
+  // A song, or the AI track whole ('ai'); `swing` for one without its own groove.
+  async function arrangementFor(song, { swing = null } = {}) {
     if (song === 'ai') return ai.arrangement({ swing });
-    return songArrangement(await catalogue.song(song));
+    return withSwing(songArrangement(await catalogue.song(song)), swing);
   }
 
   // drums, ambience, quote: an id, or null/false for off; true or left out: the current choice
@@ -114,7 +116,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       let firstNote = null;
       let loops = layers.loops();
       if (id === 'ai') {
-        ({ arrangement, firstNote, controller, loops } = await ai.live({ solo, fresh, playCalledAt, loops, swing: () => drumSwing() }));
+        ({ arrangement, firstNote, controller, loops } = await ai.live({ solo, fresh, playCalledAt, loops, swing: drumSwing(drums) }));
       } else if (id === 'station') {
         // The station playing takes new chords or settings from its next tune, at the next bar:
         // the same station, not a new one.
@@ -123,7 +125,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
         ({ arrangement, firstNote, controller } = await station.start({ ...(stationOptions ?? {}), progression: stationOptions?.progression !== undefined ? stationOptions.progression : ai.progression()?.text ?? null }, { settings: solo ?? {}, bpm, quoteAt, playCalledAt }));
         bpm = null; // the station sets each tune's tempo itself
       } else {
-        arrangement = await arrangementFor(id);
+        arrangement = await arrangementFor(id, { swing: drumSwing(drums) });
       }
       const [prepared] = await Promise.all([layers.prepareAll(arrangement, { drums, ambience, quote }), firstNote]);
       previousLive?.stop();

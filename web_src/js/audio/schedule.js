@@ -1,5 +1,7 @@
 // A session: one arrangement's Parts and its layers (audio/layer_players.js) on one transport,
 // through a graph. Every time it puts on the Transport is in ticks: events from their sixteenths,
+// swung by the one groove (audio/swing.js: the arrangement's swing, the drums layer's too), each
+// note then nudged by its seeded humanisation as it is played (the log keeps the swung tick),
 // loop lengths ("8m", "4:0:0") with the arrangement's own meter (music/time.js timeToTicks),
 // since Tone would use the Transport's meter of the moment, the old song's while a new song waits
 // for its first bar.
@@ -10,7 +12,7 @@ import { createKit, drumKind } from './drums.js';
 import { DEFAULT_LOOPS } from './media.js';
 import { count } from './probe.js';
 import { noteToMidi, midiToNote } from '../music/pitch.js';
-import { swingOffsetTicks } from './swing.js';
+import { humanise, humanVelocity, seedOf, swungTicks } from './swing.js';
 import { TONE_PPQ as PPQ, quartersPerBar, sixteenthsToTicks, timeToTicks } from '../music/time.js';
 
 // The session log (timeline()) keeps the newest events: a session playing for hours keeps this many.
@@ -24,17 +26,18 @@ function playableNotes(notes) {
 // A part of drum hits ({lane, pattern, velocity} events: the station's drums, station/drums.js),
 // each on its pattern's kit (prepared.kits: pattern id -> buffers). `spec.muted()` silences it
 // (the listener has turned the drums off) without losing its place.
-function drumPart(spec, { kits, chain, record, hooks, arrangement }) {
+function drumPart(spec, { kits, chain, record, hooks, arrangement, seed }) {
   const made = {};
   const kitFor = (id) => (made[id] ??= kits[id] ? createKit(kits[id], chain.inputs.drums) : null);
   return count('part', new Tone.Part((time, event) => {
     if (spec.muted?.()) return;
     const kit = kitFor(event.pattern);
     if (!kit) return;
-    kit.hit(event.lane, time, event.velocity);
+    const human = humanise(seed, event.lane, event.step);
+    kit.hit(event.lane, Math.max(0, time + human.seconds), humanVelocity(event.velocity, human));
     record({ layer: 'drums', id: event.pattern, lane: event.lane, song: arrangement.id, ...(event.tune === undefined ? {} : { tune: event.tune, step: event.step }) }, time);
     hooks.onDrum?.(drumKind(event.lane), event.velocity, time);
-  }, (spec.events ?? []).map((e) => ({ ...e, time: `${sixteenthsToTicks(e.step) + swingOffsetTicks(e.step, spec.swing)}i` }))));
+  }, (spec.events ?? []).map((e) => ({ ...e, time: `${swungTicks(e.step, spec.swing ?? arrangement.swing)}i` }))));
 }
 
 // hooks: onNote(midis, velocity, partIndex, time), onDrum(kind, velocity, time),
@@ -52,9 +55,9 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
   const disposables = [];
   const applyMeter = () => {
     transport.timeSignature = arrangement.timeSignature;
-    transport.swing = arrangement.swing;
-    transport.swingSubdivision = '8n';
   };
+  // The humanisation's seed: the arrangement's, or its id's (the same song plays the same way).
+  const seed = arrangement.seed ?? seedOf(arrangement.id);
   if (origin === 0) {
     transport.bpm.value = bpm || arrangement.bpm;
     applyMeter();
@@ -80,7 +83,7 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
   const musicParts = [];
   arrangement.parts.forEach((spec, partIndex) => {
     if (spec.kind === 'drums') {
-      const part = drumPart(spec, { kits: prepared.kits ?? {}, chain, record, hooks, arrangement });
+      const part = drumPart(spec, { kits: prepared.kits ?? {}, chain, record, hooks, arrangement, seed });
       part.start(`${origin}i`);
       spec.attach?.({ part, transport, origin });
       disposables.push(part);
@@ -88,12 +91,16 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
       return;
     }
     const recipe = prepared.music?.recipes?.[partIndex] ?? { name: spec.instrument, kind: 'synth' };
-    const synth = graph.instrument(recipe);
+    // The melody on its own route, over the backing's tape filter (audio/instruments.js).
+    const voice = spec.role ?? spec.name;
+    const synth = graph.instrument(recipe, voice === 'melody' ? 'melody' : 'music');
+    const swing = spec.swing ?? arrangement.swing;
     const events = spec.events
-      .map((e, index) => ({ time: `${sixteenthsToTicks(e.step) + swingOffsetTicks(e.step, spec.swing)}i`, length: e.length, notes: playableNotes(e.notes), velocity: e.velocity ?? 0.8, index }))
+      .map((e, index) => ({ time: `${swungTicks(e.step, swing)}i`, length: e.length, notes: playableNotes(e.notes), velocity: e.velocity ?? 0.8, index, step: e.step }))
       .filter((e) => e.notes.length > 0);
     const part = count('part', new Tone.Part((time, event) => {
-      synth.triggerAttackRelease(event.notes, `${sixteenthsToTicks(event.length)}i`, time, event.velocity);
+      const human = humanise(seed, voice, event.step + (event.pass ?? event.tune ?? 0) * 4096);
+      synth.triggerAttackRelease(event.notes, `${sixteenthsToTicks(event.length)}i`, Math.max(0, time + human.seconds), humanVelocity(event.velocity, human));
       // A streamed piece's notes (audio/streamed_track.js) carry their pass and step, so a test can check that
       // every pass starts on its loop point.
       record({ layer: 'music', song: arrangement.id, part: partIndex, index: event.index, ...(event.pass === undefined ? {} : { pass: event.pass, step: event.step }), ...(event.tune === undefined ? {} : { tune: event.tune, step: event.step, notes: event.notes }) }, time);
@@ -116,7 +123,7 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
   const current = { drums: null, ambience: null, quote: null };
   // Bar 5 counts from the first play(): a new song taking over later does not say it again.
   const quoteTicks = origin + loopTicks.quoteAt - originBar * ticksPerBar;
-  const shared = { transport, chain, ticksAt, record, hooks, loopTicks, ticksPerBar, qpb, origin, disposables, quoteTicks };
+  const shared = { transport, chain, ticksAt, record, hooks, loopTicks, ticksPerBar, qpb, origin, disposables, quoteTicks, swing: arrangement.swing, seed };
   const starters = {
     drums: (prep, at) => startDrums(shared, prep, at),
     ambience: (prep, at) => startAmbience(shared, prep, at),

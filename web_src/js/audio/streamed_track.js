@@ -7,17 +7,15 @@
 // passes, where dropping it and starting over would repeat the first solo forever.
 //
 // A piece may have several parts (the lead sheet's melody, chords and bass: `roles`), each its own
-// Tone.Part: every event names its part (event.part), and all of them follow the same passes. With
-// `swing` (a function giving the drum pattern's swing now), events on the off-beat sixteenths are
-// played as late as the drums play theirs (audio/swing.js), from the next note on when the drum
-// pattern changes.
+// Tone.Part: every event names its part (event.part), and all of them follow the same passes. Each
+// event is placed at its swung tick (`swing`, the session's groove: audio/swing.js), as the drums'.
 //
 // Each pass's notes are placed in the Part (pass p starts at its bar p * loopBars) two bars or more
 // before they are due, so the swap at the loop point never races the scheduler. Times are in
 // Transport ticks, not "B:Q:S": the solo may start while another song's meter still holds
 // (audio/live_player.js, switchTo).
 
-import { SIXTEENTH_TICKS, swingOffsetTicks } from './swing.js';
+import { SIXTEENTH_TICKS, swungTicks } from './swing.js';
 
 const LEAD_BARS = 2; // how long before a pass ends the next one is placed
 
@@ -31,7 +29,7 @@ export class StreamedTrack {
     this.barLength = barLength;
     this.loopSteps = loopBars * barLength;
     this.roles = roles;
-    this.swing = swing; // () => the drums' swing now (0..1), or null: straight
+    this.swing = swing; // the groove (audio/swing.js), every pass's events placed with it
     this.fresh = fresh;
     this.nextStreamFor = nextStream; // (pass) => stream, for fresh solos
     this.onPass = onPass;
@@ -65,10 +63,8 @@ export class StreamedTrack {
     this.transport = transport;
     const original = part.callback;
     part.callback = (time, event) => {
-      const late = this.swing ? swingOffsetTicks(event.step, this.swing()) : 0;
-      const at = late ? time + (late * 60) / (transport.bpm.value * transport.PPQ) : time;
-      if (!this.firstNote) this.#recordFirstNote(at);
-      original(at, event);
+      if (!this.firstNote) this.#recordFirstNote(time);
+      original(time, event);
     };
     if (this.roles.some((r) => !this.parts.has(r))) return;
     this.#follow(0, this.passes[0]);
@@ -101,7 +97,7 @@ export class StreamedTrack {
     const place = (event) => {
       const part = this.parts.get(event.part ?? this.roles[0]);
       if (this.stopped || !part || event.step >= this.loopSteps) return;
-      const time = `${(offset + event.step) * SIXTEENTH_TICKS}i`;
+      const time = `${swungTicks(offset + event.step, this.swing)}i`;
       times.push([part, time]);
       part.add({ time, length: event.length, notes: event.notes, velocity: event.velocity, pass, step: event.step });
     };

@@ -5,7 +5,7 @@
 
 import { AI_PARTS } from '../ai/arrange.js';
 
-// result: station/tune.js tuneResult; swing: the tune's drum pattern's (0..1).
+// result: station/tune.js tuneResult; swing: the tune's drum pattern's (MPC percent, audio/swing.js).
 export function tuneArrangement(result, { swing = 0 } = {}) {
   const byStep = (a, b) => a.step - b.step;
   return {

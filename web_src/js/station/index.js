@@ -10,11 +10,11 @@ import { AI_PARTS } from '../ai/arrange.js';
 import { seedToUint32 } from '../ai/sampling.js';
 import { makeProgression } from '../music/progression.js';
 import { moodFromText } from '../music/mood.js';
+import { DEFAULT_SWING } from '../audio/swing.js'; // a tune without drums still swings
 
 const HISTORY_LIMIT = 50;
 const CACHE_LIMIT = 16; // whole tunes kept for exports and replays
 const MAX_MINUTES = 240;
-const DEFAULT_SWING = 0.3; // a tune without drums still swings
 const QUOTE_EVERY = 2; // tunes between two quotes
 const QUOTE_BAR = 1; // the quote begins this many bars into the intro
 

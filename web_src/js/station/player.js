@@ -4,7 +4,7 @@
 // bars before it is due; a tune's notes leave the Parts once it is over, so hours of station hold
 // as little as two tunes. Every part of a tune swings as its drum pattern does (audio/swing.js).
 
-import { SIXTEENTH_TICKS, swingOffsetTicks } from '../audio/swing.js';
+import { SIXTEENTH_TICKS, swungTicks } from '../audio/swing.js';
 import { timeAtTicks } from '../audio/live_player.js';
 import { SECTIONS } from './plan.js';
 
@@ -15,7 +15,7 @@ export const STATION_ROLES = ['melody', 'chords', 'bass', 'drums'];
 
 export class StationTrack {
   // first: the first tune's stream (station/tune.js composeTune); next(index): the stream of tune
-  // `index`; swingOf(pattern id) -> 0..1; onTune(tune, stream, {time, ticks, introEnd}): a tune
+  // `index`; swingOf(pattern id) -> MPC percent (audio/swing.js); onTune(tune, stream, {time, ticks, introEnd}): a tune
   // begins (at Transport tick `ticks`; its intro ends at `introEnd`).
   // bpm: every tune at this tempo instead of its own (tests, power users), or null.
   constructor({ first, next, swingOf = () => 0, onTune = null, bpm = null, playCalledAt = performance.now() }) {
@@ -76,7 +76,7 @@ export class StationTrack {
     // event on the Transport, and a whole tune's thousand at once would hold up its first note.
     const add = (role, step, value) => {
       const part = this.parts.get(role);
-      const ticks = start - this.origin + step * SIXTEENTH_TICKS + swingOffsetTicks(step, swing);
+      const ticks = start - this.origin + swungTicks(step, swing);
       if (this.stopped || !part || start + step * SIXTEENTH_TICKS >= entry.end) return;
       const item = { part, ticks, value: { ...value, time: `${ticks}i`, tune: tune.index, step } };
       if (ticks + this.origin < this.fedUpTo) this.#add(entry, item);
