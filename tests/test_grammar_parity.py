@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from builder import theory
+from builder.copyguard import build_guard
 from builder.generate import Stepper, compose, mulberry32, sample_index, seed_to_uint32
 from builder.train import build_model
 
@@ -79,6 +80,8 @@ CASES = [
     },
     {"progression": "Dm9 | Db7 | Cmaj9 | A7b9", "bars": 16, "seed": 6, "temperature": 0.9, "top_k": 0, "top_p": 1.0},
     {"progression": None, "bars": 16, "seed": 8, "temperature": 1.0, "top_k": 0, "top_p": 1.0},
+    # Guarded by the runs of 4 events of its own unguarded draw, so that the copy guard bites.
+    {"progression": "Am7 D9 | Gmaj7", "bars": 8, "seed": 4, "temperature": 0.0, "top_k": 0, "top_p": 1.0, "guard": 4},
 ]
 
 NODE_RUNNER = r"""
@@ -167,6 +170,12 @@ def test_python_and_the_page_compose_the_same_lead_sheet(model, tmp_path):
     for case in CASES:
         meter = tuple(case.get("meter", (4, 4)))
         chords = chords_of(case["progression"], meter) if case["progression"] else None
+        guard = None
+        if case.get("guard"):
+            unguarded = compose(
+                Stepper(model), VOCAB, bars=case["bars"], seed=case["seed"], chords=chords, temperature=0
+            )
+            guard = build_guard([unguarded["tokens"]], n=case["guard"])
         stepper = Recording(model)
         piece = compose(
             stepper,
@@ -180,8 +189,10 @@ def test_python_and_the_page_compose_the_same_lead_sheet(model, tmp_path):
             chord_tone_bias=case.get("chord_tone_bias"),
             meter=meter,
             shaping=case.get("shaping", True),
-            copy_guard=case.get("copy_guard"),
+            copy_guard=guard,
         )
+        if guard:
+            assert piece["tokens"] != unguarded["tokens"]
         python.append(piece)
         cases.append(
             {
@@ -195,7 +206,7 @@ def test_python_and_the_page_compose_the_same_lead_sheet(model, tmp_path):
                 "chordToneBias": case.get("chord_tone_bias"),
                 "meter": list(meter),
                 "shaping": case.get("shaping", True),
-                "copyGuard": case.get("copy_guard"),
+                "copyGuard": guard,
                 "logits": stepper.logits,
             }
         )

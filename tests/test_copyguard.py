@@ -1,0 +1,100 @@
+"""builder/copyguard.py: the runs it hashes, the lengths it takes out, the page's twin hashing the same
+text to the same number, and a composition that cannot copy a run of the pieces it guards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from builder.copyguard import RUN, CopyGuard, build_guard, longest_copied_run, run_hash
+from builder.generate import Stepper, compose
+from builder.leadsheet import grammar_tokens
+from builder.train import build_model
+
+REPO = Path(__file__).resolve().parent.parent
+NODE = shutil.which("node") or "node"
+TINY = {"embedding": 8, "lstm_units": [16], "dropout": 0.0, "dense_units": 16, "learning_rate": 0.01}
+VOCAB = [*grammar_tokens(), "@0:maj7", "@9:m7", *(f"n{m}" for m in range(60, 73))]
+TEXTS = [
+    [],
+    ["n67 d4"],
+    ["n67 d4", "r d2", "~ d4"],
+    ["héllo wörld", "𝄞 d1"],
+    [f"n{60 + i} d{1 + i % 4}" for i in range(13)],
+]
+
+
+def sheet(midis: list[int]) -> list[str]:
+    """A piece of quarter notes, four a bar."""
+    tokens = ["<s>"]
+    for i, midi in enumerate(midis):
+        if i % 4 == 0:
+            tokens.append("|")
+        tokens += [f"n{midi}", "d4"]
+    return tokens + ["</s>"]
+
+
+def test_the_page_hashes_the_same_runs_to_the_same_numbers():
+    script = r"""
+    import { pathToFileURL } from 'node:url';
+    const { runHash } = await import(pathToFileURL(process.argv[1]).href);
+    process.stdout.write(JSON.stringify(JSON.parse(process.argv[2]).map(runHash)));
+    """
+    result = subprocess.run(
+        [NODE, "--input-type=module", "-e", script, str(REPO / "web_src/js/ai/copyguard.js"), json.dumps(TEXTS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    ours = [run_hash(t) for t in TEXTS]
+    assert json.loads(result.stdout) == ours
+    assert ours[0] == 0x811C9DC5 and len(set(ours)) == len(ours) and all(0 <= h < 2**32 for h in ours)
+
+
+def test_every_run_of_13_events_is_hashed_and_no_shorter_one():
+    midis = [60 + (i * 5) % 12 for i in range(20)]
+    guard = build_guard([sheet(midis)])
+    assert guard["n"] == RUN and len(guard["hashes"]) == 20 - RUN + 1
+    events = [f"n{m} d4" for m in midis]
+    assert run_hash(events[:RUN]) in guard["hashes"] and run_hash(events[1 : RUN + 1]) in guard["hashes"]
+    assert run_hash(events[: RUN - 1]) not in guard["hashes"]
+    assert guard["hashes"] == sorted(guard["hashes"])
+
+
+def test_the_length_that_would_copy_a_13th_event_is_taken_out_unless_it_is_the_only_one():
+    midis = [60 + (i * 5) % 12 for i in range(16)]
+    guard = CopyGuard(build_guard([sheet(midis)]))
+    for midi in midis[:12]:
+        guard.take(f"n{midi}")
+        guard.take("d4")
+    guard.take(f"n{midis[12]}")
+    lengths = [VOCAB.index(t) for t in ("d2", "d4", "d8")]
+    assert [VOCAB[i] for i in guard.allowed(lengths, VOCAB)] == ["d2", "d8"]
+    assert guard.allowed([VOCAB.index("d4")], VOCAB) == [VOCAB.index("d4")]  # nothing else fits: allowed
+    guard.take("d2")  # the run is broken: the next one is free again
+    guard.take(f"n{midis[13]}")
+    assert guard.allowed(lengths, VOCAB) == lengths
+
+
+def test_longest_copied_run_counts_events_in_a_row_of_one_piece():
+    source = [60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62, 60, 62]
+    copied = sheet([61, 61] + source[:12] + [66, 66])
+    assert longest_copied_run(copied, [sheet(source), sheet([61, 61, 61])]) == 12
+    assert longest_copied_run(sheet(source[:13]), [sheet(source)]) == 13
+    assert longest_copied_run(sheet([70, 70]), [sheet(source)]) == 0
+
+
+def test_a_guarded_composition_never_copies_a_run_of_the_guarded_pieces():
+    """A tiny untrained model at temperature 0 repeats itself; guarded by runs of its own first piece
+    (n = 4 so that the guard bites often), it writes something else and copies no run of 4."""
+    model = build_model(TINY, vocab_size=len(VOCAB))
+    chords = [{"step": 0, "length": 16, "symbol": "Cmaj7"}, {"step": 16, "length": 16, "symbol": "Am7"}]
+    free = compose(Stepper(model), VOCAB, bars=8, seed=3, chords=chords, temperature=0.0)["tokens"]
+    guard = build_guard([free], n=4)
+    guarded = compose(Stepper(model), VOCAB, bars=8, seed=3, chords=chords, temperature=0.0, copy_guard=guard)
+    assert longest_copied_run(free, [free]) == len([t for t in free if t.startswith("d")])
+    assert guarded["tokens"] != free
+    assert longest_copied_run(guarded["tokens"], [free]) <= 3
