@@ -116,6 +116,7 @@ def build(options: BuildOptions) -> BuildResult:
 
 
 def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: dict, log, verbose: int) -> None:
+    from .copyguard import build_guard
     from .evaluate import evaluate, listening_pieces, plot_loss
     from .listening import find_instruments, render_listening
     from .modelgate import why_worse
@@ -167,6 +168,8 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
             "evaluation": report,
             "listening": listening,
         }
+        if model_config["encoding"] == "leadsheet":  # the runs of the lead sheets compose() must not copy
+            meta["copyGuard"] = build_guard([p.tokens for p in data.split.train + data.split.validation if p.lofi])
         modelcache.save(model_dir, model, scratch / "tfjs", scratch / "loss.png", meta, scratch / "listening")
     shutil.rmtree(checkpoints, ignore_errors=True)  # kept only while training, in case it is cut off
     _log_report(report, log)

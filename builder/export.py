@@ -58,5 +58,7 @@ def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict
         # quarter 0.05, half 0.05; rests last a sixteenth.
         "rhythm": {"eighth": 0.65, "sixteenth": 0.25, "quarter": 0.05, "half": 0.05},
     }
+    if meta.get("copyGuard"):  # the runs of the lead sheets the page's compose() must not copy
+        settings["copyGuard"] = meta["copyGuard"]
     # allow_nan=False: the page's JSON.parse rejects NaN and Infinity (config.py keeps them out).
     (out_dir / "generation.json").write_text(json.dumps(settings, indent=1, allow_nan=False) + "\n")
