@@ -157,31 +157,58 @@ def vocabulary_chords(vocabulary: list[str]) -> list[tuple[str, int, str]]:
     return sorted(chords, key=lambda c: (theory.FAMILY_NAMES.index(c[2]), c[1]))
 
 
+def guide_tones(root: int, family: str) -> set[int]:
+    """The pitch classes that say what a seventh chord is, its third (or sus fourth) and its seventh:
+    its family's second and last core tones. Empty for a family without a seventh."""
+    info = theory.FAMILIES[family]
+    return {(root + info["core"][1]) % 12, (root + info["core"][-1]) % 12} if info["seventh"] else set()
+
+
+def _fit(chord: theory.Chord, root: int, family: str) -> float:
+    """How well a vocabulary chord fits a chord's pitch classes, scored as theory.family_of scores."""
+    weights = theory.THEORY["familyMatch"]
+    info = theory.FAMILIES[family]
+    wanted = set(chord.pitch_classes)
+    core = {(root + i) % 12 for i in info["core"]}
+    voiced = {(root + i) % 12 for i in info["voicing"]}
+    hits = len(wanted & core)
+    return (
+        weights["hit"] * hits
+        + weights["miss"] * (len(core) - hits)
+        + weights["extra"] * len(wanted - core - voiced)
+        + (weights["bassIsRoot"] if chord.bass == root else 0)
+    )
+
+
 def nearest_chord_token(chord: theory.Chord, vocabulary: list[str]) -> str | None:
     """The token for a chord (already in the model's key): its own family's when the vocabulary has
-    it, else the vocabulary's chord that fits its pitch classes best, scored as theory.family_of
-    scores (theory.json familyMatch; the first best in vocabulary_chords order). '@NC' for no chord
-    if the vocabulary has it; None when nothing fits. web_src/js/ai/compose.js maps the same way."""
+    it, else the vocabulary's chord that fits its pitch classes best (_fit; the first best in
+    vocabulary_chords order). A seventh chord keeps its 7th where it can: the best seventh chord
+    that holds its guide tones and no tone outside the chord and its family's voicing (Ab13 without a
+    dominant 7th on Ab is Cm7b5, Ab9 without its root, not Ab6; Cmaj7 without maj7 on C is Em7, its
+    maj9). '@NC' for no chord if the vocabulary has it; None when nothing fits.
+    web_src/js/ai/compose.js maps the same way."""
     if chord.root is None:
         return theory.NO_CHORD_TOKEN if theory.NO_CHORD_TOKEN in vocabulary else None
     own = theory.chord_token(chord.root, chord.family)
     if own in vocabulary:
         return own
-    weights = theory.THEORY["familyMatch"]
-    wanted = set(chord.pitch_classes)
+    choices = vocabulary_chords(vocabulary)
+    guides = guide_tones(chord.root, chord.family)
+    room = set(chord.pitch_classes) | set(theory.family_pitch_classes(chord.root, chord.family))
+    keeping = [
+        (token, root, family)
+        for token, root, family in choices
+        if theory.FAMILIES[family]["seventh"] and guides <= _core(root, family) <= room
+    ]
+    candidates = keeping if guides and keeping else choices
     best, best_score = None, -math.inf
-    for token, root, family in vocabulary_chords(vocabulary):
-        info = theory.FAMILIES[family]
-        core = {(root + i) % 12 for i in info["core"]}
-        voiced = {(root + i) % 12 for i in info["voicing"]}
-        hits = len(wanted & core)
-        extras = len(wanted - core - voiced)
-        score = (
-            weights["hit"] * hits
-            + weights["miss"] * (len(core) - hits)
-            + weights["extra"] * extras
-            + (weights["bassIsRoot"] if chord.bass == root else 0)
-        )
+    for token, root, family in candidates:
+        score = _fit(chord, root, family)
         if score > best_score:
             best, best_score = token, score
     return best
+
+
+def _core(root: int, family: str) -> set[int]:
+    return {(root + i) % 12 for i in theory.FAMILIES[family]["core"]}

@@ -3,6 +3,9 @@ change or a bar line, and a seed always gives the same piece."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from builder import theory
 from builder.corpus import Corpus
 from builder.evaluate import chord_blind
 from builder.generate import Stepper, compose
+from builder.grammar import nearest_chord_token
 from builder.leadsheet import decode, load_leadsheet_corpus
 from builder.train import prepare_data, train_model
 
@@ -154,3 +158,66 @@ def test_the_chord_blind_baseline_composes_under_the_same_changes_without_being_
         kind = theory.read_token(token)
         if kind["kind"] == "length":
             assert step + kind["sixteenths"] <= boundary
+
+
+# ---- the chord a vocabulary lacks: Python and the page map it alike, keeping its 7th -----------------
+
+FAMILIES_MOST = ["maj7", "m7", "7", "m7b5", "dim7", "7sus", "6", "maj", "m", "sus"]
+VOCAB_MOST = ["@NC", *(f"@{r}:{f}" for f in FAMILIES_MOST for r in range(12))]
+
+
+def test_a_seventh_chord_without_its_own_token_keeps_its_guide_tones():
+    def nearest(symbol, *dropped):
+        vocabulary = [t for t in VOCAB_MOST if t not in dropped]
+        return nearest_chord_token(theory.parse_chord_symbol(symbol), vocabulary)
+
+    # Ab13 (moved to Eb13 in C) without a dominant 7th on its root: Gm7b5, Eb9 without its root
+    # (G Bb Db F: its third and seventh), never Eb6, which drops the 7th.
+    assert nearest("Eb13", "@3:7") == "@7:m7b5"
+    assert nearest("Cmaj9", "@0:maj7") == "@4:m7"  # E G B D: the maj9 without its root
+    assert nearest("G7sus4", "@7:7sus") == "@2:m7"  # Dm7/G
+    assert nearest("C7", "@0:7") == "@4:m7b5"
+    # Nothing with a 7th holds the guide tones inside the chord: the best fit of all, as before.
+    assert nearest("CmM7") == "@0:m"
+    assert nearest("Dm9") == "@2:m7" and nearest("Ab6") == "@8:6"  # its own token first
+
+
+def test_python_and_the_page_map_every_chord_to_the_same_token(tmp_path):
+    symbols = sorted({f"{root}{suffix}" for root in ("C", "Eb", "F#", "A") for suffix in theory.SUFFIXES} | {"N.C."})
+    vocabularies = [
+        VOCAB_MOST,
+        [t for t in VOCAB_MOST if not t.endswith(":7")],
+        [t for t in VOCAB_MOST if ":m" not in t],
+    ]
+    vocabularies += [[t for t in VOCAB_MOST if t not in (f"@{r}:7", f"@{r}:maj7")] for r in range(12)]
+    cases = [{"symbol": s, "vocab": v} for s in symbols for v in vocabularies]
+    python = [nearest_chord_token(theory.parse_chord_symbol(c["symbol"]), c["vocab"]) for c in cases]
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps(cases), encoding="utf-8")
+    script = (
+        "import { readFileSync } from 'node:fs';"
+        f"const c = await import({json.dumps((REPO / 'web_src/js/ai/compose.js').as_uri())});"
+        f"const t = await import({json.dumps((REPO / 'web_src/js/music/theory.js').as_uri())});"
+        "const cases = JSON.parse(readFileSync(process.argv[1], 'utf8'));"
+        "process.stdout.write(JSON.stringify(cases.map((x) => c.nearestChordToken(t.parseChordSymbol(x.symbol), x.vocab))));"
+    )
+    result = subprocess.run(
+        [shutil.which("node") or "node", "--input-type=module", "-e", script, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    javascript = json.loads(result.stdout)
+    differences = [(c["symbol"], p, j) for c, p, j in zip(cases, python, javascript) if p != j]
+    assert len(cases) > 1000 and not differences, differences[:5]
+    # With the m7 and m7b5 chords there to hold them, every seventh chord but mM7 (nothing in these
+    # vocabularies holds its minor third and major seventh) keeps a 7th.
+    kept = [
+        theory.FAMILIES[theory.parse_chord_token(p)[1]]["seventh"]
+        for c, p in zip(cases, python)
+        if c["vocab"] is not vocabularies[2]
+        and theory.parse_chord_symbol(c["symbol"]).family in theory.SEVENTH_FAMILIES
+        if theory.parse_chord_symbol(c["symbol"]).family != "mM7"
+    ]
+    assert len(kept) > 500 and all(kept)

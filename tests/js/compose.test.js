@@ -103,6 +103,20 @@ test('a family the vocabulary lacks becomes its nearest chord, and the model is 
   assert.deepEqual(plan.chords.map((c) => c.symbol), ['Am', 'AmM7', 'Am7', 'Am6']);
 });
 
+test('a chromatic progression keeps its key, and a dominant the vocabulary lacks keeps its 7th', () => {
+  // Gb13 is the tritone substitute of C7, Ab13 a bIII7: F major, not F minor.
+  const full = followPlan({ progression: pass('Gm9 | Gb13 | Fmaj9 | Ab13'), passBars: 4, bars: 4, vocab: VOCAB });
+  assert.equal(full.key, 'F major');
+  assert.deepEqual(full.changes.map((c) => c.token), ['@2:m7', '@1:7', '@0:maj7', '@3:7']);
+  // Without a dominant 7th on E flat (Ab13 moved to C major), the model is told Gm7b5: Ab9's
+  // third, fifth, seventh and ninth; not a 6th chord, which would drop the G flat.
+  const lacking = followPlan({ progression: pass('Gm9 | Gb13 | Fmaj9 | Ab13'), passBars: 4, bars: 4, vocab: VOCAB.filter((t) => t !== '@3:7') });
+  assert.equal(lacking.changes[3].token, '@7:m7b5');
+  assert.deepEqual(lacking.mapped.filter((m) => m.symbol === 'Ab13'), [{ symbol: 'Ab13', as: 'Cm7b5', nearest: true }]);
+  assert.equal(nearestChordToken(parseChordSymbol('Cmaj9'), VOCAB.filter((t) => t !== '@0:maj7')), '@4:m7');
+  assert.equal(followPlan({ progression: pass('Dm9 | Db7 | Cmaj9 | A7b9'), passBars: 4, bars: 4, vocab: VOCAB }).key, 'C major');
+});
+
 test('follow mode: the piece has every chord at its step, the melody moved back and never past a change', () => {
   const plan = followPlan({ progression: pass('Ebmaj9 | Cm9 | Fm7 Bb13'), passBars: 3, bars: 6, vocab: VOCAB });
   assert.equal(plan.key, 'Eb major');

@@ -19,6 +19,7 @@ import {
   chordToken,
   estimateProgressionKey,
   familyChord,
+  familyPitchClasses,
   keyName,
   keyShiftToC,
   parseChordSymbol,
@@ -53,30 +54,55 @@ export function vocabChords(vocab) {
   return chords.sort((a, b) => order(a.family) - order(b.family) || a.root - b.root);
 }
 
+// The pitch classes that say what a seventh chord is, its third (or sus fourth) and its seventh:
+// its family's second and last core tones. Empty for a family without a seventh.
+export function guideTones(root, family) {
+  const info = FAMILIES[family];
+  return info.seventh ? new Set([mod(root + info.core[1], 12), mod(root + info.core[info.core.length - 1], 12)]) : new Set();
+}
+
+const coreOf = (root, family) => new Set(FAMILIES[family].core.map((i) => mod(root + i, 12)));
+const within = (small, large) => [...small].every((pc) => large.has(pc));
+
+// How well a vocabulary chord fits a chord's pitch classes, scored as theory's familyOf scores
+// (theory.json familyMatch).
+function fit(chord, root, family) {
+  const weights = THEORY.familyMatch;
+  const info = FAMILIES[family];
+  const core = coreOf(root, family);
+  const voiced = new Set(info.voicing.map((i) => mod(root + i, 12)));
+  let hits = 0;
+  let extras = 0;
+  for (const pc of new Set(chord.pcs)) {
+    if (core.has(pc)) hits++;
+    else if (!voiced.has(pc)) extras++;
+  }
+  return weights.hit * hits + weights.miss * (core.size - hits) + weights.extra * extras + (chord.bass === root ? weights.bassIsRoot : 0);
+}
+
 // The token for a chord (theory's parsed chord, already in the model's key): its own family's when
-// the vocabulary has it, else the vocabulary's chord that fits its pitch classes best, scored as
-// theory's familyOf scores (theory.json familyMatch). null when nothing fits (no chord tokens).
+// the vocabulary has it, else the vocabulary's chord that fits its pitch classes best (the first
+// best in vocabChords order). A seventh chord keeps its 7th where it can: the best seventh chord
+// that holds its guide tones and no tone outside the chord and its family's voicing (Ab13 without
+// a dominant 7th on Ab is Cm7b5, Ab9 without its root, not Ab6; Cmaj7 without maj7 on C is Em7,
+// its maj9). null when nothing fits (no chord tokens). builder/grammar.py maps the same way.
 export function nearestChordToken(chord, vocab, choices = vocabChords(vocab)) {
   if (chord.root === null) return vocab.includes(LEADSHEET.tokens.NC) ? LEADSHEET.tokens.NC : null;
   const own = chordToken(chord.root, chord.family);
   if (vocab.includes(own)) return own;
-  const weights = THEORY.familyMatch;
-  const wanted = new Set(chord.pcs);
+  const guides = guideTones(chord.root, chord.family);
+  const room = new Set([...chord.pcs, ...familyPitchClasses(chord.root, chord.family)]);
+  const keeping = choices.filter(({ root, family }) => {
+    const core = coreOf(root, family);
+    return FAMILIES[family].seventh && within(guides, core) && within(core, room);
+  });
+  const candidates = guides.size && keeping.length ? keeping : choices;
   let best = null;
   let bestScore = -Infinity;
-  for (const choice of choices) {
-    const info = FAMILIES[choice.family];
-    const core = new Set(info.core.map((i) => mod(choice.root + i, 12)));
-    const voiced = new Set(info.voicing.map((i) => mod(choice.root + i, 12)));
-    let hits = 0;
-    let extras = 0;
-    for (const pc of wanted) {
-      if (core.has(pc)) hits++;
-      else if (!voiced.has(pc)) extras++;
-    }
-    const score = weights.hit * hits + weights.miss * (core.size - hits) + weights.extra * extras + (chord.bass === choice.root ? weights.bassIsRoot : 0);
+  for (const { token, root, family } of candidates) {
+    const score = fit(chord, root, family);
     if (score > bestScore) {
-      best = choice.token;
+      best = token;
       bestScore = score;
     }
   }
