@@ -11,8 +11,10 @@ field text it was composed to follow (the title says so), and "title".
 The audio is played the way the page plays an AI track, with the page's own samples, so the report
 sounds like the player: the melody on the acoustic piano, the chord voicing on the electric piano,
 softer, and the chord's lowest note as a bass line. Samples are repitched from the nearest one by
-resampling, as Tone.Sampler does, and let go with its release; onsets are swung as Tone's Transport
-swings them. There are no effects (tape, reverb): the report lets the notes themselves be heard.
+resampling, as Tone.Sampler does, and let go with its release; onsets are swung and humanised as the
+player does it (builder/groove.py, web_src/js/audio/swing.js), the melody sits over the chords by the
+page's own melody level (theory.json's groove.mix). There are no effects (tape, reverb): the report
+lets the notes themselves be heard. render_piece also measures the mix on its stems (mix_result).
 The bytes are reproducible: the same piece and samples give the same files.
 """
 
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import theory
+from . import groove, loudness, theory
 from .errors import BuildError, Problem
 from .media import PIANO_PACKAGE, PIANO_RANGE
 
@@ -48,12 +50,15 @@ OGG_SERIAL = 0x6C6F6669  # libsndfile picks a random stream serial; a fixed one 
 
 # Levels in dB and releases in seconds. Tone's SAMPLER_SETTINGS (web_src/js/audio/instruments.js) give the
 # piano -4 dB and the electric piano -9 dB, but the electric piano's samples are recorded about 13 dB
-# hotter than the piano's (RMS over their first second), so levels are set here by ear-by-numbers:
-# the melody on top, the chords under it, the bass under the chords (see tests/test_listening.py).
-PIANO = {"gain_db": 2.0, "release": 1.4}
+# hotter than the piano's (RMS over their first second), so levels are set here by numbers: with the
+# page's melody route level at 0 dB (MELODY_BASE_DB) the piano melody's stem sat about 6 LU under the
+# chords', as it did on the page; the page's own melody level (groove.MELODY_DB) lifts it from there,
+# here as there. The bass sits under the chords (see tests/test_listening.py).
+MELODY_BASE_DB = -9.0
+PIANO = {"gain_db": MELODY_BASE_DB + groove.MELODY_DB, "release": 1.4}
 EPIANO = {"gain_db": -20.0, "release": 1.0}
-EPIANO_MELODY = {"gain_db": -8.0, "release": 1.0, "octaves": 1}  # when the piano samples are missing
-SYNTH_MELODY = {"gain_db": -4.0, "release": 0.6}  # when there are no samples at all
+EPIANO_MELODY = {"gain_db": MELODY_BASE_DB - 10 + groove.MELODY_DB, "release": 1.0, "octaves": 1}  # no piano samples
+SYNTH_MELODY = {"gain_db": MELODY_BASE_DB - 6 + groove.MELODY_DB, "release": 0.6}  # no samples at all
 BASS = {"gain_db": -12.0, "release": 0.3}
 
 _SAMPLE_NAME = re.compile(r"^([A-G])(s|#|b)?(\d)(?:v\d+)?$")  # C4, Ds4 (D#4), Eb4; the package's D#4v10
@@ -62,15 +67,11 @@ _SAMPLE_NAME = re.compile(r"^([A-G])(s|#|b)?(\d)(?:v\d+)?$")  # C4, Ds4 (D#4), E
 # ---- time ---------------------------------------------------------------------------------------
 
 
-def swung(step: float, swing: float) -> float:
-    """A position in sixteenths as the page's Transport plays it with `swing` at swingSubdivision '8n'
-    (Tone's Transport._processTick): a tick off the quarter note is late by sin(pi * its place in the
-    quarter) * swing * a third of a quarter, so the off-beat eighth is late by swing * 4/3 sixteenths."""
-    per_quarter = theory.SIXTEENTHS_PER_QUARTER
-    within = step % per_quarter
-    if swing <= 0 or within == 0:
-        return step
-    return step + math.sin(math.pi * within / per_quarter) * swing * per_quarter / 3
+def onset_seconds(step: int, bpm: float, swing: float, seed: int, voice: str) -> float:
+    """When the page plays a note at `step` of `voice`: its swung tick (builder/groove.py), then its
+    humanisation, in seconds from the start (never before it)."""
+    seconds = groove.swung_ticks(step, swing) * 60.0 / bpm / groove.TONE_PPQ
+    return max(0.0, seconds + groove.humanise(seed, voice, step)["seconds"])
 
 
 def piece_steps(piece: dict) -> int:
@@ -196,26 +197,29 @@ def bass_note(midis: list[int]) -> int | None:
 
 
 def render_layers(
-    piece: dict, bpm: float = 75, swing: float = 0.2, instruments: Instruments | None = None
+    piece: dict, bpm: float = 75, swing: float = groove.DEFAULT_SWING, instruments: Instruments | None = None
 ) -> dict[str, np.ndarray]:
     """The melody, chords and bass as three mono tracks of the same length, at their mix levels
-    (before the mix is normalised)."""
+    (before the mix is normalised), swung and humanised as the page plays them."""
     instruments = instruments or find_instruments()
     seconds_per_step = 60.0 / bpm / theory.SIXTEENTHS_PER_QUARTER
     total = int((piece_steps(piece) * seconds_per_step + TAIL_SECONDS) * RATE)
     layers = {name: np.zeros(total) for name in ("melody", "chords", "bass")}
-    # A little velocity variation, the same every time for the same piece.
-    rng = np.random.default_rng(zlib.crc32(json.dumps(piece.get("melody", []), sort_keys=True).encode()))
+    # The humanisation's seed: the same every time for the same piece.
+    seed = zlib.crc32(json.dumps(piece.get("melody", []), sort_keys=True).encode())
 
-    def add(layer: str, sound: np.ndarray, step: float, gain: float) -> None:
-        start = int(round(swung(step, swing) * seconds_per_step * RATE))
+    def nudge(velocity: float, voice: str, step: int) -> float:
+        return groove.human_velocity(velocity, groove.humanise(seed, voice, step))
+
+    def add(layer: str, sound: np.ndarray, step: int, gain: float) -> None:
+        start = int(round(onset_seconds(step, bpm, swing, seed, layer) * RATE))
         sound = sound[: max(0, total - start)]
         layers[layer][start : start + len(sound)] += gain * sound
 
     for note in piece.get("melody", []):
         step, seconds = note["step"], note["length"] * seconds_per_step
         accent = 0.06 if step % (STEPS_PER_BAR // 2) == 0 else -0.06 if step % theory.SIXTEENTHS_PER_QUARTER else 0
-        velocity = float(np.clip(0.78 + accent + rng.uniform(-0.05, 0.05), 0.4, 1.0))
+        velocity = nudge(0.78 + accent, "melody", step)
         if instruments.melody:
             settings, sound = PIANO, _sampled_note(instruments.melody, note["midi"], seconds, PIANO["release"])
         elif instruments.chords:
@@ -232,7 +236,7 @@ def render_layers(
         if bass is None:
             continue  # N.C.
         step, seconds = chord["step"], chord["length"] * seconds_per_step
-        velocity = 0.62 + rng.uniform(-0.03, 0.03)
+        velocity = nudge(0.62, "chords", step)
         for midi in sorted(set(midis) - {bass}):
             if instruments.chords:
                 sound = _sampled_note(instruments.chords, midi, seconds, EPIANO["release"])
@@ -433,30 +437,58 @@ def render_piece(
     out_audio: Path,
     out_image: Path,
     bpm: float = 75,
-    swing: float = 0.2,
+    swing: float = groove.DEFAULT_SWING,
     instruments: Instruments | None = None,
 ) -> dict:
-    """Writes the piece's OGG and piano-roll PNG; returns {"seconds", "instruments"} (what played what)."""
+    """Writes the piece's OGG and piano-roll PNG; returns {"seconds", "instruments" (what played what),
+    "mix" (mix_result of its stems)}."""
     instruments = instruments or find_instruments()
-    audio = mix(render_layers(piece, bpm, swing, instruments))
+    layers = render_layers(piece, bpm, swing, instruments)
+    measured = mix_result(layers)
+    audio = mix(layers)
     write_ogg(audio, Path(out_audio))
     draw_piano_roll(piece, Path(out_image))
-    return {"seconds": round(len(audio) / RATE, 3), "instruments": instruments.description}
+    return {"seconds": round(len(audio) / RATE, 3), "instruments": instruments.description, "mix": measured}
+
+
+def mix_result(layers: dict[str, np.ndarray]) -> dict:
+    """The melody against its chords, measured on the render's stems before the mix is normalised:
+    {"melody_lufs", "chords_lufs", "melody_minus_chords_lu"} (BS.1770 integrated loudness; a stem
+    that is silent reads loudness.SILENCE)."""
+    melody = loudness.integrated_lufs(layers["melody"], RATE)
+    chords = loudness.integrated_lufs(layers["chords"], RATE)
+    return {
+        "melody_lufs": round(melody, 2),
+        "chords_lufs": round(chords, 2),
+        "melody_minus_chords_lu": round(melody - chords, 2),
+    }
+
+
+def mix_summary(entries: list[dict]) -> dict:
+    """The pieces' mix results (render_listening's entries) averaged, in the same keys; {} for none."""
+    measured = [entry["mix"] for entry in entries if entry.get("mix")]
+    if not measured:
+        return {}
+    return {key: round(float(np.mean([m[key] for m in measured])), 2) for key in measured[0]}
 
 
 def render_listening(
-    pieces: list[dict], out_dir: Path, bpm: float = 75, swing: float = 0.2, instruments: Instruments | None = None
+    pieces: list[dict],
+    out_dir: Path,
+    bpm: float = 75,
+    swing: float = groove.DEFAULT_SWING,
+    instruments: Instruments | None = None,
 ) -> list[dict]:
     """Writes listening-N.ogg and listening-N.png into `out_dir` for each piece; returns what the
-    report's template shows: [{"title", "audio", "image", "progression", "key"}], file names relative
-    to `out_dir`."""
+    report's template shows: [{"title", "audio", "image", "progression", "key", "mix"}], file names
+    relative to `out_dir`, "mix" the piece's mix_result (mix_summary averages them)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     instruments = instruments or find_instruments()
     entries = []
     for number, piece in enumerate(pieces, start=1):
         audio, image = f"listening-{number}.ogg", f"listening-{number}.png"
-        render_piece(piece, out_dir / audio, out_dir / image, bpm, swing, instruments)
+        rendered = render_piece(piece, out_dir / audio, out_dir / image, bpm, swing, instruments)
         progression, key = progression_text(piece), piece.get("key") or ""
         if piece.get("title"):
             title = f"{number}. {piece['title']}"
@@ -464,5 +496,14 @@ def render_listening(
             title = f"{number}. Follows {piece['progression']}" + (f" in {key}" if key else "")
         else:
             title = f"{number}. The model's own chords"
-        entries.append({"title": title, "audio": audio, "image": image, "progression": progression, "key": key})
+        entries.append(
+            {
+                "title": title,
+                "audio": audio,
+                "image": image,
+                "progression": progression,
+                "key": key,
+                "mix": rendered["mix"],
+            }
+        )
     return entries
