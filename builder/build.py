@@ -117,7 +117,7 @@ def build(options: BuildOptions) -> BuildResult:
 
 def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: dict, log, verbose: int) -> None:
     from .copyguard import build_guard
-    from .evaluate import evaluate, listening_pieces, plot_loss
+    from .evaluate import evaluate, listening_pieces, plot_loss, record_mix
     from .listening import find_instruments, render_listening
     from .modelgate import why_worse
     from .train import prepare_data, train_model
@@ -138,7 +138,9 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
     log("Evaluating on the held-out files...")
     if model_config["encoding"] == "leadsheet":
         log("Training the chord-blind baseline (the same tokens without chords), then composing test pieces...")
-    report = evaluate(model, data, config["generation"], model_config, checkpoints, verbose=verbose)
+    report = evaluate(
+        model, data, config["generation"], model_config, checkpoints, verbose=verbose, leadsheets=content / "leadsheets"
+    )
     previous = _previous(model_dir)
     worse = why_worse(report, previous, model_inputs, model_config["refuse_worse"])
     if worse:
@@ -157,6 +159,7 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
             listening = render_listening(
                 pieces, scratch / "listening", instruments=find_instruments(content, PROJECT_ROOT)
             )
+            record_mix(report["leadsheet"], listening)
         meta = {
             "inputs": model_inputs,
             "fingerprint": modelcache.fingerprint(model_inputs),
@@ -230,8 +233,16 @@ def leadsheet_report_lines(leadsheet: dict) -> list[str]:
             if low is None and high is None
             else f"{cell(low) if low is not None else ''}..{cell(high) if high is not None else ''}"
         )
+        model = row.get("note") if row["model"] is None and row.get("note") else cell(row["model"])
         lines.append(
-            f"  {row['label']:<58} {target:>11} {cell(row['corpus']):>7} {cell(row['model']):>7} "
-            f"{cell(row['baseline']):>7}"
+            f"  {row['label']:<58} {target:>11} {cell(row['corpus']):>7} {model:>7} {cell(row['baseline']):>7}"
+        )
+    if leadsheet.get("melody_median_by_key"):
+        lines.append(
+            "  melody median (MIDI) by key, lo-fi/model/blind: "
+            + ", ".join(
+                f"{k['key']} {cell(k['corpus'])}/{cell(k['model'])}/{cell(k['baseline'])}"
+                for k in leadsheet["melody_median_by_key"]
+            )
         )
     return lines

@@ -6,10 +6,10 @@ and top-1 accuracy. For solos generated at the default settings: the share of th
 verbatim in the training data (memorisation), the longest run of one repeated token and the share of
 the commonest token (looping). And for the float16 export: top-1 agreement with float32.
 
-For the lead-sheet encoding, instead of free solos: seeded 8-bar lead sheets composed over fixed test
-progressions in several keys and in free mode, measured (builder/leadsheet_metrics.py) beside the
-lo-fi collection and a chord-blind baseline: the same network trained the same way on the same
-tokens without the chord tokens, composing over the same progressions.
+For the lead-sheet encoding, instead of free solos: seeded 16-bar lead sheets composed over fixed test
+progressions (chromatic ones among them) in several keys and in free mode, measured
+(builder/leadsheet_metrics.py) beside the lo-fi collection and a chord-blind baseline: the same network
+trained the same way on the same tokens without the chord tokens, composing over the same progressions.
 """
 
 from __future__ import annotations
@@ -169,9 +169,11 @@ def evaluate(
     model_config: dict | None = None,
     workdir: Path | None = None,
     verbose: int = 0,
+    leadsheets: Path | None = None,
 ) -> dict:
     """The held-out figures, then solos (or, for the lead-sheet encoding, compositions: this trains
-    the baseline, with `model_config`, keeping its checkpoints in `workdir`)."""
+    the baseline, with `model_config`, keeping its checkpoints in `workdir`; the lead sheets in
+    `leadsheets` give the figures of what is heard in their own keys)."""
     streams = heldout_streams(data)
     report: dict = {"heldout_files": len(streams), "heldout_tokens": int(sum(len(s) for s in streams))}
     if streams and report["heldout_tokens"] > len(streams):
@@ -186,7 +188,9 @@ def evaluate(
             float16_top1_agreement=float16_agreement(model, streams, top1),
         )
     if model_config is not None and model_config.get("encoding") == "leadsheet":
-        report["leadsheet"] = evaluate_leadsheet(model, data, generation, model_config, workdir, report, verbose)
+        report["leadsheet"] = evaluate_leadsheet(
+            model, data, generation, model_config, workdir, report, verbose, leadsheets
+        )
     else:
         report["solos"] = solo_statistics(model, data, generation)
     return report
@@ -194,31 +198,48 @@ def evaluate(
 
 # ---- lead sheets: compositions measured ---------------------------------------------------------
 
-# Fixed test progressions (in the songs' chord syntax), each also moved to TEST_SHIFTS other keys:
-# 5 x 4 = 20 seeded pieces of 8 bars.
+# Fixed test progressions (in the songs' chord syntax) with the key each is written in, each also moved
+# to TEST_SHIFTS other keys and looped to TEST_BARS bars: 9 x 4 = 36 seeded pieces. The last four move
+# outside their key (tritone substitutes, borrowed and altered dominants), where wrong notes show.
 TEST_PROGRESSIONS = {
     "ii-V-I turnaround": "Dm9 | G13 | Cmaj9 | A7b9 | Dm9 | G13 | Cmaj9 | A7b9",
     "I-vi-ii-V": "Fmaj9 | Dm9 | Gm9 | C13 | Am7 | Dm9 | Gm7 C7 | Fmaj7",
     "minor ii-V-i": "Cm9 | Fm9 | Dm7b5 | G7b9 | Cm9 | Abmaj7 | Dm7b5 G7b9 | Cm9",
     "neo-soul": "Ebmaj9 | Dm7 | Db9 | Cm9 | Abmaj9 | Gm7 | Gb13 | Fm9 Bb13",
     "iv-minor turn": "Gmaj9 | Cmaj7 | Cm6 | Gmaj9 | Em9 | Am9 | D9sus4 | Gmaj9",
+    "tritone subs": "Gm9 | Gb13 | Fmaj9 | Ab13",
+    "chromatic ii-V": "Dm9 | Db7 | Cmaj9 | A7b9",
+    "minor, flat six": "Cm9 | Ab7 | G7alt | Cm9",
+    "chromatic climb": "Ebmaj7 | E7 | Fm9 | Bb13",
+}
+TEST_KEYS = {
+    "ii-V-I turnaround": "C major",
+    "I-vi-ii-V": "F major",
+    "minor ii-V-i": "C minor",
+    "neo-soul": "Eb major",
+    "iv-minor turn": "G major",
+    "tritone subs": "F major",
+    "chromatic ii-V": "C major",
+    "minor, flat six": "C minor",
+    "chromatic climb": "Eb major",
 }
 TEST_SHIFTS = (0, 3, -4, 6)
-TEST_BARS = 8
-FREE_PIECES = 10
+TEST_BARS = 16
+FREE_PIECES = 50
 
 
-def test_pieces() -> list[tuple[str, list[dict]]]:
-    """(name, chords) for every test progression in every test key."""
+def test_pieces() -> list[tuple[str, list[dict], str]]:
+    """(name, chords, key) for every test progression in every test key."""
     from . import theory
     from .leadsheet import progression_chords
 
     pieces = []
     for name, text in TEST_PROGRESSIONS.items():
         chords = progression_chords(text)
+        tonic, mode = theory.parse_key_name(TEST_KEYS[name])
         for shift in TEST_SHIFTS:
             moved = [{**c, "symbol": theory.transpose_symbol(c["symbol"], shift)} for c in chords]
-            pieces.append((f"{name} {shift:+d}", moved))
+            pieces.append((f"{name} {shift:+d}", moved, theory.key_name(tonic + shift, mode)))
     return pieces
 
 
@@ -235,8 +256,9 @@ def chord_blind(data: TrainingData) -> TrainingData:
 
 def compositions(
     model, vocabulary: list[str], generation: dict, chord_tone_bias: float | None = None, free: bool = False
-) -> list[list[str]]:
-    """The tokens of the seeded test pieces: over every test progression, or FREE_PIECES in free mode."""
+) -> list[dict]:
+    """The seeded test pieces as compose() returns them: over every test progression (each with the
+    key it is written in as "written_key"), or FREE_PIECES in free mode."""
     stepper = Stepper(model)
     options = {
         "temperature": generation["temperature"],
@@ -246,16 +268,23 @@ def compositions(
     }
     if free:
         return [
-            compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + 1000 + k, **options)["tokens"]
+            compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + 1000 + k, **options)
             for k in range(FREE_PIECES)
         ]
     return [
-        compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + k, chords=chords, **options)["tokens"]
-        for k, (_, chords) in enumerate(test_pieces())
+        {
+            **compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + k, chords=chords, **options),
+            "written_key": key,
+        }
+        for k, (_, chords, key) in enumerate(test_pieces())
     ]
 
 
-LISTENING_BARS = 8
+def tokens_of(pieces: list[dict]) -> list[list[str]]:
+    return [piece["tokens"] for piece in pieces]
+
+
+LISTENING_BARS = TEST_BARS
 
 
 def listening_pieces(model, vocabulary: list[str], generation: dict) -> list[dict]:
@@ -291,6 +320,7 @@ def evaluate_leadsheet(
     workdir: Path | None,
     heldout: dict,
     verbose: int = 0,
+    leadsheets: Path | None = None,
 ) -> dict:
     """Train the chord-blind baseline, compose with both, and measure them beside the lo-fi collection."""
     from . import leadsheet_metrics as measures
@@ -308,13 +338,18 @@ def evaluate_leadsheet(
     followed = compositions(model, data.vocabulary, generation)
     free = compositions(model, data.vocabulary, generation, free=True)
     blind_followed = compositions(blind, blind_data.vocabulary, generation)
-    corpus = {**measures.melody_measures(lofi), **measures.chord_measures(lofi)}
-    ours = {**measures.melody_measures(followed), **measures.chord_measures(free)}
-    theirs = measures.melody_measures(blind_followed)
-    unbiased = measures.melody_measures(compositions(model, data.vocabulary, generation, chord_tone_bias=0.0))
-    blind_unbiased = measures.melody_measures(
-        compositions(blind, blind_data.vocabulary, generation, chord_tone_bias=0.0)
-    )
+    unbiased = compositions(model, data.vocabulary, generation, chord_tone_bias=0.0)
+    blind_unbiased = compositions(blind, blind_data.vocabulary, generation, chord_tone_bias=0.0)
+    followed_tokens, free_tokens, blind_tokens = tokens_of(followed), tokens_of(free), tokens_of(blind_followed)
+    corpus = {**measures.melody_measures(lofi), **measures.chord_measures(lofi), **measures.phrase_measures(lofi)}
+    ours = {
+        **measures.melody_measures(followed_tokens),
+        **measures.chord_measures(free_tokens),
+        **measures.phrase_measures(followed_tokens),
+    }
+    theirs = {**measures.melody_measures(blind_tokens), **measures.phrase_measures(blind_tokens)}
+    unbiased_chord_tones = measures.melody_measures(tokens_of(unbiased))["strong_beat_chord_tones"]
+    blind_unbiased_chord_tones = measures.melody_measures(tokens_of(blind_unbiased))["strong_beat_chord_tones"]
 
     rows = []
     for name, (label, low, high) in {**measures.MELODY_TARGETS, **measures.CHORD_TARGETS}.items():
@@ -327,8 +362,8 @@ def evaluate_leadsheet(
                     None,
                     None,
                     None,
-                    unbiased[name],
-                    blind_unbiased[name],
+                    unbiased_chord_tones,
+                    blind_unbiased_chord_tones,
                 )
             )
     label, low, high = measures.MEMORY_TARGET
@@ -339,13 +374,51 @@ def evaluate_leadsheet(
             low,
             high,
             None,
-            measures.memorised_share(followed + free, measures.training_grams([p.tokens for p in data.augmented])),
             measures.memorised_share(
-                [strip_chords(t) for t in blind_followed],
+                followed_tokens + free_tokens, measures.training_grams([p.tokens for p in data.augmented])
+            ),
+            measures.memorised_share(
+                [strip_chords(t) for t in blind_tokens],
                 measures.training_grams([p.tokens for p in blind_data.augmented]),
             ),
         )
     )
+    for name, (label, low, high) in measures.PHRASE_TARGETS.items():
+        rows.append(_row(name, label, low, high, corpus[name], ours[name], theirs[name]))
+
+    heard_corpus = heard_leadsheets(leadsheets)
+    heard = [measures.heard_composition(p, p["written_key"]) for p in followed]
+    blind_heard = [measures.heard_composition(p, p["written_key"]) for p in blind_followed]
+    figures = [
+        {**measures.clash_measures(pieces), **measures.register_measures(pieces)} if pieces else {}
+        for pieces in (heard_corpus, heard, blind_heard)
+    ]
+    medians = [measures.melody_medians(pieces) for pieces in (heard_corpus, heard, blind_heard)]
+    for pieces_figures, by_key in zip(figures, medians):
+        pieces_figures["melody_median_lowest_key"] = min(by_key.values(), default=None)
+        pieces_figures["melody_median_highest_key"] = max(by_key.values(), default=None)
+    for name, (label, low, high) in {**measures.CLASH_TARGETS, **measures.REGISTER_TARGETS}.items():
+        rows.append(_row(name, label, low, high, *(f.get(name) for f in figures)))
+
+    label, low, high = measures.COPY_TARGET
+    sources = list({tuple(p.tokens): p.tokens for p in data.augmented if p.lofi}.values())
+    blind_sources = [strip_chords(t) for t in sources]
+    rows.append(
+        _row(
+            "longest_copied_run",
+            label,
+            low,
+            high,
+            None,
+            measures.longest_copied_run(followed_tokens + free_tokens, sources),
+            measures.longest_copied_run(blind_tokens, blind_sources),
+        )
+    )
+    label, low, high = measures.CHORALE_TARGET
+    chorale_like = sum(measures.chorale_like(t) for t in free_tokens)
+    rows.append(_row("chorale_like_free_pieces", label, low, high, None, chorale_like, None))
+    label, low, high = measures.MIX_TARGET
+    rows.append({**_row("melody_minus_chords_lu", label, low, high, None, None, None), "note": "not measured"})
     if "perplexity_vs_best_ngram" in heldout:
         rows.append(
             _row(
@@ -363,16 +436,63 @@ def evaluate_leadsheet(
         "follow_pieces": len(followed),
         "free_pieces": len(free),
         "progressions": TEST_PROGRESSIONS,
+        "progression_keys": TEST_KEYS,
         "key_shifts": list(TEST_SHIFTS),
         "lofi_pieces": len(lofi),
+        "heard_leadsheets": len(heard_corpus),
         "measures": rows,
+        "melody_median_by_key": _by_key(medians),
         "baseline": {
             "epochs_run": blind_summary["epochs_run"],
             "vocabulary": len(blind_data.vocabulary),
             "lstm": blind_heldout,
         },
-        "examples": {"follow": " ".join(followed[0]), "free": " ".join(free[0])},
+        "examples": {"follow": " ".join(followed_tokens[0]), "free": " ".join(free_tokens[0])},
     }
+
+
+def heard_leadsheets(folder: Path | None) -> list:
+    """The lo-fi lead sheets in their own keys and registers, as heard (none without a folder; a file
+    that does not read is left out: the build's own reading reports it)."""
+    from . import leadsheet_metrics as measures
+    from . import theory
+    from .leadsheet import encode, find_leadsheets, pitch_class_weights, read_leadsheet
+
+    heard = []
+    for path in find_leadsheets(folder) if folder is not None and folder.is_dir() else []:
+        sheet, problems = read_leadsheet(path)
+        if sheet is None or problems:
+            continue
+        piece = measures.heard_tokens(encode(sheet, normalise=False))
+        piece.key = sheet.key or theory.estimate_key(pitch_class_weights(sheet))
+        heard.append(piece)
+    return heard
+
+
+def _by_key(medians: list[dict[str, float]]) -> list[dict]:
+    """The melody median per key of the lead sheets, the model and the baseline, as rows by key name."""
+    from . import theory
+
+    keys = sorted({k for by_key in medians for k in by_key}, key=lambda k: theory.parse_key_name(k))
+    corpus, model, baseline = medians
+    return [{"key": k, "corpus": corpus.get(k), "model": model.get(k), "baseline": baseline.get(k)} for k in keys]
+
+
+def record_mix(leadsheet: dict, listening: list[dict]) -> None:
+    """Fill the loudness row from the listening renders' stem measures (their "mix":
+    melody_minus_chords_lu), the render furthest from level; it stays "not measured" without them."""
+    found = [
+        entry["mix"]["melody_minus_chords_lu"]
+        for entry in listening
+        if isinstance(entry.get("mix"), dict) and entry["mix"].get("melody_minus_chords_lu") is not None
+    ]
+    from .leadsheet_metrics import in_range
+
+    for row in leadsheet["measures"]:
+        if row["name"] == "melody_minus_chords_lu" and found:
+            row["model"] = round(max(found, key=abs), 2)
+            row["model_in_range"] = in_range(row["model"], *row["target"])
+            row["note"] = None
 
 
 def _row(name, label, low, high, corpus, model, baseline) -> dict:

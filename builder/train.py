@@ -58,11 +58,12 @@ def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
     for semitones in model_config["transpositions"]:
         if semitones:
             augmented += [_transposed(p, semitones, f"{p.path}@{semitones:+d}", leadsheet) for p in split.train]
-    tokens = [t for p in pieces + augmented for t in p.tokens]
+    if leadsheet:
+        augmented = oversample_lofi(augmented, model_config["lofi_share"])
+    tokens = [t for p in pieces + augmented for t in p.tokens]  # the repeats' other keys bring new tokens
     if leadsheet:
         from .leadsheet import grammar_tokens
 
-        augmented = oversample_lofi(augmented, model_config["lofi_share"])
         tokens += grammar_tokens()
     return TrainingData(split, augmented, build_vocabulary(tokens))
 

@@ -3,7 +3,7 @@ import pytest
 
 from builder.evaluate import NGramModel, longest_run, score_distributions
 from builder.generate import Stepper, generate, sample
-from builder.train import build_model
+from builder.train import build_model, prepare_data
 
 TINY = {"embedding": 8, "lstm_units": [12, 10], "dropout": 0.3, "dense_units": 16, "learning_rate": 0.01}
 
@@ -57,3 +57,83 @@ def test_sampling_filters_and_is_reproducible():
 def test_longest_run():
     assert longest_run(list("abbbcc")) == 3
     assert longest_run([]) == 0
+
+
+LEAD_SHEET = """title = "Test Sheet"
+composer = "x"
+licence = "CC0-1.0"
+tempo = 80
+time_signature = "4/4"
+key = "F major"
+[parts.keys]
+chords = "Gm9 | C13 | Fmaj9 | D7b9"
+[parts.melody]
+notes = "r8 d8 f8 a8~ a4 g4 | e4 r8 g8 b-2 | a4 c'4 a2 | f#4 r4 a4 r4"
+"""
+
+
+def test_the_lead_sheet_report_has_every_row_over_16_bar_pieces(tmp_path):
+    """The tiny model, untrained, and a tiny baseline: each row is there and measured."""
+    from builder import leadsheet_metrics as measures
+    from builder.config import DEFAULTS
+    from builder.corpus import Corpus, Piece
+    from builder.evaluate import FREE_PIECES, TEST_BARS, TEST_PROGRESSIONS, TEST_SHIFTS, evaluate_leadsheet
+    from builder.leadsheet import read_leadsheet
+
+    folder = tmp_path / "leadsheets"
+    folder.mkdir()
+    (folder / "test-sheet.toml").write_text(LEAD_SHEET)
+    sheet, problems = read_leadsheet(folder / "test-sheet.toml")
+    assert not problems
+    from builder.leadsheet import encode
+
+    lofi = encode(sheet, style="lofi")
+    chorale = [t for t in lofi if not t.startswith("@")]
+    pieces = [Piece(f"leadsheets/{i}.toml", lofi, True) for i in range(3)] + [
+        Piece(f"bach/{i}.mid", chorale) for i in range(3)
+    ]
+    config = {**DEFAULTS["model"], **TINY, "epochs": 1, "sequence_length": 16, "validation_share": 0.34}
+    data = prepare_data(Corpus(pieces), config)
+    model = build_model(config, len(data.vocabulary))
+    generation = {"temperature": 1.0, "top_k": 0, "top_p": 0.95, "seed": 1}
+    report = evaluate_leadsheet(model, data, generation, config, tmp_path, {}, leadsheets=folder)
+
+    assert report["bars"] == TEST_BARS == 16 and report["free_pieces"] == FREE_PIECES == 50
+    assert report["follow_pieces"] == len(TEST_PROGRESSIONS) * len(TEST_SHIFTS)
+    assert "Gm9 | Gb13 | Fmaj9 | Ab13" in TEST_PROGRESSIONS.values()
+    rows = {row["name"]: row for row in report["measures"]}
+    new = [
+        *measures.PHRASE_TARGETS,
+        *measures.CLASH_TARGETS,
+        *measures.REGISTER_TARGETS,
+        "longest_copied_run",
+        "chorale_like_free_pieces",
+        "melody_minus_chords_lu",
+    ]
+    for name in [*measures.MELODY_TARGETS, *measures.CHORD_TARGETS, "memorised_8grams", *new]:
+        assert name in rows, name
+    for name in [*measures.PHRASE_TARGETS, "clashes_nondiatonic", *measures.REGISTER_TARGETS]:
+        assert rows[name]["model"] is not None and rows[name]["baseline"] is not None, name
+    assert rows["phrase_end_landing"]["target"] == [0.7, None] and rows["clashes_nondiatonic"]["target"] == [None, 0.05]
+    assert rows["phrase_end_landing"]["corpus"] == 1.0  # the lead sheet lands in bar 4
+    assert (
+        report["heard_leadsheets"] == 1 and rows["melody_median_lowest_key"]["corpus"] == 68.0
+    )  # D4 E4 F4 F#4 G4 G4 | A4 x4 Bb4 C5
+    assert 0 <= rows["chorale_like_free_pieces"]["model"] <= FREE_PIECES
+    assert 0 <= rows["longest_copied_run"]["model"] <= 16 * TEST_BARS
+    assert rows["melody_minus_chords_lu"]["model"] is None and rows["melody_minus_chords_lu"]["note"] == "not measured"
+    keys = {entry["key"] for entry in report["melody_median_by_key"]}
+    assert {"C major", "Eb major", "Ab major", "F# major"} <= keys and "F major" in keys
+    by_key = {entry["key"]: entry for entry in report["melody_median_by_key"]}
+    assert by_key["F major"]["corpus"] == 68.0 and by_key["F major"]["model"] is not None
+
+
+def test_the_loudness_row_takes_the_listening_renders_mix():
+    from builder.evaluate import record_mix
+
+    row = {"name": "melody_minus_chords_lu", "target": [-2, 2], "model": None, "note": "not measured"}
+    report = {"measures": [row]}
+    record_mix(report, [{"title": "1"}])
+    assert row["model"] is None and row["note"] == "not measured"
+    record_mix(report, [{"mix": {"melody_minus_chords_lu": -1.2}}, {"mix": {"melody_minus_chords_lu": 2.6}}])
+    assert row["model"] == 2.6 and row["model_in_range"] is False and row["note"] is None
