@@ -51,17 +51,19 @@ class Shaper:
         self.note_start = 0  # where in the bar that note began
         self.clashing = False  # that note is a clash over the chord it began on
         self.landed = False  # this bar has a long note, or a quarter and a rest
+        self.following = True  # this bar's rhythm is its model bar's so far
 
     def _enter(self, bar: int) -> None:
         if bar != self.bar:
-            self.bar, self.held, self.clashing, self.landed = bar, 0, False, False
+            self.bar, self.held, self.clashing, self.landed, self.following = bar, 0, False, False, True
 
     def _place(self, grammar) -> tuple[bool, bool, list[int] | None]:
-        """(a landing bar, a landing bar not landed yet, the model bar's onsets or None)."""
+        """(a landing bar, a landing bar not landed yet, the model bar's onsets or None: none when
+        the bar has already left its model's rhythm, which a bonus could no longer bring back)."""
         place = grammar.bar % theory.LEADSHEET["phraseBars"] + 1
         landing = place in self.p["landingPlaces"] or grammar.bar == grammar.bars - 1
-        back = grammar.bar - self.p["repeatBack"]
-        model = self.onsets.get(back, []) if place in self.p["repeatPlaces"] and back >= 0 else None
+        back = grammar.bar - self.p["repeatFrom"].get(str(place), grammar.bar + 1)
+        model = self.onsets.get(back, []) if back >= 0 and self.following else None
         return landing, landing and not self.landed, model
 
     def take(self, grammar, token: str) -> None:
@@ -77,6 +79,11 @@ class Shaper:
             event, midi, start = self.pending
             length = info["sixteenths"]
             quarter, land = self.p["quarterSixteenths"], self.p["landSixteenths"]
+            model = self._place(grammar)[2]
+            if model is not None:
+                self.following = (start in model) == (event == "note") and not any(
+                    start < s < start + length for s in model
+                )
             if event == "note":
                 self.onsets.setdefault(grammar.bar, []).append(start)
                 self.held, self.note_start = length, start

@@ -162,3 +162,14 @@ def test_the_page_gives_the_same_bonuses(tmp_path):
     assert page == python
     assert sum(len(bonuses) for case in python for _, _, bonuses in case) > 20  # the walks meet many bonuses
     assert theory.LEADSHEET["shaping"] is SHAPING
+
+
+def test_the_next_bar_restates_the_motifs_rhythm_until_it_leaves_it():
+    seen = walk(FILLER + bar("n64 d2", "n65 d2", "n67 d4"), 8, C7)  # bar 2 (place 2) follows bar 1
+    second = [s for s in seen if s[0] == 1]
+    assert P["repeatFrom"]["2"] == 1
+    assert second[0][2]["n64"] == P["rhythmOnset"] and second[1][2]["d4"] == P["rhythmLength"]
+    assert second[2][1] == 2 and second[2][2]["r"] == P["rhythmOnset"]  # no onset at 2 in bar 1
+    assert "n65" not in second[2][2]
+    after = second[4]  # a note at 2 left bar 1's rhythm: no more rhythm bonuses in this bar
+    assert after[1] == 4 and not any(b == P["rhythmOnset"] for b in after[2].values())

@@ -57,6 +57,7 @@ export class Shaper {
     this.noteStart = 0; // where in the bar that note began
     this.clashing = false; // that note is a clash over the chord it began on
     this.landed = false; // this bar has a long note, or a quarter and a rest
+    this.following = true; // this bar's rhythm is its model bar's so far
   }
 
   #enter(bar) {
@@ -65,15 +66,17 @@ export class Shaper {
       this.held = 0;
       this.clashing = false;
       this.landed = false;
+      this.following = true;
     }
   }
 
-  // {landing: a landing bar, asking: one not landed yet, model: the model bar's onsets or null}.
+  // {landing: a landing bar, asking: one not landed yet, model: the model bar's onsets or null: null
+  // when the bar has already left its model's rhythm, which a bonus could no longer bring back}.
   #place(grammar) {
     const place = (grammar.bar % PHRASE_BARS) + 1;
     const landing = this.p.landingPlaces.includes(place) || grammar.bar === grammar.bars - 1;
-    const back = grammar.bar - this.p.repeatBack;
-    const model = this.p.repeatPlaces.includes(place) && back >= 0 ? (this.onsets.get(back) ?? []) : null;
+    const back = grammar.bar - (this.p.repeatFrom[String(place)] ?? grammar.bar + 1);
+    const model = back >= 0 && this.following ? (this.onsets.get(back) ?? []) : null;
     return { landing, asking: landing && !this.landed, model };
   }
 
@@ -92,6 +95,10 @@ export class Shaper {
       const { kind: event, midi, start } = this.pending;
       const length = this.c.lengths.get(id);
       const { quarterSixteenths: quarter, landSixteenths: land } = this.p;
+      const { model } = this.#place(grammar);
+      if (model !== null) {
+        this.following = model.includes(start) === (event === 'note') && !model.some((s) => start < s && s < start + length);
+      }
       if (event === 'note') {
         if (!this.onsets.has(grammar.bar)) this.onsets.set(grammar.bar, []);
         this.onsets.get(grammar.bar).push(start);
