@@ -479,19 +479,20 @@ def _by_key(medians: list[dict[str, float]]) -> list[dict]:
 
 
 def record_mix(leadsheet: dict, listening: list[dict]) -> None:
-    """Fill the loudness row from the listening renders' stem measures (their "mix":
-    melody_minus_chords_lu), the render furthest from level; it stays "not measured" without them."""
-    found = [
-        entry["mix"]["melody_minus_chords_lu"]
-        for entry in listening
-        if isinstance(entry.get("mix"), dict) and entry["mix"].get("melody_minus_chords_lu") is not None
-    ]
+    """Fill the loudness row from the listening renders' stem measures (builder/listening.py's "mix" of
+    each entry, averaged by its mix_summary; each piece's figure kept beside it); the row stays
+    "not measured" without them."""
     from .leadsheet_metrics import in_range
+    from .listening import mix_summary
 
+    summary = mix_summary(listening)
+    if summary.get("melody_minus_chords_lu") is None:
+        return
     for row in leadsheet["measures"]:
-        if row["name"] == "melody_minus_chords_lu" and found:
-            row["model"] = round(max(found, key=abs), 2)
+        if row["name"] == "melody_minus_chords_lu":
+            row["model"] = summary["melody_minus_chords_lu"]
             row["model_in_range"] = in_range(row["model"], *row["target"])
+            row["pieces"] = [entry["mix"]["melody_minus_chords_lu"] for entry in listening if entry.get("mix")]
             row["note"] = None
 
 

@@ -135,5 +135,8 @@ def test_the_loudness_row_takes_the_listening_renders_mix():
     report = {"measures": [row]}
     record_mix(report, [{"title": "1"}])
     assert row["model"] is None and row["note"] == "not measured"
-    record_mix(report, [{"mix": {"melody_minus_chords_lu": -1.2}}, {"mix": {"melody_minus_chords_lu": 2.6}}])
-    assert row["model"] == 2.6 and row["model_in_range"] is False and row["note"] is None
+    mixes = [{"melody_minus_chords_lu": -1.2, "melody_lufs": -30, "chords_lufs": -28.8}]
+    mixes.append({"melody_minus_chords_lu": 6.2, "melody_lufs": -22, "chords_lufs": -28.2})
+    record_mix(report, [{"mix": mix} for mix in mixes])
+    assert row["model"] == 2.5 and row["model_in_range"] is False and row["note"] is None
+    assert row["pieces"] == [-1.2, 6.2]
