@@ -140,3 +140,32 @@ def test_the_loudness_row_takes_the_listening_renders_mix():
     record_mix(report, [{"mix": mix} for mix in mixes])
     assert row["model"] == 2.5 and row["model_in_range"] is False and row["note"] is None
     assert row["pieces"] == [-1.2, 6.2]
+
+
+def test_the_build_log_shows_a_missing_figure_as_not_measured_and_the_medians_by_key():
+    from builder.build import leadsheet_report_lines
+
+    rows = [
+        {"label": "other bars that land", "target": [None, 0.5], "corpus": 0.26, "model": 0.31, "baseline": 0.4},
+        {
+            "label": "loudness",
+            "target": [-2, 2],
+            "corpus": None,
+            "model": None,
+            "baseline": None,
+            "note": "not measured",
+        },
+    ]
+    lines = leadsheet_report_lines(
+        {
+            "follow_pieces": 36,
+            "bars": 16,
+            "free_pieces": 50,
+            "measures": rows,
+            "melody_median_by_key": [{"key": "C major", "corpus": 72.0, "model": 67.5, "baseline": None}],
+        }
+    )
+    assert lines[0].startswith("Lead-sheet measures: 36 pieces of 16 bars")
+    assert lines[2].split() == ["other", "bars", "that", "land", "..0.5", "0.26", "0.31", "0.4"]
+    assert lines[3].split()[-4:] == ["-", "not", "measured", "-"]
+    assert lines[4].endswith("by key, lo-fi/model/blind: C major 72/67.5/-")
