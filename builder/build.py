@@ -224,7 +224,7 @@ def leadsheet_report_lines(leadsheet: dict) -> list[str]:
     lines = [
         f"Lead-sheet measures: {leadsheet['follow_pieces']} pieces of {leadsheet['bars']} bars over test "
         f"progressions, {leadsheet['free_pieces']} in free mode; the baseline is chord-blind.",
-        f"  {'measure':<58} {'target':>11} {'lo-fi':>7} {'model':>7} {'blind':>7}",
+        f"  {'measure':<68} {'target':>11} {'lo-fi':>7} {'model':>7} {'blind':>7}",
     ]
     for row in leadsheet["measures"]:
         low, high = row["target"]
@@ -235,7 +235,7 @@ def leadsheet_report_lines(leadsheet: dict) -> list[str]:
         )
         model = row.get("note") if row["model"] is None and row.get("note") else cell(row["model"])
         lines.append(
-            f"  {row['label']:<58} {target:>11} {cell(row['corpus']):>7} {model:>7} {cell(row['baseline']):>7}"
+            f"  {row['label']:<68} {target:>11} {cell(row['corpus']):>7} {model:>7} {cell(row['baseline']):>7}"
         )
     if leadsheet.get("melody_median_by_key"):
         lines.append(
