@@ -209,9 +209,63 @@ def compose(
         "tokens": tokens,
         "key": key,
         "chords": out_chords,
-        "melody": [{"step": n.start, "length": n.length, "midi": n.midi - shift} for n in piece.melody],
+        "melody": melody_in_register(
+            [{"step": n.start, "length": n.length, "midi": n.midi - shift} for n in piece.melody],
+            out_chords,
+            bar_length,
+        ),
         "mapped": plan["mapped"],
     }
+
+
+def register_octave(midis: list[int]) -> int:
+    """The octaves, in semitones, that bring the median of `midis` nearest theory.json's
+    melodyRegister median (ties: the lower octave)."""
+    from . import theory
+
+    ordered = sorted(midis)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return 12 * math.ceil((theory.THEORY["melodyRegister"]["median"] - median) / 12 - 0.5)
+
+
+def melody_in_register(melody: list[dict], chords: list[dict], bar_length: int) -> list[dict]:
+    """The melody ([{step, length, midi}], moved back to the listener's key) folded by octaves above
+    the chords ([{step, length, midis}], as voiced): theory.json's melodyRegister. The page's
+    ai/piece.js folds it the same way as the notes stream in, deciding at each bar line."""
+    from . import theory
+
+    ceiling = theory.THEORY["melodyRegister"]["ceiling"]
+
+    def top(step: int) -> int | None:
+        sounding = [c for c in chords if c["step"] <= step < c["step"] + c["length"] and c["midis"]]
+        return max(sounding[-1]["midis"]) if sounding else None
+
+    if not melody:
+        return []
+    # The octave is decided at the end of the first bar with notes, from that bar's notes.
+    first_bar_end = (melody[0]["step"] // bar_length + 1) * bar_length
+    octave = register_octave([n["midi"] for n in melody if n["step"] < first_bar_end])
+    bars = melody[-1]["step"] // bar_length + 1
+    out = []
+    for bar in range(bars):
+        notes = [n for n in melody if bar * bar_length <= n["step"] < (bar + 1) * bar_length]
+        out += [{**n, "midi": m} for n, m in zip(notes, _lifted_bar(notes, octave, top, ceiling))]
+    return out
+
+
+def _lifted_bar(notes: list[dict], octave: int, top, ceiling: int) -> list[int]:
+    """One bar's notes moved by `octave`, then up an octave as a whole where one sits at or under
+    the voicing's top (its highest note kept within `ceiling`), then note by note."""
+    midis = [n["midi"] + octave for n in notes]
+    tops = [top(n["step"]) for n in notes]
+    under = any(t is not None and m <= t for m, t in zip(midis, tops))
+    if under and max(midis) + 12 <= ceiling:
+        midis = [m + 12 for m in midis]
+    for i, t in enumerate(tops):
+        while t is not None and midis[i] <= t and midis[i] + 12 <= ceiling:
+            midis[i] += 12
+    return midis
 
 
 # The free key's draw (compose.js's KEY_SALT, "Keys"), apart from the sampler's stream.

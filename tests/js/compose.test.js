@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 
 import { LeadSheetGrammar, chooseToken, classifyVocab } from '../../web_src/js/ai/grammar.js';
 import { followPlan, freePlan, loopProgression, nearestChordToken, pieceBars, vocabChords } from '../../web_src/js/ai/compose.js';
-import { createPieceBuilder } from '../../web_src/js/ai/piece.js';
+import { createPieceBuilder, liftedBar, registerOctave } from '../../web_src/js/ai/piece.js';
 import { COMP_STEPS, bassLine, barSegments, chordHits, compSteps } from '../../web_src/js/ai/backing.js';
 import { leadSheetParts } from '../../web_src/js/ai/arrange.js';
 import { swungTicks } from '../../web_src/js/audio/swing.js';
 import { drumEvents } from '../../web_src/js/audio/drums.js';
-import { familyChord, familyPitchClasses, parseChordSymbol, parseChordToken, voiceChord } from '../../web_src/js/music/theory.js';
+import { familyChord, familyPitchClasses, noteNameToMidi, parseChordSymbol, parseChordToken, transposeSymbol, voiceChord } from '../../web_src/js/music/theory.js';
 import { mulberry32 } from '../../web_src/js/ai/sampling.js';
 
 const ROOTS = [...Array(12).keys()];
@@ -130,7 +130,7 @@ test('follow mode: the piece has every chord at its step, the melody moved back 
       ['Ebmaj9', 0, 16], ['Cm9', 16, 16], ['Fm7', 32, 8], ['Bb13', 40, 8],
       ['Ebmaj9', 48, 16], ['Cm9', 64, 16], ['Fm7', 80, 8], ['Bb13', 88, 8],
     ]);
-    // The melody is the model's notes moved up a minor third, back to E flat.
+    // The melody is the model's notes moved up a minor third, back to E flat...
     const model = [];
     let pos = 0;
     let pending = null;
@@ -142,7 +142,8 @@ test('follow mode: the piece has every chord at its step, the melody moved back 
         pending = null;
       } else if (token === 'r' || token === '~') pending = null;
     }
-    assert.deepEqual(piece.melody.map((n) => [n.step, n.midi - 3]), model);
+    // ...and folded by whole octaves into its register (registerOctave, liftedBar).
+    assert.deepEqual(piece.melody.map((n) => [n.step, (n.midi - 3 + 120) % 12]), model.map(([step, midi]) => [step, midi % 12]));
     // A melody note goes on past a chord change only through a tie, written at the change.
     const changes = new Set(plan.changes.map((c) => c.step));
     for (const note of piece.melody) {
@@ -156,6 +157,45 @@ test('follow mode: the piece has every chord at its step, the melody moved back 
     assert.equal(streamed.filter((e) => e.part !== 'melody').length, 0);
     assert.ok(builder.events.some((e) => e.part === 'chords' && e.step === 88));
   }
+});
+
+test('the melody\'s register: its median near C5, its notes over the voicing, each bar folded once it is written', () => {
+  assert.equal(registerOctave([60, 62, 64]), 12); // E4 -> E5, 10 from C5 against 2
+  assert.equal(registerOctave([66]), 0); // F#4 and F#5 are as far from C5: the lower
+  assert.equal(registerOctave([77, 78]), 0);
+  assert.equal(registerOctave([78, 79]), -12);
+  assert.equal(registerOctave([55, 57]), 12);
+  const top = () => 64; // a voicing up to E4
+  assert.deepEqual(liftedBar([{ step: 0, midi: 62 }, { step: 4, midi: 67 }], 0, top), [74, 79]); // the bar goes up whole
+  assert.deepEqual(liftedBar([{ step: 0, midi: 64 }, { step: 4, midi: 76 }], 0, top), [76, 76]); // E6 would pass C6: the E4 alone
+  assert.deepEqual(liftedBar([{ step: 0, midi: 60 }], 0, () => null), [60]); // under N.C. nothing to clear
+  // Over every key, the streamed melody is the result's, every note of a bar waits for its bar line,
+  // and hardly any note sits at or under the voicing's top.
+  let under = 0;
+  let notes = 0;
+  for (const [text, bars] of [['Dm9 | G13 | Cmaj9 | A7b9', 4], ['Gm9 | Gb13 | Fmaj9 | Ab13', 4]]) {
+    for (let semitones = 0; semitones < 12; semitones++) {
+      const progression = pass(text).map((c) => ({ ...c, symbol: transposeSymbol(c.symbol, semitones) }));
+      const plan = followPlan({ progression, passBars: bars, bars: 8, vocab: VOCAB });
+      const builder = createPieceBuilder(plan);
+      const streamed = [];
+      for (const token of write(plan, semitones + 1)) {
+        const bar = builder.barsDone;
+        for (const event of builder.push(token).filter((e) => e.part === 'melody')) {
+          assert.ok(Math.floor(event.step / 16) < builder.barsDone || builder.done, `bar ${bar}`);
+          streamed.push([event.step, noteNameToMidi(event.notes[0])]);
+        }
+      }
+      const piece = builder.result();
+      assert.deepEqual(streamed, piece.melody.map((n) => [n.step, n.midi]));
+      for (const note of piece.melody) {
+        const chord = plan.chords.find((c) => c.step <= note.step && note.step < c.step + c.length);
+        notes += 1;
+        if (note.midi <= Math.max(...chord.midis)) under += 1;
+      }
+    }
+  }
+  assert.ok(notes > 300 && under / notes <= 0.02, `${under} of ${notes}`);
 });
 
 test('free mode: the seed picks the key; the model\'s chords are named, voiced and come a bar at a time', () => {

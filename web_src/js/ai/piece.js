@@ -26,6 +26,31 @@ function melodyVelocity(step, barLength, strong) {
   return pos % 4 === 0 ? VELOCITY.beat : VELOCITY.offbeat;
 }
 
+const REGISTER = theory.melodyRegister;
+
+// The octaves, in semitones, that bring the median of `midis` nearest theory.json's melodyRegister
+// median (ties: the lower octave).
+export function registerOctave(midis) {
+  const ordered = [...midis].sort((a, b) => a - b);
+  const middle = Math.floor(ordered.length / 2);
+  const median = ordered.length % 2 ? ordered[middle] : (ordered[middle - 1] + ordered[middle]) / 2;
+  return 12 * Math.ceil((REGISTER.median - median) / 12 - 0.5) || 0; // 0, not -0
+}
+
+// One bar's notes ([{step, midi}]) moved by `octave`, then up an octave as a whole where one sits at
+// or under the top of the voicing sounding at its onset (`top(step)`, null: no chord), its highest
+// note kept within the ceiling, then note by note: the melody above the chords. Returns the midis.
+export function liftedBar(notes, octave, top) {
+  const midis = notes.map((n) => n.midi + octave);
+  const tops = notes.map((n) => top(n.step));
+  const under = midis.some((m, i) => tops[i] !== null && m <= tops[i]);
+  if (under && Math.max(...midis) + 12 <= REGISTER.ceiling) midis.forEach((m, i) => (midis[i] = m + 12));
+  tops.forEach((t, i) => {
+    while (t !== null && midis[i] <= t && midis[i] + 12 <= REGISTER.ceiling) midis[i] += 12;
+  });
+  return midis;
+}
+
 // plan: compose.js's followPlan or freePlan; seed: the composition's (the chords' comping rhythm
 // varies with it, backing.js).
 export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
@@ -36,6 +61,13 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
   const written = []; // FREE mode: the model's chord changes, [{step, token}]
   let bar = -1; // the bar being written
   let ended = false;
+  // The melody's register (theory.json melodyRegister): a bar's notes are folded once it is written,
+  // the octave decided at the end of the first bar with notes; notes wait until their bar is.
+  const onsets = []; // [{step, midi}] of every note begun, moved back to the listener's key
+  let heldPitch = null; // a note token's pitch, begun once its length comes
+  let octave = null;
+  const folded = new Map(); // onset step -> the note's midi in its register
+  let waiting = []; // notes complete but their bar not yet folded: [{step, length, midi}]
 
   const playable = (part, step, length, midis, velocity) => ({
     part,
@@ -69,6 +101,34 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
     return spans;
   }
 
+  // The top of the voicing sounding at `step` (null under N.C. or before any chord).
+  function voicingTop(step) {
+    const spans = plan.mode === 'follow' ? plan.chords : writtenSpans(step, step + 1);
+    const sounding = spans.filter((c) => c.step <= step && step < c.step + c.length && c.midis.length);
+    return sounding.length ? Math.max(...sounding[sounding.length - 1].midis) : null;
+  }
+
+  // Bar `b` is written: fold its notes, then let out the notes that waited for it.
+  function closeBar(b) {
+    if (octave === null && onsets.length) octave = registerOctave(onsets.map((n) => n.midi));
+    if (octave !== null) {
+      const notes = onsets.filter((n) => Math.floor(n.step / barLength) === b);
+      liftedBar(notes, octave, voicingTop).forEach((midi, i) => folded.set(notes[i].step, midi));
+    }
+    return release();
+  }
+
+  // The waiting notes whose bar is folded, as playable events.
+  function release() {
+    const ready = waiting.filter((n) => folded.has(n.step));
+    waiting = waiting.filter((n) => !folded.has(n.step));
+    return ready.map((note) => {
+      const midi = folded.get(note.step);
+      builder.melody.push({ step: note.step, length: note.length, midi });
+      return playable('melody', note.step, note.length, [midi], melodyVelocity(note.step, barLength, strong));
+    });
+  }
+
   const builder = {
     plan,
     tokens: [],
@@ -90,16 +150,22 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
         // A chord written again where it already sounds changes nothing (as in the training pieces).
         if (written.length === 0 || written[written.length - 1].token !== token) written.push({ step, token });
       }
-      for (const event of decoder.push(token)) {
-        if (event.type !== 'note') continue;
-        const midi = event.midi - shift;
-        builder.melody.push({ step: event.step, length: event.length, midi });
-        out.push(playable('melody', event.step, event.length, [midi], melodyVelocity(event.step, barLength, strong)));
+      const read = readToken(token);
+      if (read?.kind === 'note') heldPitch = read.midi - shift;
+      else if (read?.kind === 'rest' || read?.kind === 'tie') heldPitch = null;
+      else if (read?.kind === 'length' && heldPitch !== null) {
+        onsets.push({ step, midi: heldPitch });
+        heldPitch = null;
       }
-      const isBar = readToken(token)?.kind === 'bar';
+      for (const event of decoder.push(token)) {
+        if (event.type === 'note') waiting.push({ step: event.step, length: event.length, midi: event.midi - shift });
+      }
+      out.push(...release()); // a note of a bar already folded (tied over its bar line)
+      const isBar = read?.kind === 'bar';
       if (isBar || token === END) {
         // The bar before is complete: in FREE mode its chords are known now.
         if (plan.mode === 'free' && bar >= 0) out.push(...backing(writtenSpans(bar * barLength, (bar + 1) * barLength)));
+        if (bar >= 0) out.push(...closeBar(bar));
         if (isBar) bar += 1;
         else ended = true;
       }
