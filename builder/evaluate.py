@@ -409,7 +409,7 @@ def evaluate_leadsheet(
             label,
             low,
             high,
-            None,
+            measures.longest_shared_run(lofi),
             measures.longest_copied_run(followed_tokens + free_tokens, sources),
             measures.longest_copied_run(blind_tokens, blind_sources),
         )

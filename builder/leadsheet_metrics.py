@@ -283,6 +283,26 @@ def longest_copied_run(pieces: list[list[str]], sources: list[list[str]]) -> int
     return low
 
 
+def longest_shared_run(pieces: list[list[str]]) -> int:
+    """The longest run of melody events that two of the pieces have in common: the copying the
+    lead sheets themselves do, beside longest_copied_run's limit."""
+    events = [melody_events(t) for t in pieces]
+    low, high = 0, max((len(e) for e in events), default=0)
+    while low < high:
+        n = (low + high + 1) // 2
+        owner: dict[tuple[str, ...], int] = {}
+        shared = False
+        for index, piece in enumerate(events):
+            for i in range(len(piece) - n + 1):
+                shared = owner.setdefault(tuple(piece[i : i + n]), index) != index
+                if shared:
+                    break
+            if shared:
+                break
+        low, high = (n, high) if shared else (low, n - 1)
+    return low
+
+
 # ---- as heard: clashes and register -------------------------------------------------------------
 
 

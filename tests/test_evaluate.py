@@ -121,6 +121,7 @@ def test_the_lead_sheet_report_has_every_row_over_16_bar_pieces(tmp_path):
     )  # D4 E4 F4 F#4 G4 G4 | A4 x4 Bb4 C5
     assert 0 <= rows["chorale_like_free_pieces"]["model"] <= FREE_PIECES
     assert 0 <= rows["longest_copied_run"]["model"] <= 16 * TEST_BARS
+    assert rows["longest_copied_run"]["corpus"] == 16  # the copies of the lead sheet share all 16 events
     assert rows["melody_minus_chords_lu"]["model"] is None and rows["melody_minus_chords_lu"]["note"] == "not measured"
     keys = {entry["key"] for entry in report["melody_median_by_key"]}
     assert {"C major", "Eb major", "Ab major", "F# major"} <= keys and "F major" in keys

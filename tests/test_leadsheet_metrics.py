@@ -15,6 +15,7 @@ from builder.leadsheet_metrics import (
     heard_composition,
     in_range,
     longest_copied_run,
+    longest_shared_run,
     melody_measures,
     melody_medians,
     memorised_share,
@@ -116,6 +117,9 @@ def test_copied_runs_of_13_and_of_12_events():
     assert longest_copied_run([copy12], [source]) == 12
     assert longest_copied_run([copy12, copy13], [bars("n50 d16"), source]) == 13
     assert longest_copied_run([copy13], [bars("n50 d16")]) == 0
+    # what two lead sheets share, and a piece that repeats itself shares nothing with itself
+    assert longest_shared_run([copy13, bars("n50 d16"), source]) == 13
+    assert longest_shared_run([copy12, source]) == 12 and longest_shared_run([source + source[1:]]) == 0
     # the copy guard's own reading of a run agrees
     assert guard_longest_copied_run(copy13, [source]) == 13 and guard_longest_copied_run(copy12, [source]) == 12
 
