@@ -4,23 +4,42 @@ A small model trained on a few dozen lead sheets can reproduce a stretch of one 
 at low temperatures. The build hashes every run of N melody events (an event with its length,
 "n67 d4", "r d2", "~ d4", as builder/leadsheet_metrics.melody_events reads them, in the model's key)
 of the encoded lead sheets into a set of 32-bit FNV-1a hashes shipped with the model (meta.json's
-"copyGuard": {"n", "hashes"}); while composing, a length that would complete a run whose hash is in
+"copyGuard": {"n", "hashes"}). A run is hashed with its notes counted from its first note, so that
+one hash stands for the run in every key: the model also learns the lead sheets transposed, and a
+melody copied a fifth higher is still copied. While composing, a length that would complete a run whose hash is in
 the set is not allowed, unless every length would. web_src/js/ai/copyguard.js is the page's twin
 (the same hash of the same text; tests/test_copyguard.py checks both).
 """
 
 from __future__ import annotations
 
+import re
+
 from . import theory
 from .leadsheet_metrics import melody_events
 
 RUN = 13  # events: a copied run may be 12 long at most
+NOTE = re.compile(re.escape(theory.LEADSHEET["notePrefix"]) + r"(\d+)")
+
+
+def run_text(events: list[str]) -> str:
+    """The events joined by spaces, each note's number made relative to the run's first note
+    ("n67 d4 n70 d2" -> "n0 d4 n3 d2")."""
+    first, words = None, []
+    for event in events:
+        for word in event.split(" "):
+            match = NOTE.fullmatch(word)
+            if match:
+                first = int(match[1]) if first is None else first
+                word = f"{theory.LEADSHEET['notePrefix']}{int(match[1]) - first}"
+            words.append(word)
+    return " ".join(words)
 
 
 def run_hash(events: list[str]) -> int:
-    """FNV-1a (32 bits) over the UTF-16 code units of the events joined by spaces."""
+    """FNV-1a (32 bits) over the UTF-16 code units of run_text(events)."""
     h = 0x811C9DC5
-    text = " ".join(events)
+    text = run_text(events)
     data = text.encode("utf-16-le", "surrogatepass")
     for i in range(0, len(data), 2):
         h = ((h ^ (data[i] | (data[i + 1] << 8))) * 0x01000193) & 0xFFFFFFFF

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from builder.copyguard import RUN, CopyGuard, build_guard, longest_copied_run, run_hash
+from builder.copyguard import RUN, CopyGuard, build_guard, longest_copied_run, run_hash, run_text
 from builder.generate import Stepper, compose
 from builder.leadsheet import grammar_tokens
 from builder.train import build_model
@@ -20,8 +20,8 @@ VOCAB = [*grammar_tokens(), "@0:maj7", "@9:m7", *(f"n{m}" for m in range(60, 73)
 TEXTS = [
     [],
     ["n67 d4"],
-    ["n67 d4", "r d2", "~ d4"],
-    ["héllo wörld", "𝄞 d1"],
+    ["n67 d4", "r d2", "~ d4", "n60 d2"],
+    ["héllo wörld", "𝄞 d1", "n5"],
     [f"n{60 + i} d{1 + i % 4}" for i in range(13)],
 ]
 
@@ -52,6 +52,19 @@ def test_the_page_hashes_the_same_runs_to_the_same_numbers():
     ours = [run_hash(t) for t in TEXTS]
     assert json.loads(result.stdout) == ours
     assert ours[0] == 0x811C9DC5 and len(set(ours)) == len(ours) and all(0 <= h < 2**32 for h in ours)
+    assert run_text(TEXTS[2]) == "n0 d4 r d2 ~ d4 n-7 d2"
+
+
+def test_a_run_is_guarded_in_every_key():
+    """The model learns the lead sheets transposed too: the same run a fourth higher is refused."""
+    midis = [60 + (i * 5) % 12 for i in range(13)]
+    guard = CopyGuard(build_guard([sheet(midis)]))
+    for midi in midis[:12]:
+        guard.take(f"n{midi + 5}")
+        guard.take("d4")
+    guard.take(f"n{midis[12] + 5}")
+    lengths = [VOCAB.index(t) for t in ("d2", "d4")]
+    assert [VOCAB[i] for i in guard.allowed(lengths, VOCAB)] == ["d2"]
 
 
 def test_every_run_of_13_events_is_hashed_and_no_shorter_one():

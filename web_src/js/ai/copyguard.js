@@ -4,11 +4,36 @@
 // all at low temperatures. The build hashes every run of n melody events ("n67 d4", "r d2", "~ d4",
 // in the model's key) of the lead sheets into the model's "copyGuard": {n, hashes}
 // (builder/copyguard.py); while composing, a length that would complete a run whose hash is in the
-// set is not allowed, unless every length would.
+// set is not allowed, unless every length would. A run is hashed with its notes counted from its
+// first note, so that one hash stands for the run in every key (the model also learns the lead
+// sheets transposed, and a melody copied a fifth higher is still copied).
 
-// FNV-1a (32 bits) over the UTF-16 code units of the events joined by spaces, as the build hashes them.
+import theory from '../music/theory.json' with { type: 'json' };
+
+const PREFIX = theory.leadsheet.notePrefix;
+const NOTE = new RegExp(`^${PREFIX}(\\d+)$`);
+
+// The events joined by spaces, each note's number made relative to the run's first note
+// ("n67 d4 n70 d2" -> "n0 d4 n3 d2").
+export function runText(events) {
+  let first = null;
+  const words = [];
+  for (const event of events) {
+    for (let word of event.split(' ')) {
+      const match = NOTE.exec(word);
+      if (match) {
+        first ??= Number(match[1]);
+        word = `${PREFIX}${Number(match[1]) - first}`;
+      }
+      words.push(word);
+    }
+  }
+  return words.join(' ');
+}
+
+// FNV-1a (32 bits) over the UTF-16 code units of runText(events), as the build hashes them.
 export function runHash(events) {
-  const text = events.join(' ');
+  const text = runText(events);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
