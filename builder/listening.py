@@ -51,10 +51,10 @@ OGG_SERIAL = 0x6C6F6669  # libsndfile picks a random stream serial; a fixed one 
 # Levels in dB and releases in seconds. Tone's SAMPLER_SETTINGS (web_src/js/audio/instruments.js) give the
 # piano -4 dB and the electric piano -9 dB, but the electric piano's samples are recorded about 13 dB
 # hotter than the piano's (RMS over their first second), so levels are set here by numbers: with the
-# page's melody route level at 0 dB (MELODY_BASE_DB) the piano melody's stem sat about 6 LU under the
+# page's melody route level at 0 dB (MELODY_BASE_DB) the piano melody's stem sits 6-8 LU under the
 # chords', as it did on the page; the page's own melody level (groove.MELODY_DB) lifts it from there,
-# here as there. The bass sits under the chords (see tests/test_listening.py).
-MELODY_BASE_DB = -9.0
+# here as there (tests/test_swing_browser.py measures the page's stems). The bass sits under the chords.
+MELODY_BASE_DB = -12.0
 PIANO = {"gain_db": MELODY_BASE_DB + groove.MELODY_DB, "release": 1.4}
 EPIANO = {"gain_db": -20.0, "release": 1.0}
 EPIANO_MELODY = {"gain_db": MELODY_BASE_DB - 10 + groove.MELODY_DB, "release": 1.0, "octaves": 1}  # no piano samples

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import theory
+from builder import groove, theory
 from builder.pwa import write_pwa
 
 from .browser import open_lofi
@@ -273,8 +273,9 @@ def test_play_sounds_chords_bass_and_a_swung_melody(open_page):
     # A strike per chord and a softer second one in the three bars a chord has to itself (backing.js
     # comps); the bass: root and pickup in those bars, a root per chord in the other.
     assert counts["chords"] == 5 + 3 and counts["bass"] == 8 and counts["melody"] >= 1
-    # The whole track, offline, with the boom-bap pattern (swing 0.35: the off-beat sixteenths 6
-    # ticks late): every event of every part sounds, and the melody swings as the drums do.
+    # The whole track, offline, with the boom-bap pattern (swing 57%: the off-beat sixteenths 7
+    # ticks late, the off-beat eighths 13): every event of every part sounds, and the melody swings
+    # as the drums do (builder/groove.py is the page's swing.js, parity-tested).
     result = page.evaluate("() => window.lofi.renderOffline({song: 'ai', bars: 4, bpm: 300, drums: 'boom-bap'})")
     music = [e for e in result["timeline"] if e["layer"] == "music"]
     assert [sum(1 for e in music if e["part"] == p) for p in (0, 1, 2)] == [
@@ -283,10 +284,10 @@ def test_play_sounds_chords_bass_and_a_swung_melody(open_page):
         counts["bass"],
     ]
     drums_late = {e["ticks"] % 96 for e in result["timeline"] if e["layer"] == "drums" and e["step"] % 2 == 1}
-    assert drums_late == {54}
+    assert drums_late == {55}
     melody = sorted(e["step"] for e in events if e["part"] == "melody")
     heard = sorted(e["ticks"] for e in music if e["part"] == 0)
-    assert heard == [step * 48 + (6 if step % 2 else 0) for step in melody]
+    assert heard == [groove.swung_ticks(step, 57) for step in melody]
     # Live: play() streams all three parts into the player, from the first bar on, the melody
     # swung there too (audio/streamed_track.js delays the off-beat sixteenths as they are played).
     page.evaluate("() => window.lofi.play({song: 'ai', drums: 'boom-bap', bpm: 240})")
