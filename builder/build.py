@@ -147,6 +147,9 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
         shutil.rmtree(checkpoints, ignore_errors=True)
         kept = "the cached model was kept" if previous else "nothing was cached"
         raise BuildError(Problem(model_dir, f"the newly trained model is refused: {worse}; {kept}"))
+    guard = None  # the runs of the lead sheets compose() must not copy, shipped with the model
+    if model_config["encoding"] == "leadsheet":
+        guard = build_guard([p.tokens for p in data.split.train + data.split.validation if p.lofi])
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         convert_to_tfjs(model, scratch / "tfjs", model_config["quantization"])
@@ -155,7 +158,7 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
         listening = []
         if model_config["encoding"] == "leadsheet":
             log("Rendering the report's listening pieces...")
-            pieces = listening_pieces(model, data.vocabulary, config["generation"])
+            pieces = listening_pieces(model, data.vocabulary, config["generation"], copy_guard=guard)
             listening = render_listening(
                 pieces, scratch / "listening", instruments=find_instruments(content, PROJECT_ROOT)
             )
@@ -171,8 +174,8 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
             "evaluation": report,
             "listening": listening,
         }
-        if model_config["encoding"] == "leadsheet":  # the runs of the lead sheets compose() must not copy
-            meta["copyGuard"] = build_guard([p.tokens for p in data.split.train + data.split.validation if p.lofi])
+        if guard is not None:
+            meta["copyGuard"] = guard
         modelcache.save(model_dir, model, scratch / "tfjs", scratch / "loss.png", meta, scratch / "listening")
     shutil.rmtree(checkpoints, ignore_errors=True)  # kept only while training, in case it is cut off
     _log_report(report, log)

@@ -255,16 +255,23 @@ def chord_blind(data: TrainingData) -> TrainingData:
 
 
 def compositions(
-    model, vocabulary: list[str], generation: dict, chord_tone_bias: float | None = None, free: bool = False
+    model,
+    vocabulary: list[str],
+    generation: dict,
+    chord_tone_bias: float | None = None,
+    free: bool = False,
+    copy_guard: dict | None = None,
 ) -> list[dict]:
     """The seeded test pieces as compose() returns them: over every test progression (each with the
-    key it is written in as "written_key"), or FREE_PIECES in free mode."""
+    key it is written in as "written_key"), or FREE_PIECES in free mode; `copy_guard` as the page
+    composes, with the model's guard against copying a lead sheet (builder/copyguard.py)."""
     stepper = Stepper(model)
     options = {
         "temperature": generation["temperature"],
         "top_k": generation["top_k"],
         "top_p": generation["top_p"],
         "chord_tone_bias": chord_tone_bias,
+        "copy_guard": copy_guard,
     }
     if free:
         return [
@@ -287,14 +294,19 @@ def tokens_of(pieces: list[dict]) -> list[list[str]]:
 LISTENING_BARS = TEST_BARS
 
 
-def listening_pieces(model, vocabulary: list[str], generation: dict) -> list[dict]:
+def listening_pieces(model, vocabulary: list[str], generation: dict, copy_guard: dict | None = None) -> list[dict]:
     """Three pieces for the report's listening section: two over test progressions in two keys,
     one on the model's own chords; each with the progression it followed."""
     from . import theory
     from .leadsheet import progression_chords
 
     stepper = Stepper(model)
-    options = {"temperature": generation["temperature"], "top_k": generation["top_k"], "top_p": generation["top_p"]}
+    options = {
+        "temperature": generation["temperature"],
+        "top_k": generation["top_k"],
+        "top_p": generation["top_p"],
+        "copy_guard": copy_guard,
+    }
     seed = generation["seed"]
     pieces = []
     for k, (name, shift) in enumerate((("ii-V-I turnaround", 3), ("minor ii-V-i", -3))):
@@ -324,6 +336,7 @@ def evaluate_leadsheet(
 ) -> dict:
     """Train the chord-blind baseline, compose with both, and measure them beside the lo-fi collection."""
     from . import leadsheet_metrics as measures
+    from .copyguard import build_guard
     from .leadsheet import strip_chords
     from .train import train_model
 
@@ -335,11 +348,12 @@ def evaluate_leadsheet(
     blind_heldout, _ = evaluate_lstm(blind, heldout_streams(blind_data)) if data.split.validation else (None, None)
 
     lofi = [p.tokens for p in data.split.train + data.split.validation if p.lofi]
-    followed = compositions(model, data.vocabulary, generation)
-    free = compositions(model, data.vocabulary, generation, free=True)
-    blind_followed = compositions(blind, blind_data.vocabulary, generation)
-    unbiased = compositions(model, data.vocabulary, generation, chord_tone_bias=0.0)
-    blind_unbiased = compositions(blind, blind_data.vocabulary, generation, chord_tone_bias=0.0)
+    guard = build_guard(lofi)  # as the page composes: the model ships it (meta.json's copyGuard)
+    followed = compositions(model, data.vocabulary, generation, copy_guard=guard)
+    free = compositions(model, data.vocabulary, generation, free=True, copy_guard=guard)
+    blind_followed = compositions(blind, blind_data.vocabulary, generation, copy_guard=guard)
+    unbiased = compositions(model, data.vocabulary, generation, chord_tone_bias=0.0, copy_guard=guard)
+    blind_unbiased = compositions(blind, blind_data.vocabulary, generation, chord_tone_bias=0.0, copy_guard=guard)
     followed_tokens, free_tokens, blind_tokens = tokens_of(followed), tokens_of(free), tokens_of(blind_followed)
     corpus = {**measures.melody_measures(lofi), **measures.chord_measures(lofi), **measures.phrase_measures(lofi)}
     ours = {
