@@ -218,15 +218,24 @@ def compose(
     }
 
 
-def register_octave(midis: list[int]) -> int:
-    """The octaves, in semitones, that bring the median of `midis` nearest theory.json's
-    melodyRegister median (ties: the lower octave)."""
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def register_octave(notes: list[dict], top) -> int:
+    """The octave, in semitones, to move a melody by, decided from its first bar's notes
+    ([{step, midi}]): of the two octaves that put their median either side of theory.json's
+    melodyRegister median, the one whose bar, lifted over the voicing (`top(step)`: its top, None
+    under N.C.), has its median nearest it (ties: the lower)."""
     from . import theory
 
-    ordered = sorted(midis)
-    middle = len(ordered) // 2
-    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    return 12 * math.ceil((theory.THEORY["melodyRegister"]["median"] - median) / 12 - 0.5)
+    target = theory.THEORY["melodyRegister"]["median"]
+    below = 12 * math.floor((target - _median([n["midi"] for n in notes])) / 12)
+    ceiling = theory.THEORY["melodyRegister"]["ceiling"]
+    distance = [abs(_median(_lifted_bar(notes, octave, top, ceiling)) - target) for octave in (below, below + 12)]
+    return below if distance[0] <= distance[1] else below + 12
 
 
 def melody_in_register(melody: list[dict], chords: list[dict], bar_length: int) -> list[dict]:
@@ -245,7 +254,7 @@ def melody_in_register(melody: list[dict], chords: list[dict], bar_length: int) 
         return []
     # The octave is decided at the end of the first bar with notes, from that bar's notes.
     first_bar_end = (melody[0]["step"] // bar_length + 1) * bar_length
-    octave = register_octave([n["midi"] for n in melody if n["step"] < first_bar_end])
+    octave = register_octave([n for n in melody if n["step"] < first_bar_end], top)
     bars = melody[-1]["step"] // bar_length + 1
     out = []
     for bar in range(bars):

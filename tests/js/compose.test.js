@@ -160,12 +160,15 @@ test('follow mode: the piece has every chord at its step, the melody moved back 
 });
 
 test('the melody\'s register: its median near C5, its notes over the voicing, each bar folded once it is written', () => {
-  assert.equal(registerOctave([60, 62, 64]), 12); // E4 -> E5, 10 from C5 against 2
-  assert.equal(registerOctave([66]), 0); // F#4 and F#5 are as far from C5: the lower
-  assert.equal(registerOctave([77, 78]), 0);
-  assert.equal(registerOctave([78, 79]), -12);
-  assert.equal(registerOctave([55, 57]), 12);
   const top = () => 64; // a voicing up to E4
+  const bar = (...midis) => midis.map((midi, i) => ({ step: i * 4, midi }));
+  assert.equal(registerOctave(bar(67, 69, 71), top), 0); // G4 A4 B4 stay
+  assert.equal(registerOctave(bar(60, 62, 64), top), 0); // C4 D4 E4: lifted whole either way, the lower
+  assert.equal(registerOctave(bar(78, 79, 81), top), -12); // F#5 G5 A5 -> F#4 G4 A4
+  // The bar counts as lifted over the voicing: F5 E5 E6 down an octave is F4 E5 E5 (E4 lifted alone),
+  // median E5, nearer C5 than F5 as written.
+  assert.equal(registerOctave(bar(77, 76, 88), top), -12);
+  assert.equal(registerOctave(bar(60, 62, 64), () => null), 12);
   assert.deepEqual(liftedBar([{ step: 0, midi: 62 }, { step: 4, midi: 67 }], 0, top), [74, 79]); // the bar goes up whole
   assert.deepEqual(liftedBar([{ step: 0, midi: 64 }, { step: 4, midi: 76 }], 0, top), [76, 76]); // E6 would pass C6: the E4 alone
   assert.deepEqual(liftedBar([{ step: 0, midi: 60 }], 0, () => null), [60]); // under N.C. nothing to clear

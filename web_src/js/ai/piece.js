@@ -28,13 +28,20 @@ function melodyVelocity(step, barLength, strong) {
 
 const REGISTER = theory.melodyRegister;
 
-// The octaves, in semitones, that bring the median of `midis` nearest theory.json's melodyRegister
-// median (ties: the lower octave).
-export function registerOctave(midis) {
-  const ordered = [...midis].sort((a, b) => a - b);
+function median(values) {
+  const ordered = [...values].sort((a, b) => a - b);
   const middle = Math.floor(ordered.length / 2);
-  const median = ordered.length % 2 ? ordered[middle] : (ordered[middle - 1] + ordered[middle]) / 2;
-  return 12 * Math.ceil((REGISTER.median - median) / 12 - 0.5) || 0; // 0, not -0
+  return ordered.length % 2 ? ordered[middle] : (ordered[middle - 1] + ordered[middle]) / 2;
+}
+
+// The octave, in semitones, to move a melody by, decided from its first bar's notes ([{step, midi}]):
+// of the two octaves that put their median either side of theory.json's melodyRegister median, the
+// one whose bar, lifted over the voicing (`top(step)`: its top, null under N.C.), has its median
+// nearest it (ties: the lower).
+export function registerOctave(notes, top) {
+  const below = 12 * Math.floor((REGISTER.median - median(notes.map((n) => n.midi))) / 12) || 0; // 0, not -0
+  const [low, high] = [below, below + 12].map((octave) => Math.abs(median(liftedBar(notes, octave, top)) - REGISTER.median));
+  return low <= high ? below : below + 12;
 }
 
 // One bar's notes ([{step, midi}]) moved by `octave`, then up an octave as a whole where one sits at
@@ -110,7 +117,7 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
 
   // Bar `b` is written: fold its notes, then let out the notes that waited for it.
   function closeBar(b) {
-    if (octave === null && onsets.length) octave = registerOctave(onsets.map((n) => n.midi));
+    if (octave === null && onsets.length) octave = registerOctave(onsets, voicingTop);
     if (octave !== null) {
       const notes = onsets.filter((n) => Math.floor(n.step / barLength) === b);
       liftedBar(notes, octave, voicingTop).forEach((midi, i) => folded.set(notes[i].step, midi));
