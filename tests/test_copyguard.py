@@ -111,3 +111,12 @@ def test_a_guarded_composition_never_copies_a_run_of_the_guarded_pieces():
     assert longest_copied_run(free, [free]) == len([t for t in free if t.startswith("d")])
     assert guarded["tokens"] != free
     assert longest_copied_run(guarded["tokens"], [free]) <= 3
+
+
+def test_the_built_model_ships_its_guard_to_the_page(built_site):
+    """meta.json records the guard of the lead sheets it was trained on; generation.json hands it to
+    the page's compose() (the tiny content has no lead sheets: a guard with nothing to refuse)."""
+    meta = json.loads((built_site.parent / "content" / "model" / "meta.json").read_text())
+    generation = json.loads((built_site / "model" / "generation.json").read_text())
+    assert meta["copyGuard"] == {"n": RUN, "hashes": []}
+    assert generation["copyGuard"] == meta["copyGuard"]
