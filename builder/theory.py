@@ -337,20 +337,14 @@ def progression_key_weights(chords, tonic: int, mode: str) -> list[float]:
     """A progression's pitch-class weights as heard in the key (`tonic`, `mode`), for its profile. `chords` is
     [(Chord, sixteenths)], taken as a loop; theory.json's "keys" says how roots, the first and last
     chords and resolutions (V-I, a tritone substitute's semitone down, and ii-V pointing at its I)
-    weigh, and which dominant 7ths are only colour in that key: a secondary dominant, a tritone
-    substitute, bII7, bIII7, IV7, bVI7, bVII7 in major (not bVII7 in minor: its own) count for
-    little, so they do not pull the key away."""
+    weigh, and which dominant 7ths are only colour in that key: bII7 (the tritone substitute of V),
+    bIII7, IV7, bVI7 and, in major, bVII7 count for little, so they do not pull the key away."""
     extra = _KEYS["progressionWeights"]
     dominants = _KEYS["dominantFamilies"]
     sounding = [(chord, length) for chord, length in chords if chord is not None and chord.root is not None]
     weights = [0.0] * 12
     for index, (chord, length) in enumerate(sounding):
-        following = sounding[(index + 1) % len(sounding)][0] if len(sounding) > 1 else None
-        degree = (chord.root - tonic) % 12
-        resolving = following is not None and _resolves(chord, following)
-        colour = chord.family in dominants and (
-            degree in _KEYS["colourDegrees"][mode] or (resolving and degree != _KEYS["dominantDegree"])
-        )
+        colour = chord.family in dominants and (chord.root - tonic) % 12 in _KEYS["colourDegrees"][mode]
         share = length * extra["colour"] if colour else length
         for pc in chord.pitch_classes:
             weights[pc] += share

@@ -213,9 +213,9 @@ PROGRESSIONS = [
     "Cdim7 Ebdim7",
 ]
 
-# Chromatic lo-fi progressions and the key a musician would name: tritone substitutes, secondary
-# dominants and borrowed dominants (bII7, bIII7, IV7, bVI7, bVII7) are colour, not new keys. Bars
-# are split by '|', the chords of a bar share it.
+# Chromatic lo-fi progressions and the key a musician would name: tritone substitutes and borrowed
+# dominants (bII7, bIII7, IV7, bVI7, bVII7) are colour, secondary dominants point at their target,
+# neither is a new key. Bars are split by '|', the chords of a bar share it.
 CHROMATIC_PROGRESSIONS = [
     ("Gm9 | Gb13 | Fmaj9 | Ab13", "F major"),  # ii, the tritone sub of V, I, bIII7
     ("Dm9 | Db7 | Cmaj9 | A7b9", "C major"),  # ii, subV, I, V/ii
@@ -237,6 +237,7 @@ CHROMATIC_PROGRESSIONS = [
     ("Am7 | Bb7 | Am7 | E7", "A minor"),
     ("Dmaj9 | Bm9 | Em9 | F7", "D major"),
     ("Fm9 | Bbm9 | Db7 | C7b9", "F minor"),
+    ("Fm9 | Bb13 Bb7b9 | Ebmaj9 | CmMaj7", "Eb major"),  # ii-V-I, then vi with its major 7th
 ]
 
 

@@ -287,19 +287,15 @@ const resolves = (chord, following) => KEYS.resolutionSteps.includes(mod(followi
 // A progression's pitch-class weights as heard in the key [tonic, mode], for its profile. `chords` is
 // [[chord, sixteenths]], taken as a loop; theory.json's "keys" says how roots, the first and last
 // chords and resolutions (V-I, a tritone substitute's semitone down, and ii-V pointing at its I)
-// weigh, and which dominant 7ths are only colour in that key: a secondary dominant, a tritone
-// substitute, bII7, bIII7, IV7, bVI7, bVII7 in major (not bVII7 in minor: its own) count for
-// little, so they do not pull the key away.
+// weigh, and which dominant 7ths are only colour in that key: bII7 (the tritone substitute of V),
+// bIII7, IV7, bVI7 and, in major, bVII7 count for little, so they do not pull the key away.
 export function progressionKeyWeights(chords, tonic, mode) {
   const extra = KEYS.progressionWeights;
   const dominants = KEYS.dominantFamilies;
   const sounding = chords.filter(([chord]) => chord && chord.root !== null);
   const weights = new Array(12).fill(0);
   sounding.forEach(([chord, length], index) => {
-    const following = sounding.length > 1 ? sounding[(index + 1) % sounding.length][0] : null;
-    const degree = mod(chord.root - tonic, 12);
-    const resolving = following !== null && resolves(chord, following);
-    const colour = dominants.includes(chord.family) && (KEYS.colourDegrees[mode].includes(degree) || (resolving && degree !== KEYS.dominantDegree));
+    const colour = dominants.includes(chord.family) && KEYS.colourDegrees[mode].includes(mod(chord.root - tonic, 12));
     const share = colour ? length * extra.colour : length;
     for (const pc of chord.pcs) weights[pc] += share;
     weights[chord.root] += extra.root * share;
