@@ -135,11 +135,22 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
         model, summary = train_model(data, model_config, checkpoints / "best.h5", verbose=verbose)
     except ValueError as error:
         raise BuildError(f"{model_dir}: cannot train: {error}") from None
+    log(
+        f"Trained {summary['epochs_run']} epochs in {summary['seconds'] / 60:.1f} minutes (ended by {summary['stopped_by']})."
+    )
     log("Evaluating on the held-out files...")
     if model_config["encoding"] == "leadsheet":
         log("Training the chord-blind baseline (the same tokens without chords), then composing test pieces...")
+    # The baseline gets the model's budget: as many epochs as the model ran.
+    baseline_config = {**model_config, "epochs": summary["epochs_run"]}
     report = evaluate(
-        model, data, config["generation"], model_config, checkpoints, verbose=verbose, leadsheets=content / "leadsheets"
+        model,
+        data,
+        config["generation"],
+        baseline_config,
+        checkpoints,
+        verbose=verbose,
+        leadsheets=content / "leadsheets",
     )
     previous = _previous(model_dir)
     worse = why_worse(report, previous, model_inputs, model_config["refuse_worse"])

@@ -187,11 +187,17 @@ def train_model(data: TrainingData, model_config: dict, checkpoint: Path, verbos
 
     model = build_model(model_config, len(vocabulary))
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    early = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=model_config["patience"], restore_best_weights=True
+    )
     callbacks = [
         keras.callbacks.ModelCheckpoint(str(checkpoint), monitor="val_loss", save_best_only=True, verbose=0),
-        keras.callbacks.EarlyStopping(monitor="val_loss", patience=model_config["patience"], restore_best_weights=True),
+        early,
         keras.callbacks.TerminateOnNaN(),  # a diverged run stops at once; check_learned refuses it
     ]
+    minutes = model_config.get("train_minutes")  # None: no guard (a caller's own partial settings)
+    budget = TimeBudget(math.inf if minutes is None else minutes * 60)
+    callbacks.append(budget.callback(keras))
     history = model.fit(
         x_train,
         y_train,
@@ -212,12 +218,52 @@ def train_model(data: TrainingData, model_config: dict, checkpoint: Path, verbos
         "lofi_token_share": round(data.lofi_token_share, 4),
         "validation_windows": int(len(x_val)),
         "epochs_run": len(history.history["loss"]),
+        # What ended training: "early stop" (held-out loss stopped falling: the aim), "epochs" (the
+        # cap) or "time budget" (train_minutes would have been passed by one more epoch).
+        "stopped_by": "time budget" if budget.stopped else "early stop" if early.stopped_epoch else "epochs",
+        "seconds": round(budget.elapsed(), 1),
         # null for an epoch TerminateOnNaN cut short (the best epoch's weights are the ones kept): JSON has no NaN.
         "history": {
             k: [round(float(v), 5) if math.isfinite(v) else None for v in vals] for k, vals in history.history.items()
         },
     }
     return model, summary
+
+
+class TimeBudget:
+    """Stops training before an epoch that would end past `seconds` (judged by the slowest epoch so
+    far): the build's training must fit its budget on a slow or busy machine, where the epochs are
+    sized for early stopping to end it first."""
+
+    def __init__(self, seconds: float):
+        import time
+
+        self.clock = time.monotonic
+        self.seconds = seconds
+        self.started = self.clock()
+        self.slowest = 0.0
+        self.stopped = False
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    def callback(self, keras):
+        budget = self
+
+        class Stop(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                budget.started = budget.clock()
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self.epoch_started = budget.clock()
+
+            def on_epoch_end(self, epoch, logs=None):
+                budget.slowest = max(budget.slowest, budget.clock() - self.epoch_started)
+                if budget.elapsed() + budget.slowest > budget.seconds and epoch + 1 < self.params.get("epochs", 0):
+                    budget.stopped = True
+                    self.model.stop_training = True
+
+        return Stop()
 
 
 # How much worse than the simplest baselines a trained model may be before it is refused: the

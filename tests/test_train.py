@@ -102,6 +102,18 @@ def tiny_training_config(**changes) -> dict:
     }
 
 
+def test_training_stops_before_an_epoch_that_would_pass_its_time_budget(tiny_content, tmp_path):
+    corpus = load_corpus(tiny_content / "midi", "timed", progress=False)
+    config = tiny_training_config(epochs=100_000, patience=100_000, train_minutes=0.05)  # 3 seconds
+    _, summary = train_model(prepare_data(corpus, config), config, tmp_path / "ck" / "best.h5", verbose=0)
+    assert summary["stopped_by"] == "time budget"
+    assert 1 <= summary["epochs_run"] < 100_000
+    _, summary = train_model(
+        prepare_data(corpus, config), tiny_training_config(), tmp_path / "ck" / "best2.h5", verbose=0
+    )
+    assert summary["stopped_by"] == "epochs" and summary["epochs_run"] == 2
+
+
 def test_a_diverged_model_is_refused_not_cached(tiny_content, tmp_path):
     """learning_rate = -1 (climbing the loss) once shipped a model of perplexity 1.4e11 without a word."""
     corpus = load_corpus(tiny_content / "midi", "timed", progress=False)
