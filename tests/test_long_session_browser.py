@@ -52,9 +52,13 @@ from __future__ import annotations
 
 import statistics
 import time
+import tomllib
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from builder import groove
 
 from .browser import CHROMIUM_ARGS, PageWatch, add_debug_hooks, chromium_path, wait_for
 
@@ -69,6 +73,9 @@ STALL_SECONDS = 120  # a sample that waits this long for its bar means the music
 SLOW_WRITES_SECONDS = 300  # test_a_solo_slower_to_write_than_a_pass: two 4,096-token solos
 REAL_BPM = 75  # the AI track's tempo (audio/arrangement.js AI_BPM)
 BAR_TOLERANCE = 4 / 768  # positions are read back from audio times: a few ticks of a 4/4 bar
+BOOM_BAP_SWING = tomllib.loads((Path(__file__).parent.parent / "content" / "drums" / "boom-bap.toml").read_text())[
+    "swing"
+]
 
 # Counts the audio nodes the page creates and the ones garbage-collected, from the first script on.
 NODE_COUNTER = """
@@ -253,21 +260,17 @@ def test_eight_simulated_hours_stay_flat_and_in_sync(browser, site):
     assert timeline and timeline[0]["bar"] > bars / 2  # the log holds the end of the session
     layer = lambda name: [e for e in timeline if e["layer"] == name]  # noqa: E731
     drums, ambience, music = layer("drums"), layer("ambience"), layer("music")
-    # Drum hits: loop bar + step on the 8-bar grid (odd steps are swung, by up to a third of a step).
-    on_beat = [e for e in drums if e["step"] % 2 == 0]
-    assert len(on_beat) > 100 and max(grid_offsets(on_beat, lambda e: e["loopBar"] + e["step"] / 16, 8)) < BAR_TOLERANCE
-    off_beat = [e for e in drums if e["step"] % 2 == 1]
-    assert max(grid_offsets(off_beat, lambda e: e["loopBar"] + e["step"] / 16, 8), default=0) < 1 / 48 + BAR_TOLERANCE
+    # Drum hits: loop bar + step on the 8-bar grid, swung (builder/groove.py, the page's audio/swing.js).
+    swung = lambda step: groove.swung_ticks(step, BOOM_BAP_SWING) / 768  # noqa: E731
+    assert len(drums) > 100 and max(grid_offsets(drums, lambda e: e["loopBar"] + swung(e["step"]), 8)) < BAR_TOLERANCE
     # Ambience passes on the 12-bar grid.
     assert len(ambience) >= 3 and max(grid_offsets(ambience, lambda e: 0, 12)) < BAR_TOLERANCE
-    # The AI's notes: pass p's note at step s sounds at bar p * SOLO_BARS + s / 16 (odd steps swung
-    # with the drums, by up to a third of a step), and every pass, fresh or repeated, has its notes
-    # (none is silent).
+    # The AI's notes: pass p's note at step s sounds at bar p * SOLO_BARS + s / 16, swung with the
+    # drums, and every pass, fresh or repeated, has its notes (none is silent).
     solo = [e for e in music if e.get("pass") is not None]
     assert len(solo) > 50
-    off_grid = lambda e: abs(e["bar"] - (e["pass"] * SOLO_BARS + e["step"] / 16))  # noqa: E731
-    assert max(off_grid(e) for e in solo if e["step"] % 2 == 0) < BAR_TOLERANCE
-    assert max((off_grid(e) for e in solo if e["step"] % 2 == 1), default=0) < 1 / 48 + BAR_TOLERANCE
+    off_grid = lambda e: abs(e["bar"] - (e["pass"] * SOLO_BARS + swung(e["step"])))  # noqa: E731
+    assert max(off_grid(e) for e in solo) < BAR_TOLERANCE
     assert {e["pass"] for e in solo} >= set(range(solo[0]["pass"] + 1, solo[-1]["pass"]))
     # The progression's chords, where they loop on their own bars beside the solo ("timed" and
     # "seed" models; a lead sheet writes its chords into each pass, checked above): each chord at
@@ -364,7 +367,9 @@ def test_a_solo_slower_to_write_than_a_pass_is_played_late_not_dropped(
 
     assert solo["renewed"] >= 1 and solo["renewed"] + solo["repeated"] == solo["pass"], solo
     assert solo["renewed"] <= solo["writes"]["count"] <= solo["renewed"] + 1, solo
-    # Every pass, repeated or fresh, played its notes at its place on the bar grid.
+    # Every pass, repeated or fresh, played its notes at its place on the bar grid (swung: without
+    # drums, at the default swing).
     notes = [e for e in timeline if e.get("pass") is not None]
     assert {e["pass"] for e in notes} >= set(range(solo["pass"])), notes[-3:]
-    assert max(abs(e["bar"] - (e["pass"] * SOLO_BARS + e["step"] / 16)) for e in notes) < BAR_TOLERANCE
+    swung = lambda e: groove.swung_ticks(e["step"], groove.DEFAULT_SWING) / 768  # noqa: E731
+    assert max(abs(e["bar"] - (e["pass"] * SOLO_BARS + swung(e))) for e in notes) < BAR_TOLERANCE

@@ -18,7 +18,7 @@ export async function createGraph({ volumes = DEFAULT_VOLUMES, vinyl = null } = 
       chain.setVinyl(buffer);
       for (const node of chain.nodes.slice(before)) count('graph', node);
     },
-    instrument(recipe, route = 'music') {
+    instrument(recipe, route = recipe.route ?? 'music') {
       const key = `${recipe.name}|${recipe.kind}|${route}`;
       let entry = instruments.get(key);
       if (!entry) {

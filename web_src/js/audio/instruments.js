@@ -109,6 +109,11 @@ export function createInstrument(recipe) {
   return createSynth(recipe.name);
 }
 
+// The bus input a part plays into: the melody's own route, or the backing's ('music').
+export function routeOf(part) {
+  return (part.role ?? part.name) === 'melody' ? 'melody' : 'music';
+}
+
 // Volume slider (0..1) to gain: a squared curve, closer to how loudness is heard.
 function volumeToGain(value) {
   const v = Math.min(1, Math.max(0, Number(value) || 0));

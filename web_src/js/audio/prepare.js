@@ -2,7 +2,7 @@
 // the vinyl crackle) before any audio node is built, so a failure names the missing file and
 // disables that layer only.
 
-import { prepareInstrument } from './instruments.js';
+import { prepareInstrument, routeOf } from './instruments.js';
 import { loadKit } from './drums.js';
 import { loadBuffer } from './media.js';
 import { noteToMidi } from '../music/pitch.js';
@@ -30,7 +30,7 @@ export async function prepareMusic(manifest, arrangement) {
       if (part.attach) midis = [...midis, ...Array.from({ length: 37 }, (_, i) => 48 + i)];
       const recipe = await prepareInstrument(part.instrument, manifest, midis);
       if (recipe.warning) warnings.push(recipe.warning);
-      return recipe;
+      return { ...recipe, route: routeOf(part) }; // warmed on the route it will play on
     }),
   );
   return { recipes, warnings };

@@ -9,6 +9,7 @@
 import { Tone } from './tone.js';
 import { startAmbience, startDrums, startQuote } from './layer_players.js';
 import { createKit, drumKind } from './drums.js';
+import { routeOf } from './instruments.js';
 import { DEFAULT_LOOPS } from './media.js';
 import { count } from './probe.js';
 import { noteToMidi, midiToNote } from '../music/pitch.js';
@@ -93,7 +94,7 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
     const recipe = prepared.music?.recipes?.[partIndex] ?? { name: spec.instrument, kind: 'synth' };
     // The melody on its own route, over the backing's tape filter (audio/instruments.js).
     const voice = spec.role ?? spec.name;
-    const synth = graph.instrument(recipe, voice === 'melody' ? 'melody' : 'music');
+    const synth = graph.instrument(recipe, routeOf(spec));
     const swing = spec.swing ?? arrangement.swing;
     const events = spec.events
       .map((e, index) => ({ time: `${swungTicks(e.step, swing)}i`, length: e.length, notes: playableNotes(e.notes), velocity: e.velocity ?? 0.8, index, step: e.step }))
