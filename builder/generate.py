@@ -228,7 +228,8 @@ def register_octave(notes: list[dict], top) -> int:
     """The octave, in semitones, to move a melody by, decided from its first bar's notes
     ([{step, midi}]): of the two octaves that put their median either side of theory.json's
     melodyRegister median, the one whose bar, lifted over the voicing (`top(step)`: its top, None
-    under N.C.), has its median nearest it (ties: the lower)."""
+    under N.C.), has its median nearest it (ties: the lower, which keeps the melody nearer the
+    chords)."""
     from . import theory
 
     target = theory.THEORY["melodyRegister"]["median"]
@@ -265,7 +266,8 @@ def melody_in_register(melody: list[dict], chords: list[dict], bar_length: int) 
 
 def _lifted_bar(notes: list[dict], octave: int, top, ceiling: int) -> list[int]:
     """One bar's notes moved by `octave`, then up an octave as a whole where one sits at or under
-    the voicing's top (its highest note kept within `ceiling`), then note by note."""
+    the voicing's top (its highest note kept within `ceiling`), then note by note; a note over
+    `ceiling` goes down by octaves while it stays over the voicing."""
     midis = [n["midi"] + octave for n in notes]
     tops = [top(n["step"]) for n in notes]
     under = any(t is not None and m <= t for m, t in zip(midis, tops))
@@ -274,6 +276,8 @@ def _lifted_bar(notes: list[dict], octave: int, top, ceiling: int) -> list[int]:
     for i, t in enumerate(tops):
         while t is not None and midis[i] <= t and midis[i] + 12 <= ceiling:
             midis[i] += 12
+        while midis[i] > ceiling and (t is None or midis[i] - 12 > t):
+            midis[i] -= 12
     return midis
 
 

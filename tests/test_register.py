@@ -73,6 +73,7 @@ def test_the_melody_sits_over_the_chords_with_its_median_about_c5_in_every_key(m
             piece = compose(stepper, vocabulary, bars=16, seed=semitones * 7 + number, chords=progression_chords(moved))
             assert len(piece["melody"]) >= 8, moved
             shares.append(under_share(piece))
+            assert max(n["midi"] for n in piece["melody"]) <= theory.THEORY["melodyRegister"]["ceiling"]
             medians.setdefault(semitones, []).append(statistics.median(n["midi"] for n in piece["melody"]))
     assert statistics.mean(shares) <= 0.10 and max(shares) <= 0.30, shares
     for semitones, values in medians.items():
@@ -118,3 +119,7 @@ def test_a_bar_under_the_voicing_goes_up_whole_and_a_lone_note_alone():
     assert [n["midi"] for n in out] == [67, 69, 64, 64, 76]
     assert [(n["step"], n["length"]) for n in out] == [(n["step"], n["length"]) for n in melody]
     assert melody_in_register([], chords, 16) == []
+    # A note over C6 goes down while it stays over the voicing: the first bar (G5 A5) goes down an
+    # octave, and the second bar's C5 and E7, C4 and E6 now, are a lone C5 and an E5.
+    high = [{"step": step, "length": 4, "midi": midi} for step, midi in ((0, 79), (4, 81), (16, 72), (24, 100))]
+    assert [n["midi"] for n in melody_in_register(high, chords, 16)] == [67, 69, 72, 76]

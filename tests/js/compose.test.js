@@ -172,6 +172,7 @@ test('the melody\'s register: its median near C5, its notes over the voicing, ea
   assert.deepEqual(liftedBar([{ step: 0, midi: 62 }, { step: 4, midi: 67 }], 0, top), [74, 79]); // the bar goes up whole
   assert.deepEqual(liftedBar([{ step: 0, midi: 64 }, { step: 4, midi: 76 }], 0, top), [76, 76]); // E6 would pass C6: the E4 alone
   assert.deepEqual(liftedBar([{ step: 0, midi: 60 }], 0, () => null), [60]); // under N.C. nothing to clear
+  assert.deepEqual(liftedBar([{ step: 0, midi: 78 }, { step: 8, midi: 88 }], 0, top), [78, 76]); // E6 over C6: E5
   // Over every key, the streamed melody is the result's, every note of a bar waits for its bar line,
   // and hardly any note sits at or under the voicing's top.
   let under = 0;

@@ -37,7 +37,7 @@ function median(values) {
 // The octave, in semitones, to move a melody by, decided from its first bar's notes ([{step, midi}]):
 // of the two octaves that put their median either side of theory.json's melodyRegister median, the
 // one whose bar, lifted over the voicing (`top(step)`: its top, null under N.C.), has its median
-// nearest it (ties: the lower).
+// nearest it (ties: the lower, which keeps the melody nearer the chords).
 export function registerOctave(notes, top) {
   const below = 12 * Math.floor((REGISTER.median - median(notes.map((n) => n.midi))) / 12) || 0; // 0, not -0
   const [low, high] = [below, below + 12].map((octave) => Math.abs(median(liftedBar(notes, octave, top)) - REGISTER.median));
@@ -46,7 +46,8 @@ export function registerOctave(notes, top) {
 
 // One bar's notes ([{step, midi}]) moved by `octave`, then up an octave as a whole where one sits at
 // or under the top of the voicing sounding at its onset (`top(step)`, null: no chord), its highest
-// note kept within the ceiling, then note by note: the melody above the chords. Returns the midis.
+// note kept within the ceiling, then note by note: the melody above the chords; a note over the
+// ceiling goes down by octaves while it stays over the voicing. Returns the midis.
 export function liftedBar(notes, octave, top) {
   const midis = notes.map((n) => n.midi + octave);
   const tops = notes.map((n) => top(n.step));
@@ -54,6 +55,7 @@ export function liftedBar(notes, octave, top) {
   if (under && Math.max(...midis) + 12 <= REGISTER.ceiling) midis.forEach((m, i) => (midis[i] = m + 12));
   tops.forEach((t, i) => {
     while (t !== null && midis[i] <= t && midis[i] + 12 <= REGISTER.ceiling) midis[i] += 12;
+    while (midis[i] > REGISTER.ceiling && (t === null || midis[i] - 12 > t)) midis[i] -= 12;
   });
   return midis;
 }
