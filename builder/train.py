@@ -243,9 +243,10 @@ class TimeBudget:
         self.started = self.clock()
         self.slowest = 0.0
         self.stopped = False
+        self.ended: float | None = None  # when training ended (before the checks that follow it)
 
     def elapsed(self) -> float:
-        return self.clock() - self.started
+        return (self.ended or self.clock()) - self.started
 
     def callback(self, keras):
         budget = self
@@ -253,6 +254,9 @@ class TimeBudget:
         class Stop(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
                 budget.started = budget.clock()
+
+            def on_train_end(self, logs=None):
+                budget.ended = budget.clock()
 
             def on_epoch_begin(self, epoch, logs=None):
                 self.epoch_started = budget.clock()
