@@ -76,7 +76,7 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
   let heldPitch = null; // a note token's pitch, begun once its length comes
   let octave = null;
   const folded = new Map(); // onset step -> the note's midi in its register
-  let waiting = []; // notes complete but their bar not yet folded: [{step, length, midi}]
+  let waiting = []; // notes complete but their bar not yet folded: [{step, length}]
 
   const playable = (part, step, length, midis, velocity) => ({
     part,
@@ -167,7 +167,7 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
         heldPitch = null;
       }
       for (const event of decoder.push(token)) {
-        if (event.type === 'note') waiting.push({ step: event.step, length: event.length, midi: event.midi - shift });
+        if (event.type === 'note') waiting.push({ step: event.step, length: event.length });
       }
       out.push(...release()); // a note of a bar already folded (tied over its bar line)
       const isBar = read?.kind === 'bar';
