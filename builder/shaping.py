@@ -23,14 +23,17 @@ SHAPING: dict = theory.LEADSHEET["shaping"]
 
 @cache
 def clash_pitch_classes(token: str) -> frozenset[int]:
-    """Pitch classes a semitone (or a minor 9th) above a tone of the chord token's voicing, the
-    chord's own tones left out (a minor 3rd sits a semitone over the voiced 9th, and is no clash)."""
+    """Pitch classes a semitone (or a minor 9th) above a tone of the chord token's voicing or of the
+    chord itself (a D7 written without extensions is voiced with its 5th, which its family's voicing
+    leaves out for the 13th), the chord's own tones left out (a minor 3rd sits a semitone over the
+    voiced 9th, and is no clash)."""
     parsed = theory.parse_chord_token(token)
     if not parsed or parsed[0] is None:
         return frozenset()
     root, family = parsed
+    tones = set(theory.family_pitch_classes(root, family))
     voiced = {midi % 12 for midi in theory.voice_chord(theory.family_chord(root, family))}
-    return frozenset((pc + 1) % 12 for pc in voiced) - set(theory.family_pitch_classes(root, family))
+    return frozenset((pc + 1) % 12 for pc in voiced | tones) - tones
 
 
 @cache

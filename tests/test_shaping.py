@@ -51,6 +51,7 @@ def test_clashes_are_a_semitone_over_the_voicing_but_never_a_chord_tone():
     assert clash_pitch_classes("@0:maj7") == {1, 3, 5, 8}  # C#, Eb, F (over E), Ab (over G)
     assert 0 not in clash_pitch_classes("@9:m7")  # C over Am7's voiced B is its minor 3rd
     assert 0 in clash_pitch_classes("@7:7")  # C over G7's B
+    assert 10 in clash_pitch_classes("@2:7")  # Bb over D7's 5th, voiced when the chord has no 13th
     assert clash_pitch_classes("@NC") == frozenset()
     assert chord_pitch_classes("@9:m7") >= {9, 0, 4, 7}
 

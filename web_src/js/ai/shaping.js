@@ -20,8 +20,10 @@ const PHRASE_BARS = theory.leadsheet.phraseBars;
 const clashCache = new Map();
 const toneCache = new Map();
 
-// Pitch classes a semitone (or a minor 9th) above a tone of the chord token's voicing, the chord's
-// own tones left out (a minor 3rd sits a semitone over the voiced 9th, and is no clash).
+// Pitch classes a semitone (or a minor 9th) above a tone of the chord token's voicing or of the
+// chord itself (a D7 written without extensions is voiced with its 5th, which its family's voicing
+// leaves out for the 13th), the chord's own tones left out (a minor 3rd sits a semitone over the
+// voiced 9th, and is no clash).
 export function clashPitchClasses(token) {
   if (!clashCache.has(token)) {
     const parsed = parseChordToken(token);
@@ -29,7 +31,7 @@ export function clashPitchClasses(token) {
     if (parsed && parsed[0] !== null) {
       const [root, family] = parsed;
       const tones = new Set(familyPitchClasses(root, family));
-      const voiced = new Set(voiceChord(familyChord(root, family)).map((midi) => midi % 12));
+      const voiced = new Set([...voiceChord(familyChord(root, family)).map((midi) => midi % 12), ...tones]);
       clashes = new Set([...voiced].map((pc) => (pc + 1) % 12).filter((pc) => !tones.has(pc)));
     }
     clashCache.set(token, clashes);
