@@ -68,8 +68,8 @@ LANDING_LONG = _SHAPING["landSixteenths"]  # a note this long lands by itself (a
 LANDING_NOTE = LANDING_REST = _SHAPING["quarterSixteenths"]  # or a note this long, then a rest this long
 RHYTHM_LOOKBACK = 3  # bars before a bar whose onset rhythm it may repeat
 CLASH_LONG = 4  # a note this long is heard as a clash wherever it starts
-MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
-MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10, 11)  # natural minor and the raised 7th of its V7
+MAJOR_SCALE = tuple(theory.THEORY["keys"]["scales"]["major"])
+MINOR_SCALE = tuple(theory.THEORY["keys"]["scales"]["minor"])  # natural minor and the raised 7th of its V7
 
 
 def strong_beats(bar_length: int) -> set[int]:

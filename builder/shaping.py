@@ -44,6 +44,16 @@ def chord_pitch_classes(token: str) -> frozenset[int]:
     return frozenset(theory.family_pitch_classes(*parsed))
 
 
+# The model's key: every training piece is moved to C major or A minor, whose scales share these.
+MODEL_SCALE = frozenset(theory.THEORY["keys"]["scales"]["major"])
+
+
+@cache
+def off_key_tones(token: str) -> int:
+    """How many of the chord token's tones lie outside the model's key (none for '@NC')."""
+    return len(chord_pitch_classes(token) - MODEL_SCALE)
+
+
 class Shaper:
     def __init__(self, params: dict | None = None):
         self.p = SHAPING if params is None else params
@@ -132,6 +142,8 @@ class Shaper:
                     bonus += p["rhythmOnset"]
                 if kind == "rest" and asking and self.held >= p["quarterSixteenths"]:
                     bonus += p["landingRest"]
+            elif kind == "chord":  # free mode only: follow mode's chords are forced, never drawn
+                bonus += p["offKeyTone"] * off_key_tones(grammar.vocabulary[i])
             if bonus:
                 out[i] = bonus
         return out

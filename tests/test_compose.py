@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from builder import theory
-from builder.corpus import Corpus
 from builder.evaluate import chord_blind
 from builder.generate import Stepper, compose
 from builder.grammar import nearest_chord_token
-from builder.leadsheet import decode, load_leadsheet_corpus
-from builder.train import prepare_data, train_model
+from builder.leadsheet import decode
+
+from .tiny_leadsheet_model import train_on, train_on_leadsheets
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = {
@@ -50,13 +50,9 @@ PROGRESSION = [
 def trained(tmp_path_factory):
     """A tiny model trained on six of the lo-fi lead sheets, and its chord-blind twin."""
     folder = tmp_path_factory.mktemp("sheets")
-    for path in sorted((REPO / "content" / "leadsheets").glob("*.toml"))[:6]:
-        (folder / path.name).write_bytes(path.read_bytes())
-    corpus = load_leadsheet_corpus(folder / "no-midi", folder, progress=False)
-    data = prepare_data(Corpus(corpus.pieces), TINY)
-    model, _ = train_model(data, TINY, folder / "ck" / "best.h5", verbose=0)
+    model, data = train_on_leadsheets(folder, 6, TINY)
     blind_data = chord_blind(data)
-    blind, _ = train_model(blind_data, TINY, folder / "ck" / "blind.h5", verbose=0)
+    blind = train_on(blind_data, TINY, folder, "blind")
     return model, data.vocabulary, blind, blind_data.vocabulary
 
 

@@ -6,17 +6,15 @@ tests/test_grammar_parity.py holds to the same notes)."""
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
 
 import pytest
 
 from builder import theory
-from builder.corpus import Corpus
 from builder.generate import Stepper, compose, melody_in_register, register_octave
-from builder.leadsheet import load_leadsheet_corpus, progression_chords
-from builder.train import prepare_data, train_model
+from builder.leadsheet import progression_chords
 
-REPO = Path(__file__).resolve().parent.parent
+from .tiny_leadsheet_model import train_on_leadsheets
+
 TINY = {
     "encoding": "leadsheet",
     "lofi_share": 1.0,
@@ -42,12 +40,7 @@ PROGRESSIONS = ["Dm9 | G13 | Cmaj9 | Am9", "Gm9 | Gb13 | Fmaj9 | Ab13", "Am9 | D
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
     """A tiny model trained on ten of the lo-fi lead sheets."""
-    folder = tmp_path_factory.mktemp("sheets")
-    for path in sorted((REPO / "content" / "leadsheets").glob("*.toml"))[:10]:
-        (folder / path.name).write_bytes(path.read_bytes())
-    corpus = load_leadsheet_corpus(folder / "no-midi", folder, progress=False)
-    data = prepare_data(Corpus(corpus.pieces), TINY)
-    trained, _ = train_model(data, TINY, folder / "ck" / "best.h5", verbose=0)
+    trained, data = train_on_leadsheets(tmp_path_factory.mktemp("sheets"), 10, TINY)
     return trained, data.vocabulary
 
 

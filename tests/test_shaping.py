@@ -109,6 +109,16 @@ def test_a_clash_on_a_strong_beat_or_held_long_is_penalised():
     assert seen[3][2]["d4"] == P["clashLength"]  # ... but not held a quarter
 
 
+def test_free_chords_keep_to_the_models_key_with_some_colour():
+    seen = walk(bar("@0:maj7", "n67 d16", "@2:7", "n66 d16"), 2, None)
+    opening = seen[0][2]
+    assert "@0:maj7" not in opening and "@9:m7" not in opening  # C E G B, A C E G: in C major
+    assert opening["@2:7"] == P["offKeyTone"]  # D F# A C: one tone out
+    outside = chord_pitch_classes("@1:7") - {0, 2, 4, 5, 7, 9, 11}
+    assert len(outside) >= 2 and opening["@1:7"] == len(outside) * P["offKeyTone"]  # Db7: further out
+    assert P["offKeyTone"] < 0
+
+
 def test_the_page_gives_the_same_bonuses(tmp_path):
     """The same walk through ai/grammar.js and ai/shaping.js: the same bonuses at every draw."""
     cases = [
@@ -118,6 +128,7 @@ def test_the_page_gives_the_same_bonuses(tmp_path):
             "bars": 6,
             "changes": {0: "@0:maj7", 32: "@8:7", 72: "@1:7"},
         },
+        {"drawn": bar("@9:m7", "n69 d8", "@2:7", "n66 d8", "@1:7", "n65 d16"), "bars": 2, "changes": None},
     ]
     python = [[[b, pos, bonuses] for b, pos, bonuses in walk(c["drawn"], c["bars"], c["changes"])] for c in cases]
     script = r"""
@@ -130,7 +141,7 @@ def test_the_page_gives_the_same_bonuses(tmp_path):
     const { vocab, cases } = JSON.parse(readFileSync(casesPath, 'utf8'));
     const classes = classifyVocab(vocab);
     const out = cases.map((c) => {
-      const changes = Object.entries(c.changes).map(([step, token]) => ({ step: Number(step), token }));
+      const changes = c.changes && Object.entries(c.changes).map(([step, token]) => ({ step: Number(step), token }));
       const grammar = new LeadSheetGrammar(classes, { bars: c.bars, meter: '4/4', barLength: 16, changes, chordToneBias: 0 });
       const shaper = new Shaper(classes);
       const drawn = [...c.drawn];

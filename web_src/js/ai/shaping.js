@@ -47,6 +47,16 @@ function chordTones(token) {
   return toneCache.get(token);
 }
 
+// The model's key: every training piece is moved to C major or A minor, whose scales share these.
+const MODEL_SCALE = new Set(theory.keys.scales.major);
+const offKeyCache = new Map();
+
+// How many of the chord token's tones lie outside the model's key (none for "@NC").
+export function offKeyTones(token) {
+  if (!offKeyCache.has(token)) offKeyCache.set(token, [...chordTones(token)].filter((pc) => !MODEL_SCALE.has(pc)).length);
+  return offKeyCache.get(token);
+}
+
 export class Shaper {
   // classes: grammar.js classifyVocab(vocab).
   constructor(classes, params = SHAPING) {
@@ -148,6 +158,9 @@ export class Shaper {
       } else if (kind === 'rest' || kind === 'tie') {
         if (model !== null && !model.includes(pos)) bonus += p.rhythmOnset;
         if (kind === 'rest' && asking && this.held >= p.quarterSixteenths) bonus += p.landingRest;
+      } else if (kind === 'chord') {
+        // Free mode only: follow mode's chords are forced, never drawn.
+        bonus += p.offKeyTone * offKeyTones(this.c.vocab[id]);
       }
       if (bonus) out.set(id, bonus);
     }
