@@ -105,7 +105,7 @@ def written_changes(tokens: list[str]) -> list[tuple[int, str]]:
     """(step, token) of every chord token, checking the bar lines as it goes; and the length."""
     changes, pos, bar = [], 0, -1
     for token in tokens:
-        if token == "|":
+        if token.startswith("|"):  # "|1"...: the bar line and its place in the phrase
             bar += 1
             assert pos == bar * 16, f"bar {bar + 1} starts at {pos}"
         elif token.startswith("@"):

@@ -119,6 +119,9 @@ test('the drums: none in the intro and outro, a fill ending every section, drops
 test("a variation opens with its model's first two bars; sections take their pieces' events", () => {
   const tokens = ['<s>', '|', '@0:maj7', 'n72', 'd8', 'r', 'd8', '|', 'n74', 'd16', '|', 'n76', 'd16', '</s>'];
   assert.deepEqual(motifTokens(tokens), ['|', '@0:maj7', 'n72', 'd8', 'r', 'd8', '|', 'n74', 'd16']);
+  // A model with styles and phrase places: the motif keeps the style and its bar lines' places.
+  const placed = ['<s>', '#lofi', '|1', '@0:maj7', 'n72', 'd16', '|2', 'n74', 'd16', '|3', 'n76', 'd16', '</s>'];
+  assert.deepEqual(motifTokens(placed), ['#lofi', '|1', '@0:maj7', 'n72', 'd16', '|2', 'n74', 'd16']);
   const form = layout(['intro', 'A', "A'", 'B', 'A', 'outro']);
   assert.deepEqual(piecesOf(form), ['A', 'A2', 'B']);
   assert.deepEqual(piecesOf(layout(['intro', 'A', "A'", 'B', "B'", 'A', 'outro'])), ['A', 'A2', 'B', 'B2']);
