@@ -402,8 +402,15 @@ def test_fresh_passes_bring_a_new_piece_every_pass(open_page):
     piece is not written yet repeats the last one (audio/streamed_track.js), so which pass brings the first new
     piece depends on the machine's speed, not what is played."""
     page, watch = open_page()
+
+    def onsets(seed):
+        return sorted(n["step"] for n in compose(page, f"{{progression: 'Dm9 G13', seed: {seed}, bars: 1}}")["melody"])
+
+    # Two seeds in a row whose one-bar pieces differ in rhythm (a one-bar piece is its phrase's end,
+    # and many land on one long note), so that the new piece can be told from the old by its onsets.
+    first = next(seed for seed in range(20, 80) if onsets(seed) != onsets(seed + 1))
     page.evaluate(
-        "() => window.lofi.play({song: 'ai', solo: {seed: 20, bars: 1}, progression: 'Dm9 G13', fresh: true, bpm: 200, drums: null})"
+        f"() => window.lofi.play({{song: 'ai', solo: {{seed: {first}, bars: 1}}, progression: 'Dm9 G13', fresh: true, bpm: 200, drums: null}})"
     )
     page.wait_for_function("() => window.lofi.state().solo?.renewed >= 1", timeout=60000)
     last = page.evaluate("() => window.lofi.state().solo.pass")
@@ -411,17 +418,17 @@ def test_fresh_passes_bring_a_new_piece_every_pass(open_page):
     timeline = page.evaluate("() => window.lofi.timeline()")
     page.evaluate("() => window.lofi.stop()")
     music = [e for e in timeline if e["layer"] == "music" and e.get("pass") is not None]
-    pieces = {seed: compose(page, f"{{progression: 'Dm9 G13', seed: {seed}, bars: 1}}") for seed in (20, 21)}
+    pieces = {seed: compose(page, f"{{progression: 'Dm9 G13', seed: {seed}, bars: 1}}") for seed in (first, first + 1)}
     heard = []
     for p in range(last + 1):
         # Every pass (one bar, the piece's length) starts with the chord and the bass on its bar line.
         starts = {e["part"] for e in music if e["pass"] == p and e["ticks"] == p * 768}
         assert {1, 2} <= starts, (p, starts)
         heard.append(sorted(e["step"] for e in music if e["pass"] == p and e["part"] == 0))
-    melodies = {seed: sorted(n["step"] for n in piece["melody"]) for seed, piece in pieces.items()}
-    assert melodies[20] != melodies[21]
-    assert heard[0] == melodies[20]
-    # The first pass with a new piece plays seed 21's; the passes before it repeat seed 20's.
-    renewed = next(p for p, melody in enumerate(heard) if melody != melodies[20])
-    assert heard[renewed] == melodies[21]
+    melodies = [sorted(n["step"] for n in pieces[seed]["melody"]) for seed in (first, first + 1)]
+    assert melodies[0] != melodies[1]
+    assert heard[0] == melodies[0]
+    # The first pass with a new piece plays the next seed's; the passes before it repeat the first's.
+    renewed = next(p for p, melody in enumerate(heard) if melody != melodies[0])
+    assert heard[renewed] == melodies[1]
     assert not watch.errors

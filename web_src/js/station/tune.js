@@ -129,7 +129,10 @@ function piecePlan({ name, tune, progression, vocab, done }) {
   const base = { bars: PIECE_BARS, barLength: BAR, mapped: [] };
   if (name === 'A2' || name === 'B2') {
     const model = done[name[0]];
-    return { ...base, mode: 'follow', shift: model.plan.shift, key: model.plan.key, changes: model.result.changes, chords: [] };
+    // Its model's chords as heard: the piece builder folds the melody's register over their
+    // voicings, so the restated motif comes out at its model's pitches (the section plays A's or
+    // B's backing, BACKING, not these).
+    return { ...base, mode: 'follow', shift: model.plan.shift, key: model.result.key, changes: model.result.changes, chords: model.result.chords };
   }
   if (progression) {
     const up = name === 'B' ? 5 : 0; // B: the listener's chords a fourth up
