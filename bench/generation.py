@@ -76,6 +76,9 @@ epochs = 1
 patience = 1
 validation_share = 0.5
 quantization = "none"
+# The site only carries the page: the benchmark swaps in random weights of the sizes it measures,
+# so a one-epoch model that an n-gram beats is not refused.
+refuse_worse = false
 """
 TINY_PIECES = {
     "one.mid": "tinyNotation: 4/4 c4 e4 g4 r4 d8 f8 a4 r2 e4 g4 b4 r4 c'1",
