@@ -321,8 +321,14 @@ def estimate_key(weights) -> tuple[int, str]:
     """The Krumhansl-Kessler key of a 12-bin pitch-class weighting: (tonic pitch class, 'major'|'minor').
     A key must beat the best so far by more than tieTolerance, so exact ties (a tritone-symmetric
     weighting) go to the first key in order; all-equal weights give C major."""
+    return best_key(key_scores(weights))
+
+
+def best_key(scores) -> tuple[int, str]:
+    """The best of [(tonic, mode, score)]: a key must beat the best so far by more than tieTolerance,
+    so exact ties go to the first in order; none, or no score above -inf, gives C major."""
     best, best_score = (0, MODES[0]), -math.inf
-    for tonic, mode, score in key_scores(weights):
+    for tonic, mode, score in scores:
         if score > best_score + _KEYS["tieTolerance"]:
             best, best_score = (tonic, mode), score
     return best
@@ -380,11 +386,7 @@ def progression_key_scores(chords) -> list[tuple[int, str, float]]:
 def estimate_progression_key(chords) -> tuple[int, str]:
     """The key of [(Chord, sixteenths)]: 'Dm7 G7 Cmaj7' is C major, 'Gmaj7 E7 Am7 D7' G major,
     'Gm9 Gb13 Fmaj9 Ab13' F major. Ties go to the first key, as in estimate_key."""
-    best, best_score = (0, MODES[0]), -math.inf
-    for tonic, mode, score in progression_key_scores(chords):
-        if score > best_score + _KEYS["tieTolerance"]:
-            best, best_score = (tonic, mode), score
-    return best
+    return best_key(progression_key_scores(chords))
 
 
 def key_shift_to_c(tonic: int, mode: str) -> int:

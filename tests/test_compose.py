@@ -16,26 +16,9 @@ from builder.generate import Stepper, compose
 from builder.grammar import nearest_chord_token
 from builder.leadsheet import decode
 
-from .tiny_leadsheet_model import train_on, train_on_leadsheets
+from .tiny_leadsheet_model import TINY, train_on, train_on_leadsheets
 
 REPO = Path(__file__).resolve().parent.parent
-TINY = {
-    "encoding": "leadsheet",
-    "lofi_share": 0.5,
-    "normalize_key": True,
-    "transpositions": [],
-    "embedding": 12,
-    "lstm_units": [24],
-    "dropout": 0.0,
-    "dense_units": 24,
-    "sequence_length": 32,
-    "batch_size": 16,
-    "epochs": 4,
-    "learning_rate": 0.01,
-    "patience": 4,
-    "validation_share": 0.2,
-    "seed": 5,
-}
 # Eb major, with a change at half-bar, a chord the lead sheets never use (a mM7) and a bar of N.C.
 PROGRESSION = [
     {"step": 0, "length": 16, "symbol": "Fm9"},

@@ -55,14 +55,19 @@ def test_the_page_hashes_the_same_runs_to_the_same_numbers():
     assert run_text(TEXTS[2]) == "n0 d4 r d2 ~ d4 n-7 d2"
 
 
+def fed(guard: CopyGuard, midis: list[int]) -> CopyGuard:
+    """The guard after the first 12 of `midis` as quarter notes and the 13th note, its length to come."""
+    for midi in midis[: RUN - 1]:
+        guard.take(f"n{midi}")
+        guard.take("d4")
+    guard.take(f"n{midis[RUN - 1]}")
+    return guard
+
+
 def test_a_run_is_guarded_in_every_key():
     """The model learns the lead sheets transposed too: the same run a fourth higher is refused."""
     midis = [60 + (i * 5) % 12 for i in range(13)]
-    guard = CopyGuard(build_guard([sheet(midis)]))
-    for midi in midis[:12]:
-        guard.take(f"n{midi + 5}")
-        guard.take("d4")
-    guard.take(f"n{midis[12] + 5}")
+    guard = fed(CopyGuard(build_guard([sheet(midis)])), [m + 5 for m in midis])
     lengths = [VOCAB.index(t) for t in ("d2", "d4")]
     assert [VOCAB[i] for i in guard.allowed(lengths, VOCAB)] == ["d2"]
 
@@ -79,11 +84,7 @@ def test_every_run_of_13_events_is_hashed_and_no_shorter_one():
 
 def test_the_length_that_would_copy_a_13th_event_is_taken_out_unless_it_is_the_only_one():
     midis = [60 + (i * 5) % 12 for i in range(16)]
-    guard = CopyGuard(build_guard([sheet(midis)]))
-    for midi in midis[:12]:
-        guard.take(f"n{midi}")
-        guard.take("d4")
-    guard.take(f"n{midis[12]}")
+    guard = fed(CopyGuard(build_guard([sheet(midis)])), midis)
     lengths = [VOCAB.index(t) for t in ("d2", "d4", "d8")]
     assert [VOCAB[i] for i in guard.allowed(lengths, VOCAB)] == ["d2", "d8"]
     assert guard.allowed([VOCAB.index("d4")], VOCAB) == [VOCAB.index("d4")]  # nothing else fits: allowed

@@ -22,6 +22,8 @@ from builder.copyguard import build_guard
 from builder.generate import Stepper, compose, mulberry32, sample_index, seed_to_uint32
 from builder.train import build_model
 
+from .node_script import run_node
+
 REPO = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node") or "node"
 TINY = {"embedding": 8, "lstm_units": [16], "dropout": 0.0, "dense_units": 16, "learning_rate": 0.01}
@@ -210,16 +212,8 @@ def test_python_and_the_page_compose_the_same_lead_sheet(model, tmp_path):
                 "logits": stepper.logits,
             }
         )
-    (tmp_path / "cases.json").write_text(json.dumps({"vocab": VOCAB, "cases": cases}))
-    result = subprocess.run(
-        [NODE, "--input-type=module", "-e", NODE_RUNNER, str(tmp_path / "cases.json"), str(REPO)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    for case, ours, theirs in zip(CASES, python, json.loads(result.stdout)):
+    page = run_node(NODE_RUNNER, {"vocab": VOCAB, "cases": cases}, tmp_path)
+    for case, ours, theirs in zip(CASES, python, page):
         assert ours["tokens"] == theirs["tokens"], case
         assert len([t for t in ours["tokens"] if t.startswith("n")]) > 3, case  # a melody was written
         for field in ("key", "chords", "melody", "mapped"):

@@ -13,25 +13,10 @@ from builder import theory
 from builder.generate import Stepper, compose, melody_in_register, register_octave
 from builder.leadsheet import progression_chords
 
+from .tiny_leadsheet_model import TINY as TINY_MODEL
 from .tiny_leadsheet_model import train_on_leadsheets
 
-TINY = {
-    "encoding": "leadsheet",
-    "lofi_share": 1.0,
-    "normalize_key": True,
-    "transpositions": [],
-    "embedding": 12,
-    "lstm_units": [32],
-    "dropout": 0.0,
-    "dense_units": 32,
-    "sequence_length": 32,
-    "batch_size": 16,
-    "epochs": 4,
-    "learning_rate": 0.01,
-    "patience": 4,
-    "validation_share": 0.2,
-    "seed": 7,
-}
+TINY = {**TINY_MODEL, "lofi_share": 1.0, "lstm_units": [32], "dense_units": 32, "seed": 7}
 # A diatonic loop and a chromatic one (a tritone substitute and a bIII7), in C major and A minor,
 # moved to every key.
 PROGRESSIONS = ["Dm9 | G13 | Cmaj9 | Am9", "Gm9 | Gb13 | Fmaj9 | Ab13", "Am9 | Dm9 | Bm7b5 E7b9 | Am9"]

@@ -3,18 +3,13 @@ twin (web_src/js/ai/shaping.js) giving the same bonus to the same token at every
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 from builder import theory
 from builder.grammar import Grammar
 from builder.leadsheet import grammar_tokens
 from builder.shaping import SHAPING, Shaper, chord_pitch_classes, clash_pitch_classes
 
-REPO = Path(__file__).resolve().parent.parent
-NODE = shutil.which("node") or "node"
+from .node_script import run_node
+
 VOCAB = [
     *grammar_tokens(),
     *(f"@{r}:{f}" for f in ("maj7", "m7", "7") for r in range(12)),
@@ -162,15 +157,7 @@ def test_the_page_gives_the_same_bonuses(tmp_path):
     });
     process.stdout.write(JSON.stringify(out));
     """
-    (tmp_path / "cases.json").write_text(json.dumps({"vocab": VOCAB, "cases": cases}))
-    result = subprocess.run(
-        [NODE, "--input-type=module", "-e", script, str(tmp_path / "cases.json"), str(REPO)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    page = json.loads(result.stdout)
+    page = run_node(script, {"vocab": VOCAB, "cases": cases}, tmp_path)
     assert page == python
     assert sum(len(bonuses) for case in python for _, _, bonuses in case) > 20  # the walks meet many bonuses
     assert theory.LEADSHEET["shaping"] is SHAPING

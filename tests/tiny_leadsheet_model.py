@@ -10,6 +10,24 @@ from builder.leadsheet import load_leadsheet_corpus
 from builder.train import TrainingData, prepare_data, train_model
 
 REPO = Path(__file__).resolve().parent.parent
+# A model small enough to train in seconds; tests change what they measure (size, seed, share).
+TINY = {
+    "encoding": "leadsheet",
+    "lofi_share": 0.5,
+    "normalize_key": True,
+    "transpositions": [],
+    "embedding": 12,
+    "lstm_units": [24],
+    "dropout": 0.0,
+    "dense_units": 24,
+    "sequence_length": 32,
+    "batch_size": 16,
+    "epochs": 4,
+    "learning_rate": 0.01,
+    "patience": 4,
+    "validation_share": 0.2,
+    "seed": 5,
+}
 
 
 def train_on_leadsheets(folder: Path, count: int, config: dict, name: str = "best"):

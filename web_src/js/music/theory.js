@@ -270,9 +270,15 @@ export function keyScores(weights) {
 // beat the best so far by more than tieTolerance, so exact ties (a tritone-symmetric weighting) go
 // to the first key in order; all-equal weights give C major.
 export function estimateKey(weights) {
+  return bestKey(keyScores(weights));
+}
+
+// The best of [[tonic, mode, score]]: a key must beat the best so far by more than tieTolerance, so
+// exact ties go to the first in order; none gives C major.
+function bestKey(scores) {
   let best = [0, MODES[0]];
   let bestScore = -Infinity;
-  for (const [tonic, mode, score] of keyScores(weights)) {
+  for (const [tonic, mode, score] of scores) {
     if (score > bestScore + KEYS.tieTolerance) {
       best = [tonic, mode];
       bestScore = score;
@@ -330,15 +336,7 @@ export function progressionKeyScores(chords) {
 // The key of [[chord, sixteenths]]: "Dm7 G7 Cmaj7" is C major, "Gmaj7 E7 Am7 D7" G major,
 // "Gm9 Gb13 Fmaj9 Ab13" F major. Ties go to the first key, as in estimateKey.
 export function estimateProgressionKey(chords) {
-  let best = [0, MODES[0]];
-  let bestScore = -Infinity;
-  for (const [tonic, mode, score] of progressionKeyScores(chords)) {
-    if (score > bestScore + KEYS.tieTolerance) {
-      best = [tonic, mode];
-      bestScore = score;
-    }
-  }
-  return best;
+  return bestKey(progressionKeyScores(chords));
 }
 
 // Semitones (-6..5) that move a key to C major or A minor; a tritone away is written -6.
