@@ -231,11 +231,11 @@ FREE_PIECES = 50
 def test_pieces() -> list[tuple[str, list[dict], str]]:
     """(name, chords, key) for every test progression in every test key."""
     from . import theory
-    from .leadsheet import progression_chords
+    from .progression import followed_chords
 
     pieces = []
     for name, text in TEST_PROGRESSIONS.items():
-        chords = progression_chords(text)
+        chords = followed_chords(text)
         tonic, mode = theory.parse_key_name(TEST_KEYS[name])
         for shift in TEST_SHIFTS:
             moved = [{**c, "symbol": theory.transpose_symbol(c["symbol"], shift)} for c in chords]
@@ -298,7 +298,7 @@ def listening_pieces(model, vocabulary: list[str], generation: dict, copy_guard:
     """Three pieces for the report's listening section: two over test progressions in two keys,
     one on the model's own chords; each with the progression it followed."""
     from . import theory
-    from .leadsheet import progression_chords
+    from .progression import followed_chords
 
     stepper = Stepper(model)
     options = {
@@ -312,7 +312,7 @@ def listening_pieces(model, vocabulary: list[str], generation: dict, copy_guard:
     for k, (name, shift) in enumerate((("ii-V-I turnaround", 3), ("minor ii-V-i", -3))):
         chords = [
             {**c, "symbol": theory.transpose_symbol(c["symbol"], shift)}
-            for c in progression_chords(TEST_PROGRESSIONS[name])
+            for c in followed_chords(TEST_PROGRESSIONS[name])
         ]
         piece = compose(stepper, vocabulary, LISTENING_BARS, seed=seed + 500 + k, chords=chords, **options)
         bars = {}

@@ -541,15 +541,3 @@ def grammar_tokens() -> list[str]:
 def strip_chords(tokens: list[str]) -> list[str]:
     """The same piece without its chord tokens: what the chord-blind baseline learns from."""
     return [t for t in tokens if (theory.read_token(t) or {}).get("kind") != "chord"]
-
-
-def progression_chords(text: str, meter: tuple[int, int] = (4, 4)) -> list[dict]:
-    """'Dm9 | G13 | Cmaj9 | A7b9' (the songs' chord syntax: bars between '|', two chords split a bar,
-    '%' repeats one) -> [{step, length, symbol}], as the composer takes them. ValueError if unreadable."""
-    from .songs import SongProblems, _encode_chords, _split_bars
-
-    report = SongProblems(Path("progression"), per_bar=theory.sixteenths_per_bar(*meter))
-    events = _encode_chords("chords", _split_bars(text), 3, 0.7, report)
-    if report.items:
-        raise ValueError(str(report.items[0]))
-    return [{"step": e.start, "length": e.duration, "symbol": e.symbol} for e in events]

@@ -20,6 +20,9 @@ from pathlib import Path
 
 THEORY_PATH = Path(__file__).resolve().parent.parent / "web_src" / "js" / "music" / "theory.json"
 THEORY: dict = json.loads(THEORY_PATH.read_text(encoding="utf-8"))
+# Key names' modes live beside theory.json, not in it: the model's fingerprint covers theory.json.
+MODES_PATH = THEORY_PATH.with_name("modes.json")
+_KEY_MODES: dict = json.loads(MODES_PATH.read_text(encoding="utf-8"))
 
 _NOTES = THEORY["notes"]
 _CHORDS = THEORY["chords"]
@@ -34,7 +37,8 @@ FAMILIES: dict[str, dict] = {family["name"]: family for family in THEORY["famili
 FAMILY_NAMES: list[str] = [family["name"] for family in THEORY["families"]]
 SEVENTH_FAMILIES: list[str] = [name for name in FAMILY_NAMES if FAMILIES[name]["seventh"]]
 VOICING: dict = THEORY["voicing"]
-MODES: list[str] = _KEYS["modes"]
+MODES: list[str] = _KEYS["modes"]  # the modes a key is estimated in
+KEY_MODES: dict[str, int] = _KEY_MODES["modes"]  # every mode a key name may have -> its tonic above C
 MAJOR_PROFILE: list[float] = _KEYS["profiles"]["major"]
 MINOR_PROFILE: list[float] = _KEYS["profiles"]["minor"]
 
@@ -390,12 +394,13 @@ def estimate_progression_key(chords) -> tuple[int, str]:
 
 
 def key_shift_to_c(tonic: int, mode: str) -> int:
-    """Semitones (-6..5) that move a key to C major or A minor; a tritone away is written -6."""
-    if mode not in _KEYS["modelTonic"]:
-        raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
+    """Semitones (-6..5) that move a key to the model's white keys (C major, A minor, D dorian ...);
+    a tritone away is written -6."""
+    if not isinstance(mode, str) or mode not in KEY_MODES:
+        raise ValueError(f"unknown mode {mode!r}; known: {', '.join(KEY_MODES)}")
     shift = LEADSHEET["keyShift"]
     span = shift["max"] - shift["min"] + 1
-    return (_KEYS["modelTonic"][mode] - tonic - shift["min"]) % span + shift["min"]
+    return (KEY_MODES[mode] - tonic - shift["min"]) % span + shift["min"]
 
 
 def key_name(tonic: int, mode: str) -> str:
@@ -404,11 +409,14 @@ def key_name(tonic: int, mode: str) -> str:
 
 
 def parse_key_name(text) -> tuple[int, str] | None:
-    """'Eb major', 'F# minor', 'B- Minor' -> (tonic, mode); None otherwise."""
+    """'Eb major', 'F# minor', 'B- Minor', 'D dorian' -> (tonic, mode); 'A aeolian' is (9, 'minor');
+    None otherwise."""
     match = _KEY_NAME.fullmatch(text.strip(_BLANKS)) if isinstance(text, str) else None
-    if not match or match[3].lower() not in MODES:
+    mode = match[3].lower() if match else ""
+    mode = _KEY_MODES["synonyms"].get(mode, mode)
+    if mode not in KEY_MODES:
         return None
-    return _pitch_class(match[1], match[2], _NOTES["accidentals"]), match[3].lower()
+    return _pitch_class(match[1], match[2], _NOTES["accidentals"]), mode
 
 
 # ---- time ---------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from builder.leadsheet import (
     encode,
     encode_chorale_file,
     load_leadsheet_corpus,
-    progression_chords,
     read_leadsheet,
     strip_chords,
     transpose_token,
@@ -155,16 +154,6 @@ def test_lead_sheets_are_read_into_the_corpus_and_cached(tmp_path):
     assert (tmp_path / "model" / "leadsheet-tokens-cache.json").exists()
     again = load_leadsheet_corpus(tmp_path / "midi", folder, progress=False, cache=cache)
     assert again.pieces[0].tokens == lofi
-
-
-def test_a_progression_string_becomes_timed_chords():
-    assert progression_chords("Dm9 | G13 C | %") == [
-        {"step": 0, "length": 16, "symbol": "Dm9"},
-        {"step": 16, "length": 8, "symbol": "G13"},
-        {"step": 24, "length": 8, "symbol": "C"},
-        {"step": 32, "length": 8, "symbol": "G13"},
-        {"step": 40, "length": 8, "symbol": "C"},
-    ]
 
 
 # ---- chorales -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from builder import theory
 from builder.generate import Stepper, compose, melody_in_register, register_octave
-from builder.leadsheet import progression_chords
+from builder.progression import followed_chords
 
 from .tiny_leadsheet_model import TINY as TINY_MODEL
 from .tiny_leadsheet_model import train_on_leadsheets
@@ -48,7 +48,7 @@ def test_the_melody_sits_over_the_chords_with_its_median_about_c5_in_every_key(m
             moved = " | ".join(
                 " ".join(theory.transpose_symbol(s, semitones) for s in bar.split()) for bar in text.split("|")
             )
-            piece = compose(stepper, vocabulary, bars=16, seed=semitones * 7 + number, chords=progression_chords(moved))
+            piece = compose(stepper, vocabulary, bars=16, seed=semitones * 7 + number, chords=followed_chords(moved))
             assert len(piece["melody"]) >= 8, moved
             shares.append(under_share(piece))
             assert max(n["midi"] for n in piece["melody"]) <= theory.THEORY["melodyRegister"]["ceiling"]

@@ -5,69 +5,125 @@
 //   (normalize_key), so the progression's key is estimated, the chords are moved to C major /
 //   A minor for the primer, and every note the model writes is moved back by the opposite interval
 //   when it is played.
-// Symbols, keys, the shift and the voicing are music/theory.js's (builder/theory.py's too); a
-// symbol it cannot read is reported by name; "N.C." is a bar of silence.
+// The syntax is progression.json's and parseProgression is builder/progression.py's
+// parse_progression: the same text gives the same value, errors included
+// (tests/test_progression_parity.py). Symbols, keys, the shift and the voicing are music/theory.js's
+// (builder/theory.py's too); a symbol it cannot read is reported by name; "N.C." is silence.
 
 import { chordsToPrimer } from '../ai/primer.js';
 import { midiToNote, noteToMidi } from './pitch.js';
+import syntax from './progression.json' with { type: 'json' };
 import {
   estimateProgressionKey,
   keyName,
   keyShiftToC,
   parseChordSymbol,
+  sixteenthsPerBar,
   transposeSymbol,
   voiceChord,
 } from './theory.js';
 
-export const MAX_BARS = 64;
-const BAR = 16; // sixteenths: progressions are 4/4
+export const MAX_BARS = syntax.maxBars;
+const escapeClass = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const SEPARATORS = new RegExp(`[${syntax.separators.map(escapeClass).join('')}]+`);
+const BLANKS = syntax.separators.filter((c) => c !== ',').map(escapeClass).join('');
+const TRIM = new RegExp(`^[${BLANKS}]+|[${BLANKS}]+$`, 'g');
+const problem = (symbol, bar, message) => ({ symbol, bar, message });
+const words = (part) => part.split(SEPARATORS).filter(Boolean);
 
-// Text -> {chords: [{symbol, bar, step, sixteenths, root, bass, pcs}], bars, errors: [{symbol, bar, message}]}.
-// Without "|" every symbol is one bar; with bar lines the chords of a bar share it evenly.
-// "%" repeats the bar before. Bars are 4/4 (16 sixteenths).
-export function parseProgression(text) {
-  const source = String(text ?? '').trim();
-  const errors = [];
+// The symbols of each bar, as written.
+function splitBars(text) {
+  if (!text.includes(syntax.barLine)) return words(text).map((symbol) => [symbol]);
+  let parts = text.split(syntax.barLine);
+  if (parts.length > 1 && words(parts[0]).length === 0) parts = parts.slice(1); // a bar line before the first bar
+  if (parts.length > 1 && words(parts[parts.length - 1]).length === 0) parts = parts.slice(0, -1); // a closing one
+  return parts.map(words);
+}
+
+// The key the chords are heard in (C major when none sounds): {tonic, mode, name}.
+function keyOf(read) {
+  const [tonic, mode] = estimateProgressionKey(read);
+  return { tonic, mode, name: keyName(tonic, mode) };
+}
+
+// Text -> {text, meter: [n, d], barLength, bars, chords, errors, key}:
+// - chords: [{symbol, root, bass, suffix, intervals, pcs, family (theory.js's parseChordSymbol;
+//   "N.C." has root null), bar (from 0), step (sixteenths into its bar), start (sixteenths from the
+//   start), sixteenths (its length)}];
+// - errors: [{symbol, bar (from 1; 0 for the whole text), message}], one line each; [] when every
+//   bar reads;
+// - key: {tonic, mode, name}, estimated from the chords read.
+// Without "|" every symbol is one bar; with bar lines the chords of a bar share it (the last one
+// takes what an even split leaves); "%" alone in a bar repeats the bar before. `meter` is
+// [numerator, denominator], 4/4 by default.
+export function parseProgression(text, meter = syntax.defaultMeter) {
+  const [numerator, denominator] = meter;
   const chords = [];
-  if (!source) return { chords, bars: 0, errors: [{ symbol: '', bar: 0, message: 'type some chords, e.g. "Dm7 G7 Cmaj7 Am7"' }] };
-  const bars = source.includes('|')
-    ? source.split('|').map((bar) => bar.split(/[\s,]+/).filter(Boolean))
-    : source.split(/[\s,]+/).filter(Boolean).map((symbol) => [symbol]);
+  const read = [];
+  const errors = [];
+  const value = { text: '', meter: [numerator, denominator], barLength: 0, bars: 0 };
+  let perBar;
+  try {
+    perBar = sixteenthsPerBar(numerator, denominator);
+  } catch {
+    errors.push(problem('', 0, `unsupported meter ${numerator}/${denominator}`));
+    return { ...value, chords, errors, key: keyOf(read) };
+  }
+  value.barLength = perBar;
+  if (text !== null && text !== undefined && typeof text !== 'string') {
+    errors.push(problem('', 0, `a progression is text, such as ${JSON.stringify(syntax.example)}`));
+    return { ...value, chords, errors, key: keyOf(read) };
+  }
+  value.text = (text ?? '').replace(TRIM, '');
+  const bars = value.text ? splitBars(value.text) : [];
+  if (bars.length === 0) errors.push(problem('', 0, `type some chords, e.g. ${JSON.stringify(syntax.example)}`));
   let previous = null;
-  bars.forEach((symbols, barIndex) => {
+  bars.forEach((symbols, index) => {
+    const number = index + 1;
     if (symbols.length === 0) {
-      errors.push({ symbol: '', bar: barIndex + 1, message: `bar ${barIndex + 1} is empty` });
+      errors.push(problem('', number, `bar ${number} is empty`));
       return;
     }
-    if (symbols.length === 1 && symbols[0] === '%') {
-      if (!previous) errors.push({ symbol: '%', bar: barIndex + 1, message: '"%" repeats the bar before, but there is none' });
-      else for (const chord of previous) chords.push({ ...chord, bar: barIndex });
+    if (symbols.length === 1 && symbols[0] === syntax.repeat) {
+      if (previous === null) {
+        errors.push(problem(syntax.repeat, number, `"${syntax.repeat}" in bar ${number} repeats the bar before, but there is none`));
+        return;
+      }
+      for (const [chord, parsed] of previous) {
+        chords.push({ ...chord, bar: index, start: index * perBar + chord.step });
+        read.push([parsed, chord.sixteenths]);
+      }
+      return;
+    }
+    if (symbols.length > perBar) {
+      errors.push(problem('', number, `bar ${number} has ${symbols.length} chords; a bar of ${perBar} sixteenths holds ${perBar} at most`));
       return;
     }
     const here = [];
     let step = 0;
     symbols.forEach((symbol, i) => {
-      const sixteenths = Math.floor(BAR / symbols.length) + (i === symbols.length - 1 ? BAR % symbols.length : 0);
+      const sixteenths = Math.floor(perBar / symbols.length) + (i === symbols.length - 1 ? perBar % symbols.length : 0);
       const parsed = parseChordSymbol(symbol);
-      if (!parsed) errors.push({ symbol, bar: barIndex + 1, message: `"${symbol}" is not a chord symbol I know (bar ${barIndex + 1})` });
-      else here.push({ symbol, bar: barIndex, step, sixteenths, ...parsed });
+      if (parsed === null) errors.push(problem(symbol, number, `"${symbol}" is not a chord symbol I know (bar ${number})`));
+      else here.push([{ ...parsed, bar: index, step, start: index * perBar + step, sixteenths }, parsed]);
       step += sixteenths;
     });
-    chords.push(...here);
+    for (const [chord, parsed] of here) {
+      chords.push(chord);
+      read.push([parsed, chord.sixteenths]);
+    }
     previous = here;
   });
-  if (bars.length > MAX_BARS) errors.push({ symbol: '', bar: MAX_BARS + 1, message: `at most ${MAX_BARS} bars` });
-  return { chords, bars: bars.length, errors };
+  if (bars.length > MAX_BARS) errors.push(problem('', MAX_BARS + 1, `${bars.length} bars; a progression has ${MAX_BARS} at most`));
+  value.bars = bars.length;
+  return { ...value, chords, errors, key: keyOf(read) };
 }
 
-// The key that fits the chords best: {tonic, mode, name} (roots, the first and last chords and
-// resolutions weigh most: "Dm7 G7 Cmaj7" is C major).
-export function estimateKey(chords) {
-  const [tonic, mode] = estimateProgressionKey(chords.map((chord) => [chord, chord.sixteenths]));
-  return { tonic, mode, name: keyName(tonic, mode) };
-}
-
-// A parsed, valid progression with everything the player and the generator need.
+// A parsed, valid progression with everything the player and the generator need: {text, bars,
+// meter, barLength, chords: [{symbol, bar, step, start, sixteenths}], key (its name), shift,
+// modelChords (the symbols moved by shift), parsed (parseProgression's chords)}. Throws an Error
+// whose message joins parseProgression's errors (error.errors holds them, error.symbols the bad
+// symbols).
 export function makeProgression(text) {
   const parsed = parseProgression(text);
   if (parsed.errors.length) {
@@ -76,12 +132,14 @@ export function makeProgression(text) {
     error.errors = parsed.errors;
     throw error;
   }
-  const key = estimateKey(parsed.chords);
+  const { key } = parsed;
   const shift = keyShiftToC(key.tonic, key.mode);
   return {
-    text: String(text).trim(),
+    text: parsed.text,
     bars: parsed.bars,
-    chords: parsed.chords.map(({ symbol, bar, step, sixteenths }) => ({ symbol, bar, step, sixteenths })),
+    meter: parsed.meter,
+    barLength: parsed.barLength,
+    chords: parsed.chords.map(({ symbol, bar, step, start, sixteenths }) => ({ symbol, bar, step, start, sixteenths })),
     key: key.name,
     shift, // semitones from the progression's key to the model's (C major / A minor), -6..5
     modelChords: parsed.chords.map((c) => transposeSymbol(c.symbol, shift)),
@@ -105,7 +163,7 @@ export function backingPart(progression, { instrument = 'piano', velocity = 0.42
     loopBars: progression.bars,
     // The lo-fi voicing (theory.js), as songs voice their chords; "N.C." plays nothing.
     events: progression.parsed.filter((chord) => chord.root !== null).map((chord) => ({
-      step: chord.bar * BAR + chord.step,
+      step: chord.start,
       length: chord.sixteenths,
       notes: voiceChord(chord).map(midiToNote),
       velocity,

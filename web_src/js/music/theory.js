@@ -8,6 +8,8 @@
 // two agree to the last bit. Node imports this file as it is; esbuild bundles it with the JSON.
 
 import theory from './theory.json' with { type: 'json' };
+// Key names' modes live beside theory.json, not in it: the model's fingerprint covers theory.json.
+import keyModes from './modes.json' with { type: 'json' };
 import { FAMILIES, FAMILY_NAMES, checkFamily } from './tokens.js';
 
 // Time and meter live in music/time.js; they are part of the vocabulary (builder/theory.py holds
@@ -56,7 +58,8 @@ const SPELLINGS = NOTES.spellings;
 export const SUFFIXES = CHORDS.suffixes;
 export const SEVENTH_FAMILIES = FAMILY_NAMES.filter((name) => FAMILIES[name].seventh);
 const VOICING = theory.voicing;
-const MODES = KEYS.modes;
+const MODES = KEYS.modes; // the modes a key is estimated in
+export const KEY_MODES = keyModes.modes; // every mode a key name may have -> its tonic above C
 
 
 const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
@@ -339,11 +342,12 @@ export function estimateProgressionKey(chords) {
   return bestKey(progressionKeyScores(chords));
 }
 
-// Semitones (-6..5) that move a key to C major or A minor; a tritone away is written -6.
+// Semitones (-6..5) that move a key to the model's white keys (C major, A minor, D dorian ...); a
+// tritone away is written -6.
 export function keyShiftToC(tonic, mode) {
-  if (!has(KEYS.modelTonic, mode)) throw new Error(`unknown mode "${mode}"; known: ${MODES.join(', ')}`);
+  if (typeof mode !== 'string' || !has(KEY_MODES, mode)) throw new Error(`unknown mode "${mode}"; known: ${Object.keys(KEY_MODES).join(', ')}`);
   const { min, max } = LEADSHEET.keyShift;
-  return mod(KEYS.modelTonic[mode] - tonic - min, max - min + 1) + min;
+  return mod(KEY_MODES[mode] - tonic - min, max - min + 1) + min;
 }
 
 // (2, 'major') -> "D major".
@@ -351,11 +355,14 @@ export function keyName(tonic, mode) {
   return `${SPELLINGS.common[mod(tonic, 12)]} ${mode}`;
 }
 
-// "Eb major", "F# minor", "B- Minor" -> [tonic, mode]; null otherwise.
+// "Eb major", "F# minor", "B- Minor", "D dorian" -> [tonic, mode]; "A aeolian" is [9, 'minor'];
+// null otherwise.
 export function parseKeyName(text) {
   const match = typeof text === 'string' ? KEY_NAME.exec(strip(text)) : null;
-  if (!match || !MODES.includes(match[3].toLowerCase())) return null;
-  return [pitchClass(match[1], match[2], NOTES.accidentals), match[3].toLowerCase()];
+  let mode = match ? match[3].toLowerCase() : '';
+  if (has(keyModes.synonyms, mode)) mode = keyModes.synonyms[mode];
+  if (!has(KEY_MODES, mode)) return null;
+  return [pitchClass(match[1], match[2], NOTES.accidentals), mode];
 }
 
 export default theory;
