@@ -13,12 +13,12 @@ import theory from '../music/theory.json' with { type: 'json' };
 import { barToken, readToken } from '../music/tokens.js';
 import { sampleIndex } from './sampling.js';
 
-const { START, END, BAR, TIE, REST } = theory.leadsheet.tokens;
+const { START, END, BAR } = theory.leadsheet.tokens;
 const STYLES = theory.leadsheet.styles;
-const NOTE = /^n(\d{1,3})$/;
-const LENGTH = /^d(\d{1,2})$/;
 
-// Each vocabulary token's role, computed once per vocabulary.
+// Each vocabulary token's role, computed once per vocabulary: music/tokens.js readToken's kind
+// ('start', 'end', 'bar', 'style', 'tie', 'rest', 'chord', 'note', 'length'), or 'other' for a token
+// it refuses ("n128", "@foo", "d0").
 export function classifyVocab(vocab) {
   const kinds = new Array(vocab.length);
   const index = new Map();
@@ -26,21 +26,10 @@ export function classifyVocab(vocab) {
   const notes = new Map(); // id -> midi
   vocab.forEach((token, id) => {
     index.set(token, id);
-    let match;
-    if (token === START) kinds[id] = 'start';
-    else if (token === END) kinds[id] = 'end';
-    else if (readToken(token)?.kind === 'bar') kinds[id] = 'bar';
-    else if (readToken(token)?.kind === 'style') kinds[id] = 'style';
-    else if (token === TIE) kinds[id] = 'tie';
-    else if (token === REST) kinds[id] = 'rest';
-    else if (token.startsWith('@')) kinds[id] = 'chord';
-    else if ((match = NOTE.exec(token))) {
-      kinds[id] = 'note';
-      notes.set(id, Number(match[1]));
-    } else if ((match = LENGTH.exec(token))) {
-      kinds[id] = 'length';
-      lengths.set(id, Number(match[1]));
-    } else kinds[id] = 'other';
+    const read = readToken(token);
+    kinds[id] = read?.kind ?? 'other';
+    if (read?.kind === 'note') notes.set(id, read.midi);
+    else if (read?.kind === 'length') lengths.set(id, read.sixteenths);
   });
   return { vocab, kinds, index, lengths, notes };
 }

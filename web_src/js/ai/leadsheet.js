@@ -4,12 +4,8 @@
 // known once its last tie is ("n67 d4 ~ d2" is one note of six sixteenths), a chord once the next
 // chord or the end of the piece is.
 
-import theory from '../music/theory.json' with { type: 'json' };
 import { readToken } from '../music/tokens.js';
 
-const { START, END, TIE, REST } = theory.leadsheet.tokens;
-const NOTE = /^n(\d{1,3})$/;
-const LENGTH = /^d(\d{1,2})$/;
 
 export function createLeadSheetDecoder({ barLength = 16 } = {}) {
   let bar = -1;
@@ -43,28 +39,29 @@ export function createLeadSheetDecoder({ barLength = 16 } = {}) {
         }
         chord = null;
       };
-      let match;
-      const kind = readToken(token)?.kind;
-      if (token === START || kind === 'style') return out;
+      // music/tokens.js reads every token; one it refuses ("n128", "@foo", "d0") is skipped.
+      const read = readToken(token);
+      const kind = read?.kind;
+      if (kind === 'start' || kind === 'style') return out;
       if (kind === 'bar') {
         bar += 1;
         pos = 0;
-      } else if (token === END) {
+      } else if (kind === 'end') {
         closeNote();
         closeChord(decoder.steps);
-      } else if (token.startsWith('@')) {
+      } else if (kind === 'chord') {
         closeChord(step);
         chord = { step, token };
-      } else if (token === TIE) {
+      } else if (kind === 'tie') {
         pending = { kind: 'tie' };
-      } else if (token === REST) {
+      } else if (kind === 'rest') {
         closeNote();
         pending = { kind: 'rest' };
-      } else if ((match = NOTE.exec(token))) {
+      } else if (kind === 'note') {
         closeNote();
-        pending = { kind: 'note', midi: Number(match[1]) };
-      } else if ((match = LENGTH.exec(token)) && pending) {
-        const length = Number(match[1]);
+        pending = { kind: 'note', midi: read.midi };
+      } else if (kind === 'length' && pending) {
+        const length = read.sixteenths;
         if (pending.kind === 'note') note = { step, length, midi: pending.midi };
         else if (pending.kind === 'tie' && note) note.length += length;
         pos += length;

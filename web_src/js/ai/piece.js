@@ -155,11 +155,11 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
       builder.tokens.push(token);
       const out = [];
       const step = decoder.steps;
-      if (plan.mode === 'free' && token.startsWith('@') && heard(token)) {
+      const read = readToken(token);
+      if (plan.mode === 'free' && read?.kind === 'chord' && heard(token)) {
         // A chord written again where it already sounds changes nothing (as in the training pieces).
         if (written.length === 0 || written[written.length - 1].token !== token) written.push({ step, token });
       }
-      const read = readToken(token);
       if (read?.kind === 'note') heldPitch = read.midi - shift;
       else if (read?.kind === 'rest' || read?.kind === 'tie') heldPitch = null;
       else if (read?.kind === 'length' && heldPitch !== null) {
