@@ -25,18 +25,21 @@ def _error(symbol: str, bar: int, message: str) -> dict:
     return {"symbol": symbol, "bar": bar, "message": message}
 
 
+def _words(part: str) -> list[str]:
+    return [word for word in _SEPARATORS.split(part) if word]
+
+
 def _split(text: str) -> list[list[str]]:
     """The symbols of each bar, as written."""
-    words = lambda part: [w for w in _SEPARATORS.split(part) if w]  # noqa: E731
     line = SYNTAX["barLine"]
     if line not in text:
-        return [[symbol] for symbol in words(text)]
+        return [[symbol] for symbol in _words(text)]
     parts = text.split(line)
-    if len(parts) > 1 and not words(parts[0]):  # a bar line before the first bar
+    if len(parts) > 1 and not _words(parts[0]):  # a bar line before the first bar
         parts = parts[1:]
-    if len(parts) > 1 and not words(parts[-1]):  # a closing bar line
+    if len(parts) > 1 and not _words(parts[-1]):  # a closing bar line
         parts = parts[:-1]
-    return [words(part) for part in parts]
+    return [_words(part) for part in parts]
 
 
 def parse_progression(text, meter=None) -> dict:
