@@ -693,11 +693,13 @@ def test_chromatic_progressions_keep_their_key(progression, key):
 
 def test_the_lead_sheets_progressions_read_in_their_written_key():
     # Whole pieces, chords bar by bar, against the key each lead sheet and song states (a modal key
-    # such as F# dorian names no major or minor key and is left out).
+    # such as F# dorian is not one the estimate can name, and is left out).
     right = wrong = 0
     for path in SONG_FILES + SHEET_FILES:
         sheet = tomllib.loads(path.read_text(encoding="utf-8"))
         written = theory.parse_key_name(sheet.get("key", ""))
+        if written is not None and written[1] not in theory.MODES:
+            continue
         text = " | ".join(part.get("chords", "") for part in sheet["parts"].values())
         bars = [bar for bar in text.split("|") if bar.split() and bar.split() != ["%"]]
         if written is None or not bars:

@@ -34,3 +34,31 @@ test('the backing part plays the lo-fi voicing the songs use', () => {
   }
   assert.deepEqual(events[0].notes, ['D2', 'F3', 'A3', 'C4', 'E4']);
 });
+
+test('without bar lines each chord is a bar; with them the chords of a bar share it', () => {
+  const four = parseProgression('Dm7 G7 Cmaj7 Am7');
+  assert.deepEqual([four.bars, four.barLength, four.key.name], [4, 16, 'C major']);
+  assert.deepEqual(four.chords.map((c) => [c.symbol, c.bar, c.start, c.sixteenths]), [
+    ['Dm7', 0, 0, 16],
+    ['G7', 1, 16, 16],
+    ['Cmaj7', 2, 32, 16],
+    ['Am7', 3, 48, 16],
+  ]);
+  const shared = parseProgression('C F G | Am');
+  assert.deepEqual(shared.chords.map((c) => [c.step, c.start, c.sixteenths]), [[0, 0, 5], [5, 5, 5], [10, 10, 6], [0, 16, 16]]);
+  assert.deepEqual(parseProgression('Dm7 G7 | C', [3, 4]).chords.map((c) => c.sixteenths), [6, 6, 12]);
+});
+
+test('a repeat copies the bar before; bar lines at the ends are allowed', () => {
+  const repeated = parseProgression('Dm9 | G13 C | %');
+  assert.deepEqual(repeated.chords.map((c) => [c.symbol, c.start]), [['Dm9', 0], ['G13', 16], ['C', 24], ['G13', 32], ['C', 40]]);
+  assert.deepEqual(parseProgression('| Dm7 | G7 |').chords, parseProgression('Dm7 | G7').chords);
+});
+
+test('bad text is refused in one line naming its bar or symbol', () => {
+  assert.deepEqual(parseProgression('Dm7 || G7').errors, [{ symbol: '', bar: 2, message: 'bar 2 is empty' }]);
+  assert.deepEqual(parseProgression('Dm7 | Hm7').errors, [{ symbol: 'Hm7', bar: 2, message: '"Hm7" is not a chord symbol I know (bar 2)' }]);
+  assert.equal(parseProgression('% Dm7').errors[0].message, '"%" in bar 1 repeats the bar before, but there is none');
+  assert.equal(parseProgression(`${'C '.repeat(17)}| C`).errors[0].message, 'bar 1 has 17 chords; a bar of 16 sixteenths holds 16 at most');
+  assert.throws(() => makeProgression('Dm7 | Hm7'), /"Hm7" is not a chord symbol I know \(bar 2\)/);
+});

@@ -79,6 +79,18 @@ test('keys: ii-V-I and turnarounds land on their tonic; the tritone shift is -6'
   }
   assert.deepEqual(t.estimateKey([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]), [0, 'major']); // a tie: the first key
   assert.deepEqual(t.parseKeyName('Eb major'), [3, 'major']);
+});
+
+test('a key name may be modal; its notes move to the white keys', () => {
+  assert.deepEqual(t.parseKeyName('D dorian'), [2, 'dorian']);
+  assert.deepEqual(t.parseKeyName('F# Mixolydian'), [6, 'mixolydian']);
+  assert.deepEqual(t.parseKeyName('A aeolian'), [9, 'minor']);
+  assert.deepEqual(t.parseKeyName('C ionian'), [0, 'major']);
+  assert.equal(t.parseKeyName('D blues'), null);
+  assert.equal(t.parseKeyName('D constructor'), null);
+  assert.equal(t.keyShiftToC(2, 'dorian'), 0);
+  assert.equal(t.keyShiftToC(6, 'dorian'), -4); // F# dorian has E major's notes
+  assert.throws(() => t.keyShiftToC(0, 'blues'), /unknown mode/);
   assert.equal(t.transposeSymbol('Dm7/F', 2), 'Em7/G');
   assert.equal(t.transposeSymbol('N.C.', 3), 'N.C.');
 });
