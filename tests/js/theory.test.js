@@ -123,3 +123,15 @@ test('lead-sheet tokens', () => {
   assert.deepEqual(t.LEADSHEET.register, { low: 48, high: 84, medianLow: 60, medianHigh: 72 });
   assert.equal(t.CHORD_TONE_BIAS, theory.leadsheet.chordToneBias);
 });
+
+test('music/ imports nothing from the folders that use it (it is their vocabulary)', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const folder = new URL('../../web_src/js/music/', import.meta.url);
+  const outside = [];
+  for (const name of readdirSync(folder).filter((n) => n.endsWith('.js'))) {
+    for (const [, path] of readFileSync(new URL(name, folder), 'utf8').matchAll(/\bfrom\s+'([^']+)'/g)) {
+      if (path.startsWith('../')) outside.push(`${name}: ${path}`);
+    }
+  }
+  assert.deepEqual(outside, []);
+});

@@ -7,7 +7,8 @@ import { seedToUint32 } from './sampling.js';
 import { followPlan, freePlan, pieceBars } from './compose.js';
 import { createPieceBuilder } from './piece.js';
 import { followJob, newStream, publish } from './streams.js';
-import { makeProgression, progressionPrimer, transposeNotes } from '../music/progression.js';
+import { makeProgression, transposeNotes } from '../music/progression.js';
+import { progressionPrimer } from './primer.js';
 import { sixteenthsPerBar } from '../music/time.js';
 
 const BAR_LENGTH = sixteenthsPerBar(4, 4); // the chord field's bars are 4/4

@@ -142,3 +142,12 @@ export function songPrimer(song, vocab, { bars = 4 } = {}) {
   if (!tokens.length) throw new Error(`song "${song.id}" has no notes in its first ${bars} bars`);
   return withStart(vocab, tokens);
 }
+
+// The primer of a listener's progression (music/progression.js makeProgression): "<s>" then each
+// chord, moved to C major / A minor, with its own length.
+export function progressionPrimer(progression, vocab) {
+  const tokens = progression.parsed.flatMap((chord, i) =>
+    chordsToPrimer([progression.modelChords[i]], vocab, { sixteenths: chord.sixteenths }).filter((t) => t !== '<s>'),
+  );
+  return vocab.includes('<s>') ? ['<s>', ...tokens] : tokens;
+}

@@ -1,16 +1,15 @@
 // The listener's chord progression: "Dm7 G7 Cmaj7 Am7" becomes
 // - a backing part, one chord per bar (or as written between bar lines: "Dm7 G7 | Cmaj7"), voiced
 //   from a bass note upward and looping on its own bars, so the chords stay on the bars;
-// - a primer for the AI solo. The default model was trained on pieces moved to C major / A minor
-//   (normalize_key), so the progression's key is estimated, the chords are moved to C major /
-//   A minor for the primer, and every note the model writes is moved back by the opposite interval
-//   when it is played.
+// - a primer for the AI solo (ai/primer.js progressionPrimer). The default model was trained on
+//   pieces moved to C major / A minor (normalize_key), so the progression's key is estimated, the
+//   chords are moved to C major / A minor for the primer, and every note the model writes is moved
+//   back by the opposite interval when it is played.
 // The syntax is progression.json's and parseProgression is builder/progression.py's
 // parse_progression: the same text gives the same value, errors included
 // (tests/test_progression_parity.py). Symbols, keys, the shift and the voicing are music/theory.js's
 // (builder/theory.py's too); a symbol it cannot read is reported by name; "N.C." is silence.
 
-import { chordsToPrimer } from '../ai/primer.js';
 import { midiToNote, noteToMidi } from './pitch.js';
 import syntax from './progression.json' with { type: 'json' };
 import {
@@ -145,14 +144,6 @@ export function makeProgression(text) {
     modelChords: parsed.chords.map((c) => transposeSymbol(c.symbol, shift)),
     parsed: parsed.chords,
   };
-}
-
-// Primer tokens: "<s>" then each chord, moved to C major / A minor, with its own length.
-export function progressionPrimer(progression, vocab) {
-  const tokens = progression.parsed.flatMap((chord, i) =>
-    chordsToPrimer([progression.modelChords[i]], vocab, { sixteenths: chord.sixteenths }).filter((t) => t !== '<s>'),
-  );
-  return vocab.includes('<s>') ? ['<s>', ...tokens] : tokens;
 }
 
 // The backing part in song-part format; loops every `progression.bars` bars on its own.
