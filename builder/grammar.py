@@ -166,18 +166,7 @@ def guide_tones(root: int, family: str) -> set[int]:
 
 def _fit(chord: theory.Chord, root: int, family: str) -> float:
     """How well a vocabulary chord fits a chord's pitch classes, scored as theory.family_of scores."""
-    weights = theory.THEORY["familyMatch"]
-    info = theory.FAMILIES[family]
-    wanted = set(chord.pitch_classes)
-    core = {(root + i) % 12 for i in info["core"]}
-    voiced = {(root + i) % 12 for i in info["voicing"]}
-    hits = len(wanted & core)
-    return (
-        weights["hit"] * hits
-        + weights["miss"] * (len(core) - hits)
-        + weights["extra"] * len(wanted - core - voiced)
-        + (weights["bassIsRoot"] if chord.bass == root else 0)
-    )
+    return theory.family_fit(chord.pitch_classes, chord.bass, root, family)
 
 
 def nearest_chord_token(chord: theory.Chord, vocabulary: list[str]) -> str | None:

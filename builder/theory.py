@@ -174,26 +174,35 @@ def family_pitch_classes(root: int, family: str) -> list[int]:
     return list(family_chord(root, family).pitch_classes)
 
 
+def family_fit(pitch_classes, bass: int | None, root: int, family: str) -> float:
+    """How well the `family` chord on `root` fits a set of pitch classes (and its bass), scored by
+    theory.json's familyMatch: core tones present, core tones missing, tones neither core nor voiced,
+    and the bass on the root. family_of and the vocabulary's nearest chord (builder/grammar.py) score
+    with it."""
+    weights = THEORY["familyMatch"]
+    info = FAMILIES[family]
+    wanted = {pc % 12 for pc in pitch_classes}
+    core = {(root + i) % 12 for i in info["core"]}
+    voiced = {(root + i) % 12 for i in info["voicing"]}
+    hits = len(core & wanted)
+    return (
+        weights["hit"] * hits
+        + weights["miss"] * (len(core) - hits)
+        + weights["extra"] * len(wanted - core - voiced)
+        + (weights["bassIsRoot"] if bass is not None and bass % 12 == root else 0)
+    )
+
+
 def family_of(pitch_classes, bass: int | None = None) -> tuple[int | None, str | None]:
     """The root and family that fit a set of pitch classes best (a chord read from MIDI), scored by
-    theory.json's familyMatch; ties go to the earlier family, then the lower root. (None, None) for
-    an empty set."""
-    wanted = {pc % 12 for pc in pitch_classes}
+    family_fit; ties go to the earlier family, then the lower root. (None, None) for an empty set."""
+    wanted = [pc % 12 for pc in pitch_classes]
     if not wanted:
         return None, None
-    weights = THEORY["familyMatch"]
     best, best_score = (None, None), -math.inf
     for name in FAMILY_NAMES:
-        info = FAMILIES[name]
         for root in range(12):
-            core = {(root + i) % 12 for i in info["core"]}
-            voiced = {(root + i) % 12 for i in info["voicing"]}
-            score = (
-                weights["hit"] * len(core & wanted)
-                + weights["miss"] * len(core - wanted)
-                + weights["extra"] * len(wanted - core - voiced)
-                + (weights["bassIsRoot"] if bass is not None and bass % 12 == root else 0)
-            )
+            score = family_fit(wanted, bass, root, name)
             if score > best_score:
                 best, best_score = (root, name), score
     return best

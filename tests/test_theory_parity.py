@@ -428,6 +428,12 @@ def build_cases() -> list[dict]:
     for text, _ in CHROMATIC_PROGRESSIONS:
         add("progressionKey", bars_of(text))
     add("progressionKey", [])
+    fit_rng = random.Random(21)
+    for _ in range(40):
+        pcs = fit_rng.sample(range(12), fit_rng.randint(1, 6))
+        bass = fit_rng.choice([None, *pcs])
+        for name in theory.FAMILY_NAMES:
+            add("familyFit", pcs, bass, fit_rng.randrange(12), name)
     for tonic in range(12):
         for mode in theory.MODES:
             add("keyShiftToC", tonic, mode)
@@ -538,6 +544,7 @@ def run_python(case: dict):
         }
     simple = {
         "familyOf": t.family_of,
+        "familyFit": t.family_fit,
         "estimateKey": t.estimate_key,
         "keyScores": t.key_scores,
         "keyShiftToC": t.key_shift_to_c,
@@ -570,7 +577,7 @@ import { pathToFileURL } from 'node:url';
 const [casesPath, modulePath] = process.argv.slice(1);
 const t = await import(pathToFileURL(modulePath).href);
 const simple = {
-  familyOf: t.familyOf, estimateKey: t.estimateKey, keyScores: t.keyScores, keyShiftToC: t.keyShiftToC,
+  familyOf: t.familyOf, familyFit: t.familyFit, estimateKey: t.estimateKey, keyScores: t.keyScores, keyShiftToC: t.keyShiftToC,
   keyName: t.keyName, parseKeyName: t.parseKeyName, transposeSymbol: t.transposeSymbol,
   noteNameToMidi: t.noteNameToMidi, midiToNoteName: t.midiToNoteName, sixteenthsPerBar: t.sixteenthsPerBar,
   sixteenthsToTransport: t.sixteenthsToTransport, transportToSixteenths: t.transportToSixteenths,

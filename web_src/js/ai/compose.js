@@ -15,10 +15,10 @@ import {
   FAMILIES,
   FAMILY_NAMES,
   LEADSHEET,
-  THEORY,
   chordToken,
   estimateProgressionKey,
   familyChord,
+  familyFit,
   familyPitchClasses,
   keyName,
   keyShiftToC,
@@ -64,20 +64,9 @@ export function guideTones(root, family) {
 const coreOf = (root, family) => new Set(FAMILIES[family].core.map((i) => mod(root + i, 12)));
 const within = (small, large) => [...small].every((pc) => large.has(pc));
 
-// How well a vocabulary chord fits a chord's pitch classes, scored as theory's familyOf scores
-// (theory.json familyMatch).
+// How well a vocabulary chord fits a chord's pitch classes, scored as theory's familyOf scores.
 function fit(chord, root, family) {
-  const weights = THEORY.familyMatch;
-  const info = FAMILIES[family];
-  const core = coreOf(root, family);
-  const voiced = new Set(info.voicing.map((i) => mod(root + i, 12)));
-  let hits = 0;
-  let extras = 0;
-  for (const pc of new Set(chord.pcs)) {
-    if (core.has(pc)) hits++;
-    else if (!voiced.has(pc)) extras++;
-  }
-  return weights.hit * hits + weights.miss * (core.size - hits) + weights.extra * extras + (chord.bass === root ? weights.bassIsRoot : 0);
+  return familyFit(chord.pcs, chord.bass, root, family);
 }
 
 // The token for a chord (theory's parsed chord, already in the model's key): its own family's when

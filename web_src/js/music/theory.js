@@ -145,31 +145,39 @@ export function familyPitchClasses(root, family) {
   return familyChord(root, family).pcs;
 }
 
-// [root, family] that fit a set of pitch classes best (a chord read from MIDI), scored by
-// theory.json's familyMatch; ties go to the earlier family, then the lower root. [null, null] for
-// an empty set.
-export function familyOf(pitchClasses, bass = null) {
-  const wanted = new Set([...pitchClasses].map((pc) => mod(pc, 12)));
-  if (wanted.size === 0) return [null, null];
+// How well the `family` chord on `root` fits a set of pitch classes (and its bass), scored by
+// theory.json's familyMatch: core tones present, core tones missing, tones neither core nor voiced,
+// and the bass on the root. familyOf and the vocabulary's nearest chord (ai/compose.js) score with it.
+export function familyFit(pitchClasses, bass, root, family) {
   const weights = theory.familyMatch;
+  const info = FAMILIES[family];
+  const wanted = new Set([...pitchClasses].map((pc) => mod(pc, 12)));
+  const core = new Set(info.core.map((i) => mod(root + i, 12)));
+  const voiced = new Set(info.voicing.map((i) => mod(root + i, 12)));
+  let hits = 0;
+  let extras = 0;
+  for (const pc of wanted) {
+    if (core.has(pc)) hits++;
+    else if (!voiced.has(pc)) extras++;
+  }
+  return (
+    weights.hit * hits +
+    weights.miss * (core.size - hits) +
+    weights.extra * extras +
+    (bass !== null && bass !== undefined && mod(bass, 12) === root ? weights.bassIsRoot : 0)
+  );
+}
+
+// The root and family that fit a set of pitch classes best (a chord read from MIDI), scored by
+// familyFit; ties go to the earlier family, then the lower root. [null, null] for an empty set.
+export function familyOf(pitchClasses, bass = null) {
+  const wanted = [...pitchClasses];
+  if (wanted.length === 0) return [null, null];
   let best = [null, null];
   let bestScore = -Infinity;
   for (const name of FAMILY_NAMES) {
-    const info = FAMILIES[name];
     for (let root = 0; root < 12; root++) {
-      const core = new Set(info.core.map((i) => mod(root + i, 12)));
-      const voiced = new Set(info.voicing.map((i) => mod(root + i, 12)));
-      let hits = 0;
-      let extras = 0;
-      for (const pc of wanted) {
-        if (core.has(pc)) hits++;
-        else if (!voiced.has(pc)) extras++;
-      }
-      const score =
-        weights.hit * hits +
-        weights.miss * (core.size - hits) +
-        weights.extra * extras +
-        (bass !== null && mod(bass, 12) === root ? weights.bassIsRoot : 0);
+      const score = familyFit(wanted, bass, root, name);
       if (score > bestScore) {
         best = [root, name];
         bestScore = score;
