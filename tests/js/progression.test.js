@@ -62,3 +62,8 @@ test('bad text is refused in one line naming its bar or symbol', () => {
   assert.equal(parseProgression(`${'C '.repeat(17)}| C`).errors[0].message, 'bar 1 has 17 chords; a bar of 16 sixteenths holds 16 at most');
   assert.throws(() => makeProgression('Dm7 | Hm7'), /"Hm7" is not a chord symbol I know \(bar 2\)/);
 });
+
+test('a made progression names its key and says its tonic and mode', () => {
+  const p = makeProgression('Cm7 Abmaj7 Fm7 G7');
+  assert.deepEqual([p.key, p.tonic, p.mode, p.shift], ['C minor', 0, 'minor', -3]);
+});

@@ -119,7 +119,8 @@ export function parseProgression(text, meter = syntax.defaultMeter) {
 }
 
 // A parsed, valid progression with everything the player and the generator need: {text, bars,
-// meter, barLength, chords: [{symbol, bar, step, start, sixteenths}], key (its name), shift,
+// meter, barLength, chords: [{symbol, bar, step, start, sixteenths}], key (its name), tonic and
+// mode (the key's, as parseProgression's key has them), shift,
 // modelChords (the symbols moved by shift), parsed (parseProgression's chords)}. Throws an Error
 // whose message joins parseProgression's errors (error.errors holds them, error.symbols the bad
 // symbols).
@@ -140,6 +141,8 @@ export function makeProgression(text) {
     barLength: parsed.barLength,
     chords: parsed.chords.map(({ symbol, bar, step, start, sixteenths }) => ({ symbol, bar, step, start, sixteenths })),
     key: key.name,
+    tonic: key.tonic,
+    mode: key.mode,
     shift, // semitones from the progression's key to the model's (C major / A minor), -6..5
     modelChords: parsed.chords.map((c) => transposeSymbol(c.symbol, shift)),
     parsed: parsed.chords,
