@@ -381,8 +381,7 @@ def heard_tokens(tokens: list[str]) -> Heard:
 
 
 def diatonic_pitch_classes(key: tuple[int, str]) -> frozenset[int]:
-    tonic, mode = key
-    return frozenset((tonic + i) % 12 for i in (MINOR_SCALE if mode == "minor" else MAJOR_SCALE))
+    return frozenset(theory.key_pitch_classes(*key))
 
 
 def clashes(midi: int, chord: HeardChord) -> bool:

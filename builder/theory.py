@@ -412,6 +412,17 @@ def key_shift_to_c(tonic: int, mode: str) -> int:
     return (KEY_MODES[mode] - tonic - shift["min"]) % span + shift["min"]
 
 
+def key_pitch_classes(tonic: int, mode: str) -> list[int]:
+    """A key's pitch classes, ascending from C: theory.json's scale for major and minor (minor with
+    the raised 7th of its V7); a mode has the notes of the major scale it comes from (D dorian: C
+    major's)."""
+    key_shift_to_c(tonic, mode)  # refuses an unknown mode
+    scales = _KEYS["scales"]
+    if mode in scales:
+        return sorted({(tonic + i) % 12 for i in scales[mode]})
+    return sorted({(tonic - KEY_MODES[mode] + i) % 12 for i in scales["major"]})
+
+
 def key_name(tonic: int, mode: str) -> str:
     """(2, 'major') -> 'D major'."""
     return f"{SPELLINGS['common'][tonic % 12]} {mode}"

@@ -175,6 +175,8 @@ def build_cases() -> list[dict]:
     cases += [{"fn": "key", "args": [text]} for text in KEY_NAMES]
     cases += [{"fn": "keyShift", "args": [tonic, mode]} for tonic in (0, 2, 6, 11) for mode in theory.KEY_MODES]
     cases += [{"fn": "keyShift", "args": [0, mode]} for mode in ("ionian", "aeolian", "blues", "Dorian", None)]
+    cases += [{"fn": "keyScale", "args": [tonic, mode]} for tonic in (0, 3, 6, 10) for mode in theory.KEY_MODES]
+    cases += [{"fn": "keyScale", "args": [0, mode]} for mode in ("blues", "aeolian", None)]
     cases += [{"fn": "token", "args": [token]} for token in TOKENS]
     cases += [{"fn": "decode", "args": [tokens]} for tokens in decoder_sequences()]
     return cases
@@ -201,6 +203,8 @@ def run_python(case: dict):
         return theory.parse_key_name(*args)
     if fn == "keyShift":
         return theory.key_shift_to_c(*args)
+    if fn == "keyScale":
+        return theory.key_pitch_classes(*args)
     if fn == "token":
         return _token_class(*args)
     piece = leadsheet.decode(args[0])
@@ -227,13 +231,14 @@ import { pathToFileURL } from 'node:url';
 const [casesPath, root] = process.argv.slice(1);
 const load = (path) => import(pathToFileURL(`${root}/${path}`).href);
 const { parseProgression } = await load('web_src/js/music/progression.js');
-const { parseKeyName, keyShiftToC } = await load('web_src/js/music/theory.js');
+const { parseKeyName, keyShiftToC, keyPitchClasses } = await load('web_src/js/music/theory.js');
 const { classifyVocab } = await load('web_src/js/ai/grammar.js');
 const { decodeLeadSheet } = await load('web_src/js/ai/leadsheet.js');
 function run({ fn, args }) {
   if (fn === 'progression') return parseProgression(...args);
   if (fn === 'key') return parseKeyName(...args);
   if (fn === 'keyShift') return keyShiftToC(...args);
+  if (fn === 'keyScale') return keyPitchClasses(...args);
   if (fn === 'token') {
     const classes = classifyVocab(args);
     return { kind: classes.kinds[0], midi: classes.notes.get(0) ?? null, sixteenths: classes.lengths.get(0) ?? null };
@@ -347,6 +352,12 @@ def test_a_bad_progression_is_refused_in_one_line_naming_its_bar_or_symbol(text,
 def test_a_modal_key_moves_its_notes_to_the_white_keys(name, key, shift):
     assert theory.parse_key_name(name) == key
     assert theory.key_shift_to_c(*key) == shift
+
+
+def test_a_modal_key_has_the_notes_of_its_major_scale():
+    assert theory.key_pitch_classes(2, "dorian") == theory.key_pitch_classes(0, "major") == [0, 2, 4, 5, 7, 9, 11]
+    assert theory.key_pitch_classes(6, "dorian") == theory.key_pitch_classes(4, "major")
+    assert theory.key_pitch_classes(9, "minor") == [0, 2, 4, 5, 7, 8, 9, 11]  # with the raised 7th of its V7
 
 
 def test_the_modes_agree_with_the_models_major_and_minor():

@@ -358,6 +358,14 @@ export function keyShiftToC(tonic, mode) {
   return mod(KEY_MODES[mode] - tonic - min, max - min + 1) + min;
 }
 
+// A key's pitch classes, ascending from C: theory.json's scale for major and minor (minor with the
+// raised 7th of its V7); a mode has the notes of the major scale it comes from (D dorian: C major's).
+export function keyPitchClasses(tonic, mode) {
+  keyShiftToC(tonic, mode); // refuses an unknown mode
+  const scale = has(KEYS.scales, mode) ? KEYS.scales[mode].map((i) => tonic + i) : KEYS.scales.major.map((i) => tonic - KEY_MODES[mode] + i);
+  return [...new Set(scale.map((pc) => mod(pc, 12)))].sort((a, b) => a - b);
+}
+
 // (2, 'major') -> "D major".
 export function keyName(tonic, mode) {
   return `${SPELLINGS.common[mod(tonic, 12)]} ${mode}`;
