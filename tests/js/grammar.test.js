@@ -118,3 +118,15 @@ test('the decoder joins ties and times chords', () => {
   ]);
   assert.equal(piece.steps, 32);
 });
+
+test('the page reads tokens as music/tokens.js does: junk is no note, length or chord', () => {
+  const junk = ['n128', 'n060', '@foo', '@2:foo', '@12:m7', 'd0', 'd5', 'd17', '|9', '#jazz'];
+  const classes = classifyVocab([...junk, 'n127', 'd16', '@NC', '|8']);
+  assert.deepEqual(classes.kinds, [...junk.map(() => 'other'), 'note', 'length', 'chord', 'bar']);
+  assert.deepEqual([...classes.notes], [[junk.length, 127]]);
+  assert.deepEqual([...classes.lengths], [[junk.length + 1, 16]]);
+  const piece = decodeLeadSheet(['<s>', '|1', '@foo', '@2:m7', 'n128', 'd4', 'n60', 'd0', 'd16', '</s>']);
+  assert.deepEqual(piece.chords, [{ step: 0, length: 16, token: '@2:m7' }]);
+  assert.deepEqual(piece.melody, [{ step: 0, length: 16, midi: 60 }]);
+  assert.deepEqual(piece.skipped, ['@foo', 'n128', 'd4', 'd0']);
+});
