@@ -50,7 +50,19 @@ def parse_progression(text, meter=None) -> dict:
     sixteenths (its length)}]; `errors`: [{symbol, bar (from 1; 0 for the whole text), message}], one
     line each, empty when every bar reads; `key`: {tonic, mode, name}, estimated from the chords read.
     `meter` is [numerator, denominator], 4/4 when None."""
-    numerator, denominator = SYNTAX["defaultMeter"] if meter is None else meter
+    meter = SYNTAX["defaultMeter"] if meter is None else meter
+    if not isinstance(meter, (list, tuple)) or len(meter) != 2:
+        message = "a meter is [numerator, denominator], such as [{}, {}]".format(*SYNTAX["defaultMeter"])
+        return {
+            "text": "",
+            "meter": None,
+            "barLength": 0,
+            "bars": 0,
+            "chords": [],
+            "errors": [_error("", 0, message)],
+            "key": _key([]),
+        }
+    numerator, denominator = meter
     source = "" if text is None else text
     chords: list[dict] = []
     read: list[tuple[theory.Chord, int]] = []

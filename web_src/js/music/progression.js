@@ -56,7 +56,12 @@ function keyOf(read) {
 // takes what an even split leaves); "%" alone in a bar repeats the bar before. `meter` is
 // [numerator, denominator], 4/4 by default.
 export function parseProgression(text, meter = syntax.defaultMeter) {
-  const [numerator, denominator] = meter;
+  const given = meter ?? syntax.defaultMeter;
+  if (!Array.isArray(given) || given.length !== 2) {
+    const message = `a meter is [numerator, denominator], such as [${syntax.defaultMeter.join(', ')}]`;
+    return { text: '', meter: null, barLength: 0, bars: 0, chords: [], errors: [problem('', 0, message)], key: keyOf([]) };
+  }
+  const [numerator, denominator] = given;
   const chords = [];
   const read = [];
   const errors = [];
