@@ -3,19 +3,16 @@
 Orders 1 to 5 with interpolated absolute discounting (the core of Kneser-Ney smoothing) down to an
 add-one unigram, trained on the training files and scored on the same held-out tokens as the model
 (cross-entropy in nats per token, perplexity, top-1 accuracy). The trainer reads the unigram's
-cross-entropy too: the bar a model must clear to have learned anything.
+cross-entropy too: the bar a model must clear to have learned anything. `data` is the trainer's
+TrainingData (builder/train.py), which imports this module: so it is not imported here.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from .train import TrainingData
 
 DISCOUNT = 0.75
 ORDERS = range(1, 6)
@@ -63,19 +60,19 @@ def score_distributions(distributions: np.ndarray, targets: np.ndarray) -> dict:
     }
 
 
-def training_streams(data: TrainingData) -> list[list[int]]:
+def training_streams(data) -> list[list[int]]:
     index = data.index
     return [[index[t] for t in p.tokens] for p in data.augmented]
 
 
-def unigram_cross_entropy(data: TrainingData, targets: np.ndarray) -> float:
+def unigram_cross_entropy(data, targets: np.ndarray) -> float:
     """Nats per token of the (add-one) unigram model of the training files on `targets` (token ids):
     what predicting by token frequency alone achieves."""
     unigram = NGramModel(1, training_streams(data), len(data.vocabulary)).unigram
     return float(-np.mean(np.log(unigram[np.asarray(targets).ravel()])))
 
 
-def evaluate_ngrams(data: TrainingData, streams: list[np.ndarray], orders=ORDERS) -> list[dict]:
+def evaluate_ngrams(data, streams: list[np.ndarray], orders=ORDERS) -> list[dict]:
     """Each order's scores on the held-out `streams` (every token after a file's first is a target)."""
     train = training_streams(data)
     results = []
