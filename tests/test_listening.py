@@ -98,7 +98,9 @@ def test_the_report_plays_each_piece_from_its_tokens():
     entries[2]["title"] = "3. The model's own chords"
     html = environment().get_template("report_listening.html").render(meta={"listening": entries})
     assert html.count('<figure class="listening"') == 3
-    assert html.count('<button type="button" class="listen" aria-pressed="false" hidden>Play</button>') == 3
+    for number in (1, 2, 3):
+        assert f'<figcaption id="listening-{number}">' in html
+        assert f'<button type="button" class="listen" aria-describedby="listening-{number}" hidden>Play</button>' in html
     assert f'data-tokens="{" ".join(ONE_BAR["tokens"]).replace("<", "&lt;").replace(">", "&gt;")}"' in html
     assert 'data-follows="Gm9 C9"' in html and 'data-follows=""' in html  # the third wrote its own chords
     assert 'data-seed="8" data-bars="1"' in html

@@ -46,7 +46,7 @@ function pieceOf(figure) {
 function show() {
   figures.forEach((figure, index) => {
     const button = figure.querySelector('button.listen');
-    button.setAttribute('aria-pressed', String(index === playing));
+    button.classList.toggle('playing', index === playing);
     button.textContent = index === playing ? 'Stop' : 'Play';
   });
 }
