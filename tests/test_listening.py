@@ -5,9 +5,11 @@ Jinja. (The playing itself is the page's: tests/js/report_replay.test.js, tests/
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import jinja2
+import pytest
 from matplotlib import image as mpimg
 
 from builder import modelcheck, theory
@@ -100,7 +102,9 @@ def test_the_report_plays_each_piece_from_its_tokens():
     assert html.count('<figure class="listening"') == 3
     for number in (1, 2, 3):
         assert f'<figcaption id="listening-{number}">' in html
-        assert f'<button type="button" class="listen" aria-describedby="listening-{number}" hidden>Play</button>' in html
+        assert (
+            f'<button type="button" class="listen" aria-describedby="listening-{number}" hidden>Play</button>' in html
+        )
     assert f'data-tokens="{" ".join(ONE_BAR["tokens"]).replace("<", "&lt;").replace(">", "&gt;")}"' in html
     assert 'data-follows="Gm9 C9"' in html and 'data-follows=""' in html  # the third wrote its own chords
     assert 'data-seed="8" data-bars="1"' in html
@@ -119,3 +123,27 @@ def test_the_committed_pieces_are_what_their_pictures_show(tmp_path):
         draw_piano_roll(entry, tmp_path / entry["image"])
         assert (tmp_path / entry["image"]).read_bytes() == (MODEL / entry["image"]).read_bytes(), entry["title"]
     assert json.loads((MODEL / "meta.json").read_text())["listening"][2]["follows"] is None
+
+
+def test_a_cached_piece_the_report_cannot_play_is_refused(tmp_path):
+    """meta.json is checked before a build reuses the model: a piece without its tokens, with a token
+    the report's attribute would split, or without a seed or bars is named, in one line."""
+    model = tmp_path / "model"
+    shutil.copytree(MODEL, model, ignore=shutil.ignore_patterns("model.h5", "*-cache.json"))
+    meta = json.loads((model / "meta.json").read_text())
+    assert modelcheck.verify(model)["listening"] == meta["listening"]
+    for change in (
+        lambda e: e.pop("tokens"),
+        lambda e: e["tokens"].__setitem__(3, "n60 d4"),
+        lambda e: e.update(seed=-1),
+        lambda e: e.update(bars=0),
+        lambda e: e.update(follows=3),
+    ):
+        broken = json.loads(json.dumps(meta))
+        change(broken["listening"][1])
+        (model / "meta.json").write_text(json.dumps(broken))
+        with pytest.raises(modelcheck.Unverified) as error:
+            modelcheck.verify(model)
+        assert (
+            str(error.value) == "meta.json: 'listening' is not a list of pieces with a picture, tokens, a seed and bars"
+        )
