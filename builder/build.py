@@ -117,9 +117,10 @@ def build(options: BuildOptions) -> BuildResult:
 
 def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: dict, log, verbose: int) -> None:
     from .copyguard import build_guard
-    from .evaluate import evaluate, listening_pieces, plot_loss, record_mix
-    from .listening import find_instruments, render_listening
+    from .evaluate import evaluate
+    from .listening_pieces import listening_pieces, write_listening
     from .modelgate import why_worse
+    from .report_pictures import plot_loss
     from .train import prepare_data, train_model
 
     model_dir = content / "model"
@@ -168,12 +169,9 @@ def _train_and_cache(corpus: Corpus, config: dict, content: Path, model_inputs: 
         plot_loss(summary["history"], scratch / "loss.png")
         listening = []
         if model_config["encoding"] == "leadsheet":
-            log("Rendering the report's listening pieces...")
+            log("Composing the report's listening pieces...")
             pieces = listening_pieces(model, data.vocabulary, config["generation"], copy_guard=guard)
-            listening = render_listening(
-                pieces, scratch / "listening", instruments=find_instruments(content, PROJECT_ROOT)
-            )
-            record_mix(report["leadsheet"], listening)
+            listening = write_listening(pieces, scratch / "listening")
         meta = {
             "inputs": model_inputs,
             "fingerprint": modelcache.fingerprint(model_inputs),

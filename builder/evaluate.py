@@ -1,81 +1,38 @@
 """Proof that the model learned, on the held-out files.
 
-For the LSTM and for n-gram baselines (orders 1 to 5, interpolated absolute discounting, the core of
-Kneser-Ney smoothing) on the same held-out token stream: cross-entropy (nats per token), perplexity
-and top-1 accuracy. For solos generated at the default settings: the share of their 8-grams found
-verbatim in the training data (memorisation), the longest run of one repeated token and the share of
-the commonest token (looping). And for the float16 export: top-1 agreement with float32.
+For the LSTM, beside the n-gram baselines (builder/ngram.py) on the same held-out token stream:
+cross-entropy (nats per token), perplexity and top-1 accuracy. For solos generated at the default
+settings: the share of their 8-grams found verbatim in the training data (memorisation), the longest
+run of one repeated token and the share of the commonest token (looping). And for the float16 export:
+top-1 agreement with float32.
 
-For the lead-sheet encoding, instead of free solos: seeded 16-bar lead sheets composed over fixed test
-progressions (chromatic ones among them) in several keys and in free mode, measured
-(builder/leadsheet_metrics.py) beside the lo-fi collection and a chord-blind baseline: the same network
-trained the same way on the same tokens without the chord tokens, composing over the same progressions.
+For the lead-sheet encoding, instead of free solos: the seeded test pieces (builder/testpieces.py)
+composed over fixed progressions in several keys and in free mode, measured
+(builder/leadsheet_metrics.py) beside the lo-fi collection and the chord-blind baseline
+(builder/blind_baseline.py), composing over the same progressions.
 """
 
 from __future__ import annotations
 
-import math
-import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from .corpus import START, Piece
-from .generate import Stepper, compose, generate
-from .train import Split, TrainingData
+from .corpus import START
+from .generate import Stepper, generate
+from .ngram import evaluate_ngrams, score_distributions
+from .testpieces import (
+    TEST_BARS,
+    TEST_KEYS,
+    TEST_PROGRESSIONS,
+    TEST_SHIFTS,
+    compositions,
+    tokens_of,
+)
+from .train import TrainingData
 
-DISCOUNT = 0.75
 MEMORY_N = 8
-
-
-class NGramModel:
-    """An n-gram model with interpolated absolute discounting down to an add-one unigram."""
-
-    def __init__(self, order: int, streams: list[list[int]], vocab_size: int):
-        self.order, self.vocab_size = order, vocab_size
-        self.unigram = np.ones(vocab_size)
-        self.counts: list[dict[tuple, Counter]] = [defaultdict(Counter) for _ in range(order)]
-        for stream in streams:
-            for i, token in enumerate(stream):
-                self.unigram[token] += 1
-                for n in range(1, order):
-                    if i - n >= 0:
-                        self.counts[n][tuple(stream[i - n : i])][token] += 1
-        self.unigram /= self.unigram.sum()
-
-    def distribution(self, history: list[int]) -> np.ndarray:
-        p = self.unigram
-        for n in range(1, self.order):
-            if len(history) < n:
-                break
-            followers = self.counts[n].get(tuple(history[-n:]))
-            if not followers:
-                continue  # unseen context: keep the lower order's estimate
-            total = sum(followers.values())
-            discounted = np.zeros(self.vocab_size)
-            for token, count in followers.items():
-                discounted[token] = max(count - DISCOUNT, 0.0)
-            p = discounted / total + (DISCOUNT * len(followers) / total) * p
-        return p
-
-
-def unigram_cross_entropy(data: TrainingData, targets: np.ndarray) -> float:
-    """Nats per token of the (add-one) unigram model of the training files on `targets` (token ids):
-    what predicting by token frequency alone achieves."""
-    index = data.index
-    unigram = NGramModel(1, [[index[t] for t in p.tokens] for p in data.augmented], len(data.vocabulary)).unigram
-    return float(-np.mean(np.log(unigram[np.asarray(targets).ravel()])))
-
-
-def score_distributions(distributions: np.ndarray, targets: np.ndarray) -> dict:
-    chosen = distributions[np.arange(len(targets)), targets]
-    cross_entropy = float(-np.mean(np.log(np.maximum(chosen, 1e-12))))
-    return {
-        "cross_entropy": round(cross_entropy, 4),
-        "perplexity": round(math.exp(cross_entropy), 3),
-        "top1_accuracy": round(float(np.mean(distributions.argmax(axis=1) == targets)), 4),
-    }
 
 
 def heldout_streams(data: TrainingData) -> list[np.ndarray]:
@@ -93,21 +50,6 @@ def evaluate_lstm(model, streams: list[np.ndarray]) -> tuple[dict, np.ndarray]:
         targets.append(stream[1:])
     distributions, targets = np.concatenate(distributions), np.concatenate(targets)
     return score_distributions(distributions, targets), distributions.argmax(axis=1)
-
-
-def evaluate_ngrams(data: TrainingData, streams: list[np.ndarray], orders=range(1, 6)) -> list[dict]:
-    index = data.index
-    train = [[index[t] for t in p.tokens] for p in data.augmented]
-    results = []
-    for order in orders:
-        model = NGramModel(order, train, len(data.vocabulary))
-        distributions, targets = [], []
-        for stream in streams:
-            for i in range(1, len(stream)):
-                distributions.append(model.distribution(list(stream[:i])))
-                targets.append(stream[i])
-        results.append({"order": order, **score_distributions(np.array(distributions), np.array(targets))})
-    return results
 
 
 def float16_agreement(model, streams: list[np.ndarray], float32_top1: np.ndarray) -> float:
@@ -198,131 +140,6 @@ def evaluate(
 
 # ---- lead sheets: compositions measured ---------------------------------------------------------
 
-# Fixed test progressions (in the songs' chord syntax) with the key each is written in, each also moved
-# to TEST_SHIFTS other keys and looped to TEST_BARS bars: 9 x 4 = 36 seeded pieces. The last four move
-# outside their key (tritone substitutes, borrowed and altered dominants), where wrong notes show.
-TEST_PROGRESSIONS = {
-    "ii-V-I turnaround": "Dm9 | G13 | Cmaj9 | A7b9 | Dm9 | G13 | Cmaj9 | A7b9",
-    "I-vi-ii-V": "Fmaj9 | Dm9 | Gm9 | C13 | Am7 | Dm9 | Gm7 C7 | Fmaj7",
-    "minor ii-V-i": "Cm9 | Fm9 | Dm7b5 | G7b9 | Cm9 | Abmaj7 | Dm7b5 G7b9 | Cm9",
-    "neo-soul": "Ebmaj9 | Dm7 | Db9 | Cm9 | Abmaj9 | Gm7 | Gb13 | Fm9 Bb13",
-    "iv-minor turn": "Gmaj9 | Cmaj7 | Cm6 | Gmaj9 | Em9 | Am9 | D9sus4 | Gmaj9",
-    "tritone subs": "Gm9 | Gb13 | Fmaj9 | Ab13",
-    "chromatic ii-V": "Dm9 | Db7 | Cmaj9 | A7b9",
-    "minor, flat six": "Cm9 | Ab7 | G7alt | Cm9",
-    "chromatic climb": "Ebmaj7 | E7 | Fm9 | Bb13",
-}
-TEST_KEYS = {
-    "ii-V-I turnaround": "C major",
-    "I-vi-ii-V": "F major",
-    "minor ii-V-i": "C minor",
-    "neo-soul": "Eb major",
-    "iv-minor turn": "G major",
-    "tritone subs": "F major",
-    "chromatic ii-V": "C major",
-    "minor, flat six": "C minor",
-    "chromatic climb": "Eb major",
-}
-TEST_SHIFTS = (0, 3, -4, 6)
-TEST_BARS = 16
-FREE_PIECES = 50
-
-
-def test_pieces() -> list[tuple[str, list[dict], str]]:
-    """(name, chords, key) for every test progression in every test key."""
-    from . import theory
-    from .progression import followed_chords
-
-    pieces = []
-    for name, text in TEST_PROGRESSIONS.items():
-        chords = followed_chords(text)
-        tonic, mode = theory.parse_key_name(TEST_KEYS[name])
-        for shift in TEST_SHIFTS:
-            moved = [{**c, "symbol": theory.transpose_symbol(c["symbol"], shift)} for c in chords]
-            pieces.append((f"{name} {shift:+d}", moved, theory.key_name(tonic + shift, mode)))
-    return pieces
-
-
-def chord_blind(data: TrainingData) -> TrainingData:
-    """The same files and split without chord tokens: the baseline's data."""
-    from .leadsheet import strip_chords
-
-    def strip(pieces: list[Piece]) -> list[Piece]:
-        return [Piece(p.path, strip_chords(p.tokens), p.lofi) for p in pieces]
-
-    vocabulary = strip_chords(data.vocabulary)
-    return TrainingData(Split(strip(data.split.train), strip(data.split.validation)), strip(data.augmented), vocabulary)
-
-
-def compositions(
-    model,
-    vocabulary: list[str],
-    generation: dict,
-    chord_tone_bias: float | None = None,
-    free: bool = False,
-    copy_guard: dict | None = None,
-) -> list[dict]:
-    """The seeded test pieces as compose() returns them: over every test progression (each with the
-    key it is written in as "written_key"), or FREE_PIECES in free mode; `copy_guard` as the page
-    composes, with the model's guard against copying a lead sheet (builder/copyguard.py)."""
-    stepper = Stepper(model)
-    options = {
-        "temperature": generation["temperature"],
-        "top_k": generation["top_k"],
-        "top_p": generation["top_p"],
-        "chord_tone_bias": chord_tone_bias,
-        "copy_guard": copy_guard,
-    }
-    if free:
-        return [
-            compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + 1000 + k, **options)
-            for k in range(FREE_PIECES)
-        ]
-    return [
-        {
-            **compose(stepper, vocabulary, TEST_BARS, seed=generation["seed"] + k, chords=chords, **options),
-            "written_key": key,
-        }
-        for k, (_, chords, key) in enumerate(test_pieces())
-    ]
-
-
-def tokens_of(pieces: list[dict]) -> list[list[str]]:
-    return [piece["tokens"] for piece in pieces]
-
-
-LISTENING_BARS = TEST_BARS
-
-
-def listening_pieces(model, vocabulary: list[str], generation: dict, copy_guard: dict | None = None) -> list[dict]:
-    """Three pieces for the report's listening section: two over test progressions in two keys,
-    one on the model's own chords; each with the progression it followed."""
-    from . import theory
-    from .progression import followed_chords
-
-    stepper = Stepper(model)
-    options = {
-        "temperature": generation["temperature"],
-        "top_k": generation["top_k"],
-        "top_p": generation["top_p"],
-        "copy_guard": copy_guard,
-    }
-    seed = generation["seed"]
-    pieces = []
-    for k, (name, shift) in enumerate((("ii-V-I turnaround", 3), ("minor ii-V-i", -3))):
-        chords = [
-            {**c, "symbol": theory.transpose_symbol(c["symbol"], shift)}
-            for c in followed_chords(TEST_PROGRESSIONS[name])
-        ]
-        piece = compose(stepper, vocabulary, LISTENING_BARS, seed=seed + 500 + k, chords=chords, **options)
-        bars = {}
-        for chord in chords:
-            bars.setdefault(chord["step"] // 16, []).append(chord["symbol"])
-        piece["progression"] = " | ".join(" ".join(symbols) for _, symbols in sorted(bars.items()))
-        pieces.append(piece)
-    pieces.append(compose(stepper, vocabulary, LISTENING_BARS, seed=seed + 502, **options))
-    return pieces
-
 
 def evaluate_leadsheet(
     model,
@@ -336,15 +153,11 @@ def evaluate_leadsheet(
 ) -> dict:
     """Train the chord-blind baseline, compose with both, and measure them beside the lo-fi collection."""
     from . import leadsheet_metrics as measures
+    from .blind_baseline import train_blind
     from .copyguard import build_guard
     from .leadsheet import strip_chords
-    from .train import train_model
 
-    blind_data = chord_blind(data)
-    with tempfile.TemporaryDirectory(dir=workdir) as scratch:
-        blind, blind_summary = train_model(
-            blind_data, model_config, Path(scratch) / "baseline.h5", verbose=verbose, judge=False
-        )
+    blind, blind_summary, blind_data = train_blind(data, model_config, workdir, verbose)
     blind_heldout, _ = evaluate_lstm(blind, heldout_streams(blind_data)) if data.split.validation else (None, None)
 
     lofi = [p.tokens for p in data.split.train + data.split.validation if p.lofi]
@@ -431,8 +244,6 @@ def evaluate_leadsheet(
     label, low, high = measures.CHORALE_TARGET
     chorale_like = sum(measures.chorale_like(t) for t in free_tokens)
     rows.append(_row("chorale_like_free_pieces", label, low, high, None, chorale_like, None))
-    label, low, high = measures.MIX_TARGET
-    rows.append({**_row("melody_minus_chords_lu", label, low, high, None, None, None), "note": "not measured"})
     if "perplexity_vs_best_ngram" in heldout:
         rows.append(
             _row(
@@ -492,24 +303,6 @@ def _by_key(medians: list[dict[str, float]]) -> list[dict]:
     return [{"key": k, "corpus": corpus.get(k), "model": model.get(k), "baseline": baseline.get(k)} for k in keys]
 
 
-def record_mix(leadsheet: dict, listening: list[dict]) -> None:
-    """Fill the loudness row from the listening renders' stem measures (builder/listening.py's "mix" of
-    each entry, averaged by its mix_summary; each piece's figure kept beside it); the row stays
-    "not measured" without them."""
-    from .leadsheet_metrics import in_range
-    from .listening import mix_summary
-
-    summary = mix_summary(listening)
-    if summary.get("melody_minus_chords_lu") is None:
-        return
-    for row in leadsheet["measures"]:
-        if row["name"] == "melody_minus_chords_lu":
-            row["model"] = summary["melody_minus_chords_lu"]
-            row["model_in_range"] = in_range(row["model"], *row["target"])
-            row["pieces"] = [entry["mix"]["melody_minus_chords_lu"] for entry in listening if entry.get("mix")]
-            row["note"] = None
-
-
 def _row(name, label, low, high, corpus, model, baseline) -> dict:
     from .leadsheet_metrics import in_range
 
@@ -522,24 +315,3 @@ def _row(name, label, low, high, corpus, model, baseline) -> dict:
         "baseline": baseline,
         "model_in_range": in_range(model, low, high) if low is not None or high is not None else None,
     }
-
-
-def plot_loss(history: dict, path) -> None:
-    """The loss curve as a PNG, with no timestamp or version in its metadata (reproducible bytes)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
-    figure, axes = pyplot.subplots(figsize=(6, 3.4), dpi=100)
-    epochs = range(1, len(history["loss"]) + 1)
-    axes.plot(epochs, history["loss"], label="training", color="#d9a066")
-    if "val_loss" in history:
-        axes.plot(epochs, history["val_loss"], label="held-out", color="#6c9ec9")
-    axes.set_xlabel("epoch")
-    axes.set_ylabel("cross-entropy (nats/token)")
-    axes.legend()
-    axes.grid(alpha=0.3)
-    figure.tight_layout()
-    figure.savefig(path, format="png", metadata={"Software": None})
-    pyplot.close(figure)

@@ -34,13 +34,12 @@ def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict
         shutil.copyfile(path, out_dir / path.name)
     if (model_dir / "loss.png").is_file():
         shutil.copyfile(model_dir / "loss.png", out_dir / "loss.png")
-    for entry in meta.get("listening") or []:  # the report's listening pieces, when the model has them
-        for name in (entry["audio"], entry["image"]):
-            try:
-                source = regular_file_inside(model_dir, name)
-            except OutsideFolder as error:
-                raise BuildError(f"{model_dir / 'meta.json'}: listening piece {error}") from None
-            shutil.copyfile(source, out_dir / source.name)
+    for entry in meta.get("listening") or []:  # the report's listening pieces' piano rolls, when the model has them
+        try:
+            source = regular_file_inside(model_dir, entry["image"])
+        except OutsideFolder as error:
+            raise BuildError(f"{model_dir / 'meta.json'}: listening piece {error}") from None
+        shutil.copyfile(source, out_dir / source.name)
     report = {key: meta.get(key) for key in ("corpus", "training", "evaluation", "config", "encoding")}
     (out_dir / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True, allow_nan=False) + "\n")
     settings = {

@@ -58,7 +58,6 @@ REGISTER_TARGETS = {
 }
 COPY_TARGET = ("longest run of melody events copied from one lead sheet", None, 12)
 CHORALE_TARGET = ("chorale-like free pieces", None, 0)
-MIX_TARGET = ("melody minus chords loudness of the listening renders' stems (LU)", -2, 2)
 
 # Where a phrase should land and what landing is: the sampler's shaping constants (theory.json), so
 # that what the sampler prefers and what the report measures are one definition.

@@ -95,7 +95,7 @@ def why_stale(model_dir: Path, model_inputs: dict) -> str | None:
     return None
 
 
-LISTENING = "listening-*"  # the report's listening pieces (builder/listening.py): audio and piano rolls
+LISTENING = "listening-*"  # the report's listening pieces' piano rolls (builder/listening_pieces.py)
 
 
 def save(model_dir: Path, model, tfjs_source: Path, loss_plot: Path, meta: dict, listening: Path | None = None) -> None:

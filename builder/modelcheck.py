@@ -7,7 +7,8 @@ first thing wrong:
 - meta.json is strict JSON (no NaN) with every field the build and the page read;
 - the vocabulary is in the order the trainer writes it (a swap of two tokens breaks it) and, when
   meta.json records digests, matches the recorded digest, as must every file the cache records;
-- loss.png and the listening pieces named in meta.json are regular files inside the folder;
+- loss.png and the listening pieces' pictures named in meta.json are regular files inside the folder,
+  and each piece carries what the report plays it from (its tokens, seed and bars);
 - tfjs/model.json has a topology the page can step and a weights manifest whose shards lie in tfjs/
   and have the bytes it says;
 - the weights, read as the page reads them (web_src/js/ai/weights.js), run forward on a few tokens to
@@ -56,12 +57,12 @@ def digest_vocabulary(vocabulary: list[str]) -> str:
 
 
 def recorded_files(model_dir: Path, listening: list[dict]) -> list[str]:
-    """The cache's files that are shipped, relative to `model_dir`: the web model, the loss curve, the pieces."""
+    """The cache's files that are shipped, relative to `model_dir`: the web model, the loss curve, the
+    pieces' piano rolls."""
     names = [f"{TFJS_DIR}/{SPEC}"] + [f"{TFJS_DIR}/{p}" for p in shard_paths(read_spec(model_dir))]
     if (model_dir / LOSS_PLOT).is_file():
         names.append(LOSS_PLOT)
-    for entry in listening:
-        names += [entry["audio"], entry["image"]]
+    names += [entry["image"] for entry in listening]
     return names
 
 
@@ -129,11 +130,23 @@ def check_meta(meta) -> dict:
         # any other order means ids and tokens no longer match, e.g. two tokens swapped by hand or a merge.
         raise Unverified(f"{META}: the vocabulary is not in the trainer's order (tokens swapped or edited?)")
     listening = meta.get("listening", [])
-    if not isinstance(listening, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("audio"), str) and isinstance(e.get("image"), str) for e in listening
-    ):
-        raise Unverified(f"{META}: 'listening' is not a list of pieces with an audio and an image file")
+    if not isinstance(listening, list) or not all(_playable(e) for e in listening):
+        raise Unverified(f"{META}: 'listening' is not a list of pieces with a picture, tokens, a seed and bars")
     return meta
+
+
+def _playable(entry) -> bool:
+    """A listening piece as the report shows and plays it (builder/listening_pieces.py write_listening)."""
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("image"), str)
+        and isinstance(entry.get("tokens"), list)
+        and all(isinstance(t, str) and t and " " not in t for t in entry["tokens"])
+        and isinstance(entry.get("follows"), (str, type(None)))
+        and _count(entry.get("seed"))
+        and _count(entry.get("bars"))
+        and entry["bars"] > 0
+    )
 
 
 def _count(value) -> bool:
@@ -155,12 +168,11 @@ def check_digests(model_dir: Path, recorded, vocabulary: list[str]) -> None:
 
 
 def check_named_files(model_dir: Path, meta: dict) -> None:
-    """The loss curve and the listening pieces are copied into the site: each must be a file in this folder."""
+    """The loss curve and the listening pieces' pictures are copied into the site: each must be a file in this folder."""
     if (model_dir / LOSS_PLOT).exists() or (model_dir / LOSS_PLOT).is_symlink():
         _regular(model_dir, LOSS_PLOT)
     for entry in meta.get("listening", []):
-        for name in (entry["audio"], entry["image"]):
-            _regular(model_dir, name)
+        _regular(model_dir, entry["image"])
 
 
 def _regular(folder: Path, name: str) -> Path:

@@ -61,7 +61,10 @@ def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) 
     Two bundles: web_src/js/main.js -> assets/app.js (an ES module: only the entry; what it imports
     dynamically is split into assets/chunks/: the page's script after the first paint, Tone.js at
     the first sign of a listener, the animated scene at the first note) and web_src/js/ai/worker.js -> assets/worker.js (a classic worker script: the LSTM
-    stepper on tfjs-core with the wasm backend, off the main thread). A third, assets/debug.js from
+    stepper on tfjs-core with the wasm backend, off the main thread). report.html's script,
+    web_src/js/report.js -> assets/report.js, is built with app.js so that the two share their chunks
+    (the player, its instruments, Tone.js): the report plays its pieces with the page's own code and
+    adds only its entry to what the site holds. A third, assets/debug.js from
     web_src/js/debug/debug.js, holds the hooks only tests use; index.html never loads it.
     """
     assets = out_dir / "assets"
@@ -70,22 +73,29 @@ def bundle_assets(web_src: Path, out_dir: Path, node_root: Path = PROJECT_ROOT) 
     if not esbuild.exists():
         raise BuildError(f"{esbuild}: not found; install the JavaScript packages with `npm ci`")
     common = ["--bundle", "--minify", "--legal-comments=none", "--log-level=warning"]
-    bundles = {
-        "main.js": [
-            "--format=esm",
-            "--splitting",
-            f"--outdir={assets}",
-            "--entry-names=app",
-            "--chunk-names=chunks/[name]-[hash]",
-        ],
-        "ai/worker.js": ["--format=iife", f"--outfile={assets / 'worker.js'}"],
-        "debug/debug.js": ["--format=iife", f"--outfile={assets / 'debug.js'}"],
-    }
-    for entry, options in bundles.items():
-        command = [str(esbuild), str(web_src / "js" / entry), *common, *options]
+    # (entries as {output name: source under web_src/js/}, options)
+    bundles = [
+        (
+            {"app": "main.js", "report": "report.js"},
+            [
+                "--format=esm",
+                "--splitting",
+                f"--outdir={assets}",
+                "--entry-names=[name]",
+                "--chunk-names=chunks/[name]-[hash]",
+            ],
+        ),
+        ({"worker": "ai/worker.js"}, ["--format=iife", f"--outfile={assets / 'worker.js'}"]),
+        ({"debug": "debug/debug.js"}, ["--format=iife", f"--outfile={assets / 'debug.js'}"]),
+    ]
+    for entries, options in bundles:
+        sources = [web_src / "js" / source for source in entries.values()]
+        # esbuild's out=in names an entry's output; a single --outfile entry takes none.
+        named = [f"{name}={path}" for name, path in zip(entries, sources)] if len(entries) > 1 else sources
+        command = [str(esbuild), *map(str, named), *common, *options]
         result = subprocess.run(command, cwd=node_root, capture_output=True, text=True)
         if result.returncode != 0:
-            raise BuildError(f"{web_src / 'js' / entry}: esbuild failed:\n{result.stderr.strip()}")
+            raise BuildError(f"{', '.join(map(str, sources))}: esbuild failed:\n{result.stderr.strip()}")
     for css in sorted((web_src / "css").glob("*.css")):
         shutil.copyfile(css, assets / css.name)
     wasm_dir = assets / "tfjs-wasm"

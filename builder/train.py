@@ -280,7 +280,7 @@ def check_learned(model, data: TrainingData, x_val: np.ndarray, y_val: np.ndarra
     """Raise ValueError if the model predicts the held-out files worse than a model that never
     trained (uniform guessing) and worse than token frequencies (the unigram baseline), or if its
     loss is not even a number: such a model must not be cached and shipped."""
-    from .evaluate import unigram_cross_entropy
+    from .ngram import unigram_cross_entropy
 
     loss = float(model.evaluate(x_val, y_val, batch_size=batch_size, verbose=0)[0])
     if not math.isfinite(loss):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder import theory
-from builder.evaluate import chord_blind
+from builder.blind_baseline import chord_blind
 from builder.generate import Stepper, compose
 from builder.grammar import nearest_chord_token
 from builder.leadsheet import decode

@@ -68,7 +68,7 @@ def rewrite(path, change):
 
 def test_a_listening_piece_named_out_of_the_model_folder_is_refused(cached):
     content, out = cached
-    rewrite(content / "model" / "meta.json", lambda m: m["listening"][0].update(audio="../site.toml"))
+    rewrite(content / "model" / "meta.json", lambda m: m["listening"][0].update(image="../site.toml"))
     with pytest.raises(BuildError) as error:
         build(BuildOptions(content=content, out=out, quiet=True, no_train=True))
     (line,) = error.value.problems

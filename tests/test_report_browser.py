@@ -1,9 +1,14 @@
 """report.html, the model's report, on a phone and a desktop: it never scrolls sideways (a wide table
-scrolls inside its own box), it scrolls down, and its icon is a real one the browser decodes."""
+scrolls inside its own box), it scrolls down, and its icon is a real one the browser decodes. Its
+listening pieces play through the page's own player: the notes of the AI track's three parts sound."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from .browser import PageWatch, add_debug_hooks, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -74,4 +79,43 @@ def test_the_report_links_an_icon_the_browser_decodes(browser, built_site_url):
     )
     assert all(width >= 16 for width in decoded), decoded
     assert failed == []
+    context.close()
+
+
+def test_a_listening_piece_plays_on_the_pages_player(browser, built_site, built_site_url):
+    """Play on a piece: the page's player (its graph and instruments, assets/report.js) plays the
+    piece's melody, comping and bass, and the page's output is not silent; Stop silences it."""
+    meta = json.loads((built_site.parent / "content" / "model" / "meta.json").read_text())
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    watch = PageWatch(page)
+    add_debug_hooks(page, built_site_url)  # lofiReport.outputRms(): the output's level
+    page.goto(built_site_url + "report.html")
+    buttons = page.locator("figure.listening button.listen")
+    wait_for(page, "window.lofiReport !== undefined")
+    assert buttons.count() == len(meta["listening"]) == 3 and buttons.first.is_visible()
+    assert page.evaluate("() => window.lofiReport.state()") == {
+        "playing": None,
+        "notes": {"melody": 0, "chords": 0, "bass": 0},
+    }
+
+    buttons.nth(1).click()
+    wait_for(page, "window.lofiReport.state().playing === 1", timeout=10000)
+    assert buttons.nth(1).text_content() == "Stop" and buttons.first.text_content() == "Play"
+    assert buttons.nth(1).get_attribute("aria-describedby") == "listening-2"  # its caption names the piece
+    notes = "window.lofiReport.state().notes"
+    wait_for(page, f"{notes}.melody > 0 && {notes}.chords > 0 && {notes}.bass > 0", timeout=30000)
+    levels = []
+    for _ in range(40):  # the output's level over two seconds of the piece
+        levels.append(page.evaluate("() => window.lofiReport.outputRms()"))
+        page.wait_for_timeout(50)
+    assert max(levels) > 1e-3, levels
+
+    buttons.nth(1).click()  # Stop
+    wait_for(page, "window.lofiReport.state().playing === null", timeout=5000)
+    assert buttons.nth(1).text_content() == "Play"
+    page.wait_for_timeout(1500)  # the released notes ring out
+    assert page.evaluate("() => window.lofiReport.outputRms()") < max(levels) / 10
+    assert page.locator("#listen-status").text_content() == ""  # no failure or warning shown
+    assert watch.errors == []
     context.close()
