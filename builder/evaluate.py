@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import START, Piece
-from .generate import Stepper, compose, generate
+from .generate import compose, generate
+from .stepper import Stepper
 from .train import Split, TrainingData
 
 DISCOUNT = 0.75
@@ -231,7 +232,7 @@ FREE_PIECES = 50
 def test_pieces() -> list[tuple[str, list[dict], str]]:
     """(name, chords, key) for every test progression in every test key."""
     from . import theory
-    from .leadsheet import progression_chords
+    from .leadsheet_files import progression_chords
 
     pieces = []
     for name, text in TEST_PROGRESSIONS.items():
@@ -245,7 +246,7 @@ def test_pieces() -> list[tuple[str, list[dict], str]]:
 
 def chord_blind(data: TrainingData) -> TrainingData:
     """The same files and split without chord tokens: the baseline's data."""
-    from .leadsheet import strip_chords
+    from .augment import strip_chords
 
     def strip(pieces: list[Piece]) -> list[Piece]:
         return [Piece(p.path, strip_chords(p.tokens), p.lofi) for p in pieces]
@@ -298,7 +299,7 @@ def listening_pieces(model, vocabulary: list[str], generation: dict, copy_guard:
     """Three pieces for the report's listening section: two over test progressions in two keys,
     one on the model's own chords; each with the progression it followed."""
     from . import theory
-    from .leadsheet import progression_chords
+    from .leadsheet_files import progression_chords
 
     stepper = Stepper(model)
     options = {
@@ -336,8 +337,8 @@ def evaluate_leadsheet(
 ) -> dict:
     """Train the chord-blind baseline, compose with both, and measure them beside the lo-fi collection."""
     from . import leadsheet_metrics as measures
+    from .augment import strip_chords
     from .copyguard import build_guard
-    from .leadsheet import strip_chords
     from .train import train_model
 
     blind_data = chord_blind(data)
@@ -470,7 +471,8 @@ def heard_leadsheets(folder: Path | None) -> list:
     that does not read is left out: the build's own reading reports it)."""
     from . import leadsheet_metrics as measures
     from . import theory
-    from .leadsheet import encode, find_leadsheets, pitch_class_weights, read_leadsheet
+    from .leadsheet import encode, pitch_class_weights
+    from .leadsheet_files import find_leadsheets, read_leadsheet
 
     heard = []
     for path in find_leadsheets(folder) if folder is not None and folder.is_dir() else []:

@@ -10,8 +10,10 @@ import statistics
 import pytest
 
 from builder import theory
-from builder.generate import Stepper, compose, melody_in_register, register_octave
-from builder.leadsheet import progression_chords
+from builder.generate import compose
+from builder.leadsheet_files import progression_chords
+from builder.melody_register import melody_in_register, register_octave
+from builder.stepper import Stepper
 
 from .tiny_leadsheet_model import TINY as TINY_MODEL
 from .tiny_leadsheet_model import train_on_leadsheets
