@@ -1,6 +1,6 @@
 """The AI melody's register: moved back from the model's C major / A minor to the listener's key, it
 is folded by octaves so that its median sits about C5 and it stays over the electric piano's voicing
-(theory.json's melodyRegister; builder/generate.py here, web_src/js/ai/piece.js on the page, which
+(theory.json's melodyRegister; builder/melody_register.py here, web_src/js/ai/piece.js on the page, which
 tests/test_grammar_parity.py holds to the same notes)."""
 
 from __future__ import annotations
