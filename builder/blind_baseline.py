@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .corpus import Piece
-from .leadsheet import strip_chords
+from .augment import strip_chords
 from .train import Split, TrainingData, train_model
 
 

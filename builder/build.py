@@ -201,7 +201,7 @@ def _previous(model_dir: Path) -> dict | None:
 def load_training_corpus(content: Path, encoding: str, progress: bool, cache: Path) -> Corpus:
     """The MIDI files, and for the lead-sheet encoding the lo-fi lead sheets too."""
     if encoding == "leadsheet":
-        from .leadsheet import load_leadsheet_corpus
+        from .leadsheet_files import load_leadsheet_corpus
 
         return load_leadsheet_corpus(content / "midi", content / "leadsheets", progress=progress, cache=cache)
     return load_corpus(content / "midi", encoding, progress=progress, cache=cache)

@@ -24,8 +24,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "model": {
         # Token encoding: "leadsheet" is a melody over chords (bar lines, chord tokens, notes and
         # rests with lengths), learned from the lo-fi lead sheets and the chorales. Kept for
-        # comparison: "timed" (chordified slices with lengths) and "seed" (the article's pitch names,
-        # chord pitch classes and "r").
+        # comparison: "timed" (the article's pitch names and chord pitch classes, as chordified
+        # slices with lengths).
         "encoding": "leadsheet",
         # The lo-fi lead sheets' share of the training windows, at least: they are repeated until
         # they make it (the chorales outnumber them about seven to one). The chorales teach how a

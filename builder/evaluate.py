@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import START
-from .generate import Stepper, generate
+from .generate import generate
 from .ngram import evaluate_ngrams, score_distributions
+from .stepper import Stepper
 from .testpieces import (
     TEST_BARS,
     TEST_KEYS,
@@ -155,7 +156,7 @@ def evaluate_leadsheet(
     from . import leadsheet_metrics as measures
     from .blind_baseline import train_blind
     from .copyguard import build_guard
-    from .leadsheet import strip_chords
+    from .augment import strip_chords
 
     blind, blind_summary, blind_data = train_blind(data, model_config, workdir, verbose)
     blind_heldout, _ = evaluate_lstm(blind, heldout_streams(blind_data)) if data.split.validation else (None, None)
@@ -281,7 +282,8 @@ def heard_leadsheets(folder: Path | None) -> list:
     that does not read is left out: the build's own reading reports it)."""
     from . import leadsheet_metrics as measures
     from . import theory
-    from .leadsheet import encode, find_leadsheets, pitch_class_weights, read_leadsheet
+    from .leadsheet import encode, pitch_class_weights
+    from .leadsheet_files import find_leadsheets, read_leadsheet
 
     heard = []
     for path in find_leadsheets(folder) if folder is not None and folder.is_dir() else []:

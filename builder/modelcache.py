@@ -36,7 +36,8 @@ def inputs(midi_dir: Path, model_config: dict, leadsheets_dir: Path | None = Non
     model_config = {k: v for k, v in model_config.items() if k not in NOT_TRAINING_SETTINGS}
     found = {"encoding_version": ENCODING_VERSION, "model": model_config, "midi": fingerprint_files(midi_dir)}
     if model_config.get("encoding") == "leadsheet":
-        from .leadsheet import fingerprint_leadsheets, theory_digest
+        from .leadsheet import theory_digest
+        from .leadsheet_files import fingerprint_leadsheets
 
         found["leadsheets"] = fingerprint_leadsheets(leadsheets_dir) if leadsheets_dir else ""
         found["theory"] = theory_digest()

@@ -42,8 +42,7 @@ def moved_progression(name: str, shift: int) -> list[dict]:
     from .progression import followed_chords
 
     return [
-        {**c, "symbol": theory.transpose_symbol(c["symbol"], shift)}
-        for c in followed_chords(TEST_PROGRESSIONS[name])
+        {**c, "symbol": theory.transpose_symbol(c["symbol"], shift)} for c in followed_chords(TEST_PROGRESSIONS[name])
     ]
 
 

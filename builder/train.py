@@ -17,8 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import Corpus, Piece, build_vocabulary, key_shift, transpose_token
+from .augment import transpose_token as transpose_leadsheet_token
+from .augment import transposed_piece
+from .corpus import Corpus, Piece, build_vocabulary
+from .leadsheet import grammar_tokens
 from .tf_env import import_keras
+from .timed import key_shift, transpose_token
 
 
 @dataclass
@@ -62,17 +66,12 @@ def prepare_data(corpus: Corpus, model_config: dict) -> TrainingData:
         augmented = oversample_lofi(augmented, model_config["lofi_share"])
     tokens = [t for p in pieces + augmented for t in p.tokens]  # the repeats' other keys bring new tokens
     if leadsheet:
-        from .leadsheet import grammar_tokens
-
         tokens += grammar_tokens()
     return TrainingData(split, augmented, build_vocabulary(tokens))
 
 
 def _transposed(piece: Piece, semitones: int, path: str | None = None, leadsheet: bool = False) -> Piece:
-    if leadsheet:
-        from .leadsheet import transpose_token as move
-    else:
-        move = transpose_token
+    move = transpose_leadsheet_token if leadsheet else transpose_token
     return Piece(path or piece.path, [move(t, semitones) for t in piece.tokens], piece.lofi)
 
 
@@ -83,8 +82,6 @@ def oversample_lofi(pieces: list[Piece], share: float) -> list[Piece]:
     Each repeat is the piece in another key (repeat_shift): the model then meets every chord family
     on every root (a dominant 7th on each of the 12, as chromatic progressions need) and learns the
     melody's relation to the chord rather than twelve copies of one key's notes."""
-    from .leadsheet import transposed_piece
-
     lofi = sum(len(p.tokens) for p in pieces if p.lofi)
     other = sum(len(p.tokens) for p in pieces if not p.lofi)
     if not lofi or not other or lofi / (lofi + other) >= share:

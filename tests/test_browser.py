@@ -151,7 +151,8 @@ def test_browser_composition_carries_state_exactly_like_keras(page, built_site):
     as Keras does. (tests/test_grammar_parity.py checks the grammar, sampler and piece builder on
     logits Python gives them, not the page's model: both are needed.)
     """
-    from builder.generate import Stepper, compose
+    from builder.generate import compose
+    from builder.stepper import Stepper
     from builder.tf_env import import_keras
 
     page, watch = page

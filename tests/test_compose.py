@@ -12,9 +12,10 @@ import pytest
 
 from builder import theory
 from builder.blind_baseline import chord_blind
-from builder.generate import Stepper, compose
+from builder.generate import compose
 from builder.grammar import nearest_chord_token
 from builder.leadsheet import decode
+from builder.stepper import Stepper
 
 from .tiny_leadsheet_model import TINY, train_on, train_on_leadsheets
 

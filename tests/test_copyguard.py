@@ -9,8 +9,9 @@ import subprocess
 from pathlib import Path
 
 from builder.copyguard import RUN, CopyGuard, build_guard, longest_copied_run, run_hash, run_text
-from builder.generate import Stepper, compose
+from builder.generate import compose
 from builder.leadsheet import grammar_tokens
+from builder.stepper import Stepper
 from builder.train import build_model
 
 REPO = Path(__file__).resolve().parent.parent

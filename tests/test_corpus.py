@@ -16,24 +16,16 @@ def write_notation(path: Path, notation: str, extra_chord=None) -> Path:
     return path
 
 
-def test_notes_chords_and_rests_become_seed_tokens(tmp_path):
-    path = write_notation(tmp_path / "a.mid", "tinyNotation: 4/4 e4 f#4 r2 b-4 r4 c2", (4, ["C4", "E4", "G4"]))
-    tokens = encode_file(path)
-    # The triad at beat 5 sounds with B-4, so music21 reads one chord: C7 in normal order.
-    # The rests are real silences.
-    assert tokens == ["E4", "F#4", "r", "4.7.10.0", "r", "C4"]
-
-
 def test_vocabulary_is_stable_and_puts_the_rest_first():
     assert build_vocabulary(["G4", "r", "0.4.7", "C4", "G4"]) == ["r", "0.4.7", "C4", "G4"]
 
 
 def test_load_corpus_counts_files_tokens_and_vocabulary(tiny_content):
-    corpus = load_corpus(tiny_content / "midi", progress=False)
+    corpus = load_corpus(tiny_content / "midi", "timed", progress=False)
     stats = corpus.stats()
     assert stats["files"] == 3
     assert stats["tokens"] == sum(len(p.tokens) for p in corpus.pieces) > 20
-    assert "0.4.7" in corpus.vocabulary and "r" in corpus.vocabulary
+    assert any(t.startswith("0.4.7:") for t in corpus.vocabulary) and "<s>" in corpus.vocabulary
 
 
 @pytest.mark.parametrize(
@@ -76,13 +68,13 @@ def test_timed_encoding_gives_slices_with_lengths_framed_by_start_and_end(tmp_pa
 
 
 def test_transposition_moves_notes_and_chords_and_keeps_lengths():
-    from builder.corpus import transpose_token
+    from builder.timed import transpose_token
 
     assert transpose_token("E4:2", 2) == "F#4:2"
     assert transpose_token("0.4.7:4", 2) == "2.6.9:4"
     assert transpose_token("r:1", 5) == "r:1"
     assert transpose_token("<s>", 3) == "<s>"
-    assert transpose_token("11.2.6", 1) == "0.3.7"  # seed tokens have no length
+    assert transpose_token("11.2.6:1", 1) == "0.3.7:1"
 
 
 def test_token_cache_skips_parsing_unchanged_files(tmp_path):
@@ -100,7 +92,8 @@ def test_token_cache_skips_parsing_unchanged_files(tmp_path):
     data["files"][digest] = ["<s>", "G4:4", "</s>"]
     cache.write_text(json.dumps(data))
     assert load_corpus(midi, "timed", progress=False, cache=cache).pieces[0].tokens == ["<s>", "G4:4", "</s>"]
-    assert load_corpus(midi, "seed", progress=False, cache=cache).pieces[0].tokens == ["C4", "D4", "E4", "F4"]
+    # Another encoding's tokens are not taken from this cache.
+    assert load_corpus(midi, "leadsheet", progress=False, cache=cache).pieces[0].tokens[:2] == ["<s>", "#chorale"]
     assert first.pieces[0].tokens == ["<s>", "C4:4", "D4:4", "E4:4", "F4:4", "</s>"]
 
 
@@ -109,7 +102,7 @@ def test_transposed_chords_keep_music21s_normal_order():
 
     from music21 import chord
 
-    from builder.corpus import transpose_token
+    from builder.timed import transpose_token
 
     rng = random.Random(5)
     sets = [[1, 5, 9], [3, 9], [0, 3, 6, 9]] + [sorted(rng.sample(range(12), rng.randint(2, 6))) for _ in range(150)]
@@ -147,7 +140,7 @@ def test_key_shift_moves_every_key_home_the_way_the_page_does():
     """Training's key normalisation is theory.py's: a major scale and chord in every key moves to C
     (F# major down six, never up), its relative minor's tonic triad then lands on A minor."""
     from builder import theory
-    from builder.corpus import key_shift, transpose_token
+    from builder.timed import key_shift, transpose_token
 
     scale = ["C4:2", "D4:2", "E4:2", "F4:2", "G4:2", "A4:2", "B4:2", "C5:4", "0.4.7:8", "r:2"]
     for tonic in range(12):

@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 from builder.evaluate import longest_run
-from builder.generate import Stepper, generate, sample
+from builder.generate import generate, sample
 from builder.ngram import NGramModel, score_distributions
+from builder.stepper import Stepper
 from builder.train import build_model, prepare_data
 
 TINY = {"embedding": 8, "lstm_units": [12, 10], "dropout": 0.3, "dense_units": 16, "learning_rate": 0.01}
@@ -79,7 +80,7 @@ def test_the_lead_sheet_report_has_every_row_over_16_bar_pieces(tmp_path):
     from builder.config import DEFAULTS
     from builder.corpus import Corpus, Piece
     from builder.evaluate import evaluate_leadsheet
-    from builder.leadsheet import read_leadsheet
+    from builder.leadsheet_files import read_leadsheet
     from builder.testpieces import FREE_PIECES, TEST_BARS, TEST_PROGRESSIONS, TEST_SHIFTS
 
     folder = tmp_path / "leadsheets"

@@ -19,7 +19,9 @@ import pytest
 
 from builder import theory
 from builder.copyguard import build_guard
-from builder.generate import Stepper, compose, mulberry32, sample_index, seed_to_uint32
+from builder.generate import compose
+from builder.sampling import mulberry32, sample_index, seed_to_uint32
+from builder.stepper import Stepper
 from builder.train import build_model
 
 from .node_script import run_node

@@ -7,16 +7,11 @@ from pathlib import Path
 import pytest
 
 from builder import theory
+from builder.augment import strip_chords, transpose_token
+from builder.chorales import encode_chorale_file
 from builder.errors import ContentError
-from builder.leadsheet import (
-    decode,
-    encode,
-    encode_chorale_file,
-    load_leadsheet_corpus,
-    read_leadsheet,
-    strip_chords,
-    transpose_token,
-)
+from builder.leadsheet import decode, encode
+from builder.leadsheet_files import load_leadsheet_corpus, read_leadsheet
 
 HEADER = """
 title = "Test"

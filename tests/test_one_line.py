@@ -12,7 +12,7 @@ import pytest
 
 from builder.cli import DEBUG_ENV, main
 from builder.errors import ContentError
-from builder.leadsheet import read_leadsheet
+from builder.leadsheet_files import read_leadsheet
 from builder.site import PROJECT_ROOT
 from builder.songs import encode_songs
 

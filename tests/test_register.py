@@ -1,6 +1,6 @@
 """The AI melody's register: moved back from the model's C major / A minor to the listener's key, it
 is folded by octaves so that its median sits about C5 and it stays over the electric piano's voicing
-(theory.json's melodyRegister; builder/generate.py here, web_src/js/ai/piece.js on the page, which
+(theory.json's melodyRegister; builder/melody_register.py here, web_src/js/ai/piece.js on the page, which
 tests/test_grammar_parity.py holds to the same notes)."""
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ import statistics
 import pytest
 
 from builder import theory
-from builder.generate import Stepper, compose, melody_in_register, register_octave
+from builder.generate import compose
+from builder.melody_register import melody_in_register, register_octave
 from builder.progression import followed_chords
+from builder.stepper import Stepper
 
 from .tiny_leadsheet_model import TINY as TINY_MODEL
 from .tiny_leadsheet_model import train_on_leadsheets

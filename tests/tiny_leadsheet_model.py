@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.corpus import Corpus
-from builder.leadsheet import load_leadsheet_corpus
+from builder.leadsheet_files import load_leadsheet_corpus
 from builder.train import TrainingData, prepare_data, train_model
 
 REPO = Path(__file__).resolve().parent.parent

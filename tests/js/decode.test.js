@@ -21,18 +21,22 @@ test('timed tokens carry their own lengths; rests move time, frames and junk do 
   assert.deepEqual(decoder.skipped, ['nonsense']);
 });
 
-test('the same seed gives the same rhythm for length-less tokens, a bar line every 16 steps', () => {
-  const tokens = Array.from({ length: 40 }, (_, i) => (i % 5 === 4 ? 'r' : 'A3'));
+test('a token without a length is not played; the same seed gives the same velocities, a bar every 16 steps', () => {
+  const tokens = Array.from({ length: 40 }, (_, i) => (i % 5 === 4 ? 'r:1' : `A3:${1 + (i % 3)}`));
   const a = decode(tokens, { seed: 11 }).decoder;
   const b = decode(tokens, { seed: 11 }).decoder;
   const c = decode(tokens, { seed: 12 }).decoder;
   assert.deepEqual(a.events, b.events);
-  assert.notDeepEqual(a.events.map((e) => e.duration), c.events.map((e) => e.duration));
+  assert.notDeepEqual(a.events.map((e) => e.velocity), c.events.map((e) => e.velocity));
   for (const event of a.events) {
     const [bars, quarters, sixteenths] = event.time.split(':').map(Number);
     assert.equal(bars * 16 + quarters * 4 + sixteenths, event.step);
   }
   assert.ok(a.events.every((e) => e.velocity >= 0.6 && e.velocity <= 0.85));
+  const { decoder, pushed } = decode(['E4', 'r', 'E4:2']);
+  assert.deepEqual(pushed.map((e) => e && e.token), [null, null, 'E4:2']);
+  assert.deepEqual(decoder.skipped, ['E4', 'r']);
+  assert.equal(decoder.steps, 2);
 });
 
 test('splitToken', () => {

@@ -4,7 +4,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 
 import { FORMS, SECTIONS, TEMPO_RANGE, createStationPlan, keyOf, keyRelation, layout, relatedKeys, tuneSeconds } from '../../web_src/js/station/plan.js';
-import { laneKind, tuneDrums } from '../../web_src/js/station/drums.js';
+import { tuneDrums } from '../../web_src/js/station/drums.js';
+import { laneKind } from '../../web_src/js/audio/lanes.js';
 import { motifTokens, outroEvents, piecesOf, placements, prefixFits } from '../../web_src/js/station/tune.js';
 import { tuneArrangement } from '../../web_src/js/station/arrangement.js';
 import { noteNameToMidi } from '../../web_src/js/music/theory.js';

@@ -1,5 +1,8 @@
-// The AI track's parts for the player (audio/arrangement.js): the melody on the piano, the
-// chords on the electric piano, the bass line, each from a piece's playable events (piece.js).
+// The AI track's parts for the player (in an arrangement's shape, audio/arrangement.js): the
+// melody on the piano, the chords on the electric piano, the bass line, each from a piece's
+// playable events (piece.js).
+
+import { AI_BPM } from '../audio/arrangement.js';
 
 export const AI_PARTS = [
   { role: 'melody', name: 'ai-melody', instrument: 'piano' },
@@ -20,4 +23,9 @@ export function leadSheetParts(events) {
       .sort((a, b) => a.step - b.step)
       .map((event) => ({ step: event.step, length: event.length, notes: [...event.notes], velocity: event.velocity })),
   }));
+}
+
+// A lead sheet's arrangement: its three parts, looping on the piece's bars; `swing` is the drums'.
+export function leadSheetArrangement(events, { bars, swing = null }) {
+  return { id: 'ai', bpm: AI_BPM, timeSignature: [4, 4], swing, loopBars: bars, parts: leadSheetParts(events) };
 }

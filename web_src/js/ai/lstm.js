@@ -27,7 +27,6 @@ export class SoloModel {
     this.vocab = meta.vocab;
     this.index = new Map(this.vocab.map((token, i) => [token, i]));
     this.defaults = { ...FALLBACK_DEFAULTS, ...(meta.defaults || {}) };
-    this.rhythm = meta.rhythm;
     this.fingerprint = meta.fingerprint ?? null;
     this.encoding = meta.encoding ?? null;
     this.copyGuard = meta.copyGuard ?? null; // {n, hashes}: runs of the lead sheets compose() must not copy

@@ -1,7 +1,7 @@
 // Primers: music turned into model tokens, fed to the LSTM before it writes a solo, so the solo
 // continues that music. Two sources:
 // - a song's opening (songPrimer): its first bars, sliced on the sixteenth grid the way the corpus
-//   stage chordifies MIDI (builder/corpus.py encode_timed);
+//   stage chordifies MIDI (builder/timed.py encode_timed);
 // - a chord list from the listener (chordsToPrimer(["Dm7", "G7"])), read by music/theory.js.
 // Every primer token is a token of the model's vocabulary: an event the vocabulary lacks becomes
 // its nearest token (the same pitch classes, else the most shared pitch classes; then the nearest
@@ -13,7 +13,7 @@ import { splitToken } from './decode.js';
 import { parseChordSymbol, sixteenthsPerBar } from '../music/theory.js';
 
 const START = '<s>';
-const LONGEST = 16; // sixteenths; the corpus caps slice lengths at a whole note (builder/corpus.py)
+const LONGEST = 16; // sixteenths; the corpus caps slice lengths at a whole note (builder/timed.py)
 
 // ---- the vocabulary, indexed for nearest-token lookups ---------------------------------------
 

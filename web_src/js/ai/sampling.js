@@ -1,5 +1,5 @@
 // Seeded sampling from the model's output logits. Everything random in generation
-// (the primer, each sampled token, the rhythm) comes from a seeded PRNG, so the same
+// (the primer, each sampled token, the velocities) comes from a seeded PRNG, so the same
 // seed and settings give the same solo on the same backend.
 
 // mulberry32: tiny, fast, good enough for music; returns floats in [0, 1).
@@ -28,7 +28,7 @@ export function seedToUint32(seed) {
   return h >>> 0;
 }
 
-// A second, independent stream for the same seed (used for rhythm), so that decoding a token
+// A second, independent stream for the same seed (used for velocities and keys), so that decoding a token
 // list does not depend on how many draws the sampler happened to make.
 export function derivedRng(seed, salt) {
   return mulberry32((seedToUint32(seed) ^ Math.imul(salt, 0x9e3779b9)) >>> 0);
@@ -51,7 +51,7 @@ export function sampleIndex(logits, { temperature = 1, topK = 0, topP = 1 }, rng
   order.sort((a, b) => probs[b] - probs[a] || a - b);
 
   // Keep the top-k, and the nucleus: the fewest candidates whose share of the whole distribution
-  // reaches top-p; whichever is smaller (as builder/generate.py does).
+  // reaches top-p; whichever is smaller (as builder/sampling.py does).
   let keep = n;
   if (topK > 0 && topK < keep) keep = Math.floor(topK);
   if (topP > 0 && topP < 1) {
@@ -81,16 +81,4 @@ export function argmax(values) {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
-}
-
-// Draw a key from a {name: weight} table (weights need not sum to 1).
-export function weightedChoice(table, rng) {
-  const entries = Object.entries(table).filter(([, w]) => w > 0);
-  const total = entries.reduce((sum, [, w]) => sum + w, 0);
-  let r = rng() * total;
-  for (const [key, weight] of entries) {
-    r -= weight;
-    if (r < 0) return key;
-  }
-  return entries[entries.length - 1][0];
 }

@@ -3,12 +3,12 @@
 // part follows the stream, audio/streamed_track.js), or whole for the offline render and the MIDI file.
 
 import { createJobs } from './jobs.js';
-import { AI_PARTS, AI_ROLES } from './arrange.js';
+import { AI_PARTS, AI_ROLES, leadSheetArrangement } from './arrange.js';
 import { pieceBars } from './compose.js';
 import { seedToUint32 } from './sampling.js';
 import { doneStream } from './streams.js';
 import { StreamedTrack } from '../audio/streamed_track.js';
-import { leadSheetArrangement, soloArrangement, withBacking, withSwing } from '../audio/arrangement.js';
+import { soloArrangement, withBacking, withSwing } from '../audio/arrangement.js';
 import { makeProgression, soloLoopBars } from '../music/progression.js';
 
 export function createAiTrack({ loader, status, catalogue, ready }) {

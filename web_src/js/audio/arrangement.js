@@ -6,10 +6,10 @@
 // until the player gives it the drum pattern's (withSwing). A part's own `swing` (a station
 // tune's) overrides it.
 
-import { leadSheetParts } from '../ai/arrange.js';
 import { backingPart } from '../music/progression.js';
 
-const AI_BPM = 75;
+// The AI track's tempo: its solos, lead sheets and backing (ai/arrange.js).
+export const AI_BPM = 75;
 
 export function songArrangement(song) {
   return {
@@ -32,11 +32,6 @@ export function soloArrangement(decoded, { loopBars = 30, instrument = 'epiano' 
     loopBars,
     parts: [{ name: 'ai-solo', instrument, role: 'melody', events: decoded.events }],
   };
-}
-
-// A lead sheet: its three parts (ai/arrange.js), looping on the piece's bars; `swing` is the drums'.
-export function leadSheetArrangement(events, { bars, swing = null }) {
-  return { id: 'ai', bpm: AI_BPM, timeSignature: [4, 4], swing, loopBars: bars, parts: leadSheetParts(events) };
 }
 
 // The arrangement with a groove: its own swing (a song's), or else `swing` (the drum pattern's).

@@ -50,5 +50,5 @@ export function createKit(buffers, output) {
   };
 }
 
-// The visualizer and the MIDI file know kicks, snares and hats (station/drums.js laneKind).
-export { laneKind as drumKind } from '../station/drums.js';
+// The visualizer and the MIDI file know kicks, snares and hats (audio/lanes.js).
+export { laneKind as drumKind } from './lanes.js';

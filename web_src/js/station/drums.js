@@ -6,21 +6,13 @@
 
 import { SECTIONS } from './plan.js';
 import { derivedRng } from '../ai/sampling.js';
+import { laneKind } from '../audio/lanes.js';
 
 const SALT = 0x4b69743f; // "Kit?": apart from the plan's and the model's streams
 const DROP_CHANCE = 0.45; // a section after the first that opens with the drums out
 const VARIATION_CHANCE = 0.3; // a bar with a small change
 const HUMANISE = 0.12; // velocities vary by up to half this, either way
 const FILL_FROM = 12; // a fill takes the bar's last beat (its sixteenths 12-15)
-
-// What a lane is, from its name: the page's pulse, a fill and the MIDI file's drum notes need
-// kicks, snares (rims, claps, snaps) and the rest (hats, cymbals).
-export function laneKind(lane) {
-  const name = String(lane).toLowerCase();
-  if (/kick|bd|bass/.test(name)) return 'kick';
-  if (/snare|sn|rim|clap|snap/.test(name)) return 'snare';
-  return 'hat';
-}
 
 // Fills over the last beat: [kind, sixteenth in the bar, velocity].
 const FILLS = [
