@@ -7,7 +7,8 @@
 import { dispose, tensor2d } from '@tensorflow/tfjs-core';
 import { initBackend, matMul, matMulRow } from './backend.js';
 import { disposeStack, fetchModel, readStack } from './weights.js';
-import { mulberry32, sampleIndex, seedToUint32 } from './sampling.js';
+import { mulberry32 } from '../random.js';
+import { sampleIndex, seedToUint32 } from './sampling.js';
 import { LeadSheetGrammar, chooseToken, classifyVocab } from './grammar.js';
 import { Shaper, shapeStep } from './shaping.js';
 import { CopyGuard } from './copyguard.js';
