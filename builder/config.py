@@ -9,12 +9,19 @@ nan and inf) is named at once.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
 from .contentfiles import exists, read_toml
 from .corpus import ENCODINGS
 from .errors import ContentError, Problem
+
+# The AI solo's defaults and ranges live with the page (its generator, form and share links read
+# them too); site.toml's [generation] names them in snake case. The page's "bars" has no setting here.
+GENERATION_SETTINGS_PATH = Path(__file__).resolve().parent.parent / "web_src" / "js" / "ai" / "generation_settings.json"
+GENERATION_SETTINGS: dict = json.loads(GENERATION_SETTINGS_PATH.read_text(encoding="utf-8"))
+GENERATION_NAMES = {"temperature": "temperature", "top_k": "topK", "top_p": "topP", "length": "length", "seed": "seed"}
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "site": {
@@ -64,13 +71,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # and keep the cached one. Not a training input: changing it retrains nothing.
         "refuse_worse": True,
     },
-    "generation": {
-        "temperature": 1.0,
-        "top_k": 0,  # 0: off
-        "top_p": 0.95,  # 1.0: off
-        "length": 128,  # tokens in one AI solo
-        "seed": 1,
-    },
+    # temperature (0 takes the likeliest token), top_k (0: off), top_p (1.0: off), length (tokens in
+    # one AI solo) and seed: generation_settings.json's defaults.
+    "generation": {name: GENERATION_SETTINGS["defaults"][page] for name, page in GENERATION_NAMES.items()},
 }
 
 
@@ -90,11 +93,8 @@ LIMITS: dict[tuple[str, str], tuple[float, float]] = {
     ("model", "patience"): (0, 1000),
     ("model", "validation_share"): (0.01, 0.5),  # the model is judged, and its report written, on held-out files
     ("model", "seed"): (0, 2**32 - 1),
-    ("generation", "temperature"): (0.0, 3.0),  # the page's own range; 0 takes the likeliest token
-    ("generation", "top_k"): (0, 100_000),
-    ("generation", "top_p"): (0.01, 1.0),
-    ("generation", "length"): (1, 4096),  # the page caps a solo at 4096 tokens too
-    ("generation", "seed"): (0, 2**32 - 1),  # the page's seeds are unsigned 32-bit
+    # The page's own ranges (generation_settings.json).
+    **{("generation", name): tuple(GENERATION_SETTINGS["ranges"][page]) for name, page in GENERATION_NAMES.items()},
 }
 LIST_LENGTHS = {("model", "lstm_units"): (1, 8), ("model", "transpositions"): (0, 11)}
 # The network's weights, besides the vocabulary-sized embedding and output layers: every one is

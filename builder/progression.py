@@ -29,8 +29,9 @@ def _words(part: str) -> list[str]:
     return [word for word in _SEPARATORS.split(part) if word]
 
 
-def _split(text: str) -> list[list[str]]:
-    """The symbols of each bar, as written."""
+def split_bars(text: str) -> list[list[str]]:
+    """The symbols of each bar, as written: cheap, so that a caller can refuse a text too long to read
+    before reading it."""
     line = SYNTAX["barLine"]
     if line not in text:
         return [[symbol] for symbol in _words(text)]
@@ -42,14 +43,15 @@ def _split(text: str) -> list[list[str]]:
     return [_words(part) for part in parts]
 
 
-def parse_progression(text, meter=None) -> dict:
+def parse_progression(text, meter=None, max_bars: int = MAX_BARS) -> dict:
     """Text -> {text, meter, barLength, bars, chords, errors, key}.
 
     `chords`: [{symbol, root, bass, suffix, intervals, pcs, family (theory's chord, "N.C." with root
     None), bar (from 0), step (sixteenths into its bar), start (sixteenths from the start),
     sixteenths (its length)}]; `errors`: [{symbol, bar (from 1; 0 for the whole text), message}], one
     line each, empty when every bar reads; `key`: {tonic, mode, name}, estimated from the chords read.
-    `meter` is [numerator, denominator], 4/4 when None."""
+    `meter` is [numerator, denominator], 4/4 when None. `max_bars` is a typed progression's limit; a
+    song file (builder/songs.py) may be longer."""
     meter = SYNTAX["defaultMeter"] if meter is None else meter
     if not isinstance(meter, (list, tuple)) or len(meter) != 2:
         message = "a meter is [numerator, denominator], such as [{}, {}]".format(*SYNTAX["defaultMeter"])
@@ -78,7 +80,7 @@ def parse_progression(text, meter=None) -> dict:
         errors.append(_error("", 0, "a progression is text, such as " + json.dumps(SYNTAX["example"])))
         return {**value, "chords": chords, "errors": errors, "key": _key(read)}
     value["text"] = source.strip(_BLANKS)
-    bars = _split(value["text"]) if value["text"] else []
+    bars = split_bars(value["text"]) if value["text"] else []
     if not bars:
         errors.append(_error("", 0, "type some chords, e.g. " + json.dumps(SYNTAX["example"])))
     previous: list[tuple[dict, theory.Chord]] | None = None
@@ -114,8 +116,8 @@ def parse_progression(text, meter=None) -> dict:
             chords.append(chord)
             read.append((parsed, chord["sixteenths"]))
         previous = here
-    if len(bars) > MAX_BARS:
-        errors.append(_error("", MAX_BARS + 1, f"{len(bars)} bars; a progression has {MAX_BARS} at most"))
+    if len(bars) > max_bars:
+        errors.append(_error("", max_bars + 1, f"{len(bars)} bars; a progression has {max_bars} at most"))
     value["bars"] = len(bars)
     return {**value, "chords": chords, "errors": errors, "key": _key(read)}
 

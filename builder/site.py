@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from .config import GENERATION_SETTINGS
 from .errors import BuildError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,8 @@ def render_page(web_src: Path, out_dir: Path, site: dict, songs: list[dict], met
         keep_trailing_newline=True,
     )
     song_list = [{"id": s["id"], "title": s["title"]} for s in songs]
-    pages = {"index.html": {"site": site, "songs": song_list}}
+    # The AI form's first values and ranges are the generator's (generation_settings.json).
+    pages = {"index.html": {"site": site, "songs": song_list, "generation": GENERATION_SETTINGS}}
     if meta is not None and (web_src / "templates" / "report.html").exists():
         pages["report.html"] = {"site": site, "meta": meta}
     for name, variables in pages.items():

@@ -12,7 +12,8 @@ A song file, content/songs/NAME.toml:
 
     [parts.keys]
     instrument = "epiano"
-    chords = "Dm9 | G13 | Cmaj9 | A7b9"      # chord symbols, one bar between bars lines
+    chords = "Dm9 | G13 | Cmaj9 | A7b9"      # a chord progression as the page's chord box reads it
+                                             # (builder/progression.py): "Dm7 G7 | C | %"
     [parts.melody]
     instrument = "piano"
     notes = "r4 a8 c'8 e'4 d'4 | ..."         # tinyNotation, one bar between bar lines
@@ -26,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import groove, theory
+from . import groove, progression, theory
 from .contentfiles import read_toml, regular_files
 from .errors import ContentError, Problem
 from .transport import (
@@ -160,7 +161,7 @@ def encode_song(path: Path) -> tuple[dict | None, list[Problem]]:
     report.per_bar = sixteenths_per_bar(numerator, denominator)
     parts, bar_counts = [], {}
     for name, part in data["parts"].items():
-        events, bars = _encode_part(name, part, f"{numerator}/{denominator}", report)
+        events, bars = _encode_part(name, part, (numerator, denominator), report)
         if not isinstance(part, dict):  # named by _encode_part; there is nothing to play
             continue
         bar_counts[name] = bars
@@ -233,7 +234,7 @@ def _check_key(text, report: SongProblems) -> None:
         report.add(f'key {text!r} must look like "D minor" or "Eb major"')
 
 
-def _encode_part(name: str, part, time_signature: str, report: SongProblems) -> tuple[list[Event], int]:
+def _encode_part(name: str, part, meter: tuple[int, int], report: SongProblems) -> tuple[list[Event], int]:
     if not isinstance(part, dict):
         report.add("must be a table with 'instrument' and 'notes' or 'chords'", part=name)
         return [], 0
@@ -255,17 +256,19 @@ def _encode_part(name: str, part, time_signature: str, report: SongProblems) -> 
     if not isinstance(part[field_name], str):
         report.add(f"'{field_name}' must be text in quotes, not {_kind(part[field_name])}", part=name)
         return [], 0
-    bars = _split_bars(part["notes"] if has_notes else part["chords"])
-    if len(bars) > MAX_BARS:  # before any bar is read: music21 and the page's Play take time per bar
-        report.add(f"{len(bars):,} bars; a song may have {MAX_BARS} at most", part=name)
+    text = part[field_name]
+    # Counted before any bar is read: music21, the chord reader and the page's Play take time per bar.
+    bar_count = len(_split_bars(text) if has_notes else progression.split_bars(text))
+    if bar_count > MAX_BARS:
+        report.add(f"{bar_count:,} bars; a song may have {MAX_BARS} at most", part=name)
         return [], 0
     octave = part.get("octave", 3)
     if not isinstance(octave, int) or isinstance(octave, bool) or octave not in OCTAVES:
         report.add(f"octave {octave!r} must be a whole number from {OCTAVES[0]} to {OCTAVES[-1]}", part=name)
         octave = 3
     if has_notes:
-        return _encode_notes(name, bars, time_signature, float(velocity), report), len(bars)
-    return _encode_chords(name, bars, octave, float(velocity), report), len(bars)
+        return _encode_notes(name, _split_bars(text), "{}/{}".format(*meter), float(velocity), report), bar_count
+    return _encode_chords(name, text, meter, octave, float(velocity), report)
 
 
 def _split_bars(text: str) -> list[str]:
@@ -352,38 +355,22 @@ def _encode_notes(name: str, bars: list[str], time_signature: str, velocity: flo
     return events
 
 
-def _encode_chords(name: str, bars: list[str], octave: int, velocity: float, report) -> list[Event]:
-    """Chord symbols, spread evenly over their bar; '%' repeats the bar before, 'N.C.' is silence."""
-    events: list[Event] = []
-    previous: list[Event] = []
-    for bar_index, bar_text in enumerate(bars):
-        bar_start = bar_index * report.per_bar
-        symbols = bar_text.split()
-        if symbols == ["%"]:
-            if not previous:
-                report.add("'%' repeats the bar before, but there is none", part=name, bar=bar_index)
-            previous = [Event(e.start + report.per_bar, e.duration, e.notes, e.velocity, e.symbol) for e in previous]
-            events.extend(previous)
-            continue
-        if not symbols or report.per_bar % len(symbols):
-            report.add(
-                f"{len(symbols)} chords cannot share a {report.per_bar}-sixteenth bar evenly", part=name, bar=bar_index
-            )
-            continue
-        length = report.per_bar // len(symbols)
-        previous = []
-        for i, symbol in enumerate(symbols):
-            at = bar_start + i * length
-            chord = theory.parse_chord_symbol(symbol)
-            if chord is not None and chord.is_no_chord:
-                continue
-            notes = voice_chord(symbol, octave)
-            if notes is None:
-                report.add(f"unknown chord symbol '{symbol}'", part=name, at=at)
-                continue
-            previous.append(Event(at, length, notes, velocity, symbol))
-        events.extend(previous)
-    return events
+def _encode_chords(
+    name: str, text: str, meter: tuple[int, int], octave: int, velocity: float, report
+) -> tuple[list[Event], int]:
+    """Chord symbols read as a typed progression is (builder/progression.py, the page's syntax): bars
+    between bar lines, the chords of a bar sharing it, '%' repeating the bar before, 'N.C.' silence.
+    Returns the voiced chords and the number of bars."""
+    value = progression.parse_progression(text, list(meter), max_bars=MAX_BARS)
+    for error in value["errors"]:
+        # The reader counts bars from 1 and gives 0 to a problem of the whole text.
+        report.add(error["message"], part=name, bar=error["bar"] - 1 if error["bar"] else None)
+    events = [
+        Event(chord["start"], chord["sixteenths"], voice_chord(chord["symbol"], octave), velocity, chord["symbol"])
+        for chord in value["chords"]
+        if chord["root"] is not None  # N.C. sounds nothing
+    ]
+    return events, value["bars"]
 
 
 def voice_chord(symbol: str, octave: int = 3) -> list[str] | None:

@@ -135,7 +135,7 @@ def test_an_unreadable_chord_symbol_fails_naming_file_bar_and_symbol(tmp_path):
         load_leadsheet_corpus(tmp_path / "midi", folder, progress=False)
     lines = str(error.value).splitlines()
     assert len(lines) == 1
-    assert str(bad) in lines[0] and "bar 2" in lines[0] and "'Gblorp7'" in lines[0]
+    assert str(bad) in lines[0] and "bar 2" in lines[0] and '"Gblorp7" is not a chord symbol' in lines[0]
 
 
 def test_lead_sheets_are_read_into_the_corpus_and_cached(tmp_path):

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.errors import ContentError
+from builder.progression import parse_progression
 from builder.songs import encode_song, encode_songs, voice_chord
 from builder.transport import sixteenths_per_bar, transport_to_sixteenths
 
@@ -100,6 +101,57 @@ def test_chords_are_spread_evenly_and_voiced_from_the_bass(tmp_path):
     assert events[3]["notes"] == events[2]["notes"]  # '%' repeats the bar
 
 
+@pytest.mark.parametrize(
+    "chords, meter",
+    [
+        ("Dm7 G7 C | Am", "4/4"),  # three chords share a bar as the page's chord box shares it: 5, 5, 6
+        ("| Dm7, G7 | C |", "4/4"),  # bar lines at both ends, commas between chords
+        ("Am9 E7 | % | F N.C. G", "6/8"),
+        ("Dm7 G7 Cmaj7", "3/4"),  # no bar line: one chord a bar
+    ],
+)
+def test_a_songs_chords_follow_the_typed_progressions_rules(tmp_path, chords, meter):
+    path = write_song(tmp_path, f'[parts.k]\nchords = "{chords}"\n', meter=meter)
+    song, problems = encode_song(path)
+    assert problems == []
+    per_bar = sixteenths_per_bar(*song["timeSignature"])
+    typed = parse_progression(chords, song["timeSignature"])
+    assert song["bars"] == typed["bars"]
+    sounding = [c for c in typed["chords"] if c["root"] is not None]
+    events = song["parts"][0]["events"]
+    assert [
+        (e["symbol"], transport_to_sixteenths(e["time"], per_bar), transport_to_sixteenths(e["duration"], per_bar))
+        for e in events
+    ] == [(c["symbol"], c["start"], c["sixteenths"]) for c in sounding]
+    assert [e["notes"] for e in events] == [voice_chord(c["symbol"]) for c in sounding]
+
+
+@pytest.mark.parametrize(
+    "chords, message, bar",
+    [
+        ("Dm7 | | G7", "bar 2 is empty", "bar 2"),
+        ("% | Dm7", "repeats the bar before, but there is none", "bar 1"),
+        ("C " * 17 + "| G", "bar 1 has 17 chords", "bar 1"),
+        ("", "type some chords", None),
+    ],
+)
+def test_a_songs_chord_problems_name_file_part_and_bar(tmp_path, chords, message, bar):
+    path = write_song(tmp_path, f'[parts.k]\nchords = "{chords}"\n')
+    song, problems = encode_song(path)
+    assert song is None and len(problems) == 1
+    (line,) = map(str, problems)
+    assert line.startswith(str(path)) and message in line and "part 'k'" in line
+    assert bar is None or f"part 'k', {bar})" in line
+
+
+def test_a_chord_part_longer_than_a_typed_progression_is_a_song_still(tmp_path):
+    chords = " | ".join(["Dm7 G7", "Cmaj7"] * 50)  # 100 bars; a typed progression has 64 at most
+    song, problems = encode_song(write_song(tmp_path, f'[parts.k]\nchords = "{chords}"\n'))
+    assert problems == [] and song["bars"] == 100
+    _, problems = encode_song(write_song(tmp_path, '[parts.k]\nchords = "' + "C | " * 513 + '"\n'))
+    assert [p.message for p in problems] == ["513 bars; a song may have 512 at most"]
+
+
 def test_voicing_spells_flats_for_tone_and_knows_common_spellings():
     # The lo-fi voicing of builder/theory.py, the page's too: the bass in octave 2, the chord close
     # around middle C (F3-E4), its root left to the bass and, in rich chords, its fifth left out.
@@ -132,7 +184,7 @@ notes = "c4 d4 e4 f4 | c4 h4 d2 | a2 b2 c'4 | c1"
         encode_songs(tmp_path)
     lines = [str(p) for p in caught.value.problems]
     assert len(lines) == 3
-    assert any("unknown chord symbol 'Xq7'" in line and "part 'keys', bar 2, beat 1" in line for line in lines)
+    assert any('"Xq7" is not a chord symbol I know' in line and "part 'keys', bar 2" in line for line in lines)
     assert any("unknown note 'h4'" in line and "bar 2, token 2" in line for line in lines)
     assert any("overflows the bar" in line and "bar 3, beat 5" in line for line in lines)
     assert all(line.startswith(str(path)) for line in lines)

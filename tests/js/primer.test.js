@@ -15,6 +15,19 @@ test('chord symbols become the tokens with their pitch classes and the nearest l
   assert.deepEqual(chordsToPrimer(['C'], VOCAB.slice(2)), ['0.4.7:16']);
 });
 
+test('one string is read as a typed progression: bars, chords sharing a bar, repeats', () => {
+  const vocab = [...VOCAB, '2.5.9.0:8', '7.11.2.5:8'];
+  // Two chords share the first bar, as the chord box plays them; "%" repeats it; commas separate too.
+  assert.deepEqual(chordsToPrimer('Dm7 G7 | C | %', vocab), ['<s>', '2.5.9.0:8', '7.11.2.5:8', '0.4.7:16', '0.4.7:16']);
+  assert.deepEqual(chordsToPrimer('Dm7, G7', vocab), chordsToPrimer(['Dm7', 'G7'], vocab));
+  // A bar lasts `sixteenths`: its chords share that.
+  assert.deepEqual(chordsToPrimer('Dm7 G7', vocab, { sixteenths: 8 }), chordsToPrimer(['Dm7', 'G7'], vocab, { sixteenths: 8 }));
+  assert.deepEqual(chordsToPrimer('| Dm7 G7 |', vocab, { sixteenths: 8 }), ['<s>', '2.5.9.0:4', '7.11.2.5:8']);
+  assert.throws(() => chordsToPrimer('Dm7 | Xq', vocab), /"Xq" is not a chord symbol I know \(bar 2\)/);
+  assert.throws(() => chordsToPrimer('% | C', vocab), /repeats the bar before/);
+  assert.throws(() => chordsToPrimer('', vocab), /type some chords/);
+});
+
 test('a chord the vocabulary lacks gets the one sharing the most pitch classes', () => {
   assert.equal(nearestToken(VOCAB, { kind: 'chord', pcs: [0, 4, 7, 11], length: 16 }), '0.4.7:16');
   assert.equal(nearestToken(VOCAB, { kind: 'note', pcs: [2], midi: 62, length: 4 }), 'D4:4');

@@ -7,14 +7,14 @@
 import { dispose, tensor2d } from '@tensorflow/tfjs-core';
 import { initBackend, matMul, matMulRow } from './backend.js';
 import { disposeStack, fetchModel, readStack } from './weights.js';
-import { mulberry32, sampleIndex, seedToUint32 } from './sampling.js';
+import { mulberry32 } from '../random.js';
+import { sampleIndex, seedToUint32 } from './sampling.js';
+import { GENERATION_DEFAULTS, GENERATION_RANGES } from './settings.js';
 import { LeadSheetGrammar, chooseToken, classifyVocab } from './grammar.js';
 import { Shaper, shapeStep } from './shaping.js';
 import { CopyGuard } from './copyguard.js';
 import { CHORD_TONE_BIAS, familyPitchClasses, parseChordToken, sixteenthsPerBar } from '../music/theory.js';
 
-const FALLBACK_DEFAULTS = { temperature: 1.0, topK: 0, topP: 1.0, length: 64, seed: 1 };
-const MAX_COMPOSE_BARS = 256;
 
 // Frame tokens of the "timed" encoding: every training piece is "<s> ... </s>".
 export const START = '<s>';
@@ -26,7 +26,7 @@ export class SoloModel {
     this.stack = stack;
     this.vocab = meta.vocab;
     this.index = new Map(this.vocab.map((token, i) => [token, i]));
-    this.defaults = { ...FALLBACK_DEFAULTS, ...(meta.defaults || {}) };
+    this.defaults = { ...GENERATION_DEFAULTS, ...(meta.defaults || {}) };
     this.fingerprint = meta.fingerprint ?? null;
     this.encoding = meta.encoding ?? null;
     this.copyGuard = meta.copyGuard ?? null; // {n, hashes}: runs of the lead sheets compose() must not copy
@@ -127,7 +127,7 @@ export class SoloModel {
   // after every token, lets the caller yield to its event loop and cancel (by throwing).
   async generate(options = {}, hooks = {}) {
     const settings = { ...this.defaults, ...stripUndefined(options) };
-    const length = clampInt(settings.length, 1, 4096);
+    const length = clampInt(settings.length, ...GENERATION_RANGES.length);
     const seed = seedToUint32(settings.seed);
     const rng = mulberry32(seed);
     const startId = this.index.get(START) ?? null;
@@ -190,7 +190,7 @@ export class SoloModel {
   // hooks as generate()'s. Returns {tokens (from "<s>" to "</s>"), seed, settings}.
   async compose(options = {}, hooks = {}) {
     const settings = { ...this.defaults, ...stripUndefined(options) };
-    const bars = clampInt(settings.bars ?? 8, 1, MAX_COMPOSE_BARS);
+    const bars = clampInt(settings.bars ?? 8, ...GENERATION_RANGES.bars);
     const meter = String(settings.meter ?? '4/4');
     const [beats, unit] = meter.split('/').map(Number);
     const barLength = sixteenthsPerBar(beats, unit);

@@ -2,7 +2,8 @@
 // continues that music. Two sources:
 // - a song's opening (songPrimer): its first bars, sliced on the sixteenth grid the way the corpus
 //   stage chordifies MIDI (builder/timed.py encode_timed);
-// - a chord list from the listener (chordsToPrimer(["Dm7", "G7"])), read by music/theory.js.
+// - a chord list from the listener (chordsToPrimer(["Dm7", "G7"]) or a progression's text,
+//   chordsToPrimer("Dm7 G7 | C")), read by music/theory.js and music/progression.js.
 // Every primer token is a token of the model's vocabulary: an event the vocabulary lacks becomes
 // its nearest token (the same pitch classes, else the most shared pitch classes; then the nearest
 // length). Chords are matched by their pitch-class set, so the spelling of the normal order never
@@ -10,6 +11,7 @@
 
 import { noteToMidi } from '../music/pitch.js';
 import { splitToken } from './decode.js';
+import { parseProgression } from '../music/progression.js';
 import { parseChordSymbol, sixteenthsPerBar } from '../music/theory.js';
 
 const START = '<s>';
@@ -95,17 +97,29 @@ function withStart(vocab, tokens) {
 }
 
 // ["Dm7", "G7", ...] -> primer tokens: "<s>" (when the vocabulary has it), then one chord token per
-// symbol ("N.C." a rest), each lasting `sixteenths` (a 4/4 bar by default). Throws on a symbol it
-// cannot read.
+// symbol ("N.C." a rest), each lasting `sixteenths` (a 4/4 bar by default). One string is read as the
+// chord box reads a progression (music/progression.js: "Dm7 G7 | C | %"), a bar lasting `sixteenths`
+// and the chords of a bar sharing it. Throws on a symbol or a text it cannot read.
 export function chordsToPrimer(chords, vocab, { sixteenths = 16 } = {}) {
-  const list = typeof chords === 'string' ? chords.split(/[\s|,]+/).filter(Boolean) : [...chords];
-  const tokens = list.map((symbol) => {
-    const chord = parseChordSymbol(symbol);
-    if (!chord) throw new Error(`unknown chord symbol "${symbol}"`);
+  const list = typeof chords === 'string' ? progressionChords(chords, sixteenths) : [...chords].map((symbol) => symbolChord(symbol, sixteenths));
+  const tokens = list.map(({ chord, length }) => {
     const event = chord.root === null ? { kind: 'rest', pcs: [] } : { kind: 'chord', pcs: chord.pcs };
-    return nearestToken(vocab, { ...event, length: sixteenths });
+    return nearestToken(vocab, { ...event, length });
   });
   return withStart(vocab, tokens);
+}
+
+function symbolChord(symbol, length) {
+  const chord = parseChordSymbol(symbol);
+  if (!chord) throw new Error(`unknown chord symbol "${symbol}"`);
+  return { chord, length };
+}
+
+// A progression's chords, each lasting its share of a bar of `sixteenths`.
+function progressionChords(text, sixteenths) {
+  const parsed = parseProgression(text);
+  if (parsed.errors.length) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+  return parsed.chords.map((chord) => ({ chord, length: Math.max(1, Math.round((chord.sixteenths * sixteenths) / parsed.barLength)) }));
 }
 
 // A song's first `bars` bars -> primer tokens. Its chord parts (parts whose events are mostly

@@ -2,17 +2,10 @@
 // (the primer, each sampled token, the velocities) comes from a seeded PRNG, so the same
 // seed and settings give the same solo on the same backend.
 
-// mulberry32: tiny, fast, good enough for music; returns floats in [0, 1).
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random.js';
+
+// The seeded source itself is random.js's; its callers here find it beside the sampler.
+export { mulberry32 };
 
 // Seeds may arrive as numbers or strings (form fields, URLs); map both to a uint32.
 export function seedToUint32(seed) {

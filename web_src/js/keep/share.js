@@ -14,12 +14,12 @@
 // counted from 1 as the page says it ("station=482913&tune=3" is start 2), so it plays that tune on,
 // and the sampling its tunes were written with (solo: {temperature, topK, topP}).
 
-import { MAX_BARS } from '../ai/compose.js';
+import { GENERATION_RANGES } from '../ai/settings.js';
 
 const KEYS = { seed: 'seed', temperature: 'temp', length: 'len', bars: 'bars', topK: 'topk', topP: 'topp' };
 const STATION_KEYS = ['temperature', 'topK', 'topP']; // the radio's sampling; its seed is the station's
 const LAYERS = ['drums', 'ambience', 'quote'];
-const MAX_SEED = 2 ** 32 - 1;
+const MAX_SEED = GENERATION_RANGES.seed[1];
 const MAX_TUNE = 100000; // the station's own limit on its first tune
 
 // The state a link carries, from what plays: `song` and `layers` ({drums, ambience, quote}), the
@@ -88,7 +88,8 @@ export function decodeShare(input) {
   return state;
 }
 
-// The sampling settings `names` of a link, each in range or left out.
+// The sampling settings `names` of a link, each in its range (ai/settings.js, the generator's and
+// the form's) or left out.
 function readSolo(params, names) {
   const solo = {};
   if (names.includes('seed')) {
@@ -96,18 +97,18 @@ function readSolo(params, names) {
     if (seed) solo.seed = /^\d+$/.test(seed) ? Number(seed) : seed;
   }
   if (names.includes('length')) {
-    const length = number(params.get(KEYS.length), 1, 4096);
+    const length = number(params.get(KEYS.length), ...GENERATION_RANGES.length);
     if (length !== undefined) solo.length = Math.round(length);
   }
   if (names.includes('bars')) {
-    const bars = number(params.get(KEYS.bars), 1, MAX_BARS);
+    const bars = number(params.get(KEYS.bars), ...GENERATION_RANGES.bars);
     if (bars !== undefined) solo.bars = Math.round(bars);
   }
-  const temperature = number(params.get(KEYS.temperature), 0, 5);
+  const temperature = number(params.get(KEYS.temperature), ...GENERATION_RANGES.temperature);
   if (temperature !== undefined) solo.temperature = temperature;
-  const topK = number(params.get(KEYS.topK), 0, 100000);
+  const topK = number(params.get(KEYS.topK), ...GENERATION_RANGES.topK);
   if (topK !== undefined) solo.topK = Math.round(topK);
-  const topP = number(params.get(KEYS.topP), 0, 1);
+  const topP = number(params.get(KEYS.topP), ...GENERATION_RANGES.topP);
   if (topP !== undefined) solo.topP = topP;
   return solo;
 }

@@ -4,18 +4,9 @@
 // the context too (fillPath, strokePath), with no p5 call among them, inside stage.js's own save
 // and restore.
 
-// A seeded random source: a scene's layout (where the stars, bricks and trees are) is the same on
-// every visit and after every resize, and tests can compare two frames.
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded random source (random.js's mulberry32): a scene's layout (where the stars, bricks and
+// trees are) is the same on every visit and after every resize, and tests can compare two frames.
+export { mulberry32 as seededRandom } from '../../random.js';
 
 export function rgba([r, g, b], alpha = 1) {
   return `rgba(${r | 0}, ${g | 0}, ${b | 0}, ${Math.max(0, Math.min(1, alpha)).toFixed(3)})`;
