@@ -2,12 +2,12 @@
 // "listening"), rebuilt from its tokens by the code the AI track runs on the worker's tokens: the
 // plan a request gets (as ai/jobs.js plans one: the followed chords, or a free piece and its key),
 // the lead-sheet builder (ai/piece.js: melody, comping and bass, with their velocities) and the
-// AI track's arrangement (audio/arrangement.js). So the report plays a piece as the page plays an
+// AI track's arrangement (ai/arrange.js). So the report plays a piece as the page plays an
 // AI track; nothing here is a second renderer.
 
 import { followPlan, freePlan } from '../ai/compose.js';
 import { createPieceBuilder } from '../ai/piece.js';
-import { leadSheetArrangement } from '../audio/arrangement.js';
+import { leadSheetArrangement } from '../ai/arrange.js';
 import { makeProgression } from '../music/progression.js';
 import { sixteenthsPerBar } from '../music/time.js';
 
