@@ -52,7 +52,7 @@ screenshots: install-test
 install: $(VENV)/.installed node_modules/.package-lock.json
 
 install-test: install $(VENV)/.installed-test
-	scripts/install-chromium.sh
+	scripts/install-browsers.sh
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
