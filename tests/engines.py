@@ -108,13 +108,12 @@ class Engine:
     name = ""
 
     def open(self, url: str) -> None:
-        """Goes to `url` and waits until the player is wired up (window.lofi and lofi.ready)."""
+        """A fresh load of `url` (by way of a blank page: a link that differs only in its hash would
+        otherwise not load the page again); waits until the player is wired up (lofi.ready)."""
+        self._navigate("about:blank")
         self._navigate(url)
         self.wait_for("window.lofi !== undefined", timeout=START_TIMEOUT_S)
         self.evaluate("window.lofi.ready")
-
-    def reload(self, url: str) -> None:
-        self.open(url)
 
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the page (a promise is awaited), through JSON."""
