@@ -154,7 +154,13 @@ class Engine:
     def press(self, key: str) -> None:
         """A key press (a single character, ' ' for Space) sent to the focused element."""
         self._actions(
-            [{"type": "key", "id": "keyboard", "actions": [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]
+            [
+                {
+                    "type": "key",
+                    "id": "keyboard",
+                    "actions": [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}],
+                }
+            ]
         )
 
     def screenshot(self) -> bytes:
@@ -474,7 +480,9 @@ class WebKit(Engine):
                     if time.monotonic() > deadline or self._driver.poll() is not None:
                         raise EngineError("webkit: WebKitWebDriver did not start") from None
                     time.sleep(0.2)
-            capabilities = {"webkitgtk:browserOptions": {"binary": browser, "args": ["--automation", "--autoplay-policy=allow"]}}
+            capabilities = {
+                "webkitgtk:browserOptions": {"binary": browser, "args": ["--automation", "--autoplay-policy=allow"]}
+            }
             created = self._request("POST", "/session", {"capabilities": {"alwaysMatch": capabilities}})
             self._session = f"/session/{created['sessionId']}"
             self._request("POST", f"{self._session}/timeouts", {"script": SCRIPT_TIMEOUT_S * 1000})
@@ -496,7 +504,9 @@ class WebKit(Engine):
                 return json.loads(response.read())["value"]
         except urllib.error.HTTPError as error:
             value = json.loads(error.read() or b"{}").get("value", {})
-            raise EngineError(f"webkit: {path.rsplit('/', 1)[-1]}: {value.get('error')}: {value.get('message')}") from None
+            raise EngineError(
+                f"webkit: {path.rsplit('/', 1)[-1]}: {value.get('error')}: {value.get('message')}"
+            ) from None
 
     def _navigate(self, url: str) -> None:
         self._request("POST", f"{self._session}/url", {"url": url})
@@ -555,7 +565,7 @@ def start_null_sink(folder: Path) -> subprocess.Popen:
             "--exit-idle-time=-1",
             "--use-pid-file=no",
             "--disallow-exit",
-            f"--load=module-null-sink sink_name=lofi_null",
+            "--load=module-null-sink sink_name=lofi_null",
             f"--load=module-native-protocol-unix socket={socket_path} auth-anonymous=1",
         ],
         stdout=subprocess.DEVNULL,
