@@ -152,17 +152,10 @@ def browser():
 
 @pytest.fixture(scope="session")
 def audio_device(tmp_path_factory):
-    """A PulseAudio null sink of this run's own (tests/engines.py): browsers started while it lives
-    find a sound card, as on a listener's machine, and their AudioContext runs."""
-    import os
-
+    """A PulseAudio null sink of this run's own (tests/engines.py): its address, for PULSE_SERVER.
+    Browsers started with it find a sound card, as on a listener's machine, and their AudioContext runs."""
     from .engines import start_null_sink, stop
 
-    before = os.environ.get("PULSE_SERVER")
-    daemon = start_null_sink(tmp_path_factory.mktemp("pulse"))
-    yield
+    daemon, address = start_null_sink(tmp_path_factory.mktemp("pulse"))
+    yield address
     stop(daemon)
-    if before is None:
-        os.environ.pop("PULSE_SERVER", None)
-    else:
-        os.environ["PULSE_SERVER"] = before

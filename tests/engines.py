@@ -176,14 +176,16 @@ class Engine:
 class Chromium(Engine):
     name = "chromium"
 
-    def __init__(self):
+    def __init__(self, env: dict):
         from playwright.sync_api import sync_playwright
 
-        from .browser import launch
+        from .browser import CHROMIUM_ARGS, chromium_path
 
         self._playwright = sync_playwright().start()
         try:
-            self._browser = launch(self._playwright)
+            self._browser = self._playwright.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS, env=env
+            )
             self._context = self._browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
             self.page = self._context.new_page()
         except Exception:
@@ -316,7 +318,7 @@ def firefox_path() -> str:
 class Firefox(Engine):
     name = "firefox"
 
-    def __init__(self):
+    def __init__(self, env: dict):
         self._profile = tempfile.mkdtemp(prefix="lofi-firefox-")
         Path(self._profile, "user.js").write_text(
             "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in FIREFOX_PREFS.items())
@@ -327,7 +329,7 @@ class Firefox(Engine):
             [firefox_path(), "--headless", "--no-remote", "--profile", self._profile, "--remote-debugging-port=0"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            env={**os.environ, "MOZ_CRASHREPORTER_DISABLE": "1"},
+            env={**env, "MOZ_CRASHREPORTER_DISABLE": "1"},
         )
         self._next_id = 0
         try:
@@ -458,7 +460,7 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
 class WebKit(Engine):
     name = "webkit"
 
-    def __init__(self):
+    def __init__(self, env: dict):
         driver, browser = webkit_paths()
         self._xvfb = self._driver = None
         self._session = None
@@ -469,7 +471,7 @@ class WebKit(Engine):
                 [driver, f"--port={self._port}"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
-                env={**os.environ, "DISPLAY": display},
+                env={**env, "DISPLAY": display},
             )
             deadline = time.monotonic() + START_TIMEOUT_S
             while True:
@@ -542,17 +544,19 @@ class WebKit(Engine):
             stop(self._xvfb)
 
 
-def launch_engine(name: str) -> Engine:
-    return {"chromium": Chromium, "firefox": Firefox, "webkit": WebKit}[name]()
+def launch_engine(name: str, pulse_server: str) -> Engine:
+    """Engine `name`, its sound going to the PulseAudio server at `pulse_server` (start_null_sink)."""
+    env = {**os.environ, "PULSE_SERVER": pulse_server}
+    return {"chromium": Chromium, "firefox": Firefox, "webkit": WebKit}[name](env)
 
 
 # ---- an audio device: a PulseAudio null sink -------------------------------------------------------
 
 
-def start_null_sink(folder: Path) -> subprocess.Popen:
+def start_null_sink(folder: Path) -> tuple[subprocess.Popen, str]:
     """A PulseAudio daemon of this test run's own with one null sink, at a socket in `folder`: a
     headless browser then has an audio device, and its AudioContext runs as on a listener's machine.
-    Returns the daemon; PULSE_SERVER (which browsers started after this read) points at it."""
+    Returns (daemon, its address for PULSE_SERVER)."""
     binary = shutil.which("pulseaudio")
     if not binary:
         raise RuntimeError("pulseaudio not found: run scripts/install-browsers.sh")
@@ -578,5 +582,4 @@ def start_null_sink(folder: Path) -> subprocess.Popen:
             stop(process)
             raise EngineError("pulseaudio: the null sink did not start")
         time.sleep(0.05)
-    os.environ["PULSE_SERVER"] = f"unix:{socket_path}"
-    return process
+    return process, f"unix:{socket_path}"

@@ -47,7 +47,7 @@ def site(media_site):  # conftest: the tiny content with the real media, built o
 
 @pytest.fixture(scope="module", params=ENGINES)
 def engine(request, audio_device):  # conftest: a PulseAudio null sink for every browser
-    browser = launch_engine(request.param)
+    browser = launch_engine(request.param, audio_device)
     yield browser
     browser.close()
 
