@@ -71,16 +71,16 @@ def hooked_server(dist: Path, base: str = "/lofi-player/"):
     index = (dist / "index.html").read_text(encoding="utf-8")
     head = index.index("<script")  # the page's own first script: the hooks go right before it
     hooked = (index[:head] + HOOK_TAGS + index[head:]).encode("utf-8")
-    pages = {base: hooked, base + "index.html": hooked, base + HOOKS_PATH: HOOKS_JS.encode("utf-8")}
-    types = {HOOKS_PATH: "text/javascript"}
+    html, script = "text/html; charset=utf-8", "text/javascript"
+    pages = {base: (hooked, html), base + "index.html": (hooked, html), base + HOOKS_PATH: (HOOKS_JS.encode(), script)}
 
     class Hooked(handler.func):
         def do_GET(self):  # noqa: N802 - the stdlib's name
-            body = pages.get(self.path.split("?")[0].split("#")[0])
-            if body is None:
+            page = pages.get(self.path.split("?")[0])
+            if page is None:
                 return super().do_GET()
+            body, kind = page
             self.send_response(200)
-            kind = types.get(self.path.rsplit("/", 1)[-1].split("?")[0], "text/html; charset=utf-8")
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -93,7 +93,7 @@ def hooked_server(dist: Path, base: str = "/lofi-player/"):
 
 
 def wrap(expression: str) -> str:
-    """An async function body's expression, its value returned as JSON text (undefined as null)."""
+    """A script that awaits `expression` and gives its value as JSON text (undefined as null)."""
     return f"(async () => JSON.stringify((await ({expression})) ?? null))()"
 
 
