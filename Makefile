@@ -2,7 +2,8 @@
 #   make site   installs everything and builds dist/ from content/
 #   make test   installs everything and runs every test
 # Both work on a fresh machine with Python 3.11, Node 20 and npm; `make test` also installs Debian's
-# Chromium with apt-get when it is missing (the browser tests drive it headless).
+# Chromium, Firefox ESR, WebKitGTK's WebDriver, Xvfb and PulseAudio with apt-get when they are missing
+# (the browser tests drive the three engines headless, with a null sink for their audio).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -52,7 +53,7 @@ screenshots: install-test
 install: $(VENV)/.installed node_modules/.package-lock.json
 
 install-test: install $(VENV)/.installed-test
-	scripts/install-chromium.sh
+	scripts/install-browsers.sh
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

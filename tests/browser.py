@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        raise RuntimeError("Chromium not found: run scripts/install-chromium.sh or set CHROMIUM_PATH")
+        raise RuntimeError("Chromium not found: run scripts/install-browsers.sh or set CHROMIUM_PATH")
     return path
 
 

@@ -145,3 +145,17 @@ def browser():
         browser = launch(playwright)
         yield browser
         browser.close()
+
+
+# ---- an audio device for the browsers (tests/test_engines_browser.py) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def audio_device(tmp_path_factory):
+    """A PulseAudio null sink of this run's own (tests/engines.py): its address, for PULSE_SERVER.
+    Browsers started with it find a sound card, as on a listener's machine, and their AudioContext runs."""
+    from .engines import start_null_sink, stop
+
+    daemon, address = start_null_sink(tmp_path_factory.mktemp("pulse"))
+    yield address
+    stop(daemon)
