@@ -780,4 +780,3 @@ def test_lead_sheet_lengths_split_greedily():
     assert theory.split_length(5) == [4, 1] and theory.split_length(7) == [6, 1] and theory.split_length(20) == [16, 4]
     for k in range(0, 64):
         assert sum(theory.split_length(k)) == k and all(p in theory.LENGTHS for p in theory.split_length(k))
-
