@@ -24,6 +24,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	npx --no-install eslint .
 
+# The page's JavaScript unit tests, here and only here: pytest does not run them again.
 unit: install
 	node --test tests/js/
 

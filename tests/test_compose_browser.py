@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -317,7 +318,11 @@ def test_the_midi_file_has_melody_chords_and_bass_of_the_same_length(open_page):
     piece = compose(page, "{progression: 'Ebmaj9 | Cm9 | Fm7 Bb13 | N.C.', seed: 12, bars: 4}")
     assert piece["chords"][-1] == {"step": 48, "length": 16, "symbol": "N.C.", "midis": []}
     exported = page.evaluate("() => window.lofi.exportMidi({song: 'ai'})")
-    assert exported["bars"] == 4 and exported["filename"] == "ai-solo.mid"
+    # Named after what it holds: the piece's key and tempo, and the day.
+    assert piece["key"] == "Eb major"
+    assert (
+        exported["bars"] == 4 and exported["filename"] == f"ai-tune-e-flat-major-75-bpm-{date.today().isoformat()}.mid"
+    )
     midi = page.evaluate("(b) => window.lofi.readMidi(b)", exported["bytes"])
     assert midi["ppq"] == 480
     tracks = {t["name"]: t for t in midi["tracks"]}

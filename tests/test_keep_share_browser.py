@@ -12,6 +12,7 @@ import io
 import shutil
 import struct
 import wave
+from datetime import date
 
 import numpy as np
 import pytest
@@ -367,7 +368,9 @@ def test_the_midi_file_parses_back_to_the_same_notes(open_page, site, tmp_path):
         page.click("#download-midi")
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
-    assert saved.name == "ai-solo.mid" and read_smf(saved.read_bytes())["tracks"][1:] == [melody, chords, bass]
+    # Named after what it holds: the key of the chords (D major) and the tempo, and the day.
+    assert saved.name == f"ai-tune-d-major-75-bpm-{date.today().isoformat()}.mid"
+    assert read_smf(saved.read_bytes())["tracks"][1:] == [melody, chords, bass]
 
     # A song: every note of every part.
     song = page.evaluate("() => window.lofi.exportMidi({song: 'first-light'})")
@@ -424,31 +427,42 @@ def test_the_audio_download_is_a_non_silent_wav(open_page, site, tmp_path):
         page.click("#download-wav")
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
-    assert saved.name == "first-light.wav"
+    assert saved.name == f"first-light-{date.today().isoformat()}.wav"
     rms, seconds = wav_rms(saved.read_bytes())
     assert rms > 0.005
     assert seconds == pytest.approx(16 * 4 * 60 / 180, rel=0.02)  # one pass of the 16-bar song at 180 bpm
     assert not watch.errors
 
 
-def test_recording_what_is_playing_gives_a_non_silent_file(open_page, site):
+def test_recording_what_is_playing_gives_a_non_silent_file_and_says_its_real_length(open_page, site):
     page, watch = open_page(site)
     page.evaluate("() => window.lofi.play({song: 'first-light', drums: 'boom-bap'})")
     page.evaluate("() => window.lofi.startRecording()")
     assert page.evaluate("() => window.lofi.state().recording") is True
-    page.wait_for_timeout(2500)
+    # A pause while recording (the audio context suspended) adds time to the clock, not audio to the file.
+    page.wait_for_timeout(1500)
+    page.evaluate("() => window.lofi.pause()")
+    page.wait_for_timeout(1500)
+    page.evaluate("() => window.lofi.resume()")
+    page.wait_for_timeout(1000)
     result = page.evaluate("""async () => {
         const r = await window.lofi.stopRecording();
         const audio = await new OfflineAudioContext(1, 1, 48000).decodeAudioData(await r.blob.arrayBuffer());
         const data = audio.getChannelData(0);
         let sum = 0;
         for (const v of data) sum += v * v;
-        return {size: r.size, type: r.type, filename: r.filename, seconds: audio.duration,
-                rms: Math.sqrt(sum / data.length)};
+        return {size: r.size, type: r.type, filename: r.filename, seconds: audio.duration, said: r.seconds,
+                message: document.getElementById('messages').textContent, rms: Math.sqrt(sum / data.length)};
     }""")
     page.evaluate("() => window.lofi.stop()")
-    assert result["type"].startswith("audio/") and result["filename"].startswith("first-light-recording.")
+    assert result["type"].startswith("audio/")
     assert result["size"] > 1000 and result["seconds"] > 1.5
+    # The length it states is the file's own, decoded here, not the time between start and stop.
+    assert result["said"] == pytest.approx(result["seconds"], abs=0.05), result
+    assert f"Recorded {result['said']:.1f} s" in result["message"], result
+    # Named after what it holds, and the day.
+    today = date.today().isoformat()
+    assert result["filename"] in [f"first-light-recording-{today}.{ext}" for ext in ("webm", "ogg")], result
     assert result["rms"] > 0.001
     assert not watch.errors
 

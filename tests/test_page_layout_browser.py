@@ -6,6 +6,7 @@ a session through every control logs no error."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -208,11 +209,16 @@ def test_a_wav_render_shows_its_progress_and_time(sized):
         wait_for(page, "!document.getElementById('render-progress').hidden")
         assert page.locator("#render-bar").is_visible() and page.locator("#download-wav").is_disabled()
         assert page.inner_text("#render-text").startswith("Rendering the audio… 0:0")
-    assert kept.value.suggested_filename == "first-light.wav"
+    saved = f"first-light-{date.today().isoformat()}.wav"
+    assert kept.value.suggested_filename == saved
     wait_for(page, "document.getElementById('render-progress').hidden")
-    # The bar followed the render: values part-way, never going back, and full at the end.
+    # The bar followed the render: values part-way, never going back, and full at the end; it moves
+    # in small steps all the way (the browser's render reports as it goes, finishing the file too),
+    # rather than standing at one value while most of the work is done.
     values = page.evaluate("() => window.renderBarValues")
     assert any(0 < v < 1 for v in values) and values == sorted(values) and values[-1] == 1, values
-    assert "Saved first-light.wav" in page.text_content("#messages")
+    distinct = sorted(set(values))
+    assert len(distinct) >= 30 and max(b - a for a, b in zip(distinct, distinct[1:])) <= 0.1, values
+    assert f"Saved {saved}" in page.text_content("#messages")
     check(page, "after a render")
     assert watch.errors == [], size

@@ -45,7 +45,7 @@ def page(browser, player_site, request):  # browser: conftest's headless Chromiu
     context.close()
 
 
-def test_step_one_offers_three_of_each_layer(page):
+def test_the_selects_offer_every_layer_in_media_json_at_least_three_each_and_none(page):
     page, watch = page
     media = page.evaluate("() => window.lofi.media()")
     assert len(media["drums"]) >= 3 and len(media["ambience"]) >= 3 and len(media["quotes"]) >= 3

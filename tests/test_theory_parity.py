@@ -2,7 +2,7 @@
 Python and through node (one subprocess for all of them), give the same results.
 
 Also the musical facts both sides must get right (checked once, on the Python side, since the parity
-test makes the JavaScript agree), and `node --test tests/js/` so the page's unit tests run with pytest.
+test makes the JavaScript agree). The page's own unit tests (tests/js/) run once, in `make unit`.
 """
 
 from __future__ import annotations
@@ -789,11 +789,3 @@ def test_lead_sheet_lengths_split_greedily():
     assert theory.split_length(5) == [4, 1] and theory.split_length(7) == [6, 1] and theory.split_length(20) == [16, 4]
     for k in range(0, 64):
         assert sum(theory.split_length(k)) == k and all(p in theory.LENGTHS for p in theory.split_length(k))
-
-
-# ---- the page's own unit tests ------------------------------------------------------------------
-
-
-def test_node_unit_tests_pass():
-    result = subprocess.run([NODE, "--test", "tests/js/"], cwd=REPO, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

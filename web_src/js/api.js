@@ -16,7 +16,7 @@ import { createKeeper } from './keep/export.js';
 import { createKeptTunes } from './keep/kept.js';
 import { readMidi } from './keep/midi.js';
 import { createRecorder } from './keep/recorder.js';
-import { download, slug } from './keep/download.js';
+import { download } from './keep/download.js';
 import { decodeShare, encodeShare, shareStateOf } from './keep/share.js';
 import { createUpdates } from './keep/updates.js';
 import { makeProgression, parseProgression } from './music/progression.js';
@@ -216,8 +216,7 @@ export function createLofi({ status, visualizer = null }) {
     },
     stopRecording: async () => {
       const result = await recorder.stop();
-      const extension = result.type.includes('ogg') ? 'ogg' : 'webm';
-      const filename = `${slug(catalogue.title(playback.currentSong()))}-recording.${extension}`;
+      const filename = keeper.recordingName(result.type);
       status.set('recording', 'ok', `Recorded ${result.seconds.toFixed(1)} s (${filename})`);
       emit('state', state());
       return { ...result, size: result.blob.size, filename };

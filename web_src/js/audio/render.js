@@ -8,14 +8,43 @@ import { buildSession } from './schedule.js';
 import { exclusive } from './exclusive.js';
 import { quartersPerBar } from '../music/time.js';
 
-// The share of a WAV download's progress the render itself takes; finishing the file is the rest.
-const RENDER_SHARE = 0.9;
+// How many times the browser's render stops to say how far it has come (each stop costs a
+// round trip to the main thread, a few milliseconds).
+const RENDER_REPORTS = 40;
+
+// Calls onProgress(fraction, 'render') as the browser renders: the OfflineAudioContext under
+// Tone's (standardized-audio-context keeps it as _nativeOfflineAudioContext) suspends at times
+// set before it starts, and resumes at once. A browser without suspend() on offline contexts
+// renders without reports.
+function followRender(context, seconds, onProgress) {
+  const raw = context.rawContext;
+  const native = raw._nativeOfflineAudioContext ?? raw;
+  if (typeof native.suspend !== 'function') return;
+  const quantum = 128 / native.sampleRate; // suspensions fall on render quanta
+  const times = new Set();
+  for (let i = 1; i < RENDER_REPORTS; i += 1) times.add(Math.round((seconds * i) / RENDER_REPORTS / quantum) * quantum);
+  for (const time of times) {
+    if (time <= 0 || time >= seconds) continue;
+    try {
+      native.suspend(time).then(
+        () => {
+          onProgress(time / seconds, 'render');
+          return native.resume();
+        },
+        () => {},
+      );
+    } catch {
+      return; // suspend() on an offline context not supported here
+    }
+  }
+}
 
 // Renders `bars` bars of an arrangement with its layers offline and measures the result, which
 // proves that sound really comes out without needing speakers or a user gesture. Also returns the
 // session's log and loop points, so a test can check where every layer started and looped.
-// `onProgress(fraction)` (optional) follows the render: Tone schedules the events by running the
-// offline context's clock in JS, a second of audio at a time, which is most of a render's time.
+// `onProgress(fraction, phase)` (optional) follows the render's two kinds of work: 'schedule' while
+// Tone runs the offline context's clock in JS, a second of audio at a time, to schedule the events;
+// then 'render' while the browser renders the audio, most of a render's time (keep/progress.js).
 export function renderOffline(arrangement, prepared, { bars = 2, loops, bpm = null, volumes, onProgress = null } = {}) {
   return exclusive(async () => {
     const tempo = bpm || arrangement.bpm;
@@ -38,18 +67,19 @@ export function renderOffline(arrangement, prepared, { bars = 2, loops, bpm = nu
       loopPoints = session.loopPoints();
       graph.chain.startVinyl(0);
       context.transport.start(0);
+      if (onProgress) followRender(context, seconds, onProgress);
       rendering = context.render();
     } finally {
       Tone.setContext(live);
     }
-    const follow = onProgress && setInterval(() => onProgress(Math.min(1, context.currentTime / seconds) * RENDER_SHARE), 100);
+    const follow = onProgress && setInterval(() => onProgress(Math.min(1, context.currentTime / seconds), 'schedule'), 100);
     let rendered;
     try {
       rendered = await rendering;
     } finally {
       clearInterval(follow);
     }
-    onProgress?.(RENDER_SHARE);
+    onProgress?.(1, 'render');
     const buffer = new Tone.ToneAudioBuffer(rendered);
     const log = session.log;
     session.dispose();

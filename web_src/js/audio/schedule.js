@@ -12,12 +12,10 @@ import { createKit, drumKind } from './drums.js';
 import { routeOf } from './instruments.js';
 import { DEFAULT_LOOPS } from './media.js';
 import { count } from './probe.js';
+import { appendToLog } from './session_log.js';
 import { noteToMidi, midiToNote } from '../music/pitch.js';
 import { humanise, humanVelocity, seedOf, swungTicks } from './swing.js';
 import { TONE_PPQ as PPQ, quartersPerBar, sixteenthsToTicks, timeToTicks } from '../music/time.js';
-
-// The session log (timeline()) keeps the newest events: a session playing for hours keeps this many.
-const LOG_LIMIT = 4096;
 
 // Note names from song JSON may be music21 spellings ("B-3"); normalise to Tone's, drop junk.
 function playableNotes(notes) {
@@ -69,9 +67,8 @@ export function buildSession(transport, graph, arrangement, prepared, options = 
   const ticksAt = (time) => Math.round(transport.getTicksAtTime(time));
   const barAt = (ticks) => originBar + (ticks - origin) / ticksPerBar;
   const record = (entry, time) => {
-    if (log.length >= LOG_LIMIT) log.splice(0, LOG_LIMIT / 4);
     const ticks = ticksAt(time);
-    log.push({ ...entry, ticks, bar: barAt(ticks) });
+    appendToLog(log, { ...entry, ticks, bar: barAt(ticks) });
   };
   const loopTicks = {
     drums: timeToTicks(loops.drums, qpb),

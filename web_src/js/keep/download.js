@@ -13,7 +13,3 @@ export function download(blob, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-// A file name from a title: "First Light" -> "first-light".
-export function slug(text) {
-  return String(text || 'lofi').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'lofi';
-}

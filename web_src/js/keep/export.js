@@ -1,10 +1,11 @@
 // What the listener keeps: the current track as a MIDI file and as a WAV render (audio/render.js),
-// with their file names. Nothing leaves the page.
+// named after what they hold (keep/names.js). Nothing leaves the page.
 
 import { arrangementToMidi } from './midi.js';
 import { audioBufferToWav } from './wav.js';
-import { finishTrack } from './loudness.js';
-import { slug } from './download.js';
+import { finishSteps } from './loudness.js';
+import { fileName } from './names.js';
+import { createProgress } from './progress.js';
 import { renderOffline } from '../audio/render.js';
 import { drumEvents, drumKind } from '../audio/drums.js';
 import { midiToNote } from '../music/pitch.js';
@@ -14,8 +15,18 @@ const SIXTEENTHS_PER_BAR = sixteenthsPerBar(4, 4); // the AI track is in 4/4
 const GM_DRUMS = { kick: 36, snare: 38, hat: 42 }; // General MIDI's drum notes
 const tuneTitle = (result) => `AI station ${result.station} tune ${result.index + 1} (${result.key})`;
 
+// Lets the page paint (a progress bar) between two steps of work that holds the main thread.
+const breathe = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 export function createKeeper({ playback, ai, catalogue, ready, station }) {
   const { layers, player } = playback;
+
+  // What a file of the track `id` holds, for its name: a song's title, the AI tune's key (its
+  // piece's, else its chords') and tempo.
+  function describe(id, bpm) {
+    if (id !== 'ai') return { title: catalogue.title(id) };
+    return { ai: { key: ai.last()?.piece?.key ?? ai.progression()?.key ?? null, bpm } };
+  }
 
   // Renders `bars` bars of a song or the AI track with its layers; resolves to the render's
   // measures with its AudioBuffer as `buffer`.
@@ -76,7 +87,7 @@ export function createKeeper({ playback, ai, catalogue, ready, station }) {
     );
     const title = tuneTitle(result);
     const { bytes, notes } = arrangementToMidi(arrangement, { bpm: result.bpm, title, bars: result.bars });
-    return { bytes, notes, bpm: result.bpm, bars: result.bars, filename: `${slug(title)}.mid` };
+    return { bytes, notes, bpm: result.bpm, bars: result.bars, filename: fileName({ tune: result }, 'mid') };
   }
 
   async function exportMidi({ song, drums, progression, tune } = {}) {
@@ -92,7 +103,7 @@ export function createKeeper({ playback, ai, catalogue, ready, station }) {
     }
     const bpm = (player.current?.id === id ? player.sessionBpm : null) || playback.tempo() || arrangement.bpm;
     const { bytes, notes } = arrangementToMidi(arrangement, { bpm, title: catalogue.title(id), bars });
-    return { bytes, notes, bpm, bars, filename: `${slug(catalogue.title(id))}.mid` };
+    return { bytes, notes, bpm, bars, filename: fileName(describe(id, bpm), 'mid') };
   }
 
   // A station tune, whole, with its drums and the listener's other layers: bars as the tune has,
@@ -102,14 +113,17 @@ export function createKeeper({ playback, ai, catalogue, ready, station }) {
     const arrangement = station.arrangementOf(result);
     const prepared = await layers.prepareAll(arrangement, { drums: true, ambience: options.ambience, quote: options.quote });
     const rendered = await renderOffline(arrangement, prepared, { bars: result.bars + 1, bpm: result.bpm, loops: layers.loops(), volumes: layers.volumes(), onProgress: options.onProgress ?? null });
-    return { ...rendered, bars: result.bars, title: tuneTitle(result) };
+    return { ...rendered, bars: result.bars, title: tuneTitle(result), what: { tune: result } };
   }
 
-  async function renderWav({ song, bars, tune, ...options } = {}) {
+  // onProgress(fraction) follows the whole of it, scheduling, rendering and finishing alike.
+  async function renderWav({ song, bars, tune, onProgress = null, ...rest } = {}) {
     await ready;
+    const progress = createProgress(onProgress);
+    const options = { ...rest, onProgress: (fraction, phase) => progress.report(phase, fraction) };
     if (tune) {
       const { buffer, ...result } = await renderTune(tune, options);
-      return finish(buffer, result, options, result.bars, result.title);
+      return finish(buffer, result, progress, result.bars, result.what);
     }
     const id = song ?? playback.currentSong();
     if (!bars) {
@@ -120,18 +134,36 @@ export function createKeeper({ playback, ai, catalogue, ready, station }) {
       bars = length <= 32 ? length : Math.max(cycle, Math.floor(32 / cycle) * cycle);
     }
     const { buffer, ...result } = await render({ song: id, bars, drums: true, ...options });
-    return finish(buffer, result, options, bars, catalogue.title(id));
+    return finish(buffer, result, progress, bars, describe(id, options.bpm || playback.tempo()));
   }
 
-  function finish(buffer, result, options, bars, title) {
-    // Streaming loudness (-14 LUFS, peaks under -1 dBTP) and a short fade-out: a finished file.
+  // Streaming loudness (-14 LUFS, peaks under -1 dBTP) and a short fade-out: a finished file. Its
+  // steps hold the main thread for a while each: the page paints the progress bar between them.
+  async function finish(buffer, result, progress, bars, what) {
     const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
-    const finished = finishTrack(channels, buffer.sampleRate);
-    options.onProgress?.(1);
+    const steps = finishSteps(channels, buffer.sampleRate);
+    let step = steps.next();
+    while (!step.done) {
+      progress.report('finish', step.value);
+      await breathe();
+      step = steps.next();
+    }
+    const finished = step.value;
     finished.channels.forEach((data, c) => buffer.copyToChannel(data, c));
     const blob = new Blob([audioBufferToWav(buffer)], { type: 'audio/wav' });
-    return { blob, size: blob.size, rms: result.rms, peak: result.peak, lufs: finished.after, seconds: result.seconds, bars, barRms: result.barRms, filename: `${slug(title)}.wav` };
+    progress.report('finish', 1);
+    return { blob, size: blob.size, rms: result.rms, peak: result.peak, lufs: finished.after, seconds: result.seconds, bars, barRms: result.barRms, filename: fileName(what, 'wav') };
   }
 
-  return { render, exportMidi, renderWav, renderTune };
+  // A recording's file name (`type`: its MIME type): what plays now (the station's tune playing),
+  // "-recording", the date.
+  function recordingName(type) {
+    const extension = /ogg/.test(type) ? 'ogg' : /mp4|aac/.test(type) ? 'm4a' : 'webm';
+    const id = playback.currentSong();
+    const tune = id === 'station' ? playback.state().tune : null;
+    const what = tune ? { tune } : describe(id, player.current ? player.sessionBpm : playback.tempo());
+    return fileName(what, extension, { suffix: 'recording' });
+  }
+
+  return { render, exportMidi, renderWav, renderTune, recordingName };
 }
