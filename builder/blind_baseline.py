@@ -8,8 +8,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .corpus import Piece
 from .augment import strip_chords
+from .corpus import Piece
 from .train import Split, TrainingData, train_model
 
 

@@ -154,9 +154,9 @@ def evaluate_leadsheet(
 ) -> dict:
     """Train the chord-blind baseline, compose with both, and measure them beside the lo-fi collection."""
     from . import leadsheet_metrics as measures
+    from .augment import strip_chords
     from .blind_baseline import train_blind
     from .copyguard import build_guard
-    from .augment import strip_chords
 
     blind, blind_summary, blind_data = train_blind(data, model_config, workdir, verbose)
     blind_heldout, _ = evaluate_lstm(blind, heldout_streams(blind_data)) if data.split.validation else (None, None)
