@@ -151,9 +151,14 @@ export default {
   music: { kind: 'ripple', life: 2.8, place: placeRipple },
   // Water colours for the notes: spray white, aqua, moss, sunlit yellow.
   notes: [[220, 250, 255], [130, 230, 230], [190, 240, 150], [255, 240, 160]],
+  // Everything that moves (ripples, foam, reeds) is below the tops of the nearest reeds.
+  area: ({ w, h, horizonY, reeds }) => {
+    const y = Math.max(0, Math.min(horizonY, ...reeds.map((r) => r.y - r.len * 1.1)) - 4);
+    return { x: 0, y, w, h: h - y };
+  },
   light: (L) => {
-    const c = course(L, 0.6);
-    return { x: c.x, y: c.y, r: c.half * 2.2, colour: [200, 250, 255] };
+    const c = course(L, 0.35);
+    return { x: c.x, y: c.y, r: c.half * 1.4, colour: [200, 250, 255] };
   },
   layout,
   backdrop,

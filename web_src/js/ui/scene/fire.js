@@ -190,7 +190,12 @@ export default {
   music: { kind: 'spark', life: 2.6, place: placeSpark },
   // Ember colours for the notes: gold, peach, rose, amber.
   notes: [[255, 214, 120], [255, 170, 130], [255, 140, 160], [255, 196, 80]],
-  light: ({ opening, base }) => ({ x: opening.x + opening.w / 2, y: base, r: opening.w * 1.6, colour: [255, 150, 70] }),
+  light: ({ opening, base }) => ({ x: opening.x + opening.w / 2, y: base - opening.h * 0.2, r: opening.w * 0.75, colour: [255, 150, 70] }),
+  // Everything that moves (flames, sparks, the fire's glow and the drums' pulse) is in here.
+  area: ({ w, h, opening, base }) => {
+    const y = Math.max(0, base - opening.h * 0.2 - opening.w * 0.78);
+    return { x: opening.x - opening.w * 0.3, y, w: opening.w * 1.6, h: Math.min(h, base - opening.h * 0.2 + opening.w * 0.78) - y };
+  },
   layout,
   backdrop,
   animate,

@@ -1,13 +1,14 @@
 // Rain on a window: a dim room, a tall four-pane window onto a grey, rainy city in misty layers,
 // rain slanting past the glass and drops running down it, a plant on the sill. Overcast greys and
-// slate blues: the one daylight-grey scene.
+// slate blues at dusk, lit windows across the street.
 
 import { fillPath, glow, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
 
 const WALL = [[62, 67, 80], [38, 41, 50]];
 const FRAME = [86, 92, 106];
-const SKY = [[184, 196, 210], [132, 148, 170]];
-const TOWERS = [[118, 132, 152], [88, 100, 120]]; // far and near, paler with the mist
+// A rainy dusk: the sky still light at the horizon, the towers dark enough for lit windows to glow.
+const SKY = [[168, 176, 196], [74, 86, 114]];
+const TOWERS = [[96, 108, 134], [62, 70, 92]]; // far and near, paler with the mist
 const LIT = [250, 216, 150];
 
 function layout(w, h) {
@@ -142,7 +143,9 @@ export default {
   music: { kind: 'window', life: 3.2, place: placeWindow },
   // Colours of windows lit in the grey: lamp amber, a rose curtain, a screen's cyan, warm white.
   notes: [[255, 200, 110], [255, 150, 160], [150, 230, 240], [255, 226, 170]],
-  light: ({ win }) => ({ x: win.x + win.w / 2, y: win.y + win.h * 0.7, r: win.w * 0.7, colour: [255, 236, 200] }),
+  light: ({ win }) => ({ x: win.x + win.w / 2, y: win.y + win.h * 0.6, r: win.h * 0.45, colour: [255, 236, 200] }),
+  // Everything that moves (rain, drops, the lit windows) is behind the glass.
+  area: ({ win }) => ({ x: win.x, y: win.y, w: win.w, h: win.h }),
   layout,
   backdrop,
   animate,

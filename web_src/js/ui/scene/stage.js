@@ -6,7 +6,10 @@
 // - The still parts (sky, walls, bricks, hills) are painted once per size, at the display's
 //   resolution, on a canvas of their own underneath (still.js). Only the moving parts are drawn
 //   anew, on p5's transparent canvas, in batched paths straight on its context, at one device
-//   pixel a CSS pixel (MOVING_RATIO: soft light and flames do not need more).
+//   pixel a CSS pixel (MOVING_RATIO: soft light and flames do not need more). That canvas covers
+//   only the part of the picture where things move, when a scene says where (its area: the fire
+//   and its glow, the window's glass, the creek below the reeds' tops): fewer pixels to clear,
+//   draw and composite on every frame.
 // - A few frames a second: PLAYING_FPS while music plays, FOCUS_FPS in focus mode (nothing to read
 //   then, the picture is meant to be looked at for hours, not watched), none while the tab is
 //   hidden or nothing plays: p5's loop is off and the last frame stays as a still picture.
@@ -26,8 +29,8 @@ import { createMusicLights } from './notes.js';
 
 for (const addon of [math, color, shape, accessibility]) p5.registerAddon(addon);
 
-export const PLAYING_FPS = 20;
-export const FOCUS_FPS = 12;
+export const PLAYING_FPS = 15;
+export const FOCUS_FPS = 8;
 const MOVING_RATIO = 1;
 
 // p5 2.x shows a spinner while setup() runs and injects a <style> element for its keyframes,
@@ -60,7 +63,32 @@ export function createStage(container, still) {
   let ready = false;
   let fps = PLAYING_FPS;
 
-  const movingSize = () => picture.size;
+  // The moving canvas's part of the picture, in the picture's units.
+  function movingArea() {
+    const { w, h } = picture.size;
+    const area = picture.scene.area?.(picture.layout);
+    if (!area) return { x: 0, y: 0, w, h };
+    const x = Math.max(0, Math.floor(area.x));
+    const y = Math.max(0, Math.floor(area.y));
+    return { x, y, w: Math.min(w, Math.ceil(area.x + area.w)) - x, h: Math.min(h, Math.ceil(area.y + area.h)) - y };
+  }
+
+  // Its size in device pixels, and its place over the picture (scene.css reads the variables).
+  function placeCanvas(p) {
+    const size = picture.size;
+    const area = movingArea();
+    const unit = (size.width / size.w) * MOVING_RATIO;
+    const width = Math.max(1, Math.round(area.w * unit));
+    const height = Math.max(1, Math.round(area.h * unit));
+    if (width !== p.width || height !== p.height) p.resizeCanvas(width, height, true);
+    const style = p.canvas.style;
+    style.setProperty('--area-left', `${(100 * area.x) / size.w}%`);
+    style.setProperty('--area-top', `${(100 * area.y) / size.h}%`);
+    style.setProperty('--area-width', `${(100 * area.w) / size.w}%`);
+    style.setProperty('--area-height', `${(100 * area.h) / size.h}%`);
+    return area;
+  }
+  let area = null;
 
   // Loop only while something should move, at the rate the page's state allows; a still picture
   // is redrawn once when it changes.
@@ -79,10 +107,7 @@ export function createStage(container, still) {
   function refresh() {
     if (!ready) return;
     picture.paint(background);
-    const size = movingSize();
-    const width = Math.max(1, Math.round(size.width * MOVING_RATIO));
-    const height = Math.max(1, Math.round(size.height * MOVING_RATIO));
-    if (width !== instance.width || height !== instance.height) instance.resizeCanvas(width, height, true);
+    area = placeCanvas(instance);
     if (!instance.isLooping()) instance.redraw();
   }
 
@@ -90,12 +115,12 @@ export function createStage(container, still) {
     p.setup = () => {
       p.pixelDensity(1);
       picture.paint(background);
-      const size = movingSize();
-      const canvas = p.createCanvas(Math.round(size.width * MOVING_RATIO), Math.round(size.height * MOVING_RATIO));
-      canvas.elt.classList.add('scene-canvas');
+      const canvas = p.createCanvas(1, 1);
+      canvas.elt.classList.add('scene-canvas', 'scene-moving');
       canvas.elt.setAttribute('aria-hidden', 'true');
       p.frameRate(PLAYING_FPS);
       p.noLoop();
+      area = placeCanvas(p);
       ready = true;
       updateLoop();
     };
@@ -104,14 +129,18 @@ export function createStage(container, still) {
       const looping = p.isLooping();
       const elapsed = looping ? Math.min(0.25, p.deltaTime / 1000) : 0;
       if (moving && !reducedMotion()) seconds += elapsed;
-      const size = movingSize();
       const ctx = p.drawingContext;
+      const sx = p.width / area.w;
+      const sy = p.height / area.h;
       ctx.save();
-      ctx.setTransform(p.width / size.w, 0, 0, p.height / size.h, 0, 0);
-      drawFrame(ctx, size, picture.scene, picture.layout, seconds, music, elapsed);
+      ctx.setTransform(sx, 0, 0, sy, -area.x * sx, -area.y * sy);
+      drawFrame(ctx, area, picture.scene, picture.layout, seconds, music, elapsed);
       ctx.restore();
-      container.dataset.drawn = 'true';
-      container.dataset.animated = 'true';
+      // Once: a data attribute set on every frame would have the page recheck its style each time.
+      if (container.dataset.animated !== 'true') {
+        container.dataset.drawn = 'true';
+        container.dataset.animated = 'true';
+      }
       if (stillFrame) {
         stillFrame.remove();
         stillFrame = null;

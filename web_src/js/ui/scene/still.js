@@ -97,9 +97,9 @@ export function createPicture(container) {
 }
 
 // One frame of the moving parts, on a context already fitted (see fit): the scene's own, then the
-// music in it.
-export function drawFrame(ctx, size, scene, layout, seconds, music, elapsed) {
-  ctx.clearRect(0, 0, size.w, size.h);
+// music in it. rect: the part of the picture the canvas holds ({w, h}, and {x, y} if not 0, 0).
+export function drawFrame(ctx, rect, scene, layout, seconds, music, elapsed) {
+  ctx.clearRect(rect.x ?? 0, rect.y ?? 0, rect.w, rect.h);
   ctx.save();
   scene.animate(ctx, layout, seconds);
   music?.draw(ctx, layout, elapsed, scene);
