@@ -183,6 +183,43 @@ def test_reduced_motion_keeps_the_scene_still_but_for_fading_notes(context, medi
     assert not watch.errors
 
 
+HIDE_TAB = """() => {
+  Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'});
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+SHOW_TAB = """() => {
+  delete document.visibilityState;
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+FPS = "() => Number(document.getElementById('scene').dataset.fps)"
+
+
+def test_the_scene_draws_fewer_frames_in_focus_mode_and_none_in_a_hidden_tab(context, media_site_url):
+    page, watch = open_lofi(context, media_site_url)
+    play(page, "rain")
+    playing = page.evaluate(FPS)
+    assert 0 < playing <= 20, playing  # a few frames a second are enough for rain and flames
+
+    page.evaluate("() => document.getElementById('focus').click()")
+    wait_for(page, "document.body.classList.contains('focus-mode')")
+    assert 0 < page.evaluate(FPS) < playing, "focus mode should cost less than the page with its controls"
+    page.evaluate("() => document.getElementById('focus').click()")
+    assert page.evaluate(FPS) == playing
+
+    # A hidden tab draws nothing while the music plays on (the browser would only slow it down).
+    page.evaluate(HIDE_TAB)
+    assert page.evaluate(FPS) == 0
+    hidden = settled(page)
+    page.wait_for_timeout(1000)
+    assert page.evaluate(TOP_CANVAS) == hidden
+    assert page.evaluate("() => window.lofi.state().playing")
+    page.evaluate(SHOW_TAB)
+    assert page.evaluate(FPS) == playing
+    assert wait_until(page, lambda: page.evaluate(TOP_CANVAS) != hidden), "it moves again when the tab shows"
+    page.evaluate("() => window.lofi.stop()")
+    assert not watch.errors
+
+
 def test_the_still_picture_shows_before_play_and_the_animation_is_fetched_at_the_first_note(context, media_site_url):
     page, watch = open_lofi(context, media_site_url)
     chunk_requests = lambda: [u for u in watch.requests if CHUNK in u]  # noqa: E731
@@ -195,7 +232,9 @@ def test_the_still_picture_shows_before_play_and_the_animation_is_fetched_at_the
         choose_ambience(page, ambience)
         wait_for(page, f"document.getElementById('scene').dataset.scene === '{scene}' && {STILL}", timeout=20000)
         pictures[scene] = page.evaluate(BACKDROP)
-        size = page.evaluate("() => { const c = document.querySelector('#scene .scene-canvas'); return [c.width, c.height]; }")
+        size = page.evaluate(
+            "() => { const c = document.querySelector('#scene .scene-canvas'); return [c.width, c.height]; }"
+        )
         assert size[0] >= 1440 and size[1] >= 900, size
     assert len(set(pictures.values())) == len(SCENES)
     assert not chunk_requests() and page.locator("#scene canvas").count() == 2

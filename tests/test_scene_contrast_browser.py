@@ -59,7 +59,9 @@ HIDE_TEXT = """() => {
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   window.__contrastSheet = sheet;
 }"""
-SHOW_TEXT = "() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== window.__contrastSheet); }"
+SHOW_TEXT = (
+    "() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== window.__contrastSheet); }"
+)
 
 
 def luminance(rgb: np.ndarray) -> np.ndarray:
@@ -104,9 +106,7 @@ def worst_texts(page) -> list[tuple[float, str]]:
 def test_every_text_over_every_scene_has_aa_contrast(browser, media_site_url, viewport):
     width, height = VIEWPORTS[viewport]
     phone = width < height
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, has_touch=phone, service_workers="block"
-    )
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=phone, service_workers="block")
     try:
         page, watch = open_lofi(context, media_site_url)
         failures = []

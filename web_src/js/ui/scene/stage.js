@@ -5,8 +5,10 @@
 // Cheap to leave on, by design:
 // - The still parts (sky, walls, bricks, hills) are painted once per size, at the display's
 //   resolution, on a canvas of their own underneath (still.js). Only the moving parts are drawn
-//   anew, on p5's transparent canvas, in batched paths straight on its context, at one device
-//   pixel a CSS pixel (MOVING_RATIO: soft light and flames do not need more). That canvas covers
+//   anew, on p5's transparent canvas, in batched paths straight on its context, at under half a
+//   pixel a CSS pixel (MOVING_RATIO: about today's 512 pixels a side on a laptop; soft light, rain
+//   and flames in motion do not need more, and a canvas's cost on every frame, cleared, drawn and
+//   composited, grows with its pixels; measured with bench/scene_cpu.py). That canvas covers
 //   only the part of the picture where things move, when a scene says where (its area: the fire
 //   and its glow, the window's glass, the creek below the reeds' tops): fewer pixels to clear,
 //   draw and composite on every frame.
@@ -29,9 +31,9 @@ import { createMusicLights } from './notes.js';
 
 for (const addon of [math, color, shape, accessibility]) p5.registerAddon(addon);
 
-export const PLAYING_FPS = 15;
-export const FOCUS_FPS = 8;
-const MOVING_RATIO = 1;
+export const PLAYING_FPS = 12;
+export const FOCUS_FPS = 6;
+const MOVING_RATIO = 0.45;
 
 // p5 2.x shows a spinner while setup() runs and injects a <style> element for its keyframes,
 // which a strict Content-Security-Policy (style-src 'self') blocks with a console error. p5 skips

@@ -137,8 +137,8 @@ function placeFirefly(note, { w, h, groundY }) {
 export default {
   name: 'wind',
   music: { kind: 'firefly', life: 3.4, place: placeFirefly },
-  // Meadow colours for the notes: sun gold, sky white, leaf green, rose.
-  notes: [[255, 236, 150], [240, 250, 255], [170, 240, 150], [255, 180, 170]],
+  // Fireflies' colours for the notes: warm gold, pale lemon, lime, peach.
+  notes: [[255, 226, 120], [255, 250, 190], [214, 255, 140], [255, 200, 150]],
   light: ({ w, h, groundY }) => ({ x: w * 0.72, y: groundY - h * 0.12, r: Math.max(w, h) * 0.3, colour: [255, 240, 190] }),
   layout,
   backdrop,
