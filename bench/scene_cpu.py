@@ -149,6 +149,11 @@ def measure(
         page.goto(url)
         page.wait_for_function("() => window.lofi !== undefined")
         page.evaluate("() => window.lofi.ready")
+        # The listener's choice in the page's own menu: the scene follows the menu, not play()'s options.
+        page.evaluate(
+            "(id) => { const s = document.getElementById('ambience'); s.value = id; s.dispatchEvent(new Event('change')); }",
+            ambience,
+        )
         page.evaluate(
             f"() => window.lofi.play({{song: {json.dumps(SONG)}, drums: {json.dumps(DRUMS)}, ambience: {json.dumps(ambience)}}})"
         )

@@ -19,7 +19,7 @@ export function mountScene(handle, { status }) {
     if (!still || still.retired) return;
     const { module, picture, frame } = still;
     if (!picture.paint(background) && frame.dataset.painted === 'true') return;
-    const ctx = module.fit(frame, picture.size, 1);
+    const ctx = module.fit(frame, picture.size, module.MOVING_RATIO);
     module.drawFrame(ctx, picture.size, picture.scene, picture.layout, 0, null, 0);
     frame.dataset.painted = 'true';
     container.dataset.drawn = 'true';

@@ -26,14 +26,13 @@ import color from 'p5/color';
 import shape from 'p5/shape';
 import accessibility from 'p5/accessibility';
 
-import { createPicture, drawFrame } from './still.js';
+import { MOVING_RATIO, createPicture, drawFrame } from './still.js';
 import { createMusicLights } from './notes.js';
 
 for (const addon of [math, color, shape, accessibility]) p5.registerAddon(addon);
 
 export const PLAYING_FPS = 12;
 export const FOCUS_FPS = 6;
-const MOVING_RATIO = 0.45;
 
 // p5 2.x shows a spinner while setup() runs and injects a <style> element for its keyframes,
 // which a strict Content-Security-Policy (style-src 'self') blocks with a console error. p5 skips

@@ -18,6 +18,8 @@ import { pen } from './paint.js';
 const SCENES = { rain, fire, wind, water: creek, night, vinyl: night };
 const DESIGN_SIDE = 512;
 const MAX_RATIO = 2;
+// Device pixels a CSS pixel on the moving parts' canvas: under half (stage.js says why).
+export const MOVING_RATIO = 0.45;
 
 export function sceneFor(background) {
   return SCENES[background] ?? night;
@@ -84,7 +86,8 @@ export function createPicture(container) {
       painted = key;
       scene = next;
       layout = scene.layout(size.w, size.h);
-      layout.pixels = (size.width * ratio) / size.w; // device pixels a unit: sprites drawn sharp
+      // Pixels a unit on the moving canvas: a sprite (wind's crowns) is made at the size it is drawn.
+      layout.pixels = (size.width * MOVING_RATIO) / size.w;
       const ctx = fit(canvas, size, ratio);
       ctx.save();
       ctx.clearRect(0, 0, size.w, size.h);
