@@ -19,10 +19,17 @@ function layout(w, h) {
     crown.sort((a, b) => a.shade - b.shade);
     return { x: w * ((i + 0.5) / count) + (rand() - 0.5) * (w / count) * 0.5, y: groundY + rand() * h * 0.04, height: size * 1.1, size, crown, phase: rand() * 6 };
   });
-  const grass = Array.from({ length: Math.round(w / 9) }, () => ({ x: rand() * w, y: groundY + rand() * (h - groundY), len: 8 + rand() * 16, phase: rand() * 6 }));
-  const leaves = Array.from({ length: 18 }, () => ({ x: rand(), y: rand() * groundY, speed: 0.08 + rand() * 0.12, phase: rand() * 6 }));
-  const gusts = Array.from({ length: 5 }, () => ({ x: rand(), y: h * (0.1 + rand() * 0.45), len: w * (0.12 + rand() * 0.15), speed: 0.05 + rand() * 0.05 }));
-  return { w, h, groundY, trees, grass, leaves, gusts, hillSeed: rand() * 1000 };
+  // What moves stays in one band, from the crowns' tops to the grass just in front of the trees
+  // (the moving canvas covers only that band: see area); the meadow nearer the viewer, mostly
+  // under the dock, is painted still.
+  const top = Math.min(...trees.map((t) => t.y - t.height + Math.min(...t.crown.map((c) => c.dy - c.r)))) - 4;
+  const front = groundY + h * 0.09;
+  const blade = () => ({ x: rand() * w, len: 8 + rand() * 16, phase: rand() * 6 });
+  const grass = Array.from({ length: Math.round(w / 9) }, () => ({ ...blade(), y: groundY + rand() * (front - groundY) }));
+  const meadow = Array.from({ length: Math.round(w / 7) }, () => ({ ...blade(), y: front + rand() * (h - front) }));
+  const leaves = Array.from({ length: 18 }, () => ({ x: rand(), y: top + 10 + rand() * (groundY - top - 10), speed: 0.08 + rand() * 0.12, phase: rand() * 6 }));
+  const gusts = Array.from({ length: 5 }, () => ({ x: rand(), y: top + 10 + rand() * (groundY - top) * 0.6, len: w * (0.12 + rand() * 0.15), speed: 0.05 + rand() * 0.05 }));
+  return { w, h, groundY, top, front, trees, grass, meadow, leaves, gusts, hillSeed: rand() * 1000 };
 }
 
 function backdrop(g, L) {
@@ -49,6 +56,10 @@ function backdrop(g, L) {
   hills(g, w, h, groundY - h * 0.1, h * 0.04, rand, [132, 160, 120]);
   hills(g, w, h, groundY - h * 0.03, h * 0.035, rand, [84, 122, 80]);
   verticalGradient(ctx, 0, groundY, w, h - groundY, [[0, [62, 100, 60]], [1, [34, 62, 38]]]);
+  g.stroke(70, 120, 64);
+  g.strokeWeight(1.5);
+  for (const b of L.meadow) g.line(b.x, b.y, b.x + b.len * 0.3, b.y - b.len);
+  g.noStroke();
   // Each crown painted once into a picture of its own, which then sways as one piece: a
   // dozen large circles a tree, 30 times a second, would cost far more.
   for (const tree of L.trees) tree.sprite = crownSprite(tree, L.pixels || 1);
@@ -139,7 +150,8 @@ export default {
   music: { kind: 'firefly', life: 3.4, place: placeFirefly },
   // Fireflies' colours for the notes: warm gold, pale lemon, lime, peach.
   notes: [[255, 226, 120], [255, 250, 190], [214, 255, 140], [255, 200, 150]],
-  light: ({ w, h, groundY }) => ({ x: w * 0.72, y: groundY - h * 0.12, r: Math.max(w, h) * 0.3, colour: [255, 240, 190] }),
+  light: ({ w, h, groundY }) => ({ x: w * 0.72, y: groundY - h * 0.12, r: h * 0.15, colour: [255, 240, 190] }),
+  area: ({ w, top, front }) => ({ x: 0, y: Math.max(0, top - 4), w, h: front + 2 - Math.max(0, top - 4) }),
   layout,
   backdrop,
   animate,
