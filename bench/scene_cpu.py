@@ -1,14 +1,15 @@
 """What the page costs the CPU while music plays: today's page side by side with an earlier one.
 
     .venv/bin/python -m bench.scene_cpu [--old-commit 6a38c1e] [--seconds 20] [--rounds 2]
-                                         [--ambience rain,fireplace] [--viewport 1440x900]
+                                         [--ambience rain,fireplace] [--viewport 1440x900] [--focus]
 
 Builds the site twice from the real content/: once from this working tree ("new") and once from
 the web_src and builder of --old-commit ("old", checked out with `git worktree add` into a
 temporary folder). Then, in one headless Chromium, for each round, ambience and page in turn (old,
 new, old, new...: both see the same machine load), plays a hand-written song with drums and the
 ambience (the same audio on both pages), waits for the scene (or the old visualizer) to be drawn,
-lets it settle, and measures over --seconds of play:
+lets it settle (in focus mode with --focus: the page's Focus button pressed), and measures over
+--seconds of play:
 
 - task_s / script_s / layout_s / style_s: Chromium's Performance domain (CDP Performance.getMetrics)
   TaskDuration, ScriptDuration, LayoutDuration and RecalcStyleDuration deltas: the page's main
@@ -21,6 +22,11 @@ lets it settle, and measures over --seconds of play:
 
 "summary" holds each page's median per ambience, and "new_over_old" the ratio of the new page's
 medians to the old's (below 1: lighter). Prints one JSON object.
+
+With --floor it also measures a third page, "floor": the new page with its animated scene refused
+(its chunk answered 404: the music, the drums and the ambience play, nothing moves). What the
+page costs without the scene, mostly sound, is the same on both pages; "scene_over_old" then
+compares the scenes alone: (new - floor) / (old - floor).
 """
 
 from __future__ import annotations
@@ -125,21 +131,39 @@ def chromium_cpu_seconds() -> tuple[float, float]:
     return total / ticks, main / ticks
 
 
-def measure(browser, url: str, ambience: str, seconds: float, viewport: tuple[int, int], settle: float = 3.0) -> dict:
+def measure(
+    browser,
+    url: str,
+    ambience: str,
+    seconds: float,
+    viewport: tuple[int, int],
+    settle: float = 3.0,
+    focus: bool = False,
+    no_scene: bool = False,
+) -> dict:
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
+    if no_scene:
+        page.route("**/assets/chunks/stage-*", lambda route: route.fulfill(status=404, body="refused"))
     try:
         page.goto(url)
         page.wait_for_function("() => window.lofi !== undefined")
         page.evaluate("() => window.lofi.ready")
+        # The listener's choice in the page's own menu: the scene follows the menu, not play()'s options.
+        page.evaluate(
+            "(id) => { const s = document.getElementById('ambience'); s.value = id; s.dispatchEvent(new Event('change')); }",
+            ambience,
+        )
         page.evaluate(
             f"() => window.lofi.play({{song: {json.dumps(SONG)}, drums: {json.dumps(DRUMS)}, ambience: {json.dumps(ambience)}}})"
         )
         deadline = time.monotonic() + 30
-        while not page.evaluate(f"() => {DRAWN}"):
+        while not no_scene and not page.evaluate(f"() => {DRAWN}"):
             if time.monotonic() > deadline:
                 raise SystemExit(f"{url}: no canvas drawn within 30 s of play")
             page.wait_for_timeout(100)
+        if focus:
+            page.evaluate("() => document.getElementById('focus').click()")
         page.wait_for_timeout(settle * 1000)
         cdp = context.new_cdp_session(page)
         cdp.send("Performance.enable")
@@ -174,6 +198,8 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=2, help="runs of each page per ambience (alternating)")
     parser.add_argument("--ambience", default="rain,fireplace,wind,water", help="ambience ids, comma-separated")
     parser.add_argument("--viewport", default="1440x900", help="WIDTHxHEIGHT")
+    parser.add_argument("--focus", action="store_true", help="measure both pages in focus mode")
+    parser.add_argument("--floor", action="store_true", help="also measure the new page without its scene")
     parser.add_argument("--old-site", type=Path, help="an old site already built (instead of building --old-commit)")
     parser.add_argument("--new-site", type=Path, help="a new site already built (instead of building this tree)")
     args = parser.parse_args(argv)
@@ -191,14 +217,24 @@ def main(argv=None) -> None:
             "new": args.new_site or build_new(root / "new"),
         }
         servers = {name: serve_in_background(site, "/lofi-player/") for name, site in sites.items()}
+        pages = ("old", "new", "floor") if args.floor else ("old", "new")
         runs = []
         try:
             with sync_playwright() as playwright:
                 browser = launch(playwright)
                 for round_index in range(args.rounds):
                     for ambience in ambiences:
-                        for name in ("old", "new"):
-                            row = measure(browser, servers[name][1], ambience, args.seconds, viewport)
+                        for name in pages:
+                            site = servers["new" if name == "floor" else name][1]
+                            row = measure(
+                                browser,
+                                site,
+                                ambience,
+                                args.seconds,
+                                viewport,
+                                focus=args.focus,
+                                no_scene=name == "floor",
+                            )
                             runs.append({"page": name, "ambience": ambience, "round": round_index, **row})
                 browser.close()
         finally:
@@ -206,7 +242,7 @@ def main(argv=None) -> None:
                 server.shutdown()
 
     summary = {}
-    for name in ("old", "new"):
+    for name in pages:
         summary[name] = {}
         for ambience in ambiences:
             rows = [r for r in runs if r["page"] == name and r["ambience"] == ambience]
@@ -223,10 +259,25 @@ def main(argv=None) -> None:
         }
         for ambience in ambiences
     }
+    if args.floor:
+        ratio_scene = {
+            ambience: {
+                key: round(
+                    (summary["new"][ambience][key] - summary["floor"][ambience][key])
+                    / (summary["old"][ambience][key] - summary["floor"][ambience][key]),
+                    3,
+                )
+                if summary["old"][ambience][key] > summary["floor"][ambience][key]
+                else None
+                for key in ("main_thread_share", "browser_share")
+            }
+            for ambience in ambiences
+        }
     result = {
         "old": str(args.old_site) if args.old_site else args.old_commit,
         "new": str(args.new_site) if args.new_site else "this working tree",
         "viewport": args.viewport,
+        "focus": args.focus,
         "seconds": args.seconds,
         "song": SONG,
         "drums": DRUMS,
@@ -235,6 +286,8 @@ def main(argv=None) -> None:
         "summary": summary,
         "new_over_old": ratio,
     }
+    if args.floor:
+        result["scene_over_old"] = ratio_scene
     print(json.dumps(result, indent=1))
 
 

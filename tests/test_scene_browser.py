@@ -1,6 +1,7 @@
 """The scene behind the page (web_src/js/ui/scene/) in headless Chromium: a picture per ambience that
-moves with the music, still when it stops, calm with reduced motion, fetched only when the first note
-sounds, and a message (the music playing on) when it cannot load.
+moves with the music, still when it stops, calm with reduced motion, painted as a still picture before
+Play (the animation fetched only when the first note sounds), and a message (the music playing on)
+when the animation cannot load.
 
 The site is conftest's tiny content plus the real media (its four ambiences), served from a sub-path.
 """
@@ -24,7 +25,11 @@ VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
 PLAY = "() => window.lofi.play({song: 'first-light', drums: 'boom-bap', ambience: %s})"
 CHUNK = "/assets/chunks/stage-"
 MIN_DIFFERENCE = 20
-DRAWN = "document.querySelector('#scene .scene-canvas') && document.getElementById('scene').dataset.drawn === 'true'"
+# The animation (stage.js) has drawn a frame; STILL: the still picture (still.js) is painted.
+DRAWN = "document.getElementById('scene').dataset.animated === 'true'"
+STILL = "document.getElementById('scene').dataset.drawn === 'true'"
+# The still picture's canvas (the first in #scene), as a data URL.
+BACKDROP = "() => document.querySelector('#scene .scene-canvas').toDataURL()"
 # The moving parts are drawn on p5's canvas, the last one in #scene; its pixels, as a data URL.
 TOP_CANVAS = "() => [...document.querySelectorAll('#scene .scene-canvas')].pop().toDataURL()"
 
@@ -106,9 +111,10 @@ def rows(page, start: float, end: float) -> np.ndarray:
 
 
 def hearth(page) -> np.ndarray:
-    """The fireplace scene's lowest rows: flames, sparks and the fire's glow. With reduced motion the
-    notes' lights stay between 40% and 65% of the height, above these."""
-    return rows(page, 0.7, 1.0)
+    """The fireplace scene's flames and the fire's glow at 1440x900 (fire.js: the fire stands in the
+    middle band, its flames from about 50% to 68% of the height). With reduced motion the notes'
+    sparks stay near the top of the opening, above these rows."""
+    return rows(page, 0.55, 0.75)
 
 
 def wait_until(page, condition, timeout: float = 10.0, interval: float = 0.25) -> bool:
@@ -171,31 +177,74 @@ def test_reduced_motion_keeps_the_scene_still_but_for_fading_notes(context, medi
     # in place, above them.
     page.wait_for_timeout(1500)
     assert changed_share(first, hearth(page), level=0) == 0
-    before = rows(page, 0.0, 0.7)
-    assert wait_until(page, lambda: changed_share(before, rows(page, 0.0, 0.7)) > 0), "the notes still show, fading"
+    before = rows(page, 0.0, 0.53)
+    assert wait_until(page, lambda: changed_share(before, rows(page, 0.0, 0.53)) > 0), "the notes still show, fading"
     page.evaluate("() => window.lofi.stop()")
     assert not watch.errors
 
 
-def test_the_scene_is_fetched_when_the_first_note_sounds_and_a_still_backdrop_shows_before(context, media_site_url):
+HIDE_TAB = """() => {
+  Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'});
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+SHOW_TAB = """() => {
+  delete document.visibilityState;
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+FPS = "() => Number(document.getElementById('scene').dataset.fps)"
+
+
+def test_the_scene_draws_fewer_frames_in_focus_mode_and_none_in_a_hidden_tab(context, media_site_url):
+    page, watch = open_lofi(context, media_site_url)
+    play(page, "rain")
+    playing = page.evaluate(FPS)
+    assert 0 < playing <= 20, playing  # a few frames a second are enough for rain and flames
+
+    page.evaluate("() => document.getElementById('focus').click()")
+    wait_for(page, "document.body.classList.contains('focus-mode')")
+    assert 0 < page.evaluate(FPS) < playing, "focus mode should cost less than the page with its controls"
+    page.evaluate("() => document.getElementById('focus').click()")
+    assert page.evaluate(FPS) == playing
+
+    # A hidden tab draws nothing while the music plays on (the browser would only slow it down).
+    page.evaluate(HIDE_TAB)
+    assert page.evaluate(FPS) == 0
+    hidden = settled(page)
+    page.wait_for_timeout(1000)
+    assert page.evaluate(TOP_CANVAS) == hidden
+    assert page.evaluate("() => window.lofi.state().playing")
+    page.evaluate(SHOW_TAB)
+    assert page.evaluate(FPS) == playing
+    assert wait_until(page, lambda: page.evaluate(TOP_CANVAS) != hidden), "it moves again when the tab shows"
+    page.evaluate("() => window.lofi.stop()")
+    assert not watch.errors
+
+
+def test_the_still_picture_shows_before_play_and_the_animation_is_fetched_at_the_first_note(context, media_site_url):
     page, watch = open_lofi(context, media_site_url)
     chunk_requests = lambda: [u for u in watch.requests if CHUNK in u]  # noqa: E731
-    backdrop = "() => getComputedStyle(document.getElementById('scene')).backgroundImage"
     page.mouse.move(200, 200)
     page.mouse.click(5, 5)
-    page.wait_for_timeout(800)
-    assert not chunk_requests() and page.locator("#scene canvas").count() == 0
-    # Before it arrives each ambience shows a still backdrop of its own.
-    backdrops = set()
-    for ambience in SCENES:
+    # Before Play each ambience shows its own picture, painted at the screen's resolution (at least
+    # its CSS size), with no p5: the animation is not fetched yet.
+    pictures = {}
+    for ambience, scene in SCENES.items():
         choose_ambience(page, ambience)
-        backdrops.add(page.evaluate(backdrop))
-    assert len(backdrops) == len(SCENES) and "gradient" in next(iter(backdrops))
-    assert not chunk_requests()
+        wait_for(page, f"document.getElementById('scene').dataset.scene === '{scene}' && {STILL}", timeout=20000)
+        pictures[scene] = page.evaluate(BACKDROP)
+        size = page.evaluate(
+            "() => { const c = document.querySelector('#scene .scene-canvas'); return [c.width, c.height]; }"
+        )
+        assert size[0] >= 1440 and size[1] >= 900, size
+    assert len(set(pictures.values())) == len(SCENES)
+    assert not chunk_requests() and page.locator("#scene canvas").count() == 2
 
+    # Play: the animation arrives and draws over the same picture.
+    choose_ambience(page, "rain")
     page.evaluate(PLAY % "'rain'")
     wait_for(page, DRAWN, timeout=20000)
     assert len(chunk_requests()) == 1
+    assert page.evaluate(BACKDROP) == pictures["rain"], "the picture before Play is the one that plays"
     page.evaluate("() => window.lofi.stop()")
     assert not watch.errors
 
@@ -210,6 +259,7 @@ def test_a_scene_that_cannot_load_says_so_and_the_music_plays_on(context, media_
     message = page.locator("#scene .scene-message")
     message.wait_for(state="visible", timeout=15000)
     assert "music plays on" in message.inner_text()
+    assert page.evaluate(f"() => {STILL}"), "the still picture stays"
     bar = page.evaluate("() => window.lofi.state().bar")
     page.wait_for_timeout(1500)
     state = page.evaluate("() => window.lofi.state()")

@@ -1,7 +1,7 @@
 // A creek: a stream of bright teal water running down through a green wood towards the viewer,
 // past mossy stones, with ripples flowing and reeds on the banks. Teals and deep greens.
 
-import { fillPath, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
+import { fillPath, glow, seededRandom, strokePath, verticalGradient, wrap } from './paint.js';
 
 const SKY = [[40, 70, 78], [120, 160, 140]];
 const PINES = [22, 52, 44];
@@ -21,11 +21,12 @@ function course(L, k) {
 
 function layout(w, h) {
   const rand = seededRandom(31);
-  const horizonY = h * (h > w ? 0.32 : 0.36);
+  const horizonY = h * (h > w ? 0.3 : 0.34);
   const L = { w, h, horizonY };
   L.pines = Array.from({ length: Math.round(w / 22) }, (_, i) => ({ x: (i + rand() * 0.8) * 22, height: h * (0.08 + rand() * 0.12) }));
+  // The stones in the middle band, under the title and above the dock.
   L.stones = Array.from({ length: 7 }, (_, i) => {
-    const k = 0.25 + (0.7 * i) / 6;
+    const k = 0.12 + (0.5 * i) / 6;
     const c = course(L, k);
     return { x: c.x + (rand() - 0.5) * c.half * 1.4, y: c.y, r: 6 + k * Math.min(w, h) * 0.07, shade: 90 + rand() * 40 };
   });
@@ -49,6 +50,10 @@ function backdrop(g, L) {
   const { w, h, horizonY, pines, stones, banks } = L;
   const ctx = g.drawingContext;
   verticalGradient(ctx, 0, 0, w, horizonY, [[0, SKY[0]], [1, SKY[1]]]);
+  // Far hills in the haze behind the wood.
+  g.noStroke();
+  g.fill(70, 104, 100);
+  for (let i = 0; i < 4; i++) g.ellipse(w * (0.1 + i * 0.3), horizonY, w * 0.5, h * 0.16);
   verticalGradient(ctx, 0, horizonY, w, h - horizonY, [[0, BANK[0]], [1, BANK[1]]]);
   g.noStroke();
   g.fill(...PINES);
@@ -70,6 +75,8 @@ function backdrop(g, L) {
   }
   ctx.fill();
   ctx.restore();
+  // Light on the water from the sky, brightest where the stream is widest.
+  glow(ctx, course(L, 0.35).x, course(L, 0.35).y, w * 0.35, [200, 240, 240], 0.25);
   for (const s of [...banks, ...stones]) {
     g.fill(s.shade * 0.55, s.shade * 0.6, s.shade * 0.62);
     g.ellipse(s.x, s.y, s.r * 2.2, s.r * 1.2);
@@ -125,13 +132,33 @@ function animate(ctx, L, t) {
   });
 }
 
+// A note is a ripple on the water, across the stream by its pitch (low left, high right), in its
+// upper, far reach (the part of the stream clear of the dock).
+function placeRipple(note, L) {
+  const k = 0.1 + 0.45 * note.seed;
+  const c = course(L, k);
+  return {
+    x: c.x + (note.pitch - 0.5) * 1.5 * c.half,
+    y: c.y,
+    r: 5 + c.half * 0.22 * (0.6 + note.velocity * 0.5),
+    drift: (L.h - L.horizonY) * 0.06,
+    line: 0.8 + k,
+  };
+}
+
 export default {
   name: 'creek',
+  music: { kind: 'ripple', life: 2.8, place: placeRipple },
   // Water colours for the notes: spray white, aqua, moss, sunlit yellow.
   notes: [[220, 250, 255], [130, 230, 230], [190, 240, 150], [255, 240, 160]],
+  // Everything that moves (ripples, foam, reeds) is below the tops of the nearest reeds.
+  area: ({ w, h, horizonY, reeds }) => {
+    const y = Math.max(0, Math.min(horizonY, ...reeds.map((r) => r.y - r.len * 1.1)) - 4);
+    return { x: 0, y, w, h: h - y };
+  },
   light: (L) => {
-    const c = course(L, 0.6);
-    return { x: c.x, y: c.y, r: c.half * 2.2, colour: [200, 250, 255] };
+    const c = course(L, 0.35);
+    return { x: c.x, y: c.y, r: c.half * 1.4, colour: [200, 250, 255] };
   },
   layout,
   backdrop,

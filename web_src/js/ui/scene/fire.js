@@ -11,8 +11,9 @@ const WOOD = [78, 48, 30];
 function layout(w, h) {
   const rand = seededRandom(11);
   const portrait = h > w;
-  const floorY = h * (portrait ? 0.64 : 0.86);
-  const fw = portrait ? w * 0.86 : Math.min(w * 0.56, h * 1.0);
+  // The fire sits in the middle band of the screen: under the title, above the dock.
+  const floorY = h * (portrait ? 0.64 : 0.72);
+  const fw = portrait ? w * 0.86 : Math.min(w * 0.5, h * 0.6);
   const fh = fw * (portrait ? 0.9 : 0.72);
   const hearth = { x: w / 2 - fw / 2, y: floorY - fh, w: fw, h: fh };
   const opening = { x: hearth.x + fw * 0.2, y: hearth.y + fh * 0.3, w: fw * 0.6, h: fh * 0.7 };
@@ -33,10 +34,19 @@ function layout(w, h) {
     rate: 5 + rand() * 4,
   }));
   const sparks = Array.from({ length: 14 }, () => ({ x: rand(), offset: rand(), speed: 0.25 + rand() * 0.35, phase: rand() * 6 }));
-  return { w, h, floorY, hearth, opening, bricks, base, flames, sparks };
+  // Frames on the wall either side, a lamp-lit armchair's silhouette at the left.
+  const side = (w - fw) / 2;
+  const frames = portrait
+    ? []
+    : [
+        { x: side * 0.3, y: hearth.y + fh * 0.05, w: side * 0.34, h: fh * 0.4 },
+        { x: w - side * 0.62, y: hearth.y - fh * 0.02, w: side * 0.28, h: fh * 0.3 },
+        { x: w - side * 0.6, y: hearth.y + fh * 0.36, w: side * 0.22, h: fh * 0.22 },
+      ];
+  return { w, h, portrait, floorY, hearth, opening, bricks, base, flames, sparks, frames, side };
 }
 
-function backdrop(g, { w, h, floorY, hearth, opening, bricks }) {
+function backdrop(g, { w, h, portrait, floorY, hearth, opening, bricks, frames, side }) {
   const ctx = g.drawingContext;
   verticalGradient(ctx, 0, 0, w, floorY, [[0, WALL[1]], [1, WALL[0]]]);
   // Striped wallpaper, warm in the firelight, and a floor of boards.
@@ -58,13 +68,46 @@ function backdrop(g, { w, h, floorY, hearth, opening, bricks }) {
     g.fill(...b.shade);
     g.rect(b.x, b.y, b.w, b.h);
   }
-  // The mantel shelf, with a candle and a small frame on it.
+  // Pictures on the wall, warm in the firelight.
+  g.noStroke();
+  for (const f of frames) {
+    g.fill(58, 34, 22);
+    g.rect(f.x, f.y, f.w, f.h);
+    g.fill(150, 112, 80);
+    g.rect(f.x + f.w * 0.1, f.y + f.h * 0.1, f.w * 0.8, f.h * 0.8);
+    g.fill(96, 118, 96);
+    g.triangle(f.x + f.w * 0.1, f.y + f.h * 0.9, f.x + f.w * 0.45, f.y + f.h * 0.45, f.x + f.w * 0.8, f.y + f.h * 0.9);
+  }
+  if (!portrait) {
+    // An armchair's dark silhouette at the left, facing the fire, and a floor lamp behind it.
+    const cx = side * 0.55;
+    glow(g.drawingContext, cx - side * 0.28, floorY - h * 0.36, side * 0.5, [255, 200, 130], 0.35);
+    g.fill(30, 18, 14);
+    g.rect(cx - side * 0.3, floorY - h * 0.36, 3, h * 0.36);
+    g.fill(214, 170, 110);
+    g.quad(cx - side * 0.36, floorY - h * 0.36, cx - side * 0.2, floorY - h * 0.36, cx - side * 0.23, floorY - h * 0.42, cx - side * 0.33, floorY - h * 0.42);
+    g.fill(44, 22, 18);
+    g.rect(cx - side * 0.2, floorY - h * 0.2, side * 0.5, h * 0.2, 8);
+    g.rect(cx - side * 0.24, floorY - h * 0.12, side * 0.6, h * 0.1, 6);
+    g.fill(36, 18, 14);
+    g.rect(cx - side * 0.26, floorY - h * 0.14, side * 0.12, h * 0.14, 5);
+  }
+  // The mantel shelf, with a candle, books, a mug and a small frame on it.
   g.noStroke();
   g.fill(...WOOD);
   const shelfH = hearth.h * 0.07;
   g.rect(hearth.x - hearth.w * 0.08, hearth.y - shelfH, hearth.w * 1.16, shelfH);
   g.fill(236, 222, 190);
   g.rect(hearth.x + hearth.w * 0.1, hearth.y - shelfH - hearth.h * 0.12, hearth.w * 0.03, hearth.h * 0.12);
+  glow(g.drawingContext, hearth.x + hearth.w * 0.115, hearth.y - shelfH - hearth.h * 0.15, hearth.h * 0.12, [255, 210, 140], 0.6);
+  g.fill(255, 220, 150);
+  g.ellipse(hearth.x + hearth.w * 0.115, hearth.y - shelfH - hearth.h * 0.145, hearth.w * 0.016, hearth.h * 0.04);
+  for (const [dx, bw, bh, tone] of [[0.22, 0.035, 0.13, [70, 84, 110]], [0.258, 0.03, 0.11, [130, 60, 48]], [0.29, 0.038, 0.14, [90, 110, 80]]]) {
+    g.fill(...tone);
+    g.rect(hearth.x + hearth.w * dx, hearth.y - shelfH - hearth.h * bh, hearth.w * bw, hearth.h * bh);
+  }
+  g.fill(210, 190, 160);
+  g.rect(hearth.x + hearth.w * 0.58, hearth.y - shelfH - hearth.h * 0.07, hearth.w * 0.05, hearth.h * 0.07, 2);
   g.fill(60, 38, 26);
   g.rect(hearth.x + hearth.w * 0.72, hearth.y - shelfH - hearth.h * 0.16, hearth.w * 0.14, hearth.h * 0.16);
   g.fill(120, 92, 64);
@@ -122,17 +165,37 @@ function animate(ctx, { hearth, opening, base, flames, sparks }, t) {
         const x = opening.x + opening.w * (0.25 + s.x * 0.5) + Math.sin(t * 2 + s.phase) * 6 * k;
         const y = base - opening.h * 0.2 - k * rise;
         if (y < opening.y) continue;
-        ctx.rect(x - 1.2, y - 1.2, 2.4, 2.4);
+        ctx.moveTo(x + 0.8, y);
+        ctx.arc(x, y, 0.8, 0, Math.PI * 2);
       }
     });
   }
 }
 
+// A note is a spark from the fire, above the flame nearest its pitch (low left, high right).
+function placeSpark(note, { opening, base }) {
+  return {
+    x: opening.x + opening.w * (0.22 + 0.56 * note.pitch),
+    y: base - opening.h * 0.12,
+    rise: base - opening.h * 0.12 - opening.y - opening.w * 0.1,
+    sway: opening.w * 0.05,
+    r: 1.1 + note.velocity * 0.8,
+    // With reduced motion it stays where it would be near the top of its climb, over the flames.
+    still: 0.78 + 0.2 * note.seed,
+  };
+}
+
 export default {
   name: 'fire',
+  music: { kind: 'spark', life: 2.6, place: placeSpark },
   // Ember colours for the notes: gold, peach, rose, amber.
   notes: [[255, 214, 120], [255, 170, 130], [255, 140, 160], [255, 196, 80]],
-  light: ({ opening, base }) => ({ x: opening.x + opening.w / 2, y: base, r: opening.w * 1.6, colour: [255, 150, 70] }),
+  light: ({ opening, base }) => ({ x: opening.x + opening.w / 2, y: base - opening.h * 0.2, r: opening.w * 0.75, colour: [255, 150, 70] }),
+  // Everything that moves (flames, sparks, the fire's glow and the drums' pulse) is in here.
+  area: ({ w, h, opening, base }) => {
+    const y = Math.max(0, base - opening.h * 0.2 - opening.w * 0.78);
+    return { x: opening.x - opening.w * 0.3, y, w: opening.w * 1.6, h: Math.min(h, base - opening.h * 0.2 + opening.w * 0.78) - y };
+  },
   layout,
   backdrop,
   animate,

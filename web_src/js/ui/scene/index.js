@@ -1,30 +1,67 @@
 // The scene is the page: a full-screen picture per ambience (rain on a window, a fireplace, wind in
 // the trees, a creek, a quiet night when there is none) with the music drawn in it.
 //
-// This part loads with the page and stays small. Until the animated scene arrives, scene.css paints
-// a still backdrop in the chosen scene's colours from the container's data-background, so the first
-// screen is never empty. The animated scene (stage.js and p5, about 430 KB) is fetched only when
-// the first note sounds: the model and the samples the first note needs are not kept waiting for
-// it. If it cannot load, the scene says so in words and the music plays on.
+// This part loads with the page and stays small. Right after the first paint it fetches the still
+// picture (still.js and the five places, no p5: a few KB) and paints the chosen place on it, moving
+// parts included, as they stand: a shared link opens on the picture itself, not a placeholder.
+// Until then (and without JavaScript) scene.css paints a sketch of it in the same colours. The
+// animation (stage.js and p5, about 430 KB) is fetched only when the first note sounds: the model
+// and the samples the first note needs are not kept waiting for it. If it cannot load, the scene
+// says so in words, the still picture stays, and the music plays on.
 
 export function mountScene(handle, { status }) {
   const container = handle.container ?? createContainer();
   let requested = false;
+  let still = null; // {picture, frame canvas, module}, once still.js has loaded
+  let background = 'night';
+
+  function paintStill() {
+    if (!still || still.retired) return;
+    const { module, picture, frame } = still;
+    if (!picture.paint(background) && frame.dataset.painted === 'true') return;
+    const ctx = module.fit(frame, picture.size, module.MOVING_RATIO);
+    module.drawFrame(ctx, picture.size, picture.scene, picture.layout, 0, null, 0);
+    frame.dataset.painted = 'true';
+    container.dataset.drawn = 'true';
+  }
 
   function load() {
     if (requested) return;
     requested = true;
-    import('./stage.js')
-      .then(({ createStage }) => handle.attach(createStage(container)))
+    Promise.all([import('./stage.js'), stillReady])
+      .then(([{ createStage }]) => {
+        const stage = createStage(container, still);
+        if (still) still.retired = true; // the stage paints the picture from here on
+        handle.attach(stage);
+      })
       .catch((err) => {
         showMessage(container, 'The animated scene could not load; the music plays on.');
         status.set('scene', 'warn', `Animated scene unavailable (${err.message}); the music plays on.`);
       });
   }
 
-  // Stands in for the drawing until it has loaded: the handle keeps the ambience and the play
+  // After the first paint: the picture must not hold up the page's first view.
+  const stillReady = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+    .then(() => import('./still.js'))
+    .then((module) => {
+      const picture = module.createPicture(container);
+      still = { module, picture, frame: module.makeCanvas(container), retired: false };
+      paintStill();
+      let pending = 0;
+      window.addEventListener('resize', () => {
+        cancelAnimationFrame(pending);
+        pending = requestAnimationFrame(paintStill);
+      });
+    })
+    .catch(() => null); // scene.css's sketch stays; the stage says so if it cannot load either
+
+  // Stands in for the animation until it has loaded: the handle keeps the ambience and the play
   // state, and gives them to the real one when it attaches.
   handle.attach({
+    setAmbience(id, chosen) {
+      background = chosen || 'night';
+      paintStill();
+    },
     note: load,
     drum: load,
   });

@@ -1,12 +1,20 @@
-// The animated scene: one p5 sketch (instance mode) that paints the chosen ambience's picture full
-// screen and the music in it. Loaded on its own (ui/scene/index.js fetches it at the first note).
+// The animated scene: one p5 sketch (instance mode) that draws the moving parts of the chosen
+// place and the music in it, above the still picture (still.js). Loaded on its own
+// (ui/scene/index.js fetches it at the first note).
 //
-// Light by design: the still parts of each picture (sky, walls, bricks, hills) are painted once per
-// size with p5 into a canvas of their own underneath; only the moving parts are drawn anew, 30 times
-// a second, on p5's transparent canvas above it, in batched paths straight on its context. Both
-// canvases have at most MAX_SIDE pixels a side (pixel density 1) and CSS stretches them to the
-// viewport. It moves only while music plays: otherwise p5's loop is off and the last frame stays
-// as a still picture.
+// Cheap to leave on, by design:
+// - The still parts (sky, walls, bricks, hills) are painted once per size, at the display's
+//   resolution, on a canvas of their own underneath (still.js). Only the moving parts are drawn
+//   anew, on p5's transparent canvas, in batched paths straight on its context, at under half a
+//   pixel a CSS pixel (MOVING_RATIO: about today's 512 pixels a side on a laptop; soft light, rain
+//   and flames in motion do not need more, and a canvas's cost on every frame, cleared, drawn and
+//   composited, grows with its pixels; measured with bench/scene_cpu.py). That canvas covers
+//   only the part of the picture where things move, when a scene says where (its area: the fire
+//   and its glow, the window's glass, the creek below the reeds' tops): fewer pixels to clear,
+//   draw and composite on every frame.
+// - A few frames a second: PLAYING_FPS while music plays, FOCUS_FPS in focus mode (nothing to read
+//   then, the picture is meant to be looked at for hours, not watched), none while the tab is
+//   hidden or nothing plays: p5's loop is off and the last frame stays as a still picture.
 //
 // Only p5's core plus the add-ons drawing needs are bundled: the full p5 build also pulls in its
 // translation loader, which fetches from a CDN for some browser languages (no third-party
@@ -18,19 +26,13 @@ import color from 'p5/color';
 import shape from 'p5/shape';
 import accessibility from 'p5/accessibility';
 
-import rain from './rain.js';
-import fire from './fire.js';
-import wind from './wind.js';
-import creek from './creek.js';
-import night from './night.js';
+import { MOVING_RATIO, createPicture, drawFrame } from './still.js';
 import { createMusicLights } from './notes.js';
 
 for (const addon of [math, color, shape, accessibility]) p5.registerAddon(addon);
 
-// An ambience's background (media.json) -> its picture. Vinyl has no picture of its own: the night.
-const SCENES = { rain, fire, wind, water: creek, night, vinyl: night };
-const FPS = 30;
-const MAX_SIDE = 512; // pixels on the canvas's longer side
+export const PLAYING_FPS = 12;
+export const FOCUS_FPS = 6;
 
 // p5 2.x shows a spinner while setup() runs and injects a <style> element for its keyframes,
 // which a strict Content-Security-Policy (style-src 'self') blocks with a console error. p5 skips
@@ -44,102 +46,120 @@ function preventInlineLoadingStyle() {
   document.head.append(placeholder);
 }
 
-function sceneFor(background) {
-  return SCENES[background] ?? night;
-}
-
-export function createStage(container) {
+// still: index.js's {picture, frame} when the still picture has loaded (its canvases are reused:
+// the picture underneath, the frame removed once p5 has drawn), or null.
+export function createStage(container, still) {
   preventInlineLoadingStyle();
   const motionQuery = window.matchMedia?.('(prefers-reduced-motion: reduce)');
   const reducedMotion = () => Boolean(motionQuery?.matches);
+  const focused = () => document.body.classList.contains('focus-mode');
+  const hidden = () => document.visibilityState === 'hidden';
   const music = createMusicLights({ reducedMotion });
-  let scene = night;
-  let layout = null;
-  let backdrop = null; // p5.Graphics holding the still picture
+  const picture = still?.picture ?? createPicture(container);
+  let stillFrame = still?.frame ?? null;
+  let background = 'night';
   let moving = false;
   let seconds = 0; // the scene's own clock: it runs only while the music does
   let instance = null;
   let ready = false;
+  let fps = PLAYING_FPS;
 
-  function canvasSize() {
-    const width = container.clientWidth || window.innerWidth;
-    const height = container.clientHeight || window.innerHeight;
-    const scale = Math.min(1, MAX_SIDE / Math.max(width, height, 1));
-    return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
+  // The moving canvas's part of the picture, in the picture's units.
+  function movingArea() {
+    const { w, h } = picture.size;
+    const area = picture.scene.area?.(picture.layout);
+    if (!area) return { x: 0, y: 0, w, h };
+    const x = Math.max(0, Math.floor(area.x));
+    const y = Math.max(0, Math.floor(area.y));
+    return { x, y, w: Math.min(w, Math.ceil(area.x + area.w)) - x, h: Math.min(h, Math.ceil(area.y + area.h)) - y };
   }
 
-  function paintBackdrop(p) {
-    layout = scene.layout(p.width, p.height);
-    if (!backdrop || backdrop.width !== p.width || backdrop.height !== p.height) {
-      backdrop?.remove();
-      backdrop = p.createGraphics(p.width, p.height);
-      backdrop.pixelDensity(1);
-      const still = backdrop.elt ?? backdrop.canvas;
-      still.classList.add('scene-canvas');
-      still.setAttribute('aria-hidden', 'true');
-      container.insertBefore(still, p.canvas);
-    }
-    backdrop.clear();
-    scene.backdrop(backdrop, layout);
-    container.dataset.scene = scene.name;
+  // Its size in device pixels, and its place over the picture (scene.css reads the variables).
+  function placeCanvas(p) {
+    const size = picture.size;
+    const area = movingArea();
+    const unit = (size.width / size.w) * MOVING_RATIO;
+    const width = Math.max(1, Math.round(area.w * unit));
+    const height = Math.max(1, Math.round(area.h * unit));
+    if (width !== p.width || height !== p.height) p.resizeCanvas(width, height, true);
+    const style = p.canvas.style;
+    style.setProperty('--area-left', `${(100 * area.x) / size.w}%`);
+    style.setProperty('--area-top', `${(100 * area.y) / size.h}%`);
+    style.setProperty('--area-width', `${(100 * area.w) / size.w}%`);
+    style.setProperty('--area-height', `${(100 * area.h) / size.h}%`);
+    return area;
   }
+  let area = null;
 
-  // Loop only while something should move; a still picture is redrawn once when it changes.
+  // Loop only while something should move, at the rate the page's state allows; a still picture
+  // is redrawn once when it changes.
   function updateLoop() {
     if (!ready) return;
-    const run = moving && (!reducedMotion() || music.active);
-    if (run && !instance.isLooping()) instance.loop();
-    else if (!run && instance.isLooping()) instance.noLoop();
+    const run = moving && !hidden() && (!reducedMotion() || music.active);
+    if (run) {
+      const wanted = focused() ? FOCUS_FPS : PLAYING_FPS;
+      if (wanted !== fps) instance.frameRate((fps = wanted));
+      if (!instance.isLooping()) instance.loop();
+    } else if (instance.isLooping()) instance.noLoop();
+    container.dataset.fps = run ? String(fps) : '0';
   }
 
+  // Repaints the picture (when the place or the size changed) and fits p5's canvas to it.
   function refresh() {
     if (!ready) return;
-    paintBackdrop(instance);
+    picture.paint(background);
+    area = placeCanvas(instance);
     if (!instance.isLooping()) instance.redraw();
   }
 
   instance = new p5((p) => {
     p.setup = () => {
       p.pixelDensity(1);
-      const canvas = p.createCanvas(...canvasSize());
-      canvas.elt.classList.add('scene-canvas');
+      picture.paint(background);
+      const canvas = p.createCanvas(1, 1);
+      canvas.elt.classList.add('scene-canvas', 'scene-moving');
       canvas.elt.setAttribute('aria-hidden', 'true');
-      p.frameRate(FPS);
+      p.frameRate(PLAYING_FPS);
       p.noLoop();
-      paintBackdrop(p);
+      area = placeCanvas(p);
       ready = true;
       updateLoop();
     };
 
     p.draw = () => {
       const looping = p.isLooping();
-      const elapsed = looping ? Math.min(0.1, p.deltaTime / 1000) : 0;
+      const elapsed = looping ? Math.min(0.25, p.deltaTime / 1000) : 0;
       if (moving && !reducedMotion()) seconds += elapsed;
-      p.clear();
       const ctx = p.drawingContext;
+      const sx = p.width / area.w;
+      const sy = p.height / area.h;
       ctx.save();
-      scene.animate(ctx, layout, seconds);
-      music.draw(ctx, layout, elapsed, scene.notes, scene.light(layout));
+      ctx.setTransform(sx, 0, 0, sy, -area.x * sx, -area.y * sy);
+      drawFrame(ctx, area, picture.scene, picture.layout, seconds, music, elapsed);
       ctx.restore();
-      container.dataset.drawn = 'true';
+      // Once: a data attribute set on every frame would have the page recheck its style each time.
+      if (container.dataset.animated !== 'true') {
+        container.dataset.drawn = 'true';
+        container.dataset.animated = 'true';
+      }
+      if (stillFrame) {
+        stillFrame.remove();
+        stillFrame = null;
+      }
       if (looping && reducedMotion() && !music.active) p.noLoop();
     };
 
-    p.windowResized = () => {
-      const [width, height] = canvasSize();
-      if (width === p.width && height === p.height) return;
-      p.resizeCanvas(width, height, true);
-      refresh();
-    };
+    p.windowResized = refresh;
   }, container);
 
   motionQuery?.addEventListener?.('change', updateLoop);
+  document.addEventListener('visibilitychange', updateLoop);
+  // Focus mode is a class on the body (ui/focus.js): a slower frame rate while it is on.
+  new MutationObserver(updateLoop).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
   return {
-    setAmbience(id, background) {
-      const next = sceneFor(background);
-      if (next === scene) return;
-      scene = next;
+    setAmbience(id, chosen) {
+      background = chosen || 'night';
       refresh();
     },
     setMoving(value) {
