@@ -63,6 +63,40 @@ def test_a_mood_applied_while_the_ai_tune_plays_is_heard_from_the_next_bar(page)
     assert js(page, "window.lofi.state().solo.progression") == wanted
 
 
+def test_a_mood_applied_by_the_api_while_the_ai_tune_plays_is_heard_from_the_next_bar(page):
+    play(page, "ai")
+    wait_for(page, "window.lofi.state().solo && window.lofi.state().solo.firstNote", timeout=60000)
+    first = js(page, "JSON.stringify(window.lofi.state().solo.firstNote)")
+    choice = page.evaluate("() => window.lofi.applyMood('A slow and sleepy night')")
+    wait_for(
+        page,
+        f"window.lofi.state().solo && window.lofi.state().solo.firstNote"
+        f" && JSON.stringify(window.lofi.state().solo.firstNote) !== {first!r}",
+        timeout=60000,
+    )
+    assert js(page, "window.lofi.state().solo.progression") == choice["progression"]
+    # The headline names the key of the piece that sounds.
+    key = js(page, "window.lofi.state().solo.key")
+    wait_for(page, f"document.querySelector('#status').textContent.includes(' in ' + {key!r})", timeout=3000)
+
+
+def test_a_mood_applied_while_the_radio_plays_is_heard_from_the_next_bar(page):
+    play(page, "station")
+    wait_for(page, "window.lofi.state().tune", timeout=60000)
+    playing = js(page, "window.lofi.state().tune.index")
+    sentence = "Sunny and bright, full of joy"
+    page.fill("#mood-text", sentence)
+    page.click("#mood-apply")
+    # The tune that sounds next is written to the mood, and it is the one the headline names.
+    wait_for(
+        page,
+        f"window.lofi.state().tune && window.lofi.state().tune.index !== {playing}"
+        f" && window.lofi.history().some((t) => t.index === window.lofi.state().tune.index"
+        f" && t.options.mood && t.options.mood.text === {sentence!r})",
+        timeout=60000,
+    )
+
+
 def test_the_headline_says_muted(page):
     play(page, "first-light")
     wait_for(page, "document.querySelector('#status').textContent.startsWith('Playing')")
@@ -134,4 +168,8 @@ def test_after_surprise_me_the_key_shown_is_the_new_tunes(page):
         wait_for(page, f"document.querySelector('#status').textContent.includes(' in ' + {key!r} + ',')", timeout=3000)
         first = js(page, "JSON.stringify(window.lofi.state().solo.firstNote)")
         page.click("#surprise")
-        wait_for(page, f"JSON.stringify(window.lofi.state().solo.firstNote) !== {first!r}", timeout=60000)
+        wait_for(
+            page,
+            f"window.lofi.state().solo && JSON.stringify(window.lofi.state().solo.firstNote) !== {first!r}",
+            timeout=60000,
+        )

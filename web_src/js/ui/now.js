@@ -74,7 +74,8 @@ export function bindNowLine(lofi, status, { song, busy }) {
         close.textContent = '×';
         close.setAttribute('aria-label', `Dismiss: ${m.text}`);
         close.addEventListener('click', () => {
-          dismissed.set(layer, m.text);
+          // The alerts folded into this one go with it.
+          for (const [other, o] of problems) if (other === layer || m.text.includes(o.text)) dismissed.set(other, o.text);
           renderAlerts();
         });
         li.append(close);
