@@ -298,6 +298,10 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
     sync();
   });
   for (const input of [el.length, el.topK, el.topP]) input.addEventListener('change', () => showFieldResult(input, readNumber(input)));
+  // "Not played" because of a field holds only until the fields are fixed: each change checks again.
+  for (const input of [el.tempo, el.temperature, el.length, el.bars, el.seed, el.topK, el.topP, el.stationSeed]) {
+    input.addEventListener('change', () => status.get('settings')?.level === 'warn' && checked());
+  }
   el.bars.addEventListener('change', () => showFieldResult(el.bars, readNumber(el.bars, { optional: true })));
   el.seed.addEventListener('change', () => showFieldResult(el.seed, readSeed(el.seed)));
 
