@@ -2,6 +2,9 @@
 // that do the work: the catalogue (catalogue.js), the AI track (ai/loader.js, ai/track.js),
 // playback (audio/playback.js), what the listener keeps (keep/) and the mood (music/mood.js).
 // The UI is built on the same calls, so tests that drive the API exercise what a listener clicks.
+// It owns the page's state: state() and its 'state' event are what the controls, the scene and the
+// status line show (ui/), so a change made anywhere (a control, a key, a share link, a media key,
+// a script) shows everywhere at once.
 
 import { createCatalogue } from './catalogue.js';
 import { createModelLoader } from './ai/loader.js';
@@ -65,7 +68,8 @@ export function createLofi({ status, visualizer = null }) {
   ready.then(() => setTimeout(() => (window.requestIdleCallback ?? setTimeout)(() => loadTone().catch(() => {})), TONE_AFTER_MS));
   const heard = { note: sounded(visualizer?.note), drum: sounded(visualizer?.drum) };
   const station = createStation({ loader, layers: () => playback.layers, status, emit, ready });
-  // The mood last applied ({text, reason, radioReason, ...} as music/mood.js gives it), or null.
+  // The mood last applied: {text, reason (what it changed, in words), progression and bpm (null
+  // for the radio's: its tunes take the mood's mode, tempo and drums)}, or null.
   let mood = null;
   const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, station, extraState: () => ({ recording: recorder.recording, sleepTimer: sleep.info(), mood }) });
   const keeper = createKeeper({ playback, ai, catalogue, ready: audioReady, station });
