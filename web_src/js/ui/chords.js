@@ -95,8 +95,10 @@ export function bindChords(lofi, status, { song }) {
     }
   });
   // A sentence typed after one was refused: the refusal no longer holds.
+  // An emptied sentence: the radio plans by no mood from its next Play.
   el.moodText.addEventListener('input', () => {
-    if (el.moodText.value.trim() && status.get('mood')?.level === 'error') status.set('mood', 'info', 'Press Apply to use your mood.');
+    if (!el.moodText.value.trim()) appliedMood = null;
+    else if (status.get('mood')?.level === 'error') status.set('mood', 'info', 'Press Apply to use your mood.');
   });
 
   // What the API publishes: the chords, the tempo and the mood, whoever set them. A field is set
