@@ -178,10 +178,10 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     return state();
   }
 
-  // The choice is the page's at once (the scene and the controls show it); the sound follows
-  // from the next bar, once its files are in.
+  // The choice is the page's at once, before the sound engine has loaded too (the scene and the
+  // controls show it); the sound follows from the next bar once its files are in (a layer is
+  // prepared only while something plays, when the engine is there).
   async function setLayer(layer, id) {
-    await ready;
     const setting = layers.setLayer(layer, id);
     emit('state', state());
     const result = await setting;
