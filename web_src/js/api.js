@@ -2,6 +2,9 @@
 // that do the work: the catalogue (catalogue.js), the AI track (ai/loader.js, ai/track.js),
 // playback (audio/playback.js), what the listener keeps (keep/) and the mood (music/mood.js).
 // The UI is built on the same calls, so tests that drive the API exercise what a listener clicks.
+// It owns the page's state: state() and its 'state' event are what the controls, the scene and the
+// status line show (ui/), so a change made anywhere (a control, a key, a share link, a media key,
+// a script) shows everywhere at once.
 
 import { createCatalogue } from './catalogue.js';
 import { createModelLoader } from './ai/loader.js';
@@ -19,7 +22,7 @@ import { createRecorder } from './keep/recorder.js';
 import { download } from './keep/download.js';
 import { decodeShare, encodeShare, shareStateOf } from './keep/share.js';
 import { createUpdates } from './keep/updates.js';
-import { makeProgression, parseProgression } from './music/progression.js';
+import { parseProgression } from './music/progression.js';
 import { moodFromText } from './music/mood.js';
 
 const OFFLINE_AFTER_MS = 20000;
@@ -65,7 +68,10 @@ export function createLofi({ status, visualizer = null }) {
   ready.then(() => setTimeout(() => (window.requestIdleCallback ?? setTimeout)(() => loadTone().catch(() => {})), TONE_AFTER_MS));
   const heard = { note: sounded(visualizer?.note), drum: sounded(visualizer?.drum) };
   const station = createStation({ loader, layers: () => playback.layers, status, emit, ready });
-  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, station, extraState: () => ({ recording: recorder.recording, sleepTimer: sleep.info() }) });
+  // The mood last applied: {text, reason (what it changed, in words), progression and bpm (null
+  // for the radio's: its tunes take the mood's mode, tempo and drums)}, or null.
+  let mood = null;
+  const playback = createPlayback({ status, emit, catalogue, ai, loader, ready: audioReady, visualizer: heard, station, extraState: () => ({ recording: recorder.recording, sleepTimer: sleep.info(), mood }) });
   const keeper = createKeeper({ playback, ai, catalogue, ready: audioReady, station });
   const kept = createKeptTunes();
   const { layers, player, state } = playback;
@@ -145,7 +151,7 @@ export function createLofi({ status, visualizer = null }) {
     // The layers (drums, ambience, quote), volumes, pause/resume, and what was heard when.
     media: () => layers.media(),
     setLayer: (layer, id) => playback.setLayer(layer, id),
-    setVolume: (layer, value) => layers.setVolume(layer, value),
+    setVolume: (layer, value) => changed(layers.setVolume(layer, value)),
     pause: withAudio(() => playback.pause()),
     resume: withAudio(() => playback.resume()),
     // Fades out and pauses after `minutes` (null or 0: off): {endsAt, remainingMs, fading} or null.
@@ -168,28 +174,43 @@ export function createLofi({ status, visualizer = null }) {
     chordsToPrimer: whenReady((chords, options = {}) => loader.chordsToPrimer(chords, options)),
     songPrimer: whenReady((id, options = {}) => loader.songPrimer(id, options)),
     // Your chords, your mood, your track to keep (README: "Share, keep and offline").
+    // Reads the chords once: a setProgression() or play() of the same text uses what was read.
     parseProgression: (text) => {
-      const parsed = parseProgression(text);
-      if (parsed.errors.length) return { ok: false, errors: parsed.errors, chords: parsed.chords.map(({ symbol, bar, step, sixteenths }) => ({ symbol, bar, step, sixteenths })) };
-      return { ok: true, errors: [], ...ai.progressionInfo(makeProgression(text)) };
+      try {
+        const read = ai.readProgression(text);
+        if (read) return { ok: true, errors: [], ...ai.progressionInfo(read) };
+      } catch (err) {
+        if (!err.errors) throw err;
+      }
+      const parsed = parseProgression(text); // the chords that could be read, beside the errors
+      return { ok: false, errors: parsed.errors, chords: parsed.chords.map(({ symbol, bar, step, sixteenths }) => ({ symbol, bar, step, sixteenths })) };
     },
     setProgression: whenReady((text) => changed(ai.setProgression(text))),
     progression: () => ai.progressionInfo(ai.progression()),
-    setTempo: (bpm) => playback.setTempo(bpm),
+    setTempo: (bpm) => changed(playback.setTempo(bpm)),
     mood: (text) => moodFromText(text),
-    // A mood for the AI track and the songs sets the chords and the tempo; for the radio
-    // ({chords: false}) it only says what the radio takes from it: its tunes are planned by the
-    // mood's mode, tempo and drums (lofi.play({song: 'station', station: {mood}})).
-    applyMood: whenReady((text, { chords = true } = {}) => {
-      const choice = moodFromText(text);
-      if (!chords) {
-        status.set('mood', 'ok', choice.radioReason);
-        return changed({ ...choice, key: null });
+    // A mood sets the ambience and the drums; for the AI track and the songs it sets the chords
+    // and the tempo too; for the radio ({chords: false}) it only says what the radio takes from
+    // it: its tunes are planned by the mood's mode, tempo and drums. While a tune plays, the mood
+    // is heard from the next bar, as typed chords are.
+    applyMood: whenReady(async (text, { chords = true } = {}) => {
+      let choice;
+      try {
+        choice = moodFromText(text);
+      } catch (err) {
+        status.set('mood', 'error', err.message);
+        throw err;
       }
-      ai.setProgression(choice.progression);
-      playback.useTempo(choice.bpm);
-      status.set('mood', 'ok', choice.reason);
-      return changed({ ...choice, key: ai.progression().key });
+      if (chords) {
+        ai.setProgression(choice.progression);
+        playback.useTempo(choice.bpm);
+      }
+      mood = { text: choice.text, reason: chords ? choice.reason : choice.radioReason, progression: chords ? choice.progression : null, bpm: chords ? choice.bpm : null };
+      status.set('mood', 'ok', mood.reason);
+      emit('state', state());
+      await Promise.all(['ambience', 'drums'].map((layer) => playback.setLayer(layer, choice[layer]).catch((err) => status.set(layer, 'error', err.message))));
+      await playback.follow({ mood: mood.text });
+      return changed({ ...choice, key: chords ? ai.progression().key : null });
     }),
     exportMidi: async (options = {}) => {
       const { bytes, ...rest } = await keeper.exportMidi(options);

@@ -17,8 +17,9 @@ import { bindMediaSession } from './ui/media_session.js';
 
 const status = createStatus();
 
-// The scene behind the page: the controls tell it the ambience and whether music plays, the
-// player tells it each note as it sounds; its drawing attaches when loaded (scene.attach).
+// The scene behind the page: it shows the ambience window.lofi publishes and moves while music
+// plays (ui/sound.js tells it), the player tells it each note as it sounds; its drawing attaches
+// when loaded (scene.attach).
 const scene = createSceneHandle(document.getElementById('scene'));
 mountScene(scene, { status }); // the animated scene: fetched when the first note sounds
 
@@ -32,13 +33,13 @@ const track = bindTrack(lofi, status, {
   onBusy: () => now?.render(),
 });
 const sound = bindSound(lofi, status, { scene, song, onTrackChange: () => track.switchTrack(), sync: () => track.sync() });
-now = bindNowLine(lofi, status, { song, selects: sound.selects, busy: () => track.busy() });
-const chords = bindChords(lofi, status, { song, sound });
+now = bindNowLine(lofi, status, { song, busy: () => track.busy() });
+const chords = bindChords(lofi, status, { song });
 bindKeepPanel(lofi, status, { song, sound, chords, sync: () => track.sync() });
 const focus = bindFocus(document.getElementById('focus'));
 bindSleep(lofi, status, document.getElementById('sleep'));
 bindKeys({ track, sound, focus });
-bindMediaSession(lofi, { track, song, selects: sound.selects });
+bindMediaSession(lofi, { track, song });
 // Every play, pause and stop reports a state, so the buttons stay right when a script (or a test)
 // drives window.lofi directly.
 lofi.on('state', () => track.sync());

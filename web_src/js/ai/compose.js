@@ -24,6 +24,7 @@ import {
   keyShiftToC,
   parseChordSymbol,
   parseChordToken,
+  parseKeyName,
   voiceChord,
 } from '../music/theory.js';
 import { derivedRng } from './sampling.js';
@@ -118,17 +119,21 @@ export function loopProgression(chords, passSteps, totalSteps) {
   return out;
 }
 
-// FOLLOW mode. progression: one pass, [{symbol, step, length}] with `passBars` bars; vocab: the
-// model's. Returns {mode, shift, key, bars, barLength, changes: [{step, token}] (what the grammar
+// FOLLOW mode. progression: one pass, [{symbol, step, length}] with `passBars` bars (a chord read
+// before, with theory's fields, is not read again); key: the progression's key name when it is
+// known already ("D minor"), else it is estimated from the chords; vocab: the model's. Returns {mode, shift, key, bars, barLength, changes: [{step, token}] (what the grammar
 // forces: only where the model's chord changes, as in the training pieces), chords: [{step, length,
 // symbol, midis, chord (theory's), token}], mapped: [{symbol, as, nearest}]}.
-export function followPlan({ progression, passBars, bars, vocab, barLength = 16 }) {
+export function followPlan({ progression, passBars, bars, vocab, barLength = 16, key = null }) {
   const parsed = progression.map((chord) => {
-    const value = parseChordSymbol(chord.symbol);
+    const { bar: _bar, step: _step, sixteenths: _sixteenths, length: _length, ...read } = chord;
+    const value = Array.isArray(chord.pcs) ? read : parseChordSymbol(chord.symbol);
     if (!value) throw new Error(`"${chord.symbol}" is not a chord symbol I know`);
-    return { ...chord, parsed: value };
+    return { symbol: chord.symbol, step: chord.step, length: chord.length, parsed: value };
   });
-  const [tonic, mode] = estimateProgressionKey(parsed.map((c) => [c.parsed, c.length]));
+  const known = key === null ? null : parseKeyName(key);
+  if (key !== null && !known) throw new Error(`"${key}" is not a key name I know`);
+  const [tonic, mode] = known ?? estimateProgressionKey(parsed.map((c) => [c.parsed, c.length]));
   const shift = keyShiftToC(tonic, mode);
   const choices = vocabChords(vocab);
   const tokenOf = new Map(); // symbol -> token

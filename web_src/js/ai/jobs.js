@@ -7,7 +7,7 @@ import { seedToUint32 } from './sampling.js';
 import { followPlan, freePlan, pieceBars } from './compose.js';
 import { createPieceBuilder } from './piece.js';
 import { followJob, newStream, publish } from './streams.js';
-import { makeProgression, transposeNotes } from '../music/progression.js';
+import { transposeNotes } from '../music/progression.js';
 import { progressionPrimer } from './primer.js';
 import { sixteenthsPerBar } from '../music/time.js';
 
@@ -32,17 +32,17 @@ export function createJobs({ loader, status, progression }) {
     const { length: _length, ...defaults } = meta.defaults || {};
     const given = plainOptions(rest);
     const bars = pieceBars(given.bars, current?.bars ?? null);
-    const info = current ? { text: current.text, bars: current.bars } : null;
-    return { request: { ...defaults, ...given, bars, progression: info }, onToken };
+    // The progression as read where it entered (its chords and key), not read again here.
+    return { request: { ...defaults, ...given, bars, progression: current }, onToken };
   }
 
   // The plan (ai/compose.js) for a request: the listener's chords over the bars, or a free piece.
   function planFor(request) {
     const barLength = BAR_LENGTH;
     if (!request.progression) return freePlan({ seed: request.seed ?? 1, bars: request.bars, barLength });
-    const prog = makeProgression(request.progression.text);
-    const chords = prog.chords.map((c) => ({ symbol: c.symbol, step: c.bar * barLength + c.step, length: c.sixteenths }));
-    return followPlan({ progression: chords, passBars: prog.bars, bars: request.bars, vocab: loader.vocab(), barLength });
+    const prog = request.progression;
+    const chords = prog.parsed.map((c) => ({ ...c, step: c.bar * barLength + c.step, length: c.sixteenths }));
+    return followPlan({ progression: chords, passBars: prog.bars, bars: request.bars, vocab: loader.vocab(), barLength, key: prog.key });
   }
 
   // Says how the model reads the listener's chords: those it has no token for become the nearest
@@ -96,18 +96,18 @@ export function createJobs({ loader, status, progression }) {
     const primer = rest.primer ?? (prog ? progressionPrimer(prog, meta.vocab) : undefined);
     const request = { ...rest, primer: await loader.resolvePrimer(primer) };
     const given = Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined && v !== null && v !== ''));
-    const info = prog ? { text: prog.text, shift: prog.shift, bars: prog.bars, key: prog.key } : null;
-    return { request: { ...(meta.defaults || {}), ...given, progression: info }, onToken };
+    return { request: { ...(meta.defaults || {}), ...given, progression: prog }, onToken };
   }
 
   // Starts a generation in the worker and decodes its tokens as they stream in. onToken(token,
   // index) is called for every token.
   function launchSolo(request, onToken = null) {
     const { generator } = loader;
-    const decoder = createDecoder({ seed: seedToUint32(request.seed ?? 1), rhythm: loader.loaded.rhythm });
+    const decoder = createDecoder({ seed: seedToUint32(request.seed ?? 1) });
     const shift = -(request.progression?.shift ?? 0); // back from C major / A minor to the progression's key
     const stream = newStream({ tokens: [], decoder });
-    const job = generator.generate(request, (token, index) => {
+    const { progression: _p, ...options } = request;
+    const job = generator.generate(options, (token, index) => {
       stream.tokens.push(token);
       const event = decoder.push(token);
       if (event && shift) event.notes = transposeNotes(event.notes, shift);

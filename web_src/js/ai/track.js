@@ -16,9 +16,22 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
   let last = null; // {tokens, seed, settings, request, decoded} (+ piece for a lead sheet)
   const isLeadSheet = () => loader.isLeadSheet();
 
-  // text -> the current progression (throws naming a bad symbol); null or '' -> none.
+  // A typed progression is read once where it enters (the chord field, an API call, a play()):
+  // text -> its value (music/progression.js makeProgression: chords, bars, key, shift), which
+  // then flows as it is to the worker's request, the backing and the status line. The last text
+  // read is kept, so the field's check, its setProgression and the Play after it read it once.
+  let lastRead = null; // {text, value}
+  function readProgression(text) {
+    if (text === null || text === undefined || String(text).trim() === '') return null;
+    if (typeof text === 'object' && Array.isArray(text.parsed)) return text; // already read
+    const source = String(text).trim();
+    if (lastRead?.text !== source) lastRead = { text: source, value: makeProgression(source) }; // throws naming a bad symbol
+    return lastRead.value;
+  }
+
+  // text (or a value read before) -> the current progression (throws naming a bad symbol); null or '' -> none.
   function setProgression(text) {
-    progression = text === null || text === undefined || String(text).trim() === '' ? null : makeProgression(text);
+    progression = readProgression(text);
     return progressionInfo(progression);
   }
 
@@ -68,7 +81,7 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
     const { primer: _primer, progression: _p, bars: _bars, ...settings } = request;
     return settings;
   }
-  const progressionOf = (result) => (result?.request?.progression ? makeProgression(result.request.progression.text) : null);
+  const progressionOf = (result) => result?.request?.progression ?? null;
 
   // The last piece, unless the progression has changed since: then a new one with the same settings.
   async function current() {
@@ -114,7 +127,7 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
       request = { ...last.request };
     }
     const baseSeed = seedToUint32(request.seed ?? 1);
-    const prog = !leadSheet && request.progression ? makeProgression(request.progression.text) : null;
+    const prog = !leadSheet ? request.progression ?? null : null;
     const controller = new StreamedTrack({
       stream,
       loopBars: leadSheet ? request.bars : soloLoopBars(prog, catalogue.soloLoopBars()),
@@ -125,8 +138,15 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
       nextStream: (pass) => jobs.launch({ ...request, seed: (baseSeed + pass) >>> 0 }),
       onPass: (pass, passStream) => {
         if (passStream.result) last = passStream.result;
+        keyOf(passStream.result);
       },
     });
+    // What the page says of the piece that sounds: the chords it is written over and its key (a
+    // lead sheet's once written; the listener's chords' until then).
+    controller.progression = request.progression?.text ?? null;
+    controller.key = request.progression?.key ?? null;
+    const keyOf = (result) => result?.piece?.key && (controller.key = result.piece.key);
+    stream.promise.then(keyOf, () => {});
     // Resolves once the first note is known, so the Transport can start: awaited while the player
     // prepares its instruments, in parallel.
     const firstNote = stream.firstEvent.then(async () => {
@@ -162,6 +182,7 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
     loopsFor,
     warmArrangement,
     setProgression,
+    readProgression,
     progressionInfo,
     progression: () => progression,
     last: () => last,

@@ -7,7 +7,6 @@ import { createLayers } from './mix.js';
 import { songArrangement, withSwing } from './arrangement.js';
 import { DEFAULT_SWING } from './swing.js';
 import { onFirstIntent } from '../intent.js';
-import { parseProgression } from '../music/progression.js';
 import { Tone } from './tone.js';
 
 // play({bpm}) takes the tempo field's range and far beyond it: tests and benchmarks play hours in
@@ -95,9 +94,10 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     player.unlock(); // synchronously, while a click that called play() still counts as a gesture
     await ready;
     const id = song ?? catalogue.defaultSong();
-    checkChords(progression);
-    if (id === 'ai') checkChords(solo?.progression);
-    if (progression !== undefined) ai.setProgression(progression);
+    // Typed chords are read here, once, and go on as read (ai/track.js readProgression).
+    const read = readChords(progression);
+    if (id === 'ai' && solo?.progression !== undefined) solo = { ...solo, progression: readChords(solo.progression) };
+    if (progression !== undefined) ai.setProgression(read);
     bpm = bpm || tempo;
     lastPlay = { song: id, bpm, fresh };
     // A restart stops the AI track at once; a song taking over at the next bar leaves the one
@@ -178,11 +178,26 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     return state();
   }
 
+  // The choice is the page's at once, before the sound engine has loaded too (the scene and the
+  // controls show it); the sound follows from the next bar once its files are in (a layer is
+  // prepared only while something plays, when the engine is there).
   async function setLayer(layer, id) {
-    await ready;
-    const result = await layers.setLayer(layer, id);
+    const setting = layers.setLayer(layer, id);
+    emit('state', state());
+    const result = await setting;
     emit('state', state());
     return result;
+  }
+
+  // What the tune playing is written from changed (a mood): the AI track writes a new piece over
+  // the current chords, the radio its next tune, heard from the next bar; a song plays on. Null
+  // when nothing is to follow (nothing plays, paused, a song).
+  async function follow({ mood } = {}) {
+    if (!player.current || player.paused) return null;
+    const id = player.current.id;
+    if (id === 'ai') return play({ song: 'ai', at: 'next-bar', fresh: lastPlay?.fresh ?? false });
+    if (id === 'station' && live && live === station.live()) return play({ song: 'station', at: 'next-bar', station: mood === undefined ? {} : { mood } });
+    return null;
   }
 
   // The listener's tempo (null: each track's own). While a track plays it is heard from the next
@@ -212,16 +227,19 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
   }
 
   // Chords that cannot be read are named (symbol and bar) before anything stops or starts, so
-  // what plays goes on and the message is about the chords, not a failed playback.
-  function checkChords(text) {
-    if (text === undefined || text === null || String(text).trim() === '') return;
-    const { errors } = parseProgression(text);
-    if (!errors.length) return;
-    const message = `Chords not used: ${errors.map((e) => e.message).join('; ')}.${player.current ? ' The music plays on.' : ''}`;
-    status.set('chords', 'error', message);
-    const error = new Error(message);
-    error.errors = errors;
-    throw error;
+  // what plays goes on and the message is about the chords, not a failed playback. Returns the
+  // chords as read (null for none).
+  function readChords(text) {
+    try {
+      return ai.readProgression(text);
+    } catch (err) {
+      if (!err.errors) throw err;
+      const message = `Chords not used: ${err.errors.map((e) => e.message).join('; ')}.${player.current ? ' The music plays on.' : ''}`;
+      status.set('chords', 'error', message);
+      const error = new Error(message);
+      error.errors = err.errors;
+      throw error;
+    }
   }
 
   const heardTicks = () => (Tone ? Tone.getTransport().getTicksAtTime(Tone.getContext().currentTime) : 0);
@@ -277,7 +295,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
       station: station.live() && station.live() === live ? stationState(live) : null,
       listenedSeconds: Math.round((listened.ms + (listened.since === null ? 0 : performance.now() - listened.since)) / 100) / 10,
       solo: live && live !== station.live()
-        ? { pass: live.pass, fresh: live.fresh, generating: live.generating, tokens: live.passes[live.pass]?.tokens.length ?? 0, firstNote: live.firstNote, renewed: live.renewed, repeated: live.repeated, writes: { ...live.writes } }
+        ? { pass: live.pass, fresh: live.fresh, generating: live.generating, key: live.key ?? null, progression: live.progression ?? null, tokens: live.passes[live.pass]?.tokens.length ?? 0, firstNote: live.firstNote, renewed: live.renewed, repeated: live.repeated, writes: { ...live.writes } }
         : null,
     };
   }
@@ -294,6 +312,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     pause,
     resume,
     setLayer,
+    follow,
     setTempo,
     state,
     tempo: () => tempo,

@@ -16,11 +16,11 @@ export function progressionMessage(info, encoding, pieceBars = info.soloLoopBars
   return `${bars}, looping under the tune every ${plural(info.bars, 'bar')}. The AI starts its tune from your chords${moved}.`;
 }
 
-// The mood sentence last set (and still in its field), which the AI radio plans its tunes by.
+// The mood sentence last applied (window.lofi's state says it), which the AI radio plans its tunes by.
 let appliedMood = null;
 export const currentMood = () => appliedMood;
 
-export function bindChords(lofi, status, { song, sound = null }) {
+export function bindChords(lofi, status, { song }) {
   const el = {
     tempo: $('tempo'),
     progression: $('progression'),
@@ -73,7 +73,8 @@ export function bindChords(lofi, status, { song, sound = null }) {
   }
   el.tempo.addEventListener('change', applyTempo);
 
-  // Mood from a sentence: fills the chords and the tempo, picks the ambience and drums, says why.
+  // Mood from a sentence: the API takes it (the chords and the tempo, the ambience and drums,
+  // heard from the next bar while a tune plays) and the fields show what it publishes.
   el.moodApply.addEventListener('click', async () => {
     el.moodApply.disabled = true;
     try {
@@ -82,31 +83,52 @@ export function bindChords(lofi, status, { song, sound = null }) {
       // A hand-written song gives way to the AI radio, which writes to the mood; one AI tune stays.
       const toRadio = song.value !== 'ai' && song.value !== 'station' && [...song.options].some((o) => o.value === 'station' && !o.disabled);
       const radio = song.value === 'station' || toRadio;
-      const choice = await lofi.applyMood(el.moodText.value, { chords: !radio });
-      if (!radio) {
-        el.progression.value = choice.progression;
-        el.tempo.value = String(choice.bpm);
-        showFieldResult(el.tempo, readNumber(el.tempo, { optional: true }));
-      }
-      el.moodReason.textContent = radio ? choice.radioReason : choice.reason;
-      appliedMood = el.moodText.value.trim() || null;
-      // Its ambience and drums, chosen the way a key or a share link chooses them.
-      await Promise.all(['ambience', 'drums'].map((layer) => sound?.choose(layer, choice[layer])));
+      await lofi.applyMood(el.moodText.value, { chords: !radio });
       if (toRadio) {
         song.value = 'station';
         song.dispatchEvent(new Event('change'));
       }
-      checkProgression();
-      // What plays follows the new chords as it follows typed ones (the radio: from its next tune).
-      el.progression.dispatchEvent(new Event('change'));
-    } catch (err) {
-      status.set('mood', 'error', err.message);
+    } catch {
+      // The API named the problem in the status line (an empty sentence).
     } finally {
       el.moodApply.disabled = false;
     }
   });
+  // A sentence typed after one was refused: the refusal no longer holds.
+  // An emptied sentence: the radio plans by no mood from its next Play.
   el.moodText.addEventListener('input', () => {
     if (!el.moodText.value.trim()) appliedMood = null;
+    else if (status.get('mood')?.level === 'error') status.set('mood', 'info', 'Press Apply to use your mood.');
+  });
+
+  // What the API publishes: the chords, the tempo and the mood, whoever set them. A field is set
+  // only when the published value changes and differs from what it holds, so a render never
+  // undoes typing in progress.
+  const shown = { progression: undefined, tempo: undefined, mood: undefined };
+  lofi.on('state', (state) => {
+    if (state.progression !== shown.progression) {
+      shown.progression = state.progression;
+      if (el.progression.value.trim() !== (state.progression ?? '')) {
+        el.progression.value = state.progression ?? '';
+        checkProgression();
+      }
+    }
+    if (state.tempo !== shown.tempo) {
+      shown.tempo = state.tempo;
+      if ((Number(el.tempo.value) || null) !== state.tempo) {
+        el.tempo.value = state.tempo === null ? '' : String(state.tempo);
+        showFieldResult(el.tempo, readNumber(el.tempo, { optional: true }));
+      }
+    }
+    const mood = state.mood ?? null;
+    if (mood?.text !== shown.mood?.text || mood?.reason !== shown.mood?.reason) {
+      shown.mood = mood;
+      appliedMood = mood?.text ?? null;
+      if (mood) {
+        el.moodText.value = mood.text;
+        el.moodReason.textContent = mood.reason;
+      }
+    }
   });
   el.moodText.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {

@@ -16,29 +16,18 @@ export const sectionWords = (name) => (name ? SECTION_WORDS[name] ?? `section ${
 export const tuneWords = (tune) => `tune ${tune.index + 1}, ${tune.key}, ${Math.round(tune.bpm)} bpm`;
 
 
-export function bindNowLine(lofi, status, { song, selects, busy }) {
+export function bindNowLine(lofi, status, { song, busy }) {
   const el = { status: $('status'), position: $('position'), alerts: $('alerts'), messages: $('messages'), diagnostics: $('diagnostics') };
-  let key = null; // the AI tune's key, once known
-  let keyFor = null; // the tune (its tokens' count and first tokens) that key belongs to
 
   const trackTitle = () => song.options[song.selectedIndex]?.textContent ?? '';
-  const ambienceWords = () => {
-    const select = selects.ambience;
-    return select.value ? select.options[select.selectedIndex].textContent.toLowerCase() : null;
+  const ambienceWords = (state) => {
+    const id = state.layers?.ambience;
+    const entry = id ? lofi.media().ambience.find((a) => a.id === id) : null;
+    return entry ? entry.title.toLowerCase() : null;
   };
 
-  // The AI tune's key: the listener's chords' key, else the key the model's piece was written in.
-  function aiKey() {
-    const chords = lofi.progression?.();
-    if (chords?.key) return chords.key;
-    const solo = lofi.state().solo;
-    const id = solo ? `${solo.pass}:${solo.tokens}:${solo.generating}` : null;
-    if (id !== keyFor && !solo?.generating) {
-      keyFor = id;
-      key = lofi.lastSolo?.()?.piece?.key ?? null;
-    }
-    return key;
-  }
+  // The AI tune's key: the key of the piece that sounds (its chords' until it is written).
+  const aiKey = (state) => state.solo?.key ?? null;
 
   function describe(state) {
     if (state.song === 'station') {
@@ -46,9 +35,9 @@ export function bindNowLine(lofi, status, { song, selects, busy }) {
       if (!tune) return 'AI radio, the next tune is on its way';
       return `${tuneWords(tune)} — ${sectionWords(tune.section)}`;
     }
-    const ai = state.song === 'ai';
-    const what = ai ? `AI tune${aiKey() ? ` in ${aiKey()}` : ''}` : `“${songTitle(state.song)}”`;
-    return [what, `${Math.round(state.bpm)} bpm`, ambienceWords()].filter(Boolean).join(', ');
+    const key = state.song === 'ai' ? aiKey(state) : null;
+    const what = state.song === 'ai' ? `AI tune${key ? ` in ${key}` : ''}` : `“${songTitle(state.song)}”`;
+    return [what, `${Math.round(state.bpm)} bpm`, ambienceWords(state)].filter(Boolean).join(', ');
   }
   const songTitle = (id) => lofi.songs().find((s) => s.id === id)?.title ?? id;
 
@@ -57,7 +46,7 @@ export function bindNowLine(lofi, status, { song, selects, busy }) {
     const doing = busy();
     let text;
     if (doing) text = doing;
-    else if (state.playing) text = `${state.paused ? 'Paused' : 'Playing'}: ${describe(state)}`;
+    else if (state.playing) text = `${state.paused ? 'Paused' : state.volumes?.master === 0 ? 'Muted (M turns it back on)' : 'Playing'}: ${describe(state)}`;
     else if (song.value === 'station') text = 'Press Play for the AI radio: a new tune, then another, without end.';
     else if (song.value === 'ai') text = 'Press Play for a new AI tune.';
     else text = `Press Play for “${trackTitle()}”.`;
@@ -67,9 +56,43 @@ export function bindNowLine(lofi, status, { song, selects, busy }) {
     if (el.position.textContent !== position) el.position.textContent = position;
   }
 
+  // The alerts: each problem that still holds (a part's latest message, an error or a warning),
+  // once (one told inside another's words is that one), until its close button dismisses it.
+  const dismissed = new Map(); // layer -> the text dismissed there
+  let latestLayers = new Map();
+  function renderAlerts() {
+    const problems = [...latestLayers].filter(([layer, m]) => (m.level === 'error' || m.level === 'warn') && dismissed.get(layer) !== m.text);
+    const shownOnce = problems.filter(([layer, m]) => !problems.some(([other, o]) => other !== layer && o.text !== m.text && o.text.includes(m.text)) && problems.findIndex(([, o]) => o.text === m.text) === problems.findIndex(([l]) => l === layer));
+    const focused = el.alerts.contains(document.activeElement) ? [...el.alerts.querySelectorAll('button')].indexOf(document.activeElement) : -1;
+    el.alerts.replaceChildren(
+      ...shownOnce.map(([layer, m]) => {
+        const li = item(m.level, m.text);
+        li.dataset.text = m.text;
+        const close = document.createElement('button');
+        close.type = 'button';
+        close.className = 'alert-close';
+        close.textContent = '×';
+        close.setAttribute('aria-label', `Dismiss: ${m.text}`);
+        close.addEventListener('click', () => {
+          // The alerts folded into this one go with it.
+          for (const [other, o] of problems) if (other === layer || m.text.includes(o.text)) dismissed.set(other, o.text);
+          renderAlerts();
+        });
+        li.append(close);
+        return li;
+      }),
+    );
+    // The keyboard stays in the list: on the next alert's close button, else the one before.
+    if (focused >= 0) {
+      const buttons = el.alerts.querySelectorAll('button');
+      buttons[Math.min(focused, buttons.length - 1)]?.focus();
+    }
+  }
+
   status.subscribe(({ layers }) => {
-    const problems = [...layers].filter(([, m]) => m.level === 'error' || m.level === 'warn');
-    el.alerts.replaceChildren(...problems.map(([, m]) => item(m.level, m.text)));
+    for (const [layer, text] of dismissed) if (layers.get(layer)?.text !== text) dismissed.delete(layer);
+    latestLayers = layers;
+    renderAlerts();
     el.messages.replaceChildren(
       ...[...layers].map(([layer, { level, text }]) => {
         const li = item(level, ` ${text}`);

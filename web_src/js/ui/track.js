@@ -11,6 +11,12 @@ import { currentMood } from './chords.js';
 const $ = (id) => document.getElementById(id);
 
 const STATION = 'station';
+
+// The calmer-to-wilder slider's value in words, for screen readers ("calmer, temperature 0.6").
+export function wildnessWords(value) {
+  const word = value < 0.95 ? 'calmer' : value > 1.05 ? 'wilder' : 'in between';
+  return `${word}, temperature ${Math.round(value * 100) / 100}`;
+}
 const SKIP_WAIT_MS = 6000; // a bar at the slowest tempo, and then some: the next tune has begun
 
 // The track's controls once bound, for the parts of the page that play a tune of the radio (a
@@ -77,6 +83,8 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
     el.stop.disabled = !playing;
     el.play.textContent = playing && !paused ? 'Pause' : 'Play';
     el.play.classList.toggle('is-playing', Boolean(playing && !paused));
+    const wildness = wildnessWords(Number(el.wildness.value));
+    if (el.wildness.getAttribute('aria-valuetext') !== wildness) el.wildness.setAttribute('aria-valuetext', wildness);
     onBusy?.(busy);
   }
 
@@ -269,6 +277,7 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
   // radio writes its tunes ahead: a new setting is heard from the next tune it writes.
   el.wildness.addEventListener('input', () => {
     el.temperature.value = el.wildness.value;
+    sync();
     showFieldResult(el.temperature, readNumber(el.temperature));
   });
   const samplingInputs = [el.temperature, el.wildness, el.topK, el.topP];
@@ -286,8 +295,13 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
   el.temperature.addEventListener('input', () => {
     const r = showFieldResult(el.temperature, readNumber(el.temperature));
     if (r.ok) el.wildness.value = String(Math.min(Number(el.wildness.max), r.value));
+    sync();
   });
   for (const input of [el.length, el.topK, el.topP]) input.addEventListener('change', () => showFieldResult(input, readNumber(input)));
+  // "Not played" because of a field holds only until the fields are fixed: each change checks again.
+  for (const input of [el.tempo, el.temperature, el.length, el.bars, el.seed, el.topK, el.topP, el.stationSeed]) {
+    input.addEventListener('change', () => status.get('settings')?.level === 'warn' && checked());
+  }
   el.bars.addEventListener('change', () => showFieldResult(el.bars, readNumber(el.bars, { optional: true })));
   el.seed.addEventListener('change', () => showFieldResult(el.seed, readSeed(el.seed)));
 
@@ -323,6 +337,18 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
     el.stationSeed.value = String(Math.floor(Math.random() * 1000000));
   }
   lofi.on('tune', () => sync());
+  // The track that plays, whoever started it (a script, a media key): the list shows it. Set only
+  // when the published track changes, so a choice waiting for its next bar is not undone.
+  let shownSong = null;
+  lofi.on('state', (state) => {
+    const playing = state.playing ? state.song : null;
+    if (playing === shownSong) return;
+    shownSong = playing;
+    if (playing && el.song.value !== playing && [...el.song.options].some((o) => o.value === playing && !o.disabled)) {
+      el.song.value = playing;
+      sync();
+    }
+  });
   el.play.addEventListener('click', togglePlay);
   el.stop.addEventListener('click', stop);
   el.surprise.addEventListener('click', surprise);
