@@ -53,9 +53,6 @@ def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict
             "length": generation["length"],
             "seed": generation["seed"],
         },
-        # The article's rhythm for tokens that carry no duration: eighth 0.65, sixteenth 0.25,
-        # quarter 0.05, half 0.05; rests last a sixteenth.
-        "rhythm": {"eighth": 0.65, "sixteenth": 0.25, "quarter": 0.05, "half": 0.05},
     }
     if meta.get("copyGuard"):  # the runs of the lead sheets the page's compose() must not copy
         settings["copyGuard"] = meta["copyGuard"]
