@@ -19,7 +19,7 @@ from .errors import ContentError, Problem
 DEFAULTS: dict[str, dict[str, Any]] = {
     "site": {
         "title": "Lofi Player",
-        "description": "Lo-fi hip-hop beats to study to, with tracks a small LSTM writes live in your browser: a melody over jazzy chords, yours or its own.",
+        "description": "Lo-fi hip-hop beats to study to, with tracks a small neural network writes live in your browser: a melody over jazzy chords, yours or its own.",
     },
     "model": {
         # Token encoding: "leadsheet" is a melody over chords (bar lines, chord tokens, notes and
