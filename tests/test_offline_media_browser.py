@@ -1,6 +1,7 @@
 """Offline, all of it: after one visit on which nothing was played, with the network off, every
 ambience, drum pattern and quote, and every song and the AI track, plays with its real samples: the
-service worker kept all of media/ at install, not only what was played.
+service worker kept all of media/ at install, not only what was played. And a choice whose file is
+not kept says so in its own option.
 
 Each choice is rendered by the page itself (lofi.renderOffline: the same preparing, fetching and
 decoding as a play, into an offline context), so a missing file shows as a failed request, a layer
@@ -17,6 +18,16 @@ from .browser import open_lofi, wait_for
 pytestmark = pytest.mark.browser
 
 PROBLEMS = "#messages .message-error, #messages .message-warn, #alerts .message-error, #alerts .message-warn"
+
+
+OPTIONS_SAYING_SO = """() => ['drums', 'ambience', 'quote'].flatMap((id) =>
+  [...document.getElementById(id).options].filter((o) => o.textContent.includes('not saved for offline use'))
+    .map((o) => `${id}:${o.value}`))"""
+EVICT = """async (id) => {  // an ambience's file, from every cache
+  const manifest = await (await fetch('media.json')).json();
+  const url = new URL(manifest.ambience.find((a) => a.id === id).url, document.baseURI).href;
+  for (const name of await caches.keys()) await (await caches.open(name)).delete(url);
+}"""
 
 
 def render(page, **options):
@@ -63,5 +74,15 @@ def test_every_choice_plays_offline_after_one_visit(browser, media_site):
         assert page.locator(PROBLEMS).count() == 0, page.inner_text("#messages")
         assert not failed, failed
         assert not watch.errors, watch.errors
+
+        # Every option reads as written: everything is kept.
+        assert page.evaluate("() => navigator.onLine") is False
+        assert not page.evaluate(OPTIONS_SAYING_SO)
+        # One file the browser no longer has (storage evicted): its choice says so where it is chosen.
+        gone = media["ambience"][-1]["id"]
+        page.evaluate(EVICT, gone)
+        page.evaluate("() => window.dispatchEvent(new Event('offline'))")
+        wait_for(page, f"({OPTIONS_SAYING_SO})().length === 1")
+        assert page.evaluate(OPTIONS_SAYING_SO) == [f"ambience:{gone}"]
     finally:
         context.close()
