@@ -54,6 +54,20 @@ export function bindChrome(lofi, { body = document.body, dock, sheet, toggle }) 
   }
   document.addEventListener('focusin', wake, true);
   lofi.on('state', wake);
+  // Something new to act on in the dock (an alert, the update button shown) is shown, not faded;
+  // the words that change every bar (what plays, the position) are not.
+  // The alerts are redrawn at each status change: only new words wake the chrome.
+  const alerts = dock.querySelector('#alerts');
+  const update = dock.querySelector('#update');
+  let said = alerts?.textContent ?? '';
+  const news = new MutationObserver(() => {
+    const now = alerts?.textContent ?? '';
+    const fresh = now !== said && now !== '';
+    said = now;
+    if (fresh || (update && !update.hidden)) wake();
+  });
+  if (alerts) news.observe(alerts, { childList: true });
+  if (update) news.observe(update, { attributes: true, attributeFilter: ['hidden'] });
 
   function swallowNextClick() {
     const swallow = (event) => {
