@@ -132,7 +132,7 @@ function fillInAfterFirstNote(sampler, rest) {
           if (sampler.disposed) return;
           for (const [note, buffer] of Object.entries(buffers)) sampler.add(note, buffer);
         })
-        .catch(() => {});
+        .catch((err) => console.warn(`lofi: the other ${sampler.name} samples did not arrive: ${err.message}`));
     }, REST_AFTER_MS);
     return sampler.triggerAttack(...args);
   };
