@@ -86,7 +86,10 @@ def add_debug_hooks(page, url: str) -> None:
 # The settings sheet open from the first paint of every load of the page (a reload included), for
 # the tests that use the settings; the page's chrome reads the sheet's state from the markup.
 OPEN_SETTINGS = """
-document.addEventListener('DOMContentLoaded', () => { document.getElementById('settings').hidden = false; });
+document.addEventListener('DOMContentLoaded', () => {
+  const sheet = document.getElementById('settings');  // absent from other documents (report.html, a frame)
+  if (sheet) sheet.hidden = false;
+});
 """
 
 
