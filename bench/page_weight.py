@@ -35,8 +35,13 @@ with the bytes per file of the last run. --no-service-worker blocks the service 
 figures would be if it registered only after the first note. The server is local, so time here is startup and CPU, not
 network: the bytes are the network's share, which a phone's connection multiplies.
 
-"targets" and "targets_met": worker <= 350 KB, bytes before the first note <= 2.5 MB, first note
-<= 300 ms after Play (with intent).
+"cold_start" puts the two figures of a first visit where Play is the first input (the tap on a
+phone: "without_intent") side by side: the first AI note's time after Play and every byte sent
+before it, samples included.
+
+"targets" and "targets_met": worker <= 350 KB; when Play is the first input, at most 2.5 MB before
+the first note, everything counted, and the first note at most 300 ms after Play; with intent, the
+first note at most 300 ms after Play too.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ from bench.machine import machine
 from builder.serve import make_server
 from builder.site import PROJECT_ROOT
 
-TARGETS = {"worker_bytes_max": 350_000, "code_and_model_bytes_max": 2_500_000, "first_note_ms_max": 300}
+TARGETS = {"worker_bytes_max": 350_000, "bytes_before_first_note_max": 2_500_000, "first_note_ms_max": 300}
 CATEGORIES = {"assets/": "code", "sw.js": "code", "index.html": "code", "manifest.webmanifest": "code", "icons/": "code",
               "model/": "model", "media/": "media", "media.json": "media"}  # fmt: skip
 
@@ -225,13 +230,27 @@ def measure_site(site: Path, runs: int, think_ms: int, service_workers: str = "a
     return result
 
 
+def cold_start(figures: dict) -> dict:
+    """Play as the first input on a fresh page: the first note's time and the bytes before it."""
+    first = figures["without_intent"]
+    return {
+        "first_note_ms": first["first_note_ms"],
+        "bytes_before_first_note": first["bytes_before_first_note"],
+        "media_bytes_before_first_note": first["by_category"]["media"],
+    }
+
+
+def note_within(ms) -> bool:
+    return ms is not None and ms <= TARGETS["first_note_ms_max"]
+
+
 def targets_met(figures: dict) -> dict:
-    intent = figures["with_intent"]
+    cold = cold_start(figures)
     return {
         "worker_bytes": figures["worker_bytes"] <= TARGETS["worker_bytes_max"],
-        "code_and_model_bytes": intent["code_and_model_bytes"] <= TARGETS["code_and_model_bytes_max"],
-        "first_note_ms": intent["first_note_ms"] is not None
-        and intent["first_note_ms"] <= TARGETS["first_note_ms_max"],
+        "cold_start_bytes_before_first_note": cold["bytes_before_first_note"] <= TARGETS["bytes_before_first_note_max"],
+        "cold_start_first_note_ms": note_within(cold["first_note_ms"]),
+        "with_intent_first_note_ms": note_within(figures["with_intent"]["first_note_ms"]),
     }
 
 
@@ -288,7 +307,7 @@ def run(args, parser, sites: dict) -> int:
         print(f"page_weight: {site}…", file=sys.stderr, flush=True)
         workers = "block" if args.no_service_worker else "allow"
         figures = measure_site(site.resolve(), args.runs, args.think_ms, workers, args.settle_ms)
-        result[label] = {**figures, "targets_met": targets_met(figures)}
+        result[label] = {"cold_start": cold_start(figures), **figures, "targets_met": targets_met(figures)}
     result["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result, indent=1))
     return 0 if all(result["site"]["targets_met"].values()) else 1

@@ -26,7 +26,7 @@ GENERATION_NAMES = {"temperature": "temperature", "top_k": "topK", "top_p": "top
 DEFAULTS: dict[str, dict[str, Any]] = {
     "site": {
         "title": "Lofi Player",
-        "description": "Lo-fi hip-hop beats to study to, with tracks a small LSTM writes live in your browser: a melody over jazzy chords, yours or its own.",
+        "description": "Lo-fi hip-hop beats to study to, with tracks a small neural network writes live in your browser: a melody over jazzy chords, yours or its own.",
     },
     "model": {
         # Token encoding: "leadsheet" is a melody over chords (bar lines, chord tokens, notes and

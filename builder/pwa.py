@@ -6,10 +6,13 @@ Runs last, on the finished site: writes `manifest.webmanifest` and its icons, `f
 - `VERSION`: a hash of every file of the site (and of the worker's own code), so each build that
   changes anything is a new worker with new caches, and an unchanged rebuild changes nothing;
 - `PRECACHE`: the site's own file list, read from the output (paths relative to the site, so it
-  works from any sub-path): everything except `media/` (cached by the worker as it is played),
-  `sw.js` itself, the build's marker file (a host need not serve dot-files, and one missing file
+  works from any sub-path): everything except `media/`, `sw.js` itself, the build's marker file (a host need not serve dot-files, and one missing file
   fails the worker's whole install), the report's listening pieces (about 0.75 MB that the
-  player never needs) and assets/debug.js (the tests' hooks; index.html never loads it).
+  player never needs) and assets/debug.js (the tests' hooks; index.html never loads it);
+- `MEDIA`: every file under `media/` (samples, drum one-shots, ambiences, quotes, about 1.9 MB),
+  fetched into the worker's media cache at install, so that after one visit every choice plays
+  offline, not only those that were played. One that fails to arrive does not fail the install:
+  it is cached the first time it is played instead.
 """
 
 from __future__ import annotations
@@ -48,14 +51,16 @@ def write_pwa(out_dir: Path, site: dict, web_src: Path) -> dict:
         raise BuildError(f"{template}: missing (the service worker)")
     write_manifest(out_dir, site)
     precache = precache_list(out_dir)
+    media = media_list(out_dir)
     version = build_version(out_dir, template.read_bytes())
     header = (
         "// Written by builder/pwa.py: this build's version and its files.\n"
         f"const VERSION = {json.dumps(version)};\n"
-        f"const PRECACHE = {json.dumps(precache, indent=0)};\n\n"
+        f"const PRECACHE = {json.dumps(precache, indent=0)};\n"
+        f"const MEDIA = {json.dumps(media, indent=0)};\n\n"
     )
     (out_dir / SW_NAME).write_text(header + template.read_text(encoding="utf-8"), encoding="utf-8")
-    return {"version": version, "precache": precache}
+    return {"version": version, "precache": precache, "media": media}
 
 
 def precache_list(out_dir: Path) -> list[str]:
@@ -69,6 +74,14 @@ def precache_list(out_dir: Path) -> list[str]:
             continue
         files.append(rel)
     return files
+
+
+def media_list(out_dir: Path) -> list[str]:
+    """Every file under media/, relative and sorted: what the player may play, kept for offline use."""
+    root = out_dir / RUNTIME_PREFIX
+    if not root.is_dir():
+        return []
+    return [p.relative_to(out_dir).as_posix() for p in sorted(root.rglob("*")) if p.is_file()]
 
 
 def build_version(out_dir: Path, worker_code: bytes) -> str:

@@ -83,13 +83,26 @@ def add_debug_hooks(page, url: str) -> None:
         page.add_init_script(response.read().decode("utf-8"))
 
 
-def open_lofi(context, url: str, route=None):
+# The settings sheet open from the first paint of every load of the page (a reload included), for
+# the tests that use the settings; the page's chrome reads the sheet's state from the markup.
+OPEN_SETTINGS = """
+document.addEventListener('DOMContentLoaded', () => {
+  const sheet = document.getElementById('settings');  // absent from other documents (report.html, a frame)
+  if (sheet) sheet.hidden = false;
+});
+"""
+
+
+def open_lofi(context, url: str, route=None, settings: bool = True):
     """A new page of `context` on the player at `url`, with lofi ready: (page, watch). `route(page)`
     may intercept requests first; page.route does not see what a service worker answers, so a
-    context that routes should be made with service_workers="block"."""
+    context that routes should be made with service_workers="block". `settings`: the settings
+    sheet is open (as a listener would open it to reach them); False leaves the page as it opens."""
     page = context.new_page()
     watch = PageWatch(page)
     add_debug_hooks(page, url)
+    if settings:
+        page.add_init_script(OPEN_SETTINGS)
     if route:
         route(page)
     page.goto(url)

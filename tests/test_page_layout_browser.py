@@ -1,7 +1,9 @@
-"""The page as a place to listen, at 1440x900 and on a 390x844 phone: Play is on the first screen,
-nothing scrolls sideways whatever the page shows (idle, playing, paused, every fold open, a quote's
-caption, a recording), a caption never moves the controls, focus mode leaves the scene and Play, and
-a session through every control logs no error."""
+"""The page as a place to listen, at 1440x900 and on a 390x844 phone: the page is one screen tall and
+Play is on it, nothing scrolls sideways whatever the page shows (idle, playing, paused, the settings
+open with every fold, a quote's caption, a recording), a caption never moves the controls, the title
+and the dock fade while music plays untouched and come back at once, Surprise me and the slider stay
+whatever plays, focus mode leaves the scene and Play, and a session through every control logs no
+error."""
 
 from __future__ import annotations
 
@@ -30,10 +32,11 @@ LAYOUT_JS = """() => {
     .map((s) => s.getBoundingClientRect().right);
   return {
     scrollWidth: document.scrollingElement.scrollWidth, width: innerWidth, height: innerHeight,
+    scrollHeight: document.scrollingElement.scrollHeight,
     play: box('play'), position: box('position'), sliderRight: Math.max(0, ...sliders),
     positionLine: parseFloat(getComputedStyle(document.getElementById('position')).lineHeight),
     // What the first screen says, but for the problems reported (those quote the player's own log).
-    words: [...document.querySelector('.first-screen').querySelectorAll('h1, p, label, button, select, span')]
+    words: [...document.querySelectorAll('.masthead, .dock')].flatMap((part) => [...part.querySelectorAll('h1, p, label, button, select, span')])
       .filter((e) => !e.closest('#alerts') && e.checkVisibility()).map((e) => e.innerText).join(' '),
   };
 }"""
@@ -43,17 +46,18 @@ JARGON = re.compile(r"\b(solo|tokens?|layers?|temperature|seed)\b", re.IGNORECAS
 @pytest.fixture(params=list(SIZES))
 def sized(request, browser, media_site_url):  # conftest: the tiny content with the real media, served
     context = browser.new_context(accept_downloads=True, **SIZES[request.param])
-    page, watch = open_lofi(context, media_site_url)
+    page, watch = open_lofi(context, media_site_url, settings=False)  # as the page opens: settings closed
     wait_for(page, "document.querySelector('#drums').options.length > 1")
     yield request.param, page, watch
     context.close()
 
 
 def check(page, state: str) -> dict:
-    """Play on the first screen and no sideways scroll: what a listener sees in `state`."""
+    """One screen, Play on it and no sideways scroll: what a listener sees in `state`."""
     page.evaluate("() => window.scrollTo(0, 0)")
     layout = page.evaluate(LAYOUT_JS)
     assert layout["scrollWidth"] <= layout["width"], (state, layout)
+    assert layout["scrollHeight"] <= layout["height"], (state, layout)  # no page below the scene
     play = layout["play"]
     assert play["top"] >= 0 and play["bottom"] <= layout["height"], (state, play)
     assert play["height"] <= 56, (state, play)  # the main button stays a button, never an oval
@@ -67,6 +71,10 @@ def check(page, state: str) -> dict:
 def test_play_first_and_no_sideways_scroll_in_any_state(sized):
     size, page, watch = sized
     check(page, "idle")
+    assert page.locator("#settings").is_hidden()  # closed until asked for
+    page.click("#settings-toggle")
+    assert page.get_attribute("#settings-toggle", "aria-expanded") == "true"
+    check(page, "the settings open")
     page.select_option("#song", "first-light")
     page.select_option("#quote", "walden")
     page.fill("#tempo", "240")
@@ -90,6 +98,10 @@ def test_play_first_and_no_sideways_scroll_in_any_state(sized):
             summary.click()
     assert page.evaluate("() => [...document.querySelectorAll('details')].every((d) => d.open || d.hidden)")
     check(page, "every fold open")
+    page.keyboard.press("Escape")  # closes the sheet
+    assert page.locator("#settings").is_hidden()
+    check(page, "the settings closed again")
+    page.click("#settings-toggle")
 
     page.click("#record")
     wait_for(page, "window.lofi.state().recording && !document.getElementById('recording-light').hidden")
@@ -103,6 +115,89 @@ def test_play_first_and_no_sideways_scroll_in_any_state(sized):
     page.click("#stop")
     wait_for(page, "!window.lofi.state().playing")
     check(page, "stopped")
+    assert watch.errors == [], size
+
+
+CHROME_JS = """() => ({
+  resting: document.body.classList.contains('chrome-resting'),
+  opacity: ['.masthead', '.dock'].map((s) => Number(getComputedStyle(document.querySelector(s)).opacity)),
+})"""
+
+
+def idle_ms(page, ms: int) -> None:
+    """The chrome's idle delay (read at each wake): short to see it fade without waiting, long
+    while a test checks that something woke it (so a busy machine cannot let it fade again first)."""
+    page.evaluate("(ms) => { document.body.dataset.idleMs = String(ms); }", ms)
+
+
+def faded(page):
+    """Waits for the chrome to rest and its fade (a CSS transition) to run to nothing."""
+    idle_ms(page, 300)
+    page.evaluate("() => document.dispatchEvent(new Event('focusin'))")  # starts the (short) wait over
+    wait_for(page, "document.body.classList.contains('chrome-resting')", timeout=10000)
+    wait_for(page, "Number(getComputedStyle(document.querySelector('.dock')).opacity) === 0", timeout=10000)
+    assert page.evaluate(CHROME_JS)["opacity"] == [0, 0]
+    idle_ms(page, 600_000)
+
+
+def test_the_chrome_fades_while_music_plays_untouched_and_comes_back_at_once(sized):
+    size, page, watch = sized
+    idle_ms(page, 300)
+    page.wait_for_timeout(600)
+    assert page.evaluate(CHROME_JS) == {"resting": False, "opacity": [1, 1]}  # idle, no music: it stays
+    page.evaluate("() => window.lofi.play({song: 'first-light', bpm: 240})")  # music, and no hand on anything
+    wait_for(page, "window.lofi.state().playing")
+    faded(page)
+    # Any pointer movement brings it back at once (the way back is a short transition, not the slow fade).
+    page.mouse.move(200, 200)
+    assert page.evaluate(CHROME_JS)["resting"] is False
+    wait_for(page, "Number(getComputedStyle(document.querySelector('.dock')).opacity) === 1", timeout=5000)
+    faded(page)
+    page.keyboard.press("Shift")  # any key
+    assert page.evaluate(CHROME_JS)["resting"] is False
+    faded(page)
+    if size == "phone":
+        # A touch on the faded dock brings it back and presses nothing: the music plays on.
+        page.tap("#play")
+        assert page.evaluate(CHROME_JS)["resting"] is False
+        page.wait_for_timeout(100)
+        assert page.evaluate("() => window.lofi.state().paused") is False
+        faded(page)
+    # The keyboard's focus in the dock keeps it, even with the short delay.
+    page.keyboard.press("Tab")
+    page.focus("#play")
+    idle_ms(page, 300)
+    page.wait_for_timeout(900)
+    assert page.evaluate(CHROME_JS)["resting"] is False
+    # Paused, it stays, however long nobody touches anything.
+    page.evaluate("() => window.lofi.pause()")
+    wait_for(page, "window.lofi.state().paused")
+    page.evaluate("() => document.activeElement.blur()")
+    page.wait_for_timeout(900)
+    assert page.evaluate(CHROME_JS) == {"resting": False, "opacity": [1, 1]}
+    # Playing again with the settings open: it stays too.
+    page.click("#settings-toggle")
+    page.evaluate("() => window.lofi.resume()")
+    page.wait_for_timeout(900)
+    assert page.evaluate(CHROME_JS)["resting"] is False
+    page.click("#settings-toggle")
+    faded(page)
+    page.evaluate("() => window.lofi.stop()")
+    wait_for(page, "!document.body.classList.contains('chrome-resting')")
+    assert watch.errors == [], size
+
+
+def test_surprise_me_and_the_slider_stay_in_the_dock_whatever_plays(sized):
+    size, page, watch = sized
+    dock_controls = "() => ['surprise', 'wildness'].map((id) => document.getElementById(id).checkVisibility())"
+    for track in ("station", "ai", "first-light", "gymnopedie-no-1"):
+        page.select_option("#song", track)
+        assert page.evaluate(dock_controls) == [True, True], (size, track)
+    page.click("#play")
+    wait_for(page, "window.lofi.state().playing && window.lofi.state().song === 'gymnopedie-no-1'", timeout=30000)
+    assert page.evaluate(dock_controls) == [True, True], size
+    check(page, "a song playing")
+    page.click("#stop")
     assert watch.errors == [], size
 
 
@@ -197,6 +292,7 @@ def test_a_session_of_every_control_logs_no_error(browser, media_site_url):
 
 def test_a_wav_render_shows_its_progress_and_time(sized):
     size, page, watch = sized
+    page.click("#settings-toggle")
     page.select_option("#song", "first-light")
     page.fill("#tempo", "240")
     page.evaluate("""() => {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from builder.pwa import build_version, icon_png, precache_list, write_pwa
+from builder.pwa import build_version, icon_png, media_list, precache_list, write_pwa
 from builder.site import PROJECT_ROOT
 
 WEB_SRC = PROJECT_ROOT / "web_src"
@@ -32,6 +32,21 @@ def read_worker(root):
     version = json.loads(re.search(r"const VERSION = (.*);", text).group(1))
     precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", text, re.S).group(1))
     return text, version, precache
+
+
+def read_media(root):
+    return json.loads(re.search(r"const MEDIA = (\[.*?\]);", (root / "sw.js").read_text(), re.S).group(1))
+
+
+def test_the_worker_keeps_every_media_file_for_offline_use(tmp_path):
+    root = fake_site(tmp_path)
+    (root / "media" / "instruments" / "epiano").mkdir(parents=True)
+    (root / "media" / "instruments" / "epiano" / "Ds4.ogg").write_text("not really audio")
+    result = write_pwa(root, SITE, WEB_SRC)
+    media = read_media(root)
+    assert media == result["media"] == ["media/drums/bd.ogg", "media/instruments/epiano/Ds4.ogg"]
+    assert "keepMedia()" in (root / "sw.js").read_text()  # fetched at install, not only as played
+    assert media_list(tmp_path / "nowhere") == []
 
 
 def test_the_worker_precaches_exactly_the_sites_files_except_media(tmp_path):
@@ -83,5 +98,8 @@ def test_the_built_site_has_the_worker_and_links_the_manifest(built_site):
     assert len(version) == 16
     assert "index.html" in precache and "model/generation.json" in precache
     assert precache == precache_list(built_site)
+    media = read_media(built_site)
+    assert media == media_list(built_site) and not set(media) & set(precache)
+    assert all((built_site / path).is_file() for path in media)
     html = (built_site / "index.html").read_text()
     assert '<link rel="manifest" href="manifest.webmanifest">' in html

@@ -61,7 +61,7 @@ export function createLofi({ status, visualizer = null }) {
   const ai = createAiTrack({ loader, status, catalogue, ready });
   // The model (in its worker) needs no Tone.js: at the first sign of a listener it starts loading
   // at once, beside Tone.js and the samples, not after them.
-  onFirstIntent(() => ready.then(() => loader.load(ready)).catch(() => {})); // a failure shows in the status line
+  const loadModel = onFirstIntent(() => ready.then(() => loader.load(ready)).catch(() => {})); // a failure shows in the status line
   // Tone.js (evaluating it makes the audio context: a long task) while the page sits idle, so that
   // neither the first paint nor the moment a listener reaches for Play pays for it; a tap on Play,
   // which comes with no sign before it, then finds it there too.
@@ -126,7 +126,8 @@ export function createLofi({ status, visualizer = null }) {
     loadModel: () => loader.load(ready),
     generate: (options) => ai.generate(options),
     compose: (options) => ai.compose(options),
-    play: (options) => playback.play(options),
+    // Play as the first input (no sign before it): the model starts loading now, beside Tone.js.
+    play: (options) => (loadModel(), playback.play(options)),
     // The endless station of AI tunes: its plan, composed ({seed, minutes, progression, mood}),
     // the tunes heard this session (oldest first) and the next tune from the next bar.
     station: (options) => station.compose(options),

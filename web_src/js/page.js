@@ -14,6 +14,8 @@ import { bindFocus } from './ui/focus.js';
 import { bindSleep } from './ui/sleep.js';
 import { bindKeys } from './ui/keys.js';
 import { bindMediaSession } from './ui/media_session.js';
+import { bindChrome } from './ui/chrome.js';
+import { bindOfflineChoices } from './ui/offline_choices.js';
 
 const status = createStatus();
 
@@ -40,6 +42,8 @@ const focus = bindFocus(document.getElementById('focus'));
 bindSleep(lofi, status, document.getElementById('sleep'));
 bindKeys({ track, sound, focus });
 bindMediaSession(lofi, { track, song });
+bindOfflineChoices(sound.selects);
+bindChrome(lofi, { dock: document.getElementById('dock'), sheet: document.getElementById('settings'), toggle: document.getElementById('settings-toggle') });
 // Every play, pause and stop reports a state, so the buttons stay right when a script (or a test)
 // drives window.lofi directly.
 lofi.on('state', () => track.sync());

@@ -2,7 +2,9 @@
 // builder/pwa.py writes dist/sw.js as two constants followed by this file:
 //   VERSION   a hash of every file the build wrote, so each new build is a new worker and cache;
 //   PRECACHE  the build's own file list (paths relative to the site): the app shell, the model,
-//             the songs and the media manifest (media/ itself is cached as it is played).
+//             the songs and the media manifest;
+//   MEDIA     every file under media/ (samples, drums, ambiences, quotes): kept at install too, so
+//             every choice plays offline after one visit, not only what was played.
 // Everything is relative to the worker's scope, so the site works from any sub-path.
 //
 // Updates: a new build's worker installs beside the old one and waits; the page offers to switch
@@ -14,7 +16,7 @@
 // CacheStorage, so each cache name carries the worker's scope, and a worker deletes only its own
 // site's old caches: a second site must never delete the first one's offline copy.
 
-/* global VERSION, PRECACHE */
+/* global VERSION, PRECACHE, MEDIA */
 const SCOPE = self.registration.scope;
 const OWN_PREFIX = `lofi-player:${SCOPE}:`; // the ':' after the scope: /a/ never matches /a/b/'s caches
 const PRECACHE_NAME = `${OWN_PREFIX}${VERSION}`;
@@ -27,12 +29,30 @@ const UNSCOPED_PREFIX = 'lofi-player-';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(PRECACHE_NAME).then((cache) =>
-      // cache: 'reload' skips the HTTP cache, so the files are this build's, not stale copies.
-      cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE).href, { cache: 'reload' }))),
-    ),
+    Promise.all([
+      caches.open(PRECACHE_NAME).then((cache) =>
+        // cache: 'reload' skips the HTTP cache, so the files are this build's, not stale copies.
+        cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE).href, { cache: 'reload' }))),
+      ),
+      keepMedia(),
+    ]),
   );
 });
+
+// Every media file, each on its own: one that fails (a flaky network) leaves the install whole, and
+// is cached the first time it is played instead. 'no-cache' revalidates with the server, so a file the
+// page has just played comes from the HTTP cache (a 304) instead of being downloaded again.
+async function keepMedia() {
+  const runtime = await caches.open(RUNTIME_NAME);
+  await Promise.allSettled(
+    MEDIA.map(async (path) => {
+      const href = new URL(path, SCOPE).href;
+      if (await runtime.match(href)) return;
+      const response = await fetch(new Request(href, { cache: 'no-cache' }));
+      if (response.ok && response.status === 200) await runtime.put(href, response);
+    }),
+  );
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
@@ -84,7 +104,8 @@ async function respond(request) {
   const hit = await precache.match(new URL(path, SCOPE).href);
   if (hit) return hit;
   if (path.startsWith(RUNTIME_PREFIX)) {
-    // Samples, drum one-shots, ambiences, quotes: cached the first time they are played.
+    // Samples, drum one-shots, ambiences, quotes: kept at install; one that was missed then is
+    // cached the first time it is played.
     const runtime = await caches.open(RUNTIME_NAME);
     const cached = await runtime.match(url.href);
     if (cached) return cached;

@@ -8,7 +8,7 @@ import { chordsToPrimer, songPrimer } from './primer.js';
 export function createModelLoader({ status, catalogue, onLoaded = () => {} }) {
   let meta = null; // generation.json, once read
   let generator = null; // WorkerGenerator: the model runs in a Web Worker (ai/worker.js)
-  let loaded = null; // {vocab, rhythm, backend} once the worker has loaded the model
+  let loaded = null; // {vocab, backend} once the worker has loaded the model
   let modelPromise = null;
 
   async function readMeta() {
@@ -28,7 +28,7 @@ export function createModelLoader({ status, catalogue, onLoaded = () => {} }) {
       status.set('model', 'busy', 'Loading the AI model…');
       generator ??= new WorkerGenerator();
       const answer = await generator.load(meta);
-      loaded = { vocab: meta.vocab, rhythm: meta.rhythm, backend: answer.backend };
+      loaded = { vocab: meta.vocab, backend: answer.backend };
       // Its own status line, so a fallback (slower) backend stays visible after later messages.
       const fallback = answer.notes.length ? ` (fallback: ${answer.notes.join('; ')})` : '';
       status.set('backend', answer.notes.length ? 'warn' : 'ok', `TensorFlow.js backend: ${answer.backend}${fallback}`);

@@ -93,20 +93,49 @@ function samplesNeeded(sampleUrls, midis) {
 
 // Loads what instrument `name` needs to play `midis`. Resolves to a "recipe" that createInstrument
 // turns into a node in the current context: {kind: 'sampler', buffers} or {kind: 'synth', warning}.
-export async function prepareInstrument(name, manifest, midis) {
+// `later`: notes it will need, but not before its first note; their samples (those `midis` did not
+// bring) are the recipe's `rest()`, fetched once the first note has sounded (createInstrument), so
+// that on a first visit they do not hold that note back nor share the network with it.
+export async function prepareInstrument(name, manifest, midis, { later = [] } = {}) {
   const sampled = manifest?.instruments?.[name]?.urls;
-  if (!sampled || !midis.length) return { name, kind: 'synth' };
-  const { buffers, errors } = await loadBuffers(samplesNeeded(sampled, midis));
+  if (!sampled || !(midis.length || later.length)) return { name, kind: 'synth' };
+  const needed = samplesNeeded(sampled, midis.length ? midis : later);
+  const { buffers, errors } = await loadBuffers(needed);
   if (errors.length) return { name, kind: 'synth', warning: `${name} samples failed (${errors[0]}); using a synthesizer` };
-  return { name, kind: 'sampler', buffers };
+  const more = Object.fromEntries(Object.entries(samplesNeeded(sampled, later)).filter(([note]) => !needed[note]));
+  if (!Object.keys(more).length) return { name, kind: 'sampler', buffers };
+  return { name, kind: 'sampler', buffers, rest: () => loadBuffers(more).then((loaded) => loaded.buffers) };
 }
+
+// After the first note, out of its way: the time its look-ahead and its first moments take.
+const REST_AFTER_MS = 1500;
 
 export function createInstrument(recipe) {
   if (recipe.kind === 'sampler') {
     const settings = SAMPLER_SETTINGS[recipe.name] ?? { volume: -6, release: 1 };
-    return new Tone.Sampler({ urls: recipe.buffers, release: settings.release, volume: settings.volume });
+    const sampler = new Tone.Sampler({ urls: recipe.buffers, release: settings.release, volume: settings.volume });
+    if (recipe.rest) fillInAfterFirstNote(sampler, recipe.rest);
+    return sampler;
   }
   return createSynth(recipe.name);
+}
+
+// The sampler's other samples, fetched once it has played its first note and added as they come:
+// until then it stretches the ones it has. One that fails leaves the stretched one (the file is
+// named by the first play that needs it for sure: a song).
+function fillInAfterFirstNote(sampler, rest) {
+  sampler.triggerAttack = (...args) => {
+    delete sampler.triggerAttack; // back to Tone's own from the next note on
+    setTimeout(() => {
+      rest()
+        .then((buffers) => {
+          if (sampler.disposed) return;
+          for (const [note, buffer] of Object.entries(buffers)) sampler.add(note, buffer);
+        })
+        .catch((err) => console.warn(`lofi: the other ${sampler.name} samples did not arrive: ${err.message}`));
+    }, REST_AFTER_MS);
+    return sampler.triggerAttack(...args);
+  };
 }
 
 // The bus input a part plays into: the melody's own route, or the backing's ('music').

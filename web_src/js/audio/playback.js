@@ -56,7 +56,8 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
   // The AI track's instruments and its model (in its worker, off this thread) load then too, side
   // by side: a first Play on the AI track then waits for no download.
   // A warm-up that fails (Tone.js did not arrive) is only a warning: Play loads what is missing.
-  onFirstIntent(() =>
+  // A Play with no sign before it (the first input, a tap) starts it too, beside its own loading.
+  const warmUp = onFirstIntent(() =>
     ready
       .then(() => {
         warm(loader.meta ? ai.warmArrangement() : { parts: [] });
@@ -92,6 +93,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
     }
     const playCalledAt = performance.now();
     player.unlock(); // synchronously, while a click that called play() still counts as a gesture
+    warmUp();
     await ready;
     const id = song ?? catalogue.defaultSong();
     // Typed chords are read here, once, and go on as read (ai/track.js readProgression).

@@ -7,6 +7,10 @@ import { loadKit } from './drums.js';
 import { loadBuffer } from './media.js';
 import { noteToMidi } from '../music/pitch.js';
 
+// The middle of the keyboard (C3 to C6), where a streamed part's notes fall; its Cs first.
+const STREAMED_ALL = Array.from({ length: 37 }, (_, i) => 48 + i);
+const STREAMED_FIRST = STREAMED_ALL.filter((midi) => midi % 12 === 0);
+
 // One layer (drums, ambience, quote): resolves to {id, entry, buffers|buffer} or null (off); rejects with a message
 // naming the missing file, and the caller disables that layer only.
 export async function prepareLayer(manifest, layer, id) {
@@ -25,10 +29,13 @@ export async function prepareMusic(manifest, arrangement) {
   const recipes = await Promise.all(
     arrangement.parts.map(async (part) => {
       if (part.kind === 'drums') return null; // hits on the drum kits (prepareKits), no instrument
-      let midis = part.events.flatMap((e) => (e.notes || []).map(noteToMidi)).filter((m) => m !== null);
-      // A part whose notes stream in while it plays (the live AI solo) gets the middle of the keyboard.
-      if (part.attach) midis = [...midis, ...Array.from({ length: 37 }, (_, i) => 48 + i)];
-      const recipe = await prepareInstrument(part.instrument, manifest, midis);
+      const midis = part.events.flatMap((e) => (e.notes || []).map(noteToMidi)).filter((m) => m !== null);
+      // A part whose notes stream in while it plays (the AI track) gets the middle of the keyboard:
+      // first one sample an octave, all the first note waits for (the sampler stretches each over
+      // its octave), then every sample there once that note has sounded (instruments.js).
+      const first = part.attach ? [...midis, ...STREAMED_FIRST] : midis;
+      const later = part.attach ? STREAMED_ALL : [];
+      const recipe = await prepareInstrument(part.instrument, manifest, first, { later });
       if (recipe.warning) warnings.push(recipe.warning);
       return { ...recipe, route: routeOf(part) }; // warmed on the route it will play on
     }),

@@ -3,7 +3,7 @@
 // tells the page when a new build is waiting, and switches to it when asked.
 //
 // Registering on a first visit makes the worker download the whole site for its precache (about
-// 3 MB), which would compete with the model and the samples the first note needs. So registration
+// 5 MB with every media file), which would compete with the model and the samples the first note needs. So registration
 // waits for start(): the page calls it once the first note has sounded or the page has sat idle a
 // while. A page a worker already controls (a return visit) registers at once: nothing is
 // downloaded then, and a new build is noticed straight away. Any call that asks about the worker
@@ -17,15 +17,6 @@ export function createUpdates({ status, onUpdate = () => {} }) {
   let updateReady = false;
   let switching = false;
   let error = null;
-  let warmed = Promise.resolve();
-
-  // On the first visit the page fetches media before the worker controls it, so those files are not
-  // in its runtime cache yet: fetch them again through the worker once it takes over.
-  function warmRuntimeCache() {
-    const prefix = siteUrl('media/');
-    const urls = new Set(performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.startsWith(prefix)));
-    return Promise.allSettled([...urls].map((url) => fetch(url)));
-  }
 
   function watch(worker) {
     if (!worker) return;
@@ -54,10 +45,10 @@ export function createUpdates({ status, onUpdate = () => {} }) {
     }
     watch(registration.waiting);
     registration.addEventListener('updatefound', () => watch(registration.installing));
-    const hadController = Boolean(navigator.serviceWorker.controller);
+    // The worker keeps every media file at install (sw.js MEDIA), so nothing played before it took
+    // over needs fetching again.
     navigator.serviceWorker.addEventListener('controllerchange', () => {
       if (switching) window.location.reload(); // the new build takes over: reload onto it
-      else if (!hadController) warmed = warmRuntimeCache();
     });
     navigator.serviceWorker.ready.then(() => {
       if (!updateReady) status.set('offline', 'ok', 'Saved for offline use: the player works without a network after this visit.');
@@ -109,7 +100,6 @@ export function createUpdates({ status, onUpdate = () => {} }) {
       if (!navigator.serviceWorker.controller) {
         await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
       }
-      await warmed;
       return this.info();
     },
     // Asks the server for a newer build; resolves to whether one is waiting.

@@ -67,8 +67,8 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
     const { playing, paused } = lofi.state();
     const ai = isAi();
     el.aiSettings.hidden = !usesModel();
-    // Surprise me is always there (on a song it starts the radio); calmer to wilder is the AI's.
-    el.wildness.closest('.wildness').hidden = !usesModel();
+    // Surprise me and calmer to wilder are always there: on a song, Surprise me starts the radio,
+    // and the slider sets how the radio's tunes will sound.
     if (!usesModel()) el.wildnessNote.hidden = true;
     // The radio's settings are its station and the sampling; one tune's are its own seed and size.
     for (const part of [el.barsField, el.lengthField, el.seedField, el.oneTune]) if (part) part.hidden = !ai;
