@@ -8,6 +8,7 @@ import vm from 'node:vm';
 
 const SOURCE = fs.readFileSync(new URL('../../web_src/sw/sw.js', import.meta.url), 'utf8');
 const PRECACHE = ['index.html', 'assets/app.js', 'model/model.json'];
+const MEDIA = ['media/ambience/rain.ogg', 'media/drums/bd_jazz.ogg'];
 
 function cacheStorage() {
   const stores = new Map();
@@ -29,7 +30,7 @@ function cacheStorage() {
   };
 }
 
-// Loads a worker for `scope` (the build's VERSION and PRECACHE in front, as builder/pwa.py writes them).
+// Loads a worker for `scope` (the build's VERSION, PRECACHE and MEDIA in front, as builder/pwa.py writes them).
 function worker(scope, version, caches) {
   const listeners = {};
   const self = {
@@ -45,7 +46,7 @@ function worker(scope, version, caches) {
     }
   }
   const context = vm.createContext({ self, caches, Request, URL, fetch: async () => ({ ok: true, status: 200 }) });
-  vm.runInContext(`const VERSION = ${JSON.stringify(version)};\nconst PRECACHE = ${JSON.stringify(PRECACHE)};\n${SOURCE}`, context);
+  vm.runInContext(`const VERSION = ${JSON.stringify(version)};\nconst PRECACHE = ${JSON.stringify(PRECACHE)};\nconst MEDIA = ${JSON.stringify(MEDIA)};\n${SOURCE}`, context);
   const run = async (type) => {
     let done;
     listeners[type]({ waitUntil: (promise) => (done = promise) });
@@ -74,15 +75,17 @@ test('a second site on the origin keeps the first one offline, and each update d
   const after = await caches.keys();
   assert.deepEqual(
     after.filter((name) => !before.includes(name)),
-    [`lofi-player:${A}:a2`],
+    [`lofi-player:${A}:a2`, `lofi-player:${A}:media-a2`],
   );
   assert.deepEqual(
     before.filter((name) => !after.includes(name)),
-    [`lofi-player:${A}:a1`],
+    [`lofi-player:${A}:a1`, `lofi-player:${A}:media-a1`],
   );
   for (const scope of [B, NESTED]) {
     const store = caches.stores.get(`lofi-player:${scope}:${scope === B ? 'b1' : 'n1'}`);
     assert.ok(store.has(`${scope}index.html`), `${scope} is still offline`);
+    const media = caches.stores.get(`lofi-player:${scope}:media-${scope === B ? 'b1' : 'n1'}`);
+    assert.ok(media.has(`${scope}${MEDIA[0]}`), `${scope}'s media are still kept`);
   }
 });
 
@@ -97,6 +100,6 @@ test("an old build's unscoped cache is deleted only by its own site's worker", a
   await deploy(A, 'a2', caches);
   assert.deepEqual(
     (await caches.keys()).sort(),
-    ['lofi-player-bbbb', 'lofi-player-media-nnnn', 'lofi-player-nnnn', `lofi-player:${A}:a2`].sort(),
+    ['lofi-player-bbbb', 'lofi-player-media-nnnn', 'lofi-player-nnnn', `lofi-player:${A}:a2`, `lofi-player:${A}:media-a2`].sort(),
   );
 });

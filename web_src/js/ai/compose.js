@@ -126,7 +126,7 @@ export function loopProgression(chords, passSteps, totalSteps) {
 // symbol, midis, chord (theory's), token}], mapped: [{symbol, as, nearest}]}.
 export function followPlan({ progression, passBars, bars, vocab, barLength = 16, key = null }) {
   const parsed = progression.map((chord) => {
-    const { bar: _bar, step: _step, sixteenths: _sixteenths, length: _length, ...read } = chord;
+    const { bar: _bar, step: _step, start: _start, sixteenths: _sixteenths, length: _length, ...read } = chord;
     const value = Array.isArray(chord.pcs) ? read : parseChordSymbol(chord.symbol);
     if (!value) throw new Error(`"${chord.symbol}" is not a chord symbol I know`);
     return { symbol: chord.symbol, step: chord.step, length: chord.length, parsed: value };
