@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import { pieceArrangement, planOf, replay } from '../../web_src/js/report/replay.js';
+import { followPlan, freePlan, requestPlan } from '../../web_src/js/ai/compose.js';
+import { makeProgression } from '../../web_src/js/music/progression.js';
 
 const meta = JSON.parse(readFileSync(new URL('../../content/model/meta.json', import.meta.url)));
 const pieces = meta.listening;
@@ -49,4 +51,27 @@ test('another seed or a changed token is another piece', () => {
   const at = entry.tokens.findIndex((t) => /^n\d+$/.test(t));
   const moved = entry.tokens.map((t, i) => (i === at ? `n${Number(t.slice(1)) + 1}` : t));
   assert.notDeepEqual(replay({ ...entry, tokens: moved }, meta.vocabulary).piece.melody, entry.melody);
+});
+
+// The plan is ai/compose.js requestPlan, the one ai/jobs.js gives a request: the chord text read
+// once, its chords and key used as read; none, the seed's free key.
+test("a piece is planned as the page plans a request, from its chords as read", () => {
+  for (const entry of pieces) {
+    const plan = planOf(entry, meta.vocabulary);
+    if (!entry.follows) {
+      assert.deepEqual(plan, freePlan({ seed: entry.seed, bars: entry.bars, barLength: 16 }));
+      continue;
+    }
+    const prog = makeProgression(entry.follows);
+    // The same plan as the symbols alone give, read again by followPlan and their key estimated.
+    const symbols = prog.chords.map((c) => ({ symbol: c.symbol, step: c.bar * 16 + c.step, length: c.sixteenths }));
+    assert.deepEqual(plan, followPlan({ progression: symbols, passBars: prog.bars, bars: entry.bars, vocab: meta.vocabulary }));
+    assert.equal(plan.key, prog.key);
+  }
+  // A value read elsewhere is planned from what it holds, not from its text.
+  const value = { ...makeProgression('Dm7 G7 Cmaj7 Am7'), text: 'E A B E', key: 'D dorian' };
+  const plan = requestPlan({ progression: value, seed: 3, bars: 8, vocab: meta.vocabulary });
+  assert.deepEqual(plan.chords.slice(0, 4).map((c) => c.symbol), ['Dm7', 'G7', 'Cmaj7', 'Am7']);
+  assert.equal(plan.key, 'D dorian');
+  assert.equal(requestPlan({ progression: null, seed: 3, bars: 8, vocab: meta.vocabulary }).mode, 'free');
 });

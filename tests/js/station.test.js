@@ -6,9 +6,12 @@ import assert from 'node:assert/strict';
 import { FORMS, SECTIONS, TEMPO_RANGE, createStationPlan, keyOf, keyRelation, layout, relatedKeys, tuneSeconds } from '../../web_src/js/station/plan.js';
 import { tuneDrums } from '../../web_src/js/station/drums.js';
 import { laneKind } from '../../web_src/js/audio/lanes.js';
-import { motifTokens, outroEvents, piecesOf, placements, prefixFits } from '../../web_src/js/station/tune.js';
+import { motifTokens, outroEvents, piecePlan, piecesOf, placements, prefixFits } from '../../web_src/js/station/tune.js';
+import { stationKey, stationOptions } from '../../web_src/js/station/index.js';
+import { makeProgression } from '../../web_src/js/music/progression.js';
 import { tuneArrangement } from '../../web_src/js/station/arrangement.js';
-import { noteNameToMidi } from '../../web_src/js/music/theory.js';
+import { noteNameToMidi, voiceChord } from '../../web_src/js/music/theory.js';
+import { readFileSync } from 'node:fs';
 
 const PATTERNS = ['boom-bap', 'half-time', 'lazy-sunday'];
 const PATTERN = {
@@ -188,4 +191,36 @@ test('tempos wander through the range rather than sticking at its ends', () => {
     }
   }
   assert.ok(ends / total < 0.2, `${ends} of ${total} at the ends of 68-86`);
+});
+
+// The listener's chords reach the station as read where they entered (ai/track.js readProgression):
+// a value whose text says other chords than it holds shows which of the two the station plays.
+const STATION_VOCAB = JSON.parse(readFileSync(new URL('../../content/model/meta.json', import.meta.url))).vocabulary;
+const readElsewhere = () => ({ ...makeProgression('Dm7 G7 Cmaj7 Am7'), text: 'E A B E' });
+
+test('the station takes chords read before as they are, and reads text only once, where it enters', () => {
+  const value = readElsewhere();
+  assert.equal(stationOptions({ seed: 1, progression: value }).progression, value, 'the same value, not its text read again');
+  assert.deepEqual(stationOptions({ seed: 1, progression: ' Dm7 G7 Cmaj7 Am7 ' }).progression, makeProgression('Dm7 G7 Cmaj7 Am7'));
+  for (const none of [null, undefined, '', '   ']) assert.equal(stationOptions({ seed: 1, progression: none }).progression, null);
+  assert.throws(() => stationOptions({ seed: 1, progression: 'Dm7 Qx9' }), /"Qx9" is not a chord symbol/);
+  // The plan's keys follow the value's key, not one found again from the text (E major).
+  assert.deepEqual(stationKey(value), { shift: value.shift, mode: value.mode });
+  assert.deepEqual(stationKey({ ...value, shift: 3, mode: 'minor' }), { shift: 3, mode: 'minor' });
+  assert.equal(stationKey(null), null);
+});
+
+test("a tune's A and B follow the chords as read, B a fourth up, in the key read with them", () => {
+  const value = readElsewhere();
+  const a = piecePlan({ name: 'A', progression: value, vocab: STATION_VOCAB });
+  const b = piecePlan({ name: 'B', progression: value, vocab: STATION_VOCAB });
+  assert.deepEqual(a.chords.slice(0, 4).map((c) => c.symbol), ['Dm7', 'G7', 'Cmaj7', 'Am7']);
+  assert.deepEqual(b.chords.slice(0, 4).map((c) => c.symbol), ['Gm7', 'C7', 'Fmaj7', 'Dm7']);
+  assert.deepEqual(b.chords.slice(0, 4).map((c) => c.midis), a.chords.slice(0, 4).map((c) => voiceChord({ ...c.chord, root: (c.chord.root + 5) % 12, bass: (c.chord.bass + 5) % 12 })));
+  assert.equal(a.key, 'C major');
+  assert.equal(b.key, 'F major');
+  // A key read with the chords is used as it is (a value saying E minor), B's a fourth above it.
+  const minor = { ...value, key: 'E minor', tonic: 4, mode: 'minor' };
+  assert.equal(piecePlan({ name: 'A', progression: minor, vocab: STATION_VOCAB }).key, 'E minor');
+  assert.equal(piecePlan({ name: 'B', progression: minor, vocab: STATION_VOCAB }).key, 'A minor');
 });

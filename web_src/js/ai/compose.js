@@ -25,6 +25,7 @@ import {
   parseChordSymbol,
   parseChordToken,
   parseKeyName,
+  transposeSymbol,
   voiceChord,
 } from '../music/theory.js';
 import { derivedRng } from './sampling.js';
@@ -126,7 +127,7 @@ export function loopProgression(chords, passSteps, totalSteps) {
 // symbol, midis, chord (theory's), token}], mapped: [{symbol, as, nearest}]}.
 export function followPlan({ progression, passBars, bars, vocab, barLength = 16, key = null }) {
   const parsed = progression.map((chord) => {
-    const { bar: _bar, step: _step, start: _start, sixteenths: _sixteenths, length: _length, ...read } = chord;
+    const { bar: _bar, step: _step, start: _start, sixteenths: _sixteenths, length: _length, ...read } = chord; // where it sits is the plan's
     const value = Array.isArray(chord.pcs) ? read : parseChordSymbol(chord.symbol);
     if (!value) throw new Error(`"${chord.symbol}" is not a chord symbol I know`);
     return { symbol: chord.symbol, step: chord.step, length: chord.length, parsed: value };
@@ -175,6 +176,25 @@ export function freePlan({ seed, bars, barLength = 16 }) {
   const rng = derivedRng(seed, KEY_SALT);
   const shift = min + Math.floor(rng() * (max - min + 1));
   return { mode: 'free', shift, key: null, bars, barLength, changes: null, chords: null, mapped: [] };
+}
+
+// FOLLOW mode for a progression read once (music/progression.js makeProgression: its chords as
+// theory read them, and its key), moved up `up` semitones (the station's B: a fourth up): nothing
+// in it is read or estimated again.
+export function progressionPlan(progression, { bars, vocab, barLength = 16, up = 0 }) {
+  const chords = progression.parsed.map((c) => ({
+    ...(up ? { ...moved(c, up), symbol: transposeSymbol(c.symbol, up) } : c),
+    step: c.bar * barLength + c.step,
+    length: c.sixteenths,
+  }));
+  const key = up ? keyName(progression.tonic + up, progression.mode) : progression.key;
+  return followPlan({ progression: chords, passBars: progression.bars, bars, vocab, barLength, key });
+}
+
+// The plan for a request (ai/jobs.js) or a piece kept by the build (report/replay.js): FOLLOW its
+// progression (read once, or null), else FREE in the seed's key.
+export function requestPlan({ progression = null, seed = 1, bars, vocab, barLength = 16 }) {
+  return progression ? progressionPlan(progression, { bars, vocab, barLength }) : freePlan({ seed, bars, barLength });
 }
 
 // A model chord token as the listener hears it: moved back by `shift` (the plan's), named by its

@@ -4,7 +4,7 @@
 
 import { createDecoder } from './decode.js';
 import { seedToUint32 } from './sampling.js';
-import { followPlan, freePlan, pieceBars } from './compose.js';
+import { pieceBars, requestPlan } from './compose.js';
 import { createPieceBuilder } from './piece.js';
 import { followJob, newStream, publish } from './streams.js';
 import { transposeNotes } from '../music/progression.js';
@@ -37,13 +37,7 @@ export function createJobs({ loader, status, progression }) {
   }
 
   // The plan (ai/compose.js) for a request: the listener's chords over the bars, or a free piece.
-  function planFor(request) {
-    const barLength = BAR_LENGTH;
-    if (!request.progression) return freePlan({ seed: request.seed ?? 1, bars: request.bars, barLength });
-    const prog = request.progression;
-    const chords = prog.parsed.map((c) => ({ ...c, step: c.bar * barLength + c.step, length: c.sixteenths }));
-    return followPlan({ progression: chords, passBars: prog.bars, bars: request.bars, vocab: loader.vocab(), barLength, key: prog.key });
-  }
+  const planFor = (request) => requestPlan({ progression: request.progression, seed: request.seed ?? 1, bars: request.bars, vocab: loader.vocab(), barLength: BAR_LENGTH });
 
   // Says how the model reads the listener's chords: those it has no token for become the nearest
   // one it has, and extensions its family does not voice are left out of what it hears.

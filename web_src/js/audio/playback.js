@@ -124,7 +124,7 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
         // the same station, not a new one.
         const playing = switching && previousLive && previousLive === station.live() ? station.now(player.nextBarTicks()) : null;
         if (playing && stationOptions?.seed === undefined) stationOptions = { ...(stationOptions ?? {}), seed: playing.station, start: playing.index + 1 };
-        ({ arrangement, firstNote, controller } = await station.start({ ...(stationOptions ?? {}), progression: stationOptions?.progression !== undefined ? stationOptions.progression : ai.progression()?.text ?? null }, { settings: solo ?? {}, bpm, quoteAt, playCalledAt }));
+        ({ arrangement, firstNote, controller } = await station.start({ ...(stationOptions ?? {}), progression: stationOptions?.progression !== undefined ? readChords(stationOptions.progression) : ai.progression() }, { settings: solo ?? {}, bpm, quoteAt, playCalledAt }));
         bpm = null; // the station sets each tune's tempo itself
       } else {
         arrangement = await arrangementFor(id, { swing: drumSwing(drums) });

@@ -5,7 +5,7 @@
 // AI track's arrangement (ai/arrange.js). So the report plays a piece as the page plays an
 // AI track; nothing here is a second renderer.
 
-import { followPlan, freePlan } from '../ai/compose.js';
+import { requestPlan } from '../ai/compose.js';
 import { createPieceBuilder } from '../ai/piece.js';
 import { leadSheetArrangement } from '../ai/arrange.js';
 import { makeProgression } from '../music/progression.js';
@@ -14,11 +14,9 @@ import { sixteenthsPerBar } from '../music/time.js';
 const BAR_LENGTH = sixteenthsPerBar(4, 4); // the chord field's bars, as the AI track's
 
 // piece: {tokens, follows (the chord text it was written over, or null: its own chords), seed, bars}.
+// Its chord text is read here, where it enters the page, and planned as ai/jobs.js plans a request.
 export function planOf({ follows, seed, bars }, vocab) {
-  if (!follows) return freePlan({ seed, bars, barLength: BAR_LENGTH });
-  const progression = makeProgression(follows);
-  const chords = progression.chords.map((c) => ({ symbol: c.symbol, step: c.bar * BAR_LENGTH + c.step, length: c.sixteenths }));
-  return followPlan({ progression: chords, passBars: progression.bars, bars, vocab, barLength: BAR_LENGTH });
+  return requestPlan({ progression: follows ? makeProgression(follows) : null, seed, bars, vocab, barLength: BAR_LENGTH });
 }
 
 // The piece as lofi.compose resolves to it ({key, chords, melody, ...}) and its playable events.

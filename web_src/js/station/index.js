@@ -25,17 +25,35 @@ export function randomSeed() {
   return values[0] % 1000000;
 }
 
-// What a station is made from, checked: {seed, progression (text or null), mood (a sentence, or
-// {mode, bpm, drums}), drums (a pattern id, null for none, undefined: the listener's)}.
+// The listener's chords as a value (music/progression.js makeProgression): one read where it
+// entered (ai/track.js readProgression) goes on as it is; text (a history entry, lofi.station) is
+// read here, once, and throws naming a bad symbol; none is null.
+function readChords(progression) {
+  if (progression === null || progression === undefined) return null;
+  if (typeof progression === 'object' && Array.isArray(progression.parsed)) return progression;
+  const text = String(progression).trim();
+  return text ? makeProgression(text) : null;
+}
+
+// What the station says it was made from (history, lofi.station, the kept tunes): the chords' text.
+const chordText = (options) => options.progression?.text ?? null;
+
+// The station plan's key for the listener's chords: {shift, mode} as read, or null (its own keys).
+export function stationKey(progression) {
+  return progression ? { shift: progression.shift, mode: progression.mode === 'minor' ? 'minor' : 'major' } : null;
+}
+
+// What a station is made from, checked: {seed, progression (the chords as read, readChords, or
+// null), mood (a sentence, or {mode, bpm, drums}), drums (a pattern id, null for none, undefined:
+// the listener's)}.
 export function stationOptions({ seed, progression = null, mood = null, drums, start = 0 } = {}) {
-  const text = progression === null || progression === undefined || String(progression).trim() === '' ? null : String(progression).trim();
-  if (text) makeProgression(text); // throws naming a bad symbol
+  const chords = readChords(progression);
   const moodValue = typeof mood === 'string' && mood.trim() ? moodFromText(mood) : mood && typeof mood === 'object' ? mood : null;
   const first = Math.trunc(Number(start ?? 0));
   if (!Number.isFinite(first) || first < 0 || first > 100000) throw new Error('a station starts at tune 0 to 100000');
   return {
     seed: seedToUint32(seed ?? randomSeed()),
-    progression: text,
+    progression: chords,
     mood: moodValue ? { mode: moodValue.mode ?? null, bpm: moodValue.bpm ?? null, drums: moodValue.drums, text: moodValue.text ?? null } : null,
     drums,
     start: first,
@@ -51,7 +69,7 @@ export function createStation({ loader, layers, status, emit, ready }) {
   let resample = null; // (settings) -> the live station writes its next tunes with them
   let preferred = {}; // the last settings given that way: a station started without any uses them
   const written = new Map(); // "station:index:options" -> a tune written (tuneResult), newest last
-  const cacheKey = (options, index, sampling) => JSON.stringify([options.seed, index, options.progression, options.mood?.mode ?? null, options.mood?.bpm ?? null, options.drums, sampling]);
+  const cacheKey = (options, index, sampling) => JSON.stringify([options.seed, index, chordText(options), options.mood?.mode ?? null, options.mood?.bpm ?? null, options.drums, sampling]);
   const remember = (key, result) => {
     written.delete(key);
     written.set(key, result);
@@ -60,14 +78,13 @@ export function createStation({ loader, layers, status, emit, ready }) {
 
   // The plan for checked options: the tunes' keys, tempos, drums and forms.
   function planFor(options) {
-    const progression = options.progression ? makeProgression(options.progression) : null;
+    const { progression } = options;
     const patterns = layers().media().drums.map((d) => d.id);
     const moodDrums = options.mood && options.mood.drums !== undefined ? options.mood.drums : undefined;
     const wanted = options.drums !== undefined ? options.drums : moodDrums !== undefined ? moodDrums : layers().choices().drums;
     const drums = wanted && patterns.includes(wanted) ? wanted : null;
     options.drums = drums; // resolved once, so a replay of any tune of this station hears the same drums
-    const key = progression ? { shift: progression.shift, mode: progression.key.endsWith('minor') ? 'minor' : 'major' } : null;
-    return { plan: createStationPlan({ seed: options.seed, key, mood: options.mood, patterns, drums }), progression };
+    return { plan: createStationPlan({ seed: options.seed, key: stationKey(progression), mood: options.mood, patterns, drums }), progression };
   }
 
   function composer({ plan, progression }, sampling, options) {
@@ -125,7 +142,7 @@ export function createStation({ loader, layers, status, emit, ready }) {
       tunes.push(publicTune(result, options.seed));
       seconds += tuneSeconds(made.plan.tune(index));
     }
-    return { seed: options.seed, options: { progression: options.progression, mood: options.mood, drums: options.drums }, minutes: seconds / 60, tunes };
+    return { seed: options.seed, options: { progression: chordText(options), mood: options.mood, drums: options.drums }, minutes: seconds / 60, tunes };
   }
 
   // For the player: {arrangement, controller, firstNote}. settings: the sampling settings.
@@ -149,7 +166,7 @@ export function createStation({ loader, layers, status, emit, ready }) {
       onTune: (tune, stream, { ticks }) => {
         // Every second tune after the first opens with a quote over its intro's chords (a bar in).
         if (tune.index > options.start && (tune.index - options.start) % QUOTE_EVERY === 0) quoteAt?.(ticks + QUOTE_BAR * 4 * 192);
-        const entry = { station: options.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, bars: tune.bars, drums: tune.drums, form: tune.form.map((s) => s.name), options: { progression: options.progression, mood: options.mood, drums: options.drums, sampling: stream.sampling }, at: Date.now() };
+        const entry = { station: options.seed, index: tune.index, seed: tune.seed, key: tune.key.name, bpm: tune.bpm, bars: tune.bars, drums: tune.drums, form: tune.form.map((s) => s.name), options: { progression: chordText(options), mood: options.mood, drums: options.drums, sampling: stream.sampling }, at: Date.now() };
         heard.push(entry);
         if (heard.length > HISTORY_LIMIT) heard.shift();
         emit('tune', { ...entry });
@@ -217,7 +234,7 @@ export function createStation({ loader, layers, status, emit, ready }) {
     now,
     roles: STATION_ROLES,
     live: () => (live && !live.stopped ? live : null),
-    options: () => (liveOptions ? { ...liveOptions } : null),
+    options: () => (liveOptions ? { ...liveOptions, progression: chordText(liveOptions) } : null),
     stopped: () => {
       live?.stop();
       live = null;

@@ -15,9 +15,9 @@ import { SECTIONS } from './plan.js';
 import { tuneDrums } from './drums.js';
 import { createPieceBuilder } from '../ai/piece.js';
 import { LeadSheetGrammar, classifyVocab, openingTokens } from '../ai/grammar.js';
-import { followPlan } from '../ai/compose.js';
+import { progressionPlan } from '../ai/compose.js';
 import { derivedRng } from '../ai/sampling.js';
-import { familyChord, midiToNoteName, readToken, sixteenthsToTransport, transposeSymbol, voiceChord } from '../music/theory.js';
+import { familyChord, midiToNoteName, readToken, sixteenthsToTransport, voiceChord } from '../music/theory.js';
 import { noteToMidi } from '../music/pitch.js';
 import theory from '../music/theory.json' with { type: 'json' };
 
@@ -125,7 +125,9 @@ function playable(part, step, length, midis, velocity) {
 }
 
 // The model's plan for a piece (ai/compose.js shapes): FOLLOW the given chords, or FREE in `shift`.
-function piecePlan({ name, tune, progression, vocab, done }) {
+// progression: the listener's, as read where it entered (music/progression.js makeProgression):
+// its chords and key are used as read, B's moved a fourth up, never read again from its text.
+export function piecePlan({ name, tune, progression, vocab, done = {} }) {
   const base = { bars: PIECE_BARS, barLength: BAR, mapped: [] };
   if (name === 'A2' || name === 'B2') {
     const model = done[name[0]];
@@ -136,8 +138,7 @@ function piecePlan({ name, tune, progression, vocab, done }) {
   }
   if (progression) {
     const up = name === 'B' ? 5 : 0; // B: the listener's chords a fourth up
-    const chords = progression.chords.map((c) => ({ symbol: transposeSymbol(c.symbol, up), step: c.bar * BAR + c.step, length: c.sixteenths }));
-    return followPlan({ progression: chords, passBars: progression.bars, bars: PIECE_BARS, vocab, barLength: BAR });
+    return progressionPlan(progression, { bars: PIECE_BARS, vocab, barLength: BAR, up });
   }
   return { ...base, mode: 'free', shift: tune.key.shift, key: null, changes: null, chords: null };
 }
