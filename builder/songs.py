@@ -362,9 +362,17 @@ def _encode_chords(
     between bar lines, the chords of a bar sharing it, '%' repeating the bar before, 'N.C.' silence.
     Returns the voiced chords and the number of bars."""
     value = progression.parse_progression(text, list(meter), max_bars=MAX_BARS)
+    bars = progression.split_bars(text) if value["errors"] else []
     for error in value["errors"]:
-        # The reader counts bars from 1 and gives 0 to a problem of the whole text.
-        report.add(error["message"], part=name, bar=error["bar"] - 1 if error["bar"] else None)
+        # The place goes in front (file, part, bar and the chord's beat), so the reader's own
+        # "(bar N)" is left off. The reader counts bars from 1 and gives 0 to a problem of the whole text.
+        message = error["message"].removesuffix(f" (bar {error['bar']})")
+        bar = error["bar"] - 1 if error["bar"] else None
+        symbols = bars[bar] if bar is not None and bar < len(bars) else []
+        offset = None
+        if error["symbol"] in symbols:  # as the reader shares a bar: equal parts, the rest to the last
+            offset = symbols.index(error["symbol"]) * (report.per_bar // len(symbols))
+        report.add(message, part=name, bar=bar, offset=offset)
     events = [
         Event(chord["start"], chord["sixteenths"], voice_chord(chord["symbol"], octave), velocity, chord["symbol"])
         for chord in value["chords"]

@@ -94,7 +94,7 @@ def test_all_content_problems_are_reported_in_one_run(tiny_content, tmp_path):
     assert failed.returncode == 1
     lines = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
     assert any("empty.mid" in line and "empty file" in line for line in lines)
-    assert any("first-light.toml" in line and "'Zz9'" in line and "bar 4, beat 1" in line for line in lines)
+    assert any("first-light.toml" in line and '"Zz9"' in line and "bar 4, beat 1" in line for line in lines)
     assert not (tmp_path / "dist").exists()
 
 

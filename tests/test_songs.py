@@ -141,7 +141,7 @@ def test_a_songs_chord_problems_name_file_part_and_bar(tmp_path, chords, message
     assert song is None and len(problems) == 1
     (line,) = map(str, problems)
     assert line.startswith(str(path)) and message in line and "part 'k'" in line
-    assert bar is None or f"part 'k', {bar})" in line
+    assert bar is None or f"part 'k', {bar}" in line
 
 
 def test_a_chord_part_longer_than_a_typed_progression_is_a_song_still(tmp_path):
