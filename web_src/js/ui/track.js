@@ -56,9 +56,11 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
 
   let busy = null; // what the page is doing for the listener ("Writing a new tune…"), or null
   let generatedKey = null; // the settings of the tune held, to know when to write a new one
-  // A tune's settings with the chords it is written over: the progression the API holds (chords.js
-  // sets it as the field is read), not the field's text read again.
-  const tuneKey = (solo) => JSON.stringify({ ...solo, progression: lofi.progression()?.text ?? null });
+  // A tune's settings with the chords it is written over: the progression the API holds and
+  // publishes (chords.js sets it as the field is read), not the field's text read again.
+  let heldChords = null;
+  lofi.on('state', (state) => (heldChords = state.progression ?? null));
+  const tuneKey = (solo) => JSON.stringify({ ...solo, progression: heldChords });
   const isAi = () => el.song.value === 'ai';
   const isStation = () => el.song.value === STATION;
   const usesModel = () => isAi() || isStation();
