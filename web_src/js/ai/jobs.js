@@ -24,9 +24,9 @@ export function createJobs({ loader, status }) {
   // ---- The lead sheet: the model writes a melody over chords (the listener's, or its own). ----
 
   // Composition options with the defaults filled in. The progression (`current`: the value the
-  // track read where it entered, or null) puts the model in FOLLOW mode; none, in FREE mode. A lead sheet's size is `bars`: a
-  // solo's `length` (tokens) is kept only as the form gave it (a share link carries it back), and
-  // `primer` does not apply.
+  // track read where it entered, or null) puts the model in FOLLOW mode; none, in FREE mode. A lead
+  // sheet's size is `bars`: a solo's `length` (tokens) is kept only as the form gave it (a share
+  // link carries it back), and `primer` does not apply.
   function composeRequest(options = {}, current = null) {
     const { meta } = loader;
     if (!loader.isLeadSheet()) throw new Error(`compose() needs a lead-sheet model; this one's encoding is "${meta.encoding ?? 'timed'}": use generate()`);
