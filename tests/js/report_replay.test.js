@@ -68,8 +68,9 @@ test("a piece is planned as the page plans a request, from its chords as read", 
     assert.deepEqual(plan, followPlan({ progression: symbols, passBars: prog.bars, bars: entry.bars, vocab: meta.vocabulary }));
     assert.equal(plan.key, prog.key);
   }
-  // A value read elsewhere is planned from what it holds, not from its text.
-  const value = { ...makeProgression('Dm7 G7 Cmaj7 Am7'), text: 'E A B E', key: 'D dorian' };
+  // A value read elsewhere is planned from what it holds (its chords, its tonic and mode), not from
+  // its text or its key's name read again.
+  const value = { ...makeProgression('Dm7 G7 Cmaj7 Am7'), text: 'E A B E', key: 'F major', tonic: 2, mode: 'dorian' };
   const plan = requestPlan({ progression: value, seed: 3, bars: 8, vocab: meta.vocabulary });
   assert.deepEqual(plan.chords.slice(0, 4).map((c) => c.symbol), ['Dm7', 'G7', 'Cmaj7', 'Am7']);
   assert.equal(plan.key, 'D dorian');

@@ -177,14 +177,17 @@ export function createLofi({ status, visualizer = null }) {
     // Your chords, your mood, your track to keep (README: "Share, keep and offline").
     // Reads the chords once: a setProgression() or play() of the same text uses what was read.
     parseProgression: (text) => {
+      let read;
       try {
-        const read = ai.readProgression(text);
-        if (read) return { ok: true, errors: [], ...ai.progressionInfo(read) };
+        read = ai.readProgression(text);
       } catch (err) {
         if (!err.errors) throw err;
+        // The one reading's errors, and the chords it could read beside them.
+        return { ok: false, errors: err.errors, chords: err.chords.map(({ symbol, bar, step, sixteenths }) => ({ symbol, bar, step, sixteenths })) };
       }
-      const parsed = parseProgression(text); // the chords that could be read, beside the errors
-      return { ok: false, errors: parsed.errors, chords: parsed.chords.map(({ symbol, bar, step, sixteenths }) => ({ symbol, bar, step, sixteenths })) };
+      if (read) return { ok: true, errors: [], ...ai.progressionInfo(read) };
+      const empty = parseProgression(text); // nothing to read: what an empty text is told
+      return { ok: false, errors: empty.errors, chords: [] };
     },
     setProgression: whenReady((text) => changed(ai.setProgression(text))),
     progression: () => ai.progressionInfo(ai.progression()),

@@ -24,7 +24,6 @@ import {
   keyShiftToC,
   parseChordSymbol,
   parseChordToken,
-  parseKeyName,
   transposeSymbol,
   voiceChord,
 } from '../music/theory.js';
@@ -121,8 +120,9 @@ export function loopProgression(chords, passSteps, totalSteps) {
 }
 
 // FOLLOW mode. progression: one pass, [{symbol, step, length}] with `passBars` bars (a chord read
-// before, with theory's fields, is not read again); key: the progression's key name when it is
-// known already ("D minor"), else it is estimated from the chords; vocab: the model's. Returns {mode, shift, key, bars, barLength, changes: [{step, token}] (what the grammar
+// before, with theory's fields, is not read again); key: the progression's key when it is known
+// already ({tonic, mode}: a value read once carries it), else it is estimated from the chords;
+// vocab: the model's. Returns {mode, shift, key, bars, barLength, changes: [{step, token}] (what the grammar
 // forces: only where the model's chord changes, as in the training pieces), chords: [{step, length,
 // symbol, midis, chord (theory's), token}], mapped: [{symbol, as, nearest}]}.
 export function followPlan({ progression, passBars, bars, vocab, barLength = 16, key = null }) {
@@ -132,9 +132,7 @@ export function followPlan({ progression, passBars, bars, vocab, barLength = 16,
     if (!value) throw new Error(`"${chord.symbol}" is not a chord symbol I know`);
     return { symbol: chord.symbol, step: chord.step, length: chord.length, parsed: value };
   });
-  const known = key === null ? null : parseKeyName(key);
-  if (key !== null && !known) throw new Error(`"${key}" is not a key name I know`);
-  const [tonic, mode] = known ?? estimateProgressionKey(parsed.map((c) => [c.parsed, c.length]));
+  const [tonic, mode] = key ? [key.tonic, key.mode] : estimateProgressionKey(parsed.map((c) => [c.parsed, c.length]));
   const shift = keyShiftToC(tonic, mode);
   const choices = vocabChords(vocab);
   const tokenOf = new Map(); // symbol -> token
@@ -179,21 +177,21 @@ export function freePlan({ seed, bars, barLength = 16 }) {
 }
 
 // FOLLOW mode for a progression read once (music/progression.js makeProgression: its chords as
-// theory read them, and its key), moved up `up` semitones (the station's B: a fourth up): nothing
-// in it is read or estimated again.
-export function progressionPlan(progression, { bars, vocab, barLength = 16, up = 0 }) {
+// theory read them, each at its `start`, its bar length and its key as tonic and mode), moved up
+// `up` semitones (the station's B: a fourth up): nothing in it is read or estimated again.
+export function progressionPlan(progression, { bars, vocab, barLength = progression.barLength, up = 0 }) {
   const chords = progression.parsed.map((c) => ({
     ...(up ? { ...moved(c, up), symbol: transposeSymbol(c.symbol, up) } : c),
-    step: c.bar * barLength + c.step,
+    step: c.start,
     length: c.sixteenths,
   }));
-  const key = up ? keyName(progression.tonic + up, progression.mode) : progression.key;
+  const key = { tonic: mod(progression.tonic + up, 12), mode: progression.mode };
   return followPlan({ progression: chords, passBars: progression.bars, bars, vocab, barLength, key });
 }
 
 // The plan for a request (ai/jobs.js) or a piece kept by the build (report/replay.js): FOLLOW its
 // progression (read once, or null), else FREE in the seed's key.
-export function requestPlan({ progression = null, seed = 1, bars, vocab, barLength = 16 }) {
+export function requestPlan({ progression = null, seed = 1, bars, vocab, barLength = progression?.barLength ?? 16 }) {
   return progression ? progressionPlan(progression, { bars, vocab, barLength }) : freePlan({ seed, bars, barLength });
 }
 

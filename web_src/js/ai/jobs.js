@@ -11,24 +11,26 @@ import { transposeNotes } from '../music/progression.js';
 import { progressionPrimer } from './primer.js';
 import { sixteenthsPerBar } from '../music/time.js';
 
-const BAR_LENGTH = sixteenthsPerBar(4, 4); // the chord field's bars are 4/4
+// A piece's bars are its progression's (the value carries its meter and bar length); a free
+// piece's are 4/4, as every training piece's.
+const FREE_METER = [4, 4];
+const meterOf = (request) => request.progression?.meter ?? FREE_METER;
+const barLengthOf = (request) => request.progression?.barLength ?? sixteenthsPerBar(...FREE_METER);
 
 // Options without the empty ones and the callbacks: plain data for the worker.
 const plainOptions = (object) => Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined && v !== null && v !== '' && typeof v !== 'function'));
 
-export function createJobs({ loader, status, progression }) {
+export function createJobs({ loader, status }) {
   // ---- The lead sheet: the model writes a melody over chords (the listener's, or its own). ----
 
-  // Composition options with the defaults filled in. A progression (given, else the chord
-  // field's) puts the model in FOLLOW mode; none, in FREE mode. A lead sheet's size is `bars`: a
-  // solo's `length` (tokens) is kept only as the form gave it (a share link carries it back), and
-  // `primer` does not apply.
-  function composeRequest(options = {}) {
+  // Composition options with the defaults filled in. The progression (`current`: the value the
+  // track read where it entered, or null) puts the model in FOLLOW mode; none, in FREE mode. A lead
+  // sheet's size is `bars`: a solo's `length` (tokens) is kept only as the form gave it (a share
+  // link carries it back), and `primer` does not apply.
+  function composeRequest(options = {}, current = null) {
     const { meta } = loader;
     if (!loader.isLeadSheet()) throw new Error(`compose() needs a lead-sheet model; this one's encoding is "${meta.encoding ?? 'timed'}": use generate()`);
-    const { onToken, progression: progressionOption, primer: _primer, ...rest } = options;
-    if (progressionOption !== undefined) progression.set(progressionOption);
-    const current = progression.current();
+    const { onToken, progression: _given, primer: _primer, ...rest } = options;
     const { length: _length, ...defaults } = meta.defaults || {};
     const given = plainOptions(rest);
     const bars = pieceBars(given.bars, current?.bars ?? null);
@@ -37,7 +39,7 @@ export function createJobs({ loader, status, progression }) {
   }
 
   // The plan (ai/compose.js) for a request: the listener's chords over the bars, or a free piece.
-  const planFor = (request) => requestPlan({ progression: request.progression, seed: request.seed ?? 1, bars: request.bars, vocab: loader.vocab(), barLength: BAR_LENGTH });
+  const planFor = (request) => requestPlan({ progression: request.progression, seed: request.seed ?? 1, bars: request.bars, vocab: loader.vocab(), barLength: barLengthOf(request) });
 
   // Says how the model reads the listener's chords: those it has no token for become the nearest
   // one it has, and extensions its family does not voice are left out of what it hears.
@@ -61,10 +63,11 @@ export function createJobs({ loader, status, progression }) {
     const { generator } = loader;
     const plan = planFor(request);
     reportChords(plan);
-    const builder = createPieceBuilder(plan, { seed: request.seed ?? 1 });
+    const meter = meterOf(request);
+    const builder = createPieceBuilder(plan, { meter, seed: request.seed ?? 1 });
     const stream = newStream({ tokens: builder.tokens, decoder: builder });
     const { progression: _p, ...options } = request;
-    const job = generator.compose({ ...options, changes: plan.changes, meter: '4/4' }, (token, index) => {
+    const job = generator.compose({ ...options, changes: plan.changes, meter: meter.join('/') }, (token, index) => {
       publish(stream, builder.push(token));
       if (builder.barsDone >= 1) stream.first(true);
       onToken?.(token, index);
@@ -73,20 +76,19 @@ export function createJobs({ loader, status, progression }) {
       ...result,
       request,
       piece: builder.result(),
-      decoded: { events: builder.events, steps: request.bars * BAR_LENGTH, skipped: builder.skipped },
+      decoded: { events: builder.events, steps: request.bars * barLengthOf(request), skipped: builder.skipped },
     }));
   }
 
   // ---- The timed solo: generated token by token, primed by the progression. ----
 
-  // Generation options with the primer resolved and the defaults filled in. A progression (given,
-  // else the current one unless an explicit primer is given) primes the solo in C major / A minor;
+  // Generation options with the primer resolved and the defaults filled in. The progression
+  // (`current`, when one was given or no explicit primer is) primes the solo in C major / A minor;
   // `progression.shift` moves its notes back (launchSolo).
-  async function soloRequest(options = {}) {
+  async function soloRequest(options = {}, current = null) {
     const { meta } = loader;
-    const { onToken, progression: progressionOption, ...rest } = options;
-    if (progressionOption !== undefined) progression.set(progressionOption);
-    const prog = progressionOption !== undefined || !rest.primer ? progression.current() : null;
+    const { onToken, progression: chosen, ...rest } = options;
+    const prog = chosen !== undefined || !rest.primer ? current : null;
     const primer = rest.primer ?? (prog ? progressionPrimer(prog, meta.vocab) : undefined);
     const request = { ...rest, primer: await loader.resolvePrimer(primer) };
     const given = Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined && v !== null && v !== ''));
@@ -118,13 +120,14 @@ export function createJobs({ loader, status, progression }) {
     }));
   }
 
-  // The request for `options` and its launch, whichever the model's encoding.
-  async function request(options = {}) {
-    return loader.isLeadSheet() ? composeRequest(options) : soloRequest(options);
+  // The request for `options` over `current` (the progression value, or null) and its launch,
+  // whichever the model's encoding.
+  async function request(options = {}, current = null) {
+    return loader.isLeadSheet() ? composeRequest(options, current) : soloRequest(options, current);
   }
   function launch(request, onToken = null) {
     return loader.isLeadSheet() ? launchCompose(request, onToken) : launchSolo(request, onToken);
   }
 
-  return { request, launch, barLength: BAR_LENGTH };
+  return { request, launch, barLengthOf };
 }

@@ -20,8 +20,9 @@ export function createLeadSheetDecoder({ barLength = 16 } = {}) {
     get steps() {
       return Math.max(0, bar) * barLength + pos;
     },
-    // Returns the events this token completes: [{type: 'chord'|'note', ...}].
-    push(token) {
+    // Returns the events this token completes: [{type: 'chord'|'note', ...}]. `read` is the token
+    // as music/tokens.js read it, when the caller has read it already (ai/piece.js does).
+    push(token, read = readToken(token)) {
       const out = [];
       const step = Math.max(0, bar) * barLength + pos;
       const closeNote = () => {
@@ -40,7 +41,6 @@ export function createLeadSheetDecoder({ barLength = 16 } = {}) {
         chord = null;
       };
       // music/tokens.js reads every token; one it refuses ("n128", "@foo", "d0") is skipped.
-      const read = readToken(token);
       const kind = read?.kind;
       if (kind === 'start' || kind === 'style') return out;
       if (kind === 'bar') {

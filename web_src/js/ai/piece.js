@@ -166,7 +166,7 @@ export function createPieceBuilder(plan, { meter = [4, 4], seed = 1 } = {}) {
         onsets.push({ step, midi: heldPitch });
         heldPitch = null;
       }
-      for (const event of decoder.push(token)) {
+      for (const event of decoder.push(token, read)) {
         if (event.type === 'note') waiting.push({ step: event.step, length: event.length });
       }
       out.push(...release()); // a note of a bar already folded (tied over its bar line)

@@ -43,14 +43,20 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
     return { text, bars, chords: chords.map((c) => ({ ...c })), key, shift, modelChords: [...modelChords], soloLoopBars: loop };
   }
 
-  const jobs = createJobs({ loader, status, progression: { set: setProgression, current: () => progression } });
+  const jobs = createJobs({ loader, status });
+  // The worker's request: a progression given with the options is read here, where it enters (and
+  // becomes the current one); the job is handed the value, not asked for it.
+  function requestFor(options = {}) {
+    if (options.progression !== undefined) setProgression(options.progression);
+    return jobs.request(options, progression);
+  }
 
   async function write(options) {
     await loader.load(ready);
     const started = performance.now();
-    const { request, onToken } = await jobs.request(options);
-    last = await jobs.launch(request, onToken).promise;
-    return { ms: performance.now() - started, request };
+    const made = await requestFor(options);
+    last = await jobs.launch(made.request, made.onToken).promise;
+    return { ms: performance.now() - started, request: made.request };
   }
 
   // A lead sheet, whole: {tokens, key, chords, melody, ...} (ai/piece.js result()).
@@ -119,7 +125,7 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
     if (renew) {
       const settings = options ?? (last && (!leadSheet || last.piece) ? replaySettings(last.request) : {});
       let onToken;
-      ({ request, onToken } = await jobs.request(settings));
+      ({ request, onToken } = await requestFor(settings));
       stream = jobs.launch(request, onToken);
       stream.promise.then((result) => (last = result), () => {});
     } else {
@@ -134,7 +140,7 @@ export function createAiTrack({ loader, status, catalogue, ready }) {
       fresh,
       playCalledAt,
       swing,
-      ...(leadSheet ? { barLength: jobs.barLength, roles: AI_ROLES } : {}),
+      ...(leadSheet ? { barLength: jobs.barLengthOf(request), roles: AI_ROLES } : {}),
       nextStream: (pass) => jobs.launch({ ...request, seed: (baseSeed + pass) >>> 0 }),
       onPass: (pass, passStream) => {
         if (passStream.result) last = passStream.result;

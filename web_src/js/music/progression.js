@@ -135,6 +135,7 @@ export function makeProgression(text) {
     const error = new Error(parsed.errors.map((e) => e.message).join('; '));
     error.symbols = parsed.errors.map((e) => e.symbol).filter(Boolean);
     error.errors = parsed.errors;
+    error.chords = parsed.chords; // those read beside the errors, for the field's message
     throw error;
   }
   const { key } = parsed;

@@ -51,10 +51,16 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
     newSeed: $('new-seed'),
     generate: $('generate'),
     tokens: $('tokens'),
+    progression: $('progression'),
   };
 
   let busy = null; // what the page is doing for the listener ("Writing a new tune…"), or null
   let generatedKey = null; // the settings of the tune held, to know when to write a new one
+  // A tune's settings with the chords it is written over: the progression the API holds and
+  // publishes (chords.js sets it as the field is read), not the field's text read again.
+  let heldChords = null;
+  lofi.on('state', (state) => (heldChords = state.progression ?? null));
+  const tuneKey = (solo) => JSON.stringify({ ...solo, progression: heldChords });
   const isAi = () => el.song.value === 'ai';
   const isStation = () => el.song.value === STATION;
   const usesModel = () => isAi() || isStation();
@@ -125,6 +131,10 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
         ['topK', showFieldResult(el.topK, readNumber(el.topK))],
         ['topP', showFieldResult(el.topP, readNumber(el.topP))],
       );
+      // Chords the field could not read (chords.js says why under it) are not played over.
+      if (el.progression?.getAttribute('aria-invalid') === 'true') {
+        results.push(['progression', { ok: false, message: `Chords not used: ${$('progression-message')?.textContent ?? el.progression.value}.` }]);
+      }
     }
     const bad = results.filter(([, r]) => !r.ok);
     if (bad.length) {
@@ -167,7 +177,7 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
       seed: value.seed,
       topK: value.topK,
       topP: value.topP,
-      progression: $('progression')?.value.trim() || null, // the listener's chords (chords.js)
+      // No chords here: the tune is written over the progression the API holds (chords.js).
     };
   }
 
@@ -181,7 +191,7 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
     if (song === STATION) return playStation({ at, solo: ok.solo, station: stationChoice(ok.stationSeed) });
     const options = { song, ...layerChoice(), bpm: ok.bpm, at };
     const s = ok.solo;
-    const key = JSON.stringify(s);
+    const key = tuneKey(s);
     if (song !== 'ai' || generatedKey === key) return lofi.play(options);
     el.tokens.textContent = '';
     let count = 0;
@@ -200,7 +210,7 @@ export function bindTrack(lofi, status, { layerChoice, onBusy, mood = currentMoo
     const ok = checked();
     if (!ok) return;
     const tokens = await lofi.generate(ok.solo);
-    generatedKey = JSON.stringify(ok.solo);
+    generatedKey = tuneKey(ok.solo);
     el.tokens.textContent = tokens.join(' ');
   }
 
