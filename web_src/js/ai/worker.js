@@ -16,10 +16,12 @@
 // Jobs that use the model run one at a time, in order of arrival.
 
 import { tensorCount } from './backend.js';
+import { GuardFile } from './copyguard.js';
 import { loadSoloModel } from './lstm.js';
 
 let solo = null;
 let loadPromise = null;
+let guardFile = null; // the copy guard's hashes, fetched when a composition first needs them
 let chain = Promise.resolve(); // model jobs, one at a time
 const pending = new Set(); // ids of generate/compose jobs not finished yet
 const cancelled = new Set();
@@ -62,6 +64,10 @@ async function load({ meta, modelUrl, wasmPath }) {
   });
   const loaded = await loadPromise;
   solo = loaded.solo;
+  if (meta.copyGuard?.url && !guardFile) {
+    guardFile = new GuardFile(meta.copyGuard, modelUrl);
+    solo.copyGuard = guardFile.guard;
+  }
   return { backend: loaded.backend, notes: loaded.notes, vocabSize: solo.vocab.length };
 }
 
@@ -72,6 +78,8 @@ async function generate(id, options, method = 'generate') {
   let lastYield = started;
   let batch = [];
   let batchStart = 0;
+  let written = 0;
+  const guarded = method === 'compose' && options.copyGuard !== false;
   const flush = () => {
     if (batch.length) reply(id, 'tokens', { tokens: batch, start: batchStart });
     batchStart += batch.length;
@@ -79,10 +87,12 @@ async function generate(id, options, method = 'generate') {
   };
   const result = await solo[method](options, {
     onToken: (token, index) => {
+      written = index + 1;
       batch.push(token);
       if (index === 0) flush(); // the player can start on the first note
     },
     tick: async () => {
+      if (guarded && guardFile?.wanted(written)) await guardFile.load();
       // Every few milliseconds, send what was drawn and read pending messages: a "cancel" must be
       // able to stop us.
       if (performance.now() - lastYield < 8) return;
