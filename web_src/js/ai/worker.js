@@ -7,7 +7,8 @@
 // streams its tokens as {id, type: "tokens", tokens, start}: the first token alone, at once, then
 // whatever was drawn since the last message each time the job yields (every ~8 ms). One message
 // per token cost ~0.3 ms a token, more than a tenth of a 3 x LSTM(512) step.
-//   load      {meta, modelUrl, wasmPath} -> {backend, notes, vocabSize}
+//   load      {meta, modelUrl, wasmPath, files} -> {backend, notes, vocabSize} (files: the model's,
+//                                           fetched by the page, or null)
 //   generate  {options}                  -> {tokens, seed, settings, ms}
 //   compose   {options}                  -> {tokens, seed, settings, ms}: a lead sheet (lstm.js
 //                                           compose), its tokens streamed the same way
@@ -15,9 +16,10 @@
 //   tensors                              -> tf.memory().numTensors
 // Jobs that use the model run one at a time, in order of arrival.
 
-import { tensorCount } from './backend.js';
+import { provideWasm, tensorCount } from './backend.js';
 import { GuardFile } from './copyguard.js';
 import { loadSoloModel } from './lstm.js';
+import { provideModel } from './weights.js';
 
 let solo = null;
 let loadPromise = null;
@@ -57,7 +59,12 @@ function enqueue(id, job) {
   return run;
 }
 
-async function load({ meta, modelUrl, wasmPath }) {
+// files: {model, wasm} as the page fetched them (model_files.js fetchAll), or null: fetched here.
+async function load({ meta, modelUrl, wasmPath, files = null }) {
+  if (!loadPromise && files) {
+    provideModel(modelUrl, files.model);
+    if (files.wasm) provideWasm(files.wasm);
+  }
   loadPromise ??= loadSoloModel(meta, { modelUrl, wasmPath }).catch((err) => {
     loadPromise = null; // a failure can be retried
     throw err;
