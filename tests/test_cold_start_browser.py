@@ -122,3 +122,22 @@ def test_the_copy_guard_comes_when_first_needed_and_the_music_is_unchanged(brows
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_page_fetches_the_model_once_and_hands_it_to_the_worker(browser, built_site_url):
+    """model.json, its shards and the wasm binary are fetched by the page as it starts the worker
+    (ai/model_files.js), each once: the worker, given them, fetches none again, and runs on wasm."""
+    context = browser.new_context(service_workers="block")
+    requests = []
+    context.on("request", lambda request: requests.append(request.url))
+    try:
+        page, watch = open_lofi(context, built_site_url, settings=False)
+        page.evaluate("() => window.lofi.loadModel()")
+        assert page.evaluate("() => window.lofi.state().backend") == "wasm"
+        files = [url for url in requests if url.endswith((".bin", "/model/model.json", ".wasm"))]
+        assert len(files) == len(set(files)) and {url.rsplit(".", 1)[1] for url in files} == {"bin", "json", "wasm"}, (
+            files
+        )
+        assert not watch.errors, watch.errors
+    finally:
+        context.close()
