@@ -56,6 +56,10 @@ def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict
             "seed": generation["seed"],
         },
     }
+    # The weight shards model.json names, so that the page can fetch them beside model.json
+    # instead of after it (ai/model_files.js).
+    manifest = json.loads((out_dir / "model.json").read_text())["weightsManifest"]
+    settings["weightFiles"] = [path for group in manifest for path in group["paths"]]
     if meta.get("copyGuard"):  # the runs of the lead sheets the page's compose() must not copy
         # Their hashes (most of the bytes) go in a file of their own, which the worker fetches only
         # when a composition first needs them (ai/copyguard.js GuardFile): generation.json is read

@@ -31,20 +31,27 @@ export async function fetchFile(url, read) {
 }
 
 // modelUrl: the absolute URL of model.json. Resolves to {modelJson, shards} (shards: ArrayBuffers in
-// the manifest's order); errors name the file that failed.
-export async function fetchModelFiles(modelUrl) {
+// the manifest's order); errors name the file that failed. expected: the shards' paths as
+// generation.json lists them ("weightFiles"), fetched beside model.json rather than after it (a
+// round trip less); used only if model.json's manifest lists the same.
+export async function fetchModelFiles(modelUrl, expected = null) {
+  const shard = (path) => fetchFile(new URL(path, modelUrl).href, (r) => r.arrayBuffer());
+  const early = Array.isArray(expected) ? expected.map(shard) : null;
+  early?.forEach((promise) => promise.catch(() => {})); // reported below, if used at all
   const modelJson = await fetchFile(modelUrl, (response) => response.json());
   if (!Array.isArray(modelJson?.weightsManifest)) throw new Error(`${modelUrl}: no weightsManifest`);
   const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
-  const shards = await Promise.all(paths.map((path) => fetchFile(new URL(path, modelUrl).href, (r) => r.arrayBuffer())));
+  const same = early && paths.length === expected.length && paths.every((path, i) => path === expected[i]);
+  const shards = await Promise.all(same ? early : paths.map(shard));
   return { modelJson, shards };
 }
 
 // Everything the worker's load needs: {model: {modelJson, shards}, wasm: ArrayBuffer | null} (no
-// wasm without SIMD: the worker then runs the cpu backend). wasmPath: the folder's absolute URL.
-export async function fetchAll(modelUrl, wasmPath) {
+// wasm without SIMD: the worker then runs the cpu backend). wasmPath: the folder's absolute URL;
+// weightFiles: generation.json's list of the shards, if it has one.
+export async function fetchAll(modelUrl, wasmPath, weightFiles = null) {
   const [model, wasm] = await Promise.all([
-    fetchModelFiles(modelUrl),
+    fetchModelFiles(modelUrl, weightFiles),
     hasWasmSimd() ? fetchFile(new URL(WASM_BINARY, wasmPath).href, (r) => r.arrayBuffer()) : null,
   ]);
   return { model, wasm };

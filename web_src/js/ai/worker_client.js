@@ -63,7 +63,7 @@ export class WorkerGenerator {
   // otherwise only be asked for after it. Should that fail, the worker fetches them itself, and its
   // error names the file.
   async load(meta, { modelUrl = siteUrl('model/model.json'), wasmPath = siteUrl('assets/tfjs-wasm/') } = {}) {
-    const files = await fetchAll(modelUrl, wasmPath).catch(() => null);
+    const files = await fetchAll(modelUrl, wasmPath, meta.weightFiles).catch(() => null);
     const transfer = files ? [...files.model.shards, ...(files.wasm ? [files.wasm] : [])] : [];
     return this.request('load', { meta, modelUrl, wasmPath, files }, null, transfer).promise;
   }
