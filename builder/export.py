@@ -11,6 +11,8 @@ from .errors import BuildError
 from .safepath import OutsideFolder, regular_file_inside
 from .tf_env import import_keras
 
+GUARD_FILE = "copyguard.json"  # beside generation.json, named by it
+
 
 def convert_to_tfjs(model, out_dir: Path, quantization: str = "none") -> None:
     """Write model.json and its weight shards with the tensorflowjs converter."""
@@ -54,7 +56,16 @@ def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict
             "seed": generation["seed"],
         },
     }
+    # The weight shards model.json names, so that the page can fetch them beside model.json
+    # instead of after it (ai/model_files.js).
+    manifest = json.loads((out_dir / "model.json").read_text())["weightsManifest"]
+    settings["weightFiles"] = [path for group in manifest for path in group["paths"]]
     if meta.get("copyGuard"):  # the runs of the lead sheets the page's compose() must not copy
-        settings["copyGuard"] = meta["copyGuard"]
+        # Their hashes (most of the bytes) go in a file of their own, which the worker fetches only
+        # when a composition first needs them (ai/copyguard.js GuardFile): generation.json is read
+        # with the page, and the guard is not needed before the first note.
+        guard = meta["copyGuard"]
+        (out_dir / GUARD_FILE).write_text(json.dumps({"n": guard["n"], "hashes": guard["hashes"]}) + "\n")
+        settings["copyGuard"] = {"n": guard["n"], "url": GUARD_FILE}
     # allow_nan=False: the page's JSON.parse rejects NaN and Infinity (config.py keeps them out).
     (out_dir / "generation.json").write_text(json.dumps(settings, indent=1, allow_nan=False) + "\n")

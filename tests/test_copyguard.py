@@ -116,9 +116,11 @@ def test_a_guarded_composition_never_copies_a_run_of_the_guarded_pieces():
 
 
 def test_the_built_model_ships_its_guard_to_the_page(built_site):
-    """meta.json records the guard of the lead sheets it was trained on; generation.json hands it to
-    the page's compose() (the tiny content has no lead sheets: a guard with nothing to refuse)."""
+    """meta.json records the guard of the lead sheets it was trained on; the page's compose() gets it
+    from copyguard.json, which generation.json names (the tiny content has no lead sheets: a guard
+    with nothing to refuse)."""
     meta = json.loads((built_site.parent / "content" / "model" / "meta.json").read_text())
     generation = json.loads((built_site / "model" / "generation.json").read_text())
     assert meta["copyGuard"] == {"n": RUN, "hashes": []}
-    assert generation["copyGuard"] == meta["copyGuard"]
+    assert generation["copyGuard"] == {"n": RUN, "url": "copyguard.json"}
+    assert json.loads((built_site / "model" / generation["copyGuard"]["url"]).read_text()) == meta["copyGuard"]

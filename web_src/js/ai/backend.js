@@ -12,15 +12,27 @@ import { reshapeConfig as wasmReshape } from '@tensorflow/tfjs-backend-wasm/dist
 import '@tensorflow/tfjs-backend-cpu/dist/base';
 import { _fusedMatMulConfig as cpuFusedMatMul } from '@tensorflow/tfjs-backend-cpu/dist/kernels/_FusedMatMul';
 import { reshapeConfig as cpuReshape } from '@tensorflow/tfjs-backend-cpu/dist/kernels/Reshape';
+import { WASM_BINARY } from './model_files.js';
 
 for (const kernel of [wasmFusedMatMul, wasmReshape, cpuFusedMatMul, cpuReshape]) registerKernel(kernel);
 
-// The one wasm binary the site ships (builder/site.py): the threaded build needs a cross-origin
-// isolated page, which a static host does not give, and a browser without wasm SIMD (old Safari)
-// gets the cpu backend rather than a third download.
-export const WASM_BINARY = 'tfjs-backend-wasm-simd.wasm';
+export { WASM_BINARY };
 
 let backendPromise = null;
+let wasmBytes = null; // WASM_BINARY as the page fetched it (provideWasm), or null: fetched here
+
+// The binary's bytes, fetched by the page beside the worker's own start (worker_client.js).
+export function provideWasm(bytes) {
+  wasmBytes = bytes;
+}
+
+// TensorFlow.js fetches the binary through its platform's fetch when told to (setWasmPaths's second
+// argument): answered here from the bytes the page handed over, any other URL as before.
+function answerFrom(bytes, url) {
+  const platform = env().platform;
+  const fetchAny = platform.fetch.bind(platform);
+  platform.fetch = (path, init) => (path === url ? Promise.resolve(new Response(bytes, { headers: { 'Content-Type': 'application/wasm' } })) : fetchAny(path, init));
+}
 
 // Starts wasm, else cpu. Resolves to {backend, notes}: notes explains a fallback so the page can
 // show it. wasmPath: the absolute URL of the folder holding WASM_BINARY (the page resolves it
@@ -30,7 +42,9 @@ export function initBackend(wasmPath) {
     const notes = [];
     env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     if (await env().getAsync('WASM_HAS_SIMD_SUPPORT')) {
-      setWasmPaths(wasmPath);
+      if (wasmBytes) answerFrom(wasmBytes, wasmPath + WASM_BINARY);
+      setWasmPaths(wasmPath, Boolean(wasmBytes));
+      wasmBytes = null;
       if (await start('wasm', notes)) return { backend: 'wasm', notes };
     } else {
       notes.push('wasm backend skipped (no WebAssembly SIMD here)');

@@ -43,10 +43,11 @@ export function runHash(events) {
 }
 
 export class CopyGuard {
-  // guard: {n, hashes}; classes: grammar.js classifyVocab(vocab).
+  // guard: {n, hashes} (an array, or a Set kept as it is: GuardFile fills it later); classes:
+  // grammar.js classifyVocab(vocab).
   constructor(guard, classes) {
     this.n = Math.trunc(Number(guard.n));
-    this.hashes = new Set(guard.hashes);
+    this.hashes = guard.hashes instanceof Set ? guard.hashes : new Set(guard.hashes);
     this.c = classes;
     this.events = []; // the last n - 1 events
     this.pending = null; // the event token waiting for its length
@@ -71,5 +72,44 @@ export class CopyGuard {
       (id) => this.c.kinds[id] !== 'length' || !this.hashes.has(runHash([...this.events, `${this.pending} ${this.c.vocab[id]}`])),
     );
     return kept.length ? kept : ids;
+  }
+}
+
+// The guard's hashes are their own file beside model.json (generation.json names it: {n, url},
+// builder/export.py), fetched only when a composition first needs them: at ~80 KB they would
+// otherwise be most of generation.json, read with the page, and come before the first note for
+// nothing. `guard` ({n, hashes: a Set}) is what CopyGuard is built from; the hashes are added to
+// that Set on arrival, so a guard built before then sees them.
+export class GuardFile {
+  constructor({ n, url }, base) {
+    this.guard = { n: Math.trunc(Number(n)), hashes: new Set() };
+    this.url = new URL(url, base).href;
+    this.arrived = false;
+    this.loading = null;
+  }
+
+  // Whether a piece with `written` tokens may consult the hashes at its next draw: CopyGuard looks
+  // at them only once n - 1 events (an event and its length: two tokens each) are written, so
+  // waiting for the file until then leaves the music as if it had been there from the start.
+  wanted(written) {
+    return !this.arrived && written >= 2 * (this.guard.n - 1);
+  }
+
+  // Idempotent; a failure is not kept (the next piece fetches again). Errors name the file.
+  load() {
+    this.loading ??= (async () => {
+      const response = await fetch(this.url);
+      if (!response.ok) throw new Error(`${this.url}: HTTP ${response.status}`);
+      const data = await response.json();
+      if (Math.trunc(Number(data?.n)) !== this.guard.n || !Array.isArray(data.hashes)) {
+        throw new Error(`${this.url}: not the copy guard generation.json names (n = ${this.guard.n})`);
+      }
+      for (const hash of data.hashes) this.guard.hashes.add(hash);
+      this.arrived = true;
+    })().catch((err) => {
+      this.loading = null;
+      throw err;
+    });
+    return this.loading;
   }
 }

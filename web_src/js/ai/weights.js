@@ -5,30 +5,25 @@
 // io.decodeWeights turns the bytes into tensors (float16 shards back into float32).
 
 import { dispose, io } from '@tensorflow/tfjs-core';
+import { fetchModelFiles } from './model_files.js';
 
 // Dense activations the step can reproduce: the fused matMul applies all but tanh in its own
 // kernel; tanh is applied in JS.
 const FUSED_ACTIVATIONS = new Set(['linear', 'relu', 'elu', 'sigmoid']);
 const DENSE_ACTIVATIONS = new Set([...FUSED_ACTIVATIONS, 'tanh']);
 
-// modelUrl: the absolute URL of model.json. Resolves to {modelJson, shards} (shards: ArrayBuffers in
-// the manifest's order); errors name the file that failed.
-export async function fetchModel(modelUrl) {
-  const modelJson = await fetchFile(modelUrl, (response) => response.json());
-  if (!Array.isArray(modelJson?.weightsManifest)) throw new Error(`${modelUrl}: no weightsManifest`);
-  const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
-  const shards = await Promise.all(paths.map((path) => fetchFile(new URL(path, modelUrl).href, (r) => r.arrayBuffer())));
-  return { modelJson, shards };
+// modelUrl: the absolute URL of model.json. Resolves to {modelJson, shards}: the files the page
+// fetched and handed over (provideModel), else fetched here; errors name the file that failed.
+const provided = new Map(); // modelUrl -> {modelJson, shards}
+
+export function provideModel(modelUrl, files) {
+  provided.set(modelUrl, files);
 }
 
-async function fetchFile(url, read) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  try {
-    return await read(response);
-  } catch (err) {
-    throw new Error(`${url}: ${err.message}`, { cause: err });
-  }
+export async function fetchModel(modelUrl) {
+  const files = provided.get(modelUrl);
+  provided.delete(modelUrl); // read once: the buffers are the stack's after that
+  return files ?? fetchModelFiles(modelUrl);
 }
 
 // The Keras layers of a "layers-model" model.json, in order: [{kind, name, config}].

@@ -7,7 +7,8 @@
 // streams its tokens as {id, type: "tokens", tokens, start}: the first token alone, at once, then
 // whatever was drawn since the last message each time the job yields (every ~8 ms). One message
 // per token cost ~0.3 ms a token, more than a tenth of a 3 x LSTM(512) step.
-//   load      {meta, modelUrl, wasmPath} -> {backend, notes, vocabSize}
+//   load      {meta, modelUrl, wasmPath, files} -> {backend, notes, vocabSize} (files: the model's,
+//                                           fetched by the page, or null)
 //   generate  {options}                  -> {tokens, seed, settings, ms}
 //   compose   {options}                  -> {tokens, seed, settings, ms}: a lead sheet (lstm.js
 //                                           compose), its tokens streamed the same way
@@ -15,11 +16,14 @@
 //   tensors                              -> tf.memory().numTensors
 // Jobs that use the model run one at a time, in order of arrival.
 
-import { tensorCount } from './backend.js';
+import { provideWasm, tensorCount } from './backend.js';
+import { GuardFile } from './copyguard.js';
 import { loadSoloModel } from './lstm.js';
+import { provideModel } from './weights.js';
 
 let solo = null;
 let loadPromise = null;
+let guardFile = null; // the copy guard's hashes, fetched when a composition first needs them
 let chain = Promise.resolve(); // model jobs, one at a time
 const pending = new Set(); // ids of generate/compose jobs not finished yet
 const cancelled = new Set();
@@ -55,13 +59,22 @@ function enqueue(id, job) {
   return run;
 }
 
-async function load({ meta, modelUrl, wasmPath }) {
+// files: {model, wasm} as the page fetched them (model_files.js fetchAll), or null: fetched here.
+async function load({ meta, modelUrl, wasmPath, files = null }) {
+  if (!loadPromise && files) {
+    provideModel(modelUrl, files.model);
+    if (files.wasm) provideWasm(files.wasm);
+  }
   loadPromise ??= loadSoloModel(meta, { modelUrl, wasmPath }).catch((err) => {
     loadPromise = null; // a failure can be retried
     throw err;
   });
   const loaded = await loadPromise;
   solo = loaded.solo;
+  if (meta.copyGuard?.url && !guardFile) {
+    guardFile = new GuardFile(meta.copyGuard, modelUrl);
+    solo.copyGuard = guardFile.guard;
+  }
   return { backend: loaded.backend, notes: loaded.notes, vocabSize: solo.vocab.length };
 }
 
@@ -72,6 +85,8 @@ async function generate(id, options, method = 'generate') {
   let lastYield = started;
   let batch = [];
   let batchStart = 0;
+  let written = 0;
+  const guarded = method === 'compose' && options.copyGuard !== false;
   const flush = () => {
     if (batch.length) reply(id, 'tokens', { tokens: batch, start: batchStart });
     batchStart += batch.length;
@@ -79,10 +94,12 @@ async function generate(id, options, method = 'generate') {
   };
   const result = await solo[method](options, {
     onToken: (token, index) => {
+      written = index + 1;
       batch.push(token);
       if (index === 0) flush(); // the player can start on the first note
     },
     tick: async () => {
+      if (guarded && guardFile?.wanted(written)) await guardFile.load();
       // Every few milliseconds, send what was drawn and read pending messages: a "cancel" must be
       // able to stop us.
       if (performance.now() - lastYield < 8) return;

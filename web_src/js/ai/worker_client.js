@@ -2,6 +2,7 @@
 // and a token stream per generation. TensorFlow.js is never loaded on the main thread.
 
 import { fetchJson, siteUrl } from '../urls.js';
+import { fetchAll } from './model_files.js';
 
 // Reads generation.json only: cheap, and enough to show defaults and know the AI layer exists.
 export async function loadGenerationMeta() {
@@ -48,17 +49,23 @@ export class WorkerGenerator {
     }
   }
 
-  // Returns {id, promise}.
-  request(type, payload = {}, onToken = null) {
+  // Returns {id, promise}. transfer: ArrayBuffers handed to the worker (no copy).
+  request(type, payload = {}, onToken = null, transfer = []) {
     const id = this.nextId++;
     if (this.broken) return { id, promise: Promise.reject(this.broken) };
     const promise = new Promise((resolve, reject) => this.requests.set(id, { resolve, reject, onToken }));
-    this.worker.postMessage({ id, type, ...payload });
+    this.worker.postMessage({ id, type, ...payload }, transfer);
     return { id, promise };
   }
 
-  load(meta, { modelUrl = siteUrl('model/model.json'), wasmPath = siteUrl('assets/tfjs-wasm/') } = {}) {
-    return this.request('load', { meta, modelUrl, wasmPath }).promise;
+  // The model's files (model.json, its shards, the wasm binary) are fetched here, at once, and
+  // handed over: the worker's own script takes a while to arrive and start, and they would
+  // otherwise only be asked for after it. Should that fail, the worker fetches them itself, and its
+  // error names the file.
+  async load(meta, { modelUrl = siteUrl('model/model.json'), wasmPath = siteUrl('assets/tfjs-wasm/') } = {}) {
+    const files = await fetchAll(modelUrl, wasmPath, meta.weightFiles).catch(() => null);
+    const transfer = files ? [...files.model.shards, ...(files.wasm ? [files.wasm] : [])] : [];
+    return this.request('load', { meta, modelUrl, wasmPath, files }, null, transfer).promise;
   }
 
   // options: as SoloModel.generate (plain data only). onToken(token, index) streams the tokens.

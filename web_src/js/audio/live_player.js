@@ -4,7 +4,7 @@
 // instruments. Another song can take over at the next bar line without a stop (switchTo), and a
 // layer change is heard from the next bar.
 
-import { Tone } from './tone.js';
+import { Tone, fullLookAhead } from './tone.js';
 import { DEFAULT_VOLUMES } from './instruments.js';
 import { createGraph } from './graph.js';
 import { buildSession } from './schedule.js';
@@ -127,6 +127,7 @@ export class LivePlayer {
     const start = Tone.now();
     graph.chain.startVinyl(start);
     transport.start(start);
+    fullLookAhead(); // the first start only is sooner (audio/tone.js)
     return { audible, bar: 0 };
   }
 

@@ -81,8 +81,11 @@ export function createLayers({ player, status }) {
 
   // Ahead of a play(), with no user gesture needed: fetches and decodes the samples `arrangement`
   // needs and the vinyl crackle (kept in media.js's cache) and resolves to {music, vinyl} for
-  // player.warm(). The layers are left to play(), which reports their failures.
+  // player.warm(). The layers' current choices (the default drums) are fetched and decoded too, into
+  // the same cache, so that a first Play finds them ready rather than starting on them only once the
+  // AI model has loaded; their failures are left to play(), which reports them.
   async function prepareWarm(arrangement) {
+    for (const layer of LAYERS) prepareLayer(manifest, layer, resolve(layer, undefined)).catch(() => {});
     const [music, vinyl] = await Promise.all([prepareMusic(manifest, arrangement), prepareVinyl(manifest)]);
     return { music, vinyl };
   }
