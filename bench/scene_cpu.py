@@ -8,8 +8,9 @@ the web_src and builder of --old-commit ("old", checked out with `git worktree a
 temporary folder). Then, in one headless Chromium, for each round, ambience and page in turn (old,
 new, old, new...: both see the same machine load), plays a hand-written song with drums and the
 ambience (the same audio on both pages), waits for the scene (or the old visualizer) to be drawn,
-lets it settle (in focus mode with --focus: the page's Focus button pressed), and measures over
---seconds of play:
+lets it settle for --settle seconds (in focus mode with --focus: the page's Focus button pressed;
+by default past the calm chrome's fade, 5 s without input and a 1.6 s transition, so that what is
+measured is the tab left playing, not its first seconds), and measures over --seconds of play:
 
 - task_s / script_s / layout_s / style_s: Chromium's Performance domain (CDP Performance.getMetrics)
   TaskDuration, ScriptDuration, LayoutDuration and RecalcStyleDuration deltas: the page's main
@@ -137,7 +138,7 @@ def measure(
     ambience: str,
     seconds: float,
     viewport: tuple[int, int],
-    settle: float = 3.0,
+    settle: float = 8.0,
     focus: bool = False,
     no_scene: bool = False,
 ) -> dict:
@@ -199,6 +200,7 @@ def main(argv=None) -> None:
     parser.add_argument("--ambience", default="rain,fireplace,wind,water", help="ambience ids, comma-separated")
     parser.add_argument("--viewport", default="1440x900", help="WIDTHxHEIGHT")
     parser.add_argument("--focus", action="store_true", help="measure both pages in focus mode")
+    parser.add_argument("--settle", type=float, default=8.0, help="seconds of play before measuring (default: 8)")
     parser.add_argument("--floor", action="store_true", help="also measure the new page without its scene")
     parser.add_argument("--old-site", type=Path, help="an old site already built (instead of building --old-commit)")
     parser.add_argument("--new-site", type=Path, help="a new site already built (instead of building this tree)")
@@ -232,6 +234,7 @@ def main(argv=None) -> None:
                                 ambience,
                                 args.seconds,
                                 viewport,
+                                settle=args.settle,
                                 focus=args.focus,
                                 no_scene=name == "floor",
                             )
@@ -279,6 +282,7 @@ def main(argv=None) -> None:
         "viewport": args.viewport,
         "focus": args.focus,
         "seconds": args.seconds,
+        "settle": args.settle,
         "song": SONG,
         "drums": DRUMS,
         **machine(),

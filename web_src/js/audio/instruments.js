@@ -15,6 +15,7 @@
 
 import { Tone } from './tone.js';
 import { loadBuffers } from './media.js';
+import { createReverb, createWobble } from './bus_effects.js';
 import { noteToMidi } from '../music/pitch.js';
 import theory from '../music/theory.json' with { type: 'json' };
 
@@ -159,17 +160,21 @@ export async function createMasterChain(volumes = DEFAULT_VOLUMES, { vinylBuffer
   for (const channel of CHANNELS) gains[channel] = new Tone.Gain(volumeToGain(volumes[channel] ?? DEFAULT_VOLUMES[channel]));
   const master = gains.master.toDestination();
   const limiter = new Tone.Limiter(-1).connect(master);
-  const reverb = new Tone.Reverb({ decay: 3.5, preDelay: 0.02, wet: 0.28 }).connect(limiter);
+  // The effects and filters are fixed: plain nodes (audio/bus_effects.js, Tone.BiquadFilter),
+  // which sound as Tone.Reverb, Tone.Vibrato and a -12 dB Tone.Filter do but run no signal sources.
+  const reverb = createReverb({ decay: 3.5, preDelay: 0.02, wet: 0.28 });
+  reverb.output.connect(limiter);
   // Tape: a slow pitch wobble and a warm low-pass (the "tape" tone).
-  const wobble = new Tone.Vibrato({ frequency: 0.6, depth: 0.06 });
-  const tape = new Tone.Filter({ type: 'lowpass', frequency: 2400, rolloff: -12, Q: 0.5 });
-  gains.music.chain(wobble, tape, reverb);
+  const wobble = createWobble({ frequency: 0.6, depth: 0.06 });
+  const tape = new Tone.BiquadFilter({ type: 'lowpass', frequency: 2400, Q: 0.5 });
+  gains.music.connect(wobble.input);
+  wobble.output.chain(tape, reverb.input);
   const melodyVolume = new Tone.Gain(gains.music.gain.value);
   const melody = new Tone.Gain(Tone.dbToGain(MELODY_DB));
-  melody.chain(melodyVolume, reverb);
-  const voice = new Tone.Filter({ type: 'bandpass', frequency: 1400, Q: 0.6 });
-  gains.quote.chain(voice, reverb);
-  const drumTone = new Tone.Filter({ type: 'lowpass', frequency: 6000, rolloff: -12 });
+  melody.chain(melodyVolume, reverb.input);
+  const voice = new Tone.BiquadFilter({ type: 'bandpass', frequency: 1400, Q: 0.6 });
+  gains.quote.chain(voice, reverb.input);
+  const drumTone = new Tone.BiquadFilter({ type: 'lowpass', frequency: 6000, Q: 1 });
   gains.drums.chain(drumTone, limiter);
   gains.ambience.connect(limiter);
   gains.vinyl.connect(limiter);
@@ -197,8 +202,5 @@ export async function createMasterChain(volumes = DEFAULT_VOLUMES, { vinylBuffer
     nodes,
   };
   chain.setVinyl(vinylBuffer);
-  // The impulse response is rendered asynchronously (the slow part of building the bus, which is
-  // why the live player builds it only once); without it the reverb would be silent.
-  await reverb.ready;
   return chain;
 }

@@ -9,6 +9,7 @@ import { DEFAULT_VOLUMES } from './instruments.js';
 import { createGraph } from './graph.js';
 import { buildSession } from './schedule.js';
 import { exclusive } from './exclusive.js';
+import { createHeard } from './heard.js';
 import { TONE_PPQ as PPQ } from '../music/time.js';
 import './idle.js'; // finished one-shots are disposed within a second, even on a busy page
 
@@ -43,6 +44,7 @@ export class LivePlayer {
     this.graph = null; // the same, once built
     this.retiring = new Set(); // sessions a new song took over from, disposed a little later
     this.previous = null; // the session before this.session while a switch waits for its bar line
+    this.heard = null; // the hooks' clock (audio/heard.js), made with the first session
   }
 
   // Resumes the audio context without waiting: call it synchronously in a user gesture's handler
@@ -90,12 +92,13 @@ export class LivePlayer {
     });
   }
 
-  // Tone.Draw fires the visual callbacks when the note is actually heard, not when scheduled.
+  // The hooks run when the note is actually heard, not when scheduled (audio/heard.js).
   #hooks() {
-    const draw = Tone.getDraw();
+    const context = Tone.getContext();
+    this.heard ??= createHeard({ clock: () => context.currentTime, running: () => context.state === 'running' });
     const later = (fn) => (...args) => {
       const time = args[args.length - 1];
-      draw.schedule(() => fn?.(...args.slice(0, -1)), time);
+      this.heard.schedule(() => fn?.(...args.slice(0, -1)), time);
     };
     return {
       onNote: later((...a) => this.hooks.onNote?.(...a)),
@@ -250,7 +253,7 @@ export class LivePlayer {
     transport.stop();
     transport.cancel(0);
     transport.position = 0;
-    Tone.getDraw().cancel(0);
+    this.heard?.cancel();
     for (const session of this.retiring) session.dispose();
     this.retiring.clear();
     this.previous = null;
