@@ -253,13 +253,14 @@ def pixels(png: bytes) -> np.ndarray:
 def test_the_scene_is_drawn(page):
     page.evaluate(f"window.lofi.play({SONG})")
     poll(page, SCENE_DRAWN, timeout=30)
-    # The moving parts' canvas (the last in #scene), read back by the page itself: a picture, not a
-    # blank or a single colour.
-    data = page.evaluate("[...document.querySelectorAll('#scene .scene-canvas')].pop().toDataURL()")
+    # The still picture's canvas (the first in #scene; the moving parts draw on a smaller one above
+    # it), read back by the page itself: a picture, not a blank or a single colour.
+    data = page.evaluate("document.querySelector('#scene .scene-canvas:not(.scene-moving)').toDataURL()")
     import base64
 
     canvas = pixels(base64.b64decode(data.split(",", 1)[1]))
     assert canvas.std() > 5 and len(np.unique(canvas.reshape(-1, 3), axis=0)) > 50, page.name
+    assert page.evaluate("document.querySelectorAll('#scene .scene-moving').length") == 1, page.name
     # And on the screen: the engine's own screenshot shows the scene, which moves with the music.
     first = pixels(page.screenshot())
     assert first.shape[0] >= 400 and first.shape[1] >= 600 and first.std() > 5
