@@ -1,4 +1,5 @@
-"""Screenshots of every scene, before Play and while playing, at 1440x900 and 390x844.
+"""Screenshots of every scene, before Play, while playing and after the chrome has faded, at
+1440x900 and 390x844.
 
     .venv/bin/python -m scripts.scene_screenshots [--site DIR] [--out docs/screenshots/scenes]
 
@@ -8,7 +9,9 @@ serves it from a sub-path (builder.serve) and opens it in the project's headless
 creek, and the quiet night when no ambience plays) it picks the ambience in the page's own menu,
 saves the first screen as it stands before Play (OUT/SCENE-VIEWPORT-still.png), then plays a
 hand-written song with drums and the ambience for a few seconds and saves it again
-(OUT/SCENE-VIEWPORT-playing.png).
+(OUT/SCENE-VIEWPORT-playing.png), then leaves it untouched until the title and dock have faded
+(ui/chrome.js) and saves it once more
+(OUT/SCENE-VIEWPORT-faded.png).
 
 The pictures are stored with a 256-colour palette, so each stays small enough for docs/ (a
 1440x900 screenshot of soft gradients is about 1 MB as full-colour PNG). Prints one line per file.
@@ -29,6 +32,7 @@ VIEWPORTS = {"1440x900": (1440, 900), "390x844": (390, 844)}
 SCENES = {"rain": "rain", "fireplace": "fire", "wind": "wind", "water": "creek", "": "night"}
 PLAY = "(a) => window.lofi.play({song: 'first-light', drums: 'boom-bap', ambience: a || null})"
 PLAYING_MS = 3_000  # long enough for notes to show in the picture
+RESTING = "document.body.classList.contains('chrome-resting')"  # ui/chrome.js: the title and dock faded
 SCENE_SHOWN = "document.getElementById('scene').dataset.scene === %r"
 
 
@@ -75,6 +79,9 @@ def take(browser, url: str, viewport: str, ambience: str, scene: str, out: Path)
     wait_for(page, "window.lofi.state().playing", timeout=20000)
     page.wait_for_timeout(PLAYING_MS)
     lines.append(shoot(page, out / f"{scene}-{viewport}-playing.png"))
+    wait_for(page, RESTING, timeout=20000)  # a few seconds untouched
+    page.wait_for_timeout(2000)  # the fade's transition
+    lines.append(shoot(page, out / f"{scene}-{viewport}-faded.png"))
     page.evaluate("() => window.lofi.stop()")
     context.close()
     if watch.errors:
