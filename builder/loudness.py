@@ -1,5 +1,5 @@
-"""Integrated loudness (ITU-R BS.1770-4, LUFS) of a mono or multichannel signal, for the report's
-stem measures (builder/listening.py): K-weighting with the published 48 kHz coefficients (other rates
+"""Integrated loudness (ITU-R BS.1770-4, LUFS) of a mono or multichannel signal, for measuring the
+page's own renders in the tests (tests/test_swing_browser.py: the melody's stem against the chords'): K-weighting with the published 48 kHz coefficients (other rates
 are resampled to 48 kHz through the spectrum first), 400 ms blocks every 100 ms, the absolute gate at
 -70 LUFS and the relative gate 10 LU under the ungated level."""
 

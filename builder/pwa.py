@@ -7,8 +7,8 @@ Runs last, on the finished site: writes `manifest.webmanifest` and its icons, `f
   changes anything is a new worker with new caches, and an unchanged rebuild changes nothing;
 - `PRECACHE`: the site's own file list, read from the output (paths relative to the site, so it
   works from any sub-path): everything except `media/`, `sw.js` itself, the build's marker file (a host need not serve dot-files, and one missing file
-  fails the worker's whole install), the report's listening pieces (about 0.75 MB that the
-  player never needs) and assets/debug.js (the tests' hooks; index.html never loads it);
+  fails the worker's whole install), the report's listening pieces' piano rolls (about 100 KB
+  that the player never needs) and assets/debug.js (the tests' hooks; index.html never loads it);
 - `MEDIA`: every file under `media/` (samples, drum one-shots, ambiences, quotes, about 1.9 MB),
   fetched into the worker's media cache at install, so that after one visit every choice plays
   offline, not only those that were played. One that fails to arrive does not fail the install:
@@ -29,7 +29,7 @@ from .errors import BuildError
 from .output import MARKER
 
 RUNTIME_PREFIX = "media/"
-REPORT_AUDIO_PREFIX = "model/listening-"  # the report's pieces: not needed offline
+REPORT_AUDIO_PREFIX = "model/listening-"  # the report's pieces' pictures: not needed offline
 SW_NAME = "sw.js"
 TEST_ONLY = "assets/debug.js"  # the tests' hooks (web_src/js/debug/): never part of the player
 FAVICON_NAME = "favicon.ico"
