@@ -13,13 +13,10 @@ the set is not allowed, unless every length would. web_src/js/ai/copyguard.js is
 
 from __future__ import annotations
 
-import re
-
 from . import theory
 from .leadsheet_metrics import melody_events
 
 RUN = 13  # events: a copied run may be 12 long at most
-NOTE = re.compile(re.escape(theory.LEADSHEET["notePrefix"]) + r"(\d+)")
 
 
 def run_text(events: list[str]) -> str:
@@ -28,10 +25,10 @@ def run_text(events: list[str]) -> str:
     first, words = None, []
     for event in events:
         for word in event.split(" "):
-            match = NOTE.fullmatch(word)
-            if match:
-                first = int(match[1]) if first is None else first
-                word = f"{theory.LEADSHEET['notePrefix']}{int(match[1]) - first}"
+            read = theory.read_token(word)  # the one token reader: a note is what it says is a note
+            if read and read["kind"] == "note":
+                first = read["midi"] if first is None else first
+                word = f"{theory.LEADSHEET['notePrefix']}{read['midi'] - first}"
             words.append(word)
     return " ".join(words)
 

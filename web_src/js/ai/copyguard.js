@@ -9,9 +9,9 @@
 // sheets transposed, and a melody copied a fifth higher is still copied).
 
 import theory from '../music/theory.json' with { type: 'json' };
+import { readToken } from '../music/tokens.js';
 
 const PREFIX = theory.leadsheet.notePrefix;
-const NOTE = new RegExp(`^${PREFIX}(\\d+)$`);
 
 // The events joined by spaces, each note's number made relative to the run's first note
 // ("n67 d4 n70 d2" -> "n0 d4 n3 d2").
@@ -20,10 +20,10 @@ export function runText(events) {
   const words = [];
   for (const event of events) {
     for (let word of event.split(' ')) {
-      const match = NOTE.exec(word);
-      if (match) {
-        first ??= Number(match[1]);
-        word = `${PREFIX}${Number(match[1]) - first}`;
+      const read = readToken(word); // the one token reader: a note is what it says is a note
+      if (read?.kind === 'note') {
+        first ??= read.midi;
+        word = `${PREFIX}${read.midi - first}`;
       }
       words.push(word);
     }
