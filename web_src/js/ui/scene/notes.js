@@ -2,7 +2,7 @@
 // scene's own colours for the part that plays it, left to right from low to high: a window in the
 // city across the street (rain), a spark rising from the fire, a firefly over the meadow (wind), a
 // ripple on the creek, a star in the night sky. Drums make the scene's light source pulse. The
-// calls arrive through Tone.Draw, at the moment each note is heard.
+// calls arrive through audio/heard.js, at the moment each note is heard.
 //
 // A scene says what its notes are (music: {kind, life, place(note, layout)}); this module keeps
 // them and draws each kind. With reduced motion nothing travels: each light fades in and out
