@@ -49,7 +49,9 @@ def take(browser, url: str, name: str, out: Path, ambience: str | None) -> str:
         choices = page.eval_on_selector_all("#ambience option", "(options) => options.map((o) => o.value)")
         if ambience not in choices:
             raise SystemExit(f"--ambience {ambience}: not one of this site's ambiences {choices[1:]}")
-        page.select_option("#ambience", ambience)
+        # The ambience's menu is in the closed settings sheet: chosen through the API, which the
+        # menu, the scene and the headline all follow.
+        page.evaluate("(id) => window.lofi.setLayer('ambience', id)", ambience)
     if page.input_value("#song") != "station":
         page.select_option("#song", "station")
     play = page.locator("#play")
