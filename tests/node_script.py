@@ -25,3 +25,16 @@ def run_node(script: str, data, folder: Path):
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def python_results(run_python, cases: list[dict]) -> list:
+    """The Python half of a parity test: `run_python(case)` for each case as JSON reads it back
+    (tuples become lists, as in JSON from node), or {"error": true} where it raises."""
+    results = []
+    for case in cases:
+        try:
+            value = run_python(case)
+        except Exception:
+            value = {"error": True}
+        results.append(json.loads(json.dumps(value)))
+    return results

@@ -7,14 +7,12 @@ The same cases, valid and junk, run through Python and through node, must give t
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from builder import leadsheet, theory
 from builder.progression import MAX_BARS, followed_chords, parse_progression
 
-from .node_script import run_node
+from .node_script import python_results, run_node
 
 # ---- the cases ----------------------------------------------------------------------------------
 
@@ -229,17 +227,6 @@ def run_python(case: dict):
     }
 
 
-def python_results(cases: list[dict]) -> list:
-    results = []
-    for case in cases:
-        try:
-            value = run_python(case)
-        except Exception:
-            value = {"error": True}
-        results.append(json.loads(json.dumps(value)))  # tuples become lists, as in JSON from node
-    return results
-
-
 NODE_RUNNER = r"""
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -279,7 +266,7 @@ def cases():
 
 
 def test_python_and_javascript_read_the_same_text_the_same_way(cases, tmp_path):
-    python = python_results(cases)
+    python = python_results(run_python, cases)
     javascript = run_node(NODE_RUNNER, cases, tmp_path)
     assert len(javascript) == len(python)
     differences = [(case, py, js) for case, py, js in zip(cases, python, javascript) if py != js]
@@ -287,7 +274,7 @@ def test_python_and_javascript_read_the_same_text_the_same_way(cases, tmp_path):
 
 
 def test_the_cases_hold_valid_and_junk_of_every_kind(cases):
-    results = python_results(cases)
+    results = python_results(run_python, cases)
     by_fn: dict[str, list] = {}
     for case, result in zip(cases, results):
         by_fn.setdefault(case["fn"], []).append(result)

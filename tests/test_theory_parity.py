@@ -18,6 +18,8 @@ import pytest
 
 from builder import theory
 
+from .node_script import python_results
+
 REPO = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node") or "node"  # Node 20 is part of the toolchain (README); no node, no pass
 
@@ -632,24 +634,13 @@ def run_node(cases: list[dict], tmp_path: Path) -> list:
     return json.loads(result.stdout)
 
 
-def python_results(cases: list[dict]) -> list:
-    results = []
-    for case in cases:
-        try:
-            value = run_python(case)
-        except Exception:
-            value = {"error": True}
-        results.append(json.loads(json.dumps(value)))  # tuples become lists, as in JSON from node
-    return results
-
-
 @pytest.fixture(scope="module")
 def cases():
     return build_cases()
 
 
 def test_python_and_javascript_agree_on_every_case(cases, tmp_path):
-    python = python_results(cases)
+    python = python_results(run_python, cases)
     javascript = run_node(cases, tmp_path)
     assert len(javascript) == len(python)
     differences = [(case, py, js) for case, py, js in zip(cases, python, javascript) if py != js]
@@ -658,7 +649,7 @@ def test_python_and_javascript_agree_on_every_case(cases, tmp_path):
 
 def test_the_cases_cover_what_the_vocabulary_promises(cases):
     chords = [c for c in cases if c["fn"] == "chord"]
-    parsed = python_results(chords)
+    parsed = python_results(run_python, chords)
     assert len(chords) >= 200
     assert sum(r is not None for r in parsed) >= 200 and sum(r is None for r in parsed) >= 40
     assert set(song_symbols()) <= {c["args"][0] for c in chords if isinstance(c["args"][0], str)}
