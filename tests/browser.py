@@ -109,3 +109,15 @@ def open_lofi(context, url: str, route=None, settings: bool = True):
     page.wait_for_function("() => window.lofi !== undefined")
     page.evaluate("() => window.lofi.ready")
     return page, watch
+
+
+def open_listed(context, url: str):
+    """open_lofi with media.json's choices already in the selects: (page, watch)."""
+    page, watch = open_lofi(context, url)
+    wait_for(page, "document.querySelector('#ambience').options.length > 1")
+    return page, watch
+
+
+def js(page, expression: str):
+    """The value of a JavaScript expression in the page."""
+    return page.evaluate(f"() => {expression}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import open_lofi, wait_for
+from .browser import js, open_listed, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -14,14 +14,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def page(browser, media_site_url):
     context = browser.new_context()
-    page, _watch = open_lofi(context, media_site_url)
-    wait_for(page, "document.querySelector('#ambience').options.length > 1")
+    page, _watch = open_listed(context, media_site_url)
     yield page
     context.close()
-
-
-def js(page, expression: str):
-    return page.evaluate(f"() => {expression}")
 
 
 def other_option(page, select: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import open_lofi, wait_for
+from .browser import js, open_listed, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -29,20 +29,25 @@ if ('mediaSession' in navigator) {
 def page(browser, media_site_url):
     context = browser.new_context()
     context.add_init_script(MEDIA_KEYS)
-    page, _watch = open_lofi(context, media_site_url)
-    wait_for(page, "document.querySelector('#ambience').options.length > 1")
+    page, _watch = open_listed(context, media_site_url)
     yield page
     context.close()
-
-
-def js(page, expression: str):
-    return page.evaluate(f"() => {expression}")
 
 
 def play(page, song: str) -> None:
     page.select_option("#song", song)
     page.click("#play")
     wait_for(page, f"window.lofi.state().playing && window.lofi.state().song === {song!r}", timeout=60000)
+
+
+def wait_for_a_new_piece(page, first: str) -> None:
+    """Until a piece other than the one whose first note was `first` (JSON) sounds."""
+    wait_for(
+        page,
+        f"window.lofi.state().solo && window.lofi.state().solo.firstNote"
+        f" && JSON.stringify(window.lofi.state().solo.firstNote) !== {first!r}",
+        timeout=60000,
+    )
 
 
 def test_a_mood_applied_while_the_ai_tune_plays_is_heard_from_the_next_bar(page):
@@ -54,12 +59,7 @@ def test_a_mood_applied_while_the_ai_tune_plays_is_heard_from_the_next_bar(page)
     page.fill("#mood-text", sentence)
     page.click("#mood-apply")
     # A new piece, written over the mood's chords, takes over (the old one does not play on).
-    wait_for(
-        page,
-        f"window.lofi.state().solo && window.lofi.state().solo.firstNote"
-        f" && JSON.stringify(window.lofi.state().solo.firstNote) !== {first!r}",
-        timeout=60000,
-    )
+    wait_for_a_new_piece(page, first)
     assert js(page, "window.lofi.state().solo.progression") == wanted
 
 
@@ -68,12 +68,7 @@ def test_a_mood_applied_by_the_api_while_the_ai_tune_plays_is_heard_from_the_nex
     wait_for(page, "window.lofi.state().solo && window.lofi.state().solo.firstNote", timeout=60000)
     first = js(page, "JSON.stringify(window.lofi.state().solo.firstNote)")
     choice = page.evaluate("() => window.lofi.applyMood('A slow and sleepy night')")
-    wait_for(
-        page,
-        f"window.lofi.state().solo && window.lofi.state().solo.firstNote"
-        f" && JSON.stringify(window.lofi.state().solo.firstNote) !== {first!r}",
-        timeout=60000,
-    )
+    wait_for_a_new_piece(page, first)
     assert js(page, "window.lofi.state().solo.progression") == choice["progression"]
     # The headline names the key of the piece that sounds.
     key = js(page, "window.lofi.state().solo.key")
