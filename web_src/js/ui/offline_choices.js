@@ -5,7 +5,7 @@
 // The worker keeps all of media/ at install (sw.js), so this is the rare case: the install missed a
 // file (a dropped connection), or the browser evicted some of the storage.
 
-import { fetchJson, siteUrl } from '../urls.js';
+import { siteUrl } from '../urls.js';
 
 const NOTE = ' (not saved for offline use)';
 
@@ -30,10 +30,14 @@ export function bindOfflineChoices(selects) {
   async function check() {
     const offline = navigator.onLine === false;
     if (offline && !files) {
+      // The worker's copy, read from its cache: offline, a request would only fail (and one in
+      // flight when the page reloads is cut off).
+      const kept = await caches.match(siteUrl('media.json'));
+      if (!kept) return; // no manifest: the choices themselves are missing, and the page already says so
       try {
-        files = filesOf(await fetchJson('media.json')); // the worker's copy
+        files = filesOf(await kept.json());
       } catch {
-        return; // no manifest: the choices themselves are missing, and the page already says so
+        return;
       }
     }
     for (const [layer, select] of Object.entries(selects)) {
