@@ -220,6 +220,31 @@ def test_the_scene_draws_fewer_frames_in_focus_mode_and_none_in_a_hidden_tab(con
     assert not watch.errors
 
 
+# Counts the page's calls to requestAnimationFrame, from before its own scripts run.
+COUNT_ANIMATION_FRAMES = """(() => {
+  const ask = window.requestAnimationFrame.bind(window);
+  window.__animationFrames = 0;
+  window.requestAnimationFrame = (callback) => { window.__animationFrames += 1; return ask(callback); };
+})()"""
+FRAMES = "() => [document.getElementById('scene').framesDrawn ?? 0, window.__animationFrames]"
+
+
+def test_the_scene_draws_its_few_frames_from_a_timer_not_an_animation_frame_loop(context, media_site_url):
+    # A loop on requestAnimationFrame wakes the page and its compositor 60 times a second, whatever
+    # the frame rate it draws at: a tab left playing for hours must only wake for the frames it draws.
+    page, watch = open_lofi(context, media_site_url, route=lambda p: p.add_init_script(COUNT_ANIMATION_FRAMES))
+    play(page, "rain")
+    fps = page.evaluate(FPS)
+    drawn, asked = page.evaluate(FRAMES)
+    page.wait_for_timeout(3000)
+    drawn_after, asked_after = page.evaluate(FRAMES)
+    frames = (drawn_after - drawn) / 3
+    assert 0.5 * fps <= frames <= 1.5 * fps, (frames, fps)
+    assert (asked_after - asked) / 3 < 3, "animation frames asked for each second while playing"
+    page.evaluate("() => window.lofi.stop()")
+    assert not watch.errors
+
+
 def test_the_still_picture_shows_before_play_and_the_animation_is_fetched_at_the_first_note(context, media_site_url):
     page, watch = open_lofi(context, media_site_url)
     chunk_requests = lambda: [u for u in watch.requests if CHUNK in u]  # noqa: E731

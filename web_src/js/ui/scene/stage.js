@@ -14,7 +14,8 @@
 //   draw and composite on every frame.
 // - A few frames a second: PLAYING_FPS while music plays, FOCUS_FPS in focus mode (nothing to read
 //   then, the picture is meant to be looked at for hours, not watched), none while the tab is
-//   hidden or nothing plays: p5's loop is off and the last frame stays as a still picture.
+//   hidden or nothing plays: the last frame stays as a still picture. The frames come from a
+//   timer, never from an animation-frame loop.
 //
 // Only p5's core plus the add-ons drawing needs are bundled: the full p5 build also pulls in its
 // translation loader, which fetches from a CDN for some browser languages (no third-party
@@ -91,16 +92,31 @@ export function createStage(container, still) {
   }
   let area = null;
 
-  // Loop only while something should move, at the rate the page's state allows; a still picture
-  // is redrawn once when it changes.
+  // Frames come from a timer of the scene's own, not p5's loop: p5 asks the browser for an
+  // animation frame at every vsync (60 a second) and skips the ones its frame rate does not want,
+  // and each of those wakes the page and its compositor for nothing. A still picture is redrawn
+  // once when it changes.
+  let timer = null;
+  let last = 0; // performance.now() at the last timed frame
+  let elapsed = 0; // seconds since the timed frame before, for the next draw to take (0: a redraw)
+  function tick() {
+    const now = performance.now();
+    elapsed = Math.min(0.25, (now - last) / 1000);
+    last = now;
+    timer = setTimeout(tick, 1000 / fps);
+    instance.redraw(); // p5 draws after a microtask or two: draw() takes `elapsed` then
+  }
   function updateLoop() {
     if (!ready) return;
     const run = moving && !hidden() && (!reducedMotion() || music.active);
-    if (run) {
-      const wanted = focused() ? FOCUS_FPS : PLAYING_FPS;
-      if (wanted !== fps) instance.frameRate((fps = wanted));
-      if (!instance.isLooping()) instance.loop();
-    } else if (instance.isLooping()) instance.noLoop();
+    fps = focused() ? FOCUS_FPS : PLAYING_FPS;
+    if (run && timer === null) {
+      last = performance.now();
+      timer = setTimeout(tick, 1000 / fps);
+    } else if (!run && timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
     container.dataset.fps = run ? String(fps) : '0';
   }
 
@@ -109,7 +125,7 @@ export function createStage(container, still) {
     if (!ready) return;
     picture.paint(background);
     area = placeCanvas(instance);
-    if (!instance.isLooping()) instance.redraw();
+    if (timer === null) instance.redraw();
   }
 
   instance = new p5((p) => {
@@ -119,7 +135,6 @@ export function createStage(container, still) {
       const canvas = p.createCanvas(1, 1);
       canvas.elt.classList.add('scene-canvas', 'scene-moving');
       canvas.elt.setAttribute('aria-hidden', 'true');
-      p.frameRate(PLAYING_FPS);
       p.noLoop();
       area = placeCanvas(p);
       ready = true;
@@ -127,15 +142,15 @@ export function createStage(container, still) {
     };
 
     p.draw = () => {
-      const looping = p.isLooping();
-      const elapsed = looping ? Math.min(0.25, p.deltaTime / 1000) : 0;
-      if (moving && !reducedMotion()) seconds += elapsed;
+      const dt = elapsed;
+      elapsed = 0;
+      if (moving && !reducedMotion()) seconds += dt;
       const ctx = p.drawingContext;
       const sx = p.width / area.w;
       const sy = p.height / area.h;
       ctx.save();
       ctx.setTransform(sx, 0, 0, sy, -area.x * sx, -area.y * sy);
-      drawFrame(ctx, area, picture.scene, picture.layout, seconds, music, elapsed);
+      drawFrame(ctx, area, picture.scene, picture.layout, seconds, music, dt);
       ctx.restore();
       // Once: a data attribute set on every frame would have the page recheck its style each time.
       if (container.dataset.animated !== 'true') {
@@ -146,7 +161,8 @@ export function createStage(container, still) {
         stillFrame.remove();
         stillFrame = null;
       }
-      if (looping && reducedMotion() && !music.active) p.noLoop();
+      container.framesDrawn = (container.framesDrawn ?? 0) + 1; // for the tests: a property, no style work
+      if (timer !== null && reducedMotion() && !music.active) updateLoop();
     };
 
     p.windowResized = refresh;
