@@ -14,7 +14,7 @@ import { expose } from './audio/probe.js';
 import { createSleepTimer } from './audio/sleep_timer.js';
 import { createStation } from './station/index.js';
 import { loadTone } from './audio/tone.js';
-import { onFirstIntent } from './intent.js';
+import { intentSeen } from './intent.js';
 import { createKeeper } from './keep/export.js';
 import { createKeptTunes } from './keep/kept.js';
 import { readMidi } from './keep/midi.js';
@@ -57,11 +57,16 @@ export function createLofi({ status, visualizer = null }) {
     return fn(...args);
   };
   const catalogue = createCatalogue({ status });
-  const loader = createModelLoader({ status, catalogue, onLoaded: () => audioReady.then(() => playback.warm(ai.warmArrangement())).catch(() => {}) }); // Play retries
+  // Once the model is there, the AI track's instruments are made ready too, but only for a page a
+  // listener has touched: building the audio graph holds this thread (see audio/playback.js).
+  const loader = createModelLoader({ status, catalogue, onLoaded: () => intentSeen() && audioReady.then(() => playback.warm(ai.warmArrangement())).catch(() => {}) }); // Play retries
   const ai = createAiTrack({ loader, status, catalogue, ready });
-  // The model (in its worker) needs no Tone.js: at the first sign of a listener it starts loading
-  // at once, beside Tone.js and the samples, not after them.
-  const loadModel = onFirstIntent(() => ready.then(() => loader.load(ready)).catch(() => {})); // a failure shows in the status line
+  // The model loads as soon as the page has read generation.json, not at the first sign of a
+  // listener: it loads in its worker, off this thread, and the AI track is what Play plays. A tap
+  // on Play as the first input then finds it loading, or loaded, instead of starting it. (The
+  // service worker keeps the same files for offline use after the first note anyway.)
+  const loadModel = () => ready.then(() => loader.load(ready)).catch(() => {}); // a failure shows in the status line
+  loadModel();
   // Tone.js (evaluating it makes the audio context: a long task) while the page sits idle, so that
   // neither the first paint nor the moment a listener reaches for Play pays for it; a tap on Play,
   // which comes with no sign before it, then finds it there too.

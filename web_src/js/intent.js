@@ -4,11 +4,19 @@
 // main thread while it first appears.
 const EVENTS = ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'focusin', 'wheel', 'scroll'];
 
+let seen = false; // some listener's sign has come (any onFirstIntent's)
+
+// Whether a listener has shown themselves yet.
+export function intentSeen() {
+  return seen;
+}
+
 export function onFirstIntent(fn, target = window) {
   let done = false;
   const handler = () => {
     if (done) return;
     done = true;
+    seen = true;
     for (const type of EVENTS) target.removeEventListener(type, handler, true);
     fn();
   };

@@ -23,7 +23,7 @@ const status = createStatus();
 // plays (ui/sound.js tells it), the player tells it each note as it sounds; its drawing attaches
 // when loaded (scene.attach).
 const scene = createSceneHandle(document.getElementById('scene'));
-mountScene(scene, { status }); // the animated scene: fetched when the first note sounds
+mountScene(scene, { status }); // the animated scene: fetched a moment after the first note sounds
 
 const lofi = createLofi({ status, visualizer: { note: scene.note, drum: scene.drum } });
 window.lofi = lofi;

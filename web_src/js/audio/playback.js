@@ -53,8 +53,8 @@ export function createPlayback({ status, emit, catalogue, ai, loader, ready, vis
   // ms (the audio context, the reverb's impulse), which Lighthouse counts as blocking time. It
   // starts at the first sign of a listener (pointer, key, touch, focus, scroll), well before a
   // click on Play lands; play() and loadModel() build it anyway if it is not there yet.
-  // The AI track's instruments and its model (in its worker, off this thread) load then too, side
-  // by side: a first Play on the AI track then waits for no download.
+  // The AI track's instruments load then too (its model has been loading in its worker, off this
+  // thread, since the page opened): a first Play on the AI track then waits for no download.
   // A warm-up that fails (Tone.js did not arrive) is only a warning: Play loads what is missing.
   // A Play with no sign before it (the first input, a tap) starts it too, beside its own loading.
   const warmUp = onFirstIntent(() =>

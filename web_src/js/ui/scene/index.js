@@ -5,9 +5,13 @@
 // picture (still.js and the five places, no p5: a few KB) and paints the chosen place on it, moving
 // parts included, as they stand: a shared link opens on the picture itself, not a placeholder.
 // Until then (and without JavaScript) scene.css paints a sketch of it in the same colours. The
-// animation (stage.js and p5, about 430 KB) is fetched only when the first note sounds: the model
-// and the samples the first note needs are not kept waiting for it. If it cannot load, the scene
-// says so in words, the still picture stays, and the music plays on.
+// animation (stage.js and p5, about 430 KB) is fetched STAGE_AFTER_MS after the first note sounds:
+// the first note of a part may be a chord or a drum while the melody's first note, the model and
+// the samples it needs are still on their way, and none of them must wait behind p5. The picture
+// stands still until then. If it cannot load, the scene says so in words, the still picture stays,
+// and the music plays on.
+
+export const STAGE_AFTER_MS = 1500;
 
 export function mountScene(handle, { status }) {
   const container = handle.container ?? createContainer();
@@ -28,6 +32,9 @@ export function mountScene(handle, { status }) {
   function load() {
     if (requested) return;
     requested = true;
+    setTimeout(fetchStage, STAGE_AFTER_MS);
+  }
+  function fetchStage() {
     Promise.all([import('./stage.js'), stillReady])
       .then(([{ createStage }]) => {
         const stage = createStage(container, still);

@@ -1,6 +1,6 @@
 // The animated scene: one p5 sketch (instance mode) that draws the moving parts of the chosen
 // place and the music in it, above the still picture (still.js). Loaded on its own
-// (ui/scene/index.js fetches it at the first note).
+// (ui/scene/index.js fetches it a moment after the first note).
 //
 // Cheap to leave on, by design:
 // - The still parts (sky, walls, bricks, hills) are painted once per size, at the display's

@@ -1,7 +1,7 @@
 // The still picture: each place painted once per size, at the display's resolution, on a plain
 // canvas of its own, with no p5. Loaded right after the first paint (ui/scene/index.js), so a
-// shared link opens on the picture itself; the animation (stage.js, with p5) is fetched only when
-// the first note sounds and draws the moving parts on a canvas above this one.
+// shared link opens on the picture itself; the animation (stage.js, with p5) is fetched a moment
+// after the first note sounds and draws the moving parts on a canvas above this one.
 //
 // A picture is laid out in its own units, the viewport scaled to DESIGN_SIDE on its longer side
 // (every scene's shapes and sizes are written for that), and painted through a transform onto a
