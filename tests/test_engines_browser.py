@@ -260,6 +260,8 @@ def test_the_scene_is_drawn(page):
 
     canvas = pixels(base64.b64decode(data.split(",", 1)[1]))
     assert canvas.std() > 5 and len(np.unique(canvas.reshape(-1, 3), axis=0)) > 50, page.name
+    # The animation comes a moment after the first note (ui/scene/index.js STAGE_AFTER_MS).
+    poll(page, "document.getElementById('scene').dataset.animated === 'true'", timeout=30)
     assert page.evaluate("document.querySelectorAll('#scene .scene-moving').length") == 1, page.name
     # And on the screen: the engine's own screenshot shows the scene, which moves with the music.
     first = pixels(page.screenshot())

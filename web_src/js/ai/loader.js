@@ -14,7 +14,7 @@ export function createModelLoader({ status, catalogue, onLoaded = () => {} }) {
   async function readMeta() {
     try {
       meta = await loadGenerationMeta();
-      status.set('model', 'info', `AI model not loaded yet (${meta.vocab.length} tokens); it loads when you pick the AI solo.`);
+      status.set('model', 'info', `AI model found (${meta.vocab.length} tokens); it loads in the background.`);
     } catch (err) {
       status.set('model', 'error', `AI solo unavailable: ${err.message}. Songs still work.`);
     }

@@ -113,7 +113,7 @@ export function bindNowLine(lofi, status, { song, busy }) {
   el.diagnostics?.addEventListener('toggle', () => {
     if (!el.diagnostics.open) return;
     const state = lofi.state();
-    $('diag-backend').textContent = state.backend ?? 'not loaded yet (it loads with the first AI tune)';
+    $('diag-backend').textContent = state.backend ?? 'not loaded yet (it loads as the page opens)';
     const vocab = $('diag-vocab');
     vocab.textContent = status.get('model')?.text ?? '–';
     if (state.modelLoaded) {
