@@ -13,6 +13,8 @@ the set is not allowed, unless every length would. web_src/js/ai/copyguard.js is
 
 from __future__ import annotations
 
+import struct
+
 from . import theory
 from .leadsheet_metrics import melody_events
 
@@ -97,3 +99,17 @@ class CopyGuard:
             or run_hash([*self.events, f"{self.pending} {vocabulary[i]}"]) not in self.hashes
         ]
         return kept or ids
+
+
+def guard_file_bytes(hashes: list[int]) -> bytes:
+    """The guard's hashes as ai/copyguard.js GuardFile reads them (builder/export.py writes the
+    file): sorted, 4 bytes each (FNV-1a's 32 bits, little-endian). A third of the same list written
+    as JSON numbers, and the page fetches it before a lead sheet's first AI note."""
+    return struct.pack(f"<{len(hashes)}I", *sorted(hashes))
+
+
+def read_guard_file(data: bytes) -> list[int]:
+    """guard_file_bytes' hashes again."""
+    if len(data) % 4:
+        raise ValueError(f"a guard file is 4 bytes a hash, not {len(data)} bytes")
+    return list(struct.unpack(f"<{len(data) // 4}I", data))

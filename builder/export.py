@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 from . import modelcheck
+from .copyguard import guard_file_bytes
 from .errors import BuildError
 from .safepath import OutsideFolder, regular_file_inside
 from .tf_env import import_keras
 
-GUARD_FILE = "copyguard.json"  # beside generation.json, named by it
+GUARD_FILE = "copyguard.bin"  # beside generation.json, named by it
 
 
 def convert_to_tfjs(model, out_dir: Path, quantization: str = "none") -> None:
@@ -65,7 +66,7 @@ def write_web_model(model_dir: Path, out_dir: Path, meta: dict, generation: dict
         # when a composition first needs them (ai/copyguard.js GuardFile): generation.json is read
         # with the page, and the guard is not needed before the first note.
         guard = meta["copyGuard"]
-        (out_dir / GUARD_FILE).write_text(json.dumps({"n": guard["n"], "hashes": guard["hashes"]}) + "\n")
-        settings["copyGuard"] = {"n": guard["n"], "url": GUARD_FILE}
+        (out_dir / GUARD_FILE).write_bytes(guard_file_bytes(guard["hashes"]))
+        settings["copyGuard"] = {"n": guard["n"], "url": GUARD_FILE, "count": len(guard["hashes"])}
     # allow_nan=False: the page's JSON.parse rejects NaN and Infinity (config.py keeps them out).
     (out_dir / "generation.json").write_text(json.dumps(settings, indent=1, allow_nan=False) + "\n")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.copyguard import build_guard, longest_copied_run
+from builder.copyguard import build_guard, guard_file_bytes, longest_copied_run
+from builder.export import GUARD_FILE
 
 from .browser import open_lofi, wait_for
 from .conftest import served
@@ -64,7 +65,7 @@ def test_the_first_ai_note_waits_for_one_sample_an_octave_and_the_rest_follow(br
 
 def guarded_sites(media_site: Path, root: Path) -> tuple[Path, Path]:
     """Two copies of the lead-sheet test site (a random-weights model): one whose generation.json
-    names copyguard.json, as the build writes it, one with the same guard written inline."""
+    names copyguard.bin, as the build writes it, one with the same guard written inline."""
     from .test_compose_browser import write_leadsheet_model
 
     lazy, inline = root / "lazy", root / "inline"
@@ -77,16 +78,16 @@ def guarded_sites(media_site: Path, root: Path) -> tuple[Path, Path]:
 def write_guard(site: Path, guard: dict, *, inline: bool) -> None:
     path = site / "model" / "generation.json"
     generation = json.loads(path.read_text())
-    generation["copyGuard"] = guard if inline else {"n": guard["n"], "url": "copyguard.json"}
+    generation["copyGuard"] = guard if inline else {"n": guard["n"], "url": GUARD_FILE, "count": len(guard["hashes"])}
     path.write_text(json.dumps(generation, indent=1) + "\n")
-    (site / "model" / "copyguard.json").write_text(json.dumps(guard) + "\n")
+    (site / "model" / GUARD_FILE).write_bytes(guard_file_bytes(guard["hashes"]))
 
 
 COMPOSE_JS = "(options) => window.lofi.compose({seed: 3, temperature: 0, bars: 8, ...options})"
 
 
 def test_the_copy_guard_comes_when_first_needed_and_the_music_is_unchanged(browser, media_site, tmp_path):
-    """generation.json (read with the page) only names copyguard.json; the worker fetches it once a
+    """generation.json (read with the page) only names copyguard.bin; the worker fetches it once a
     composition has written enough to need it, and the piece is the same as with the guard inline
     from the start. The guard is made of the unguarded piece's own runs (n = 4), so that it bites."""
     lazy, inline = guarded_sites(media_site, tmp_path)
@@ -115,9 +116,9 @@ def test_the_copy_guard_comes_when_first_needed_and_the_music_is_unchanged(brows
             page, watch = fresh_page(lazy_url)
             requests.clear()
             page.evaluate("() => window.lofi.loadModel()")
-            assert not [url for url in requests if url.endswith("/copyguard.json")], "fetched before it was needed"
+            assert not [url for url in requests if url.endswith("/copyguard.bin")], "fetched before it was needed"
             assert page.evaluate(COMPOSE_JS, {})["tokens"] == expected
-            assert [url for url in requests if url.endswith("/model/copyguard.json")]
+            assert [url for url in requests if url.endswith("/model/copyguard.bin")]
             assert not watch.errors, watch.errors
     finally:
         for context in contexts:

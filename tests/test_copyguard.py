@@ -8,7 +8,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from builder.copyguard import RUN, CopyGuard, build_guard, longest_copied_run, run_hash, run_text
+import pytest
+
+from builder.copyguard import (
+    RUN,
+    CopyGuard,
+    build_guard,
+    guard_file_bytes,
+    longest_copied_run,
+    read_guard_file,
+    run_hash,
+    run_text,
+)
 from builder.generate import compose
 from builder.leadsheet import grammar_tokens
 from builder.stepper import Stepper
@@ -119,10 +130,22 @@ def test_a_guarded_composition_never_copies_a_run_of_the_guarded_pieces():
 
 def test_the_built_model_ships_its_guard_to_the_page(built_site):
     """meta.json records the guard of the lead sheets it was trained on; the page's compose() gets it
-    from copyguard.json, which generation.json names (the tiny content has no lead sheets: a guard
+    from copyguard.bin, which generation.json names (the tiny content has no lead sheets: a guard
     with nothing to refuse)."""
     meta = json.loads((built_site.parent / "content" / "model" / "meta.json").read_text())
     generation = json.loads((built_site / "model" / "generation.json").read_text())
     assert meta["copyGuard"] == {"n": RUN, "hashes": []}
-    assert generation["copyGuard"] == {"n": RUN, "url": "copyguard.json"}
-    assert json.loads((built_site / "model" / generation["copyGuard"]["url"]).read_text()) == meta["copyGuard"]
+    assert generation["copyGuard"] == {"n": RUN, "url": "copyguard.bin", "count": 0}
+    assert (
+        read_guard_file((built_site / "model" / generation["copyGuard"]["url"]).read_bytes())
+        == meta["copyGuard"]["hashes"]
+    )
+
+
+def test_the_guard_file_holds_each_hash_in_four_bytes():
+    hashes = [4294243781, 41145, 0, 2**31]
+    data = guard_file_bytes(hashes)
+    assert len(data) == 16 and data[:4] == bytes(4)  # sorted, little-endian
+    assert read_guard_file(data) == sorted(hashes)
+    with pytest.raises(ValueError, match="4 bytes a hash"):
+        read_guard_file(data[:-1])

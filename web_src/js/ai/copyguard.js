@@ -75,14 +75,15 @@ export class CopyGuard {
   }
 }
 
-// The guard's hashes are their own file beside model.json (generation.json names it: {n, url},
-// builder/export.py), fetched only when a composition first needs them: at ~80 KB they would
-// otherwise be most of generation.json, read with the page, and come before the first note for
-// nothing. `guard` ({n, hashes: a Set}) is what CopyGuard is built from; the hashes are added to
+// The guard's hashes are their own file beside model.json (generation.json names it: {n, url,
+// count}; builder/export.py guard_file_bytes: 4 bytes a hash, little-endian), fetched only when a
+// composition first needs them: they would otherwise be most of generation.json, read with the
+// page, and come before the first note for nothing. `guard` ({n, hashes: a Set}) is what CopyGuard is built from; the hashes are added to
 // that Set on arrival, so a guard built before then sees them.
 export class GuardFile {
-  constructor({ n, url }, base) {
+  constructor({ n, url, count }, base) {
     this.guard = { n: Math.trunc(Number(n)), hashes: new Set() };
+    this.count = Math.trunc(Number(count));
     this.url = new URL(url, base).href;
     this.arrived = false;
     this.loading = null;
@@ -100,11 +101,11 @@ export class GuardFile {
     this.loading ??= (async () => {
       const response = await fetch(this.url);
       if (!response.ok) throw new Error(`${this.url}: HTTP ${response.status}`);
-      const data = await response.json();
-      if (Math.trunc(Number(data?.n)) !== this.guard.n || !Array.isArray(data.hashes)) {
-        throw new Error(`${this.url}: not the copy guard generation.json names (n = ${this.guard.n})`);
+      const bytes = new DataView(await response.arrayBuffer());
+      if (bytes.byteLength !== 4 * this.count) {
+        throw new Error(`${this.url}: not the copy guard generation.json names (${this.count} hashes, not ${bytes.byteLength} bytes)`);
       }
-      for (const hash of data.hashes) this.guard.hashes.add(hash);
+      for (let at = 0; at < bytes.byteLength; at += 4) this.guard.hashes.add(bytes.getUint32(at, true));
       this.arrived = true;
     })().catch((err) => {
       this.loading = null;
