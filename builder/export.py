@@ -12,7 +12,7 @@ from .errors import BuildError
 from .safepath import OutsideFolder, regular_file_inside
 from .tf_env import import_keras
 
-GUARD_FILE = "copyguard.bin"  # beside generation.json, named by it
+GUARD_FILE = "copyguard.u32"  # beside generation.json, named by it
 
 
 def convert_to_tfjs(model, out_dir: Path, quantization: str = "none") -> None:

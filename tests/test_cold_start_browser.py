@@ -65,7 +65,7 @@ def test_the_first_ai_note_waits_for_one_sample_an_octave_and_the_rest_follow(br
 
 def guarded_sites(media_site: Path, root: Path) -> tuple[Path, Path]:
     """Two copies of the lead-sheet test site (a random-weights model): one whose generation.json
-    names copyguard.bin, as the build writes it, one with the same guard written inline."""
+    names copyguard.u32, as the build writes it, one with the same guard written inline."""
     from .test_compose_browser import write_leadsheet_model
 
     lazy, inline = root / "lazy", root / "inline"
@@ -87,7 +87,7 @@ COMPOSE_JS = "(options) => window.lofi.compose({seed: 3, temperature: 0, bars: 8
 
 
 def test_the_copy_guard_comes_when_first_needed_and_the_music_is_unchanged(browser, media_site, tmp_path):
-    """generation.json (read with the page) only names copyguard.bin; the worker fetches it once a
+    """generation.json (read with the page) only names copyguard.u32; the worker fetches it once a
     composition has written enough to need it, and the piece is the same as with the guard inline
     from the start. The guard is made of the unguarded piece's own runs (n = 4), so that it bites."""
     lazy, inline = guarded_sites(media_site, tmp_path)
@@ -116,9 +116,9 @@ def test_the_copy_guard_comes_when_first_needed_and_the_music_is_unchanged(brows
             page, watch = fresh_page(lazy_url)
             requests.clear()
             page.evaluate("() => window.lofi.loadModel()")
-            assert not [url for url in requests if url.endswith("/copyguard.bin")], "fetched before it was needed"
+            assert not [url for url in requests if url.endswith("/copyguard.u32")], "fetched before it was needed"
             assert page.evaluate(COMPOSE_JS, {})["tokens"] == expected
-            assert [url for url in requests if url.endswith("/model/copyguard.bin")]
+            assert [url for url in requests if url.endswith("/model/copyguard.u32")]
             assert not watch.errors, watch.errors
     finally:
         for context in contexts:

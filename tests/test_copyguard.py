@@ -130,12 +130,12 @@ def test_a_guarded_composition_never_copies_a_run_of_the_guarded_pieces():
 
 def test_the_built_model_ships_its_guard_to_the_page(built_site):
     """meta.json records the guard of the lead sheets it was trained on; the page's compose() gets it
-    from copyguard.bin, which generation.json names (the tiny content has no lead sheets: a guard
+    from copyguard.u32, which generation.json names (the tiny content has no lead sheets: a guard
     with nothing to refuse)."""
     meta = json.loads((built_site.parent / "content" / "model" / "meta.json").read_text())
     generation = json.loads((built_site / "model" / "generation.json").read_text())
     assert meta["copyGuard"] == {"n": RUN, "hashes": []}
-    assert generation["copyGuard"] == {"n": RUN, "url": "copyguard.bin", "count": 0}
+    assert generation["copyGuard"] == {"n": RUN, "url": "copyguard.u32", "count": 0}
     assert (
         read_guard_file((built_site / "model" / generation["copyGuard"]["url"]).read_bytes())
         == meta["copyGuard"]["hashes"]
