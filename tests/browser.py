@@ -18,11 +18,17 @@ CHROMIUM_ARGS = [
 ]
 
 
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+def installed_browser(name: str, variable: str, commands: tuple[str, ...]) -> str:
+    """The browser's executable: the environment's `variable`, else the first of `commands` on the
+    PATH (what scripts/install-browsers.sh installs)."""
+    path = os.environ.get(variable) or next(filter(None, map(shutil.which, commands)), None)
     if not path:
-        raise RuntimeError("Chromium not found: run scripts/install-browsers.sh or set CHROMIUM_PATH")
+        raise RuntimeError(f"{name} not found: run scripts/install-browsers.sh or set {variable}")
     return path
+
+
+def chromium_path() -> str:
+    return installed_browser("Chromium", "CHROMIUM_PATH", ("chromium", "chromium-browser"))
 
 
 def launch(playwright):

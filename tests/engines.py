@@ -37,6 +37,8 @@ from pathlib import Path
 
 from builder.serve import make_server
 
+from .browser import installed_browser
+
 ENGINES = ("chromium", "firefox", "webkit")
 WIDTH, HEIGHT = 1280, 800
 SCRIPT_TIMEOUT_S = 120  # a promise the page takes longer than this to settle is a failure
@@ -330,10 +332,7 @@ FIREFOX_PREFS = {
 
 
 def firefox_path() -> str:
-    path = os.environ.get("FIREFOX_PATH") or shutil.which("firefox-esr") or shutil.which("firefox")
-    if not path:
-        raise RuntimeError("Firefox not found: run scripts/install-browsers.sh or set FIREFOX_PATH")
-    return path
+    return installed_browser("Firefox", "FIREFOX_PATH", ("firefox-esr", "firefox"))
 
 
 class Firefox(Engine):

@@ -13,6 +13,7 @@ from builder import leadsheet, theory
 from builder.progression import MAX_BARS, followed_chords, parse_progression
 
 from .node_script import python_results, run_node
+from .token_cases import VOCABULARY_TOKEN_CASES
 
 # ---- the cases ----------------------------------------------------------------------------------
 
@@ -120,50 +121,6 @@ KEY_NAMES = [
     7,
 ]
 
-TOKENS = [
-    "<s>",
-    "</s>",
-    "|",
-    "|1",
-    "|8",
-    "|0",
-    "|9",
-    "#lofi",
-    "#chorale",
-    "#jazz",
-    "~",
-    "r",
-    "@NC",
-    "@0:maj7",
-    "@2:m7",
-    "@11:7",
-    "@12:m7",
-    "@foo",
-    "@2:foo",
-    "@",
-    "@2m7",
-    "n0",
-    "n60",
-    "n127",
-    "n128",
-    "n-1",
-    "n060",
-    "n",
-    "N60",
-    "d1",
-    "d4",
-    "d16",
-    "d0",
-    "d5",
-    "d17",
-    "d04",
-    "d",
-    "x",
-    "",
-    " n60",
-    "n60 ",
-]
-
 
 def decoder_sequences() -> list[list[str]]:
     """Well-formed short pieces, then each with every token the readers refuse put in at several
@@ -173,7 +130,7 @@ def decoder_sequences() -> list[list[str]]:
         [*head, "n62", "d4", "~", "d4", "r", "d8", "|2", "@7:7", "n67", "d16", "</s>"],
         [*head, "n62", "d16", "|2", "@NC", "r", "d16", "|3", "@0:maj7", "n64", "d8", "~", "d8", "</s>"],
     ]
-    junk = [token for token in TOKENS if theory.read_token(token) is None]
+    junk = [token for token in VOCABULARY_TOKEN_CASES if theory.read_token(token) is None]
     for token in junk:
         for at in (2, 4, 5, 6, 8):
             piece = list(pieces[0])
@@ -190,7 +147,7 @@ def build_cases() -> list[dict]:
     cases += [{"fn": "keyShift", "args": [0, mode]} for mode in ("ionian", "aeolian", "blues", "Dorian", None)]
     cases += [{"fn": "keyScale", "args": [tonic, mode]} for tonic in (0, 3, 6, 10) for mode in theory.KEY_MODES]
     cases += [{"fn": "keyScale", "args": [0, mode]} for mode in ("blues", "aeolian", None)]
-    cases += [{"fn": "token", "args": [token]} for token in TOKENS]
+    cases += [{"fn": "token", "args": [token]} for token in VOCABULARY_TOKEN_CASES]
     cases += [{"fn": "decode", "args": [tokens]} for tokens in decoder_sequences()]
     return cases
 

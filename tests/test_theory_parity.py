@@ -19,6 +19,7 @@ import pytest
 from builder import theory
 
 from .node_script import python_results
+from .token_cases import TOKEN_CASES
 
 REPO = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node") or "node"  # Node 20 is part of the toolchain (README); no node, no pass
@@ -320,61 +321,6 @@ TRANSPORT_TEXTS = [
     "1.5:0:0",
 ]
 
-TOKENS = [
-    "<s>",
-    "</s>",
-    "|",
-    "|1",
-    "|4",
-    "|8",
-    "|0",
-    "|9",
-    "|01",
-    "#lofi",
-    "#chorale",
-    "#jazz",
-    "~",
-    "r",
-    "@NC",
-    "@0:maj7",
-    "@2:m7",
-    "@7:7",
-    "@11:7sus",
-    "@12:m7",
-    "@-1:m7",
-    "@02:m7",
-    "@2:min7",
-    "@2:",
-    "@:m7",
-    "@2m7",
-    "@2:m7 ",
-    "n60",
-    "n0",
-    "n127",
-    "n128",
-    "n060",
-    "n-1",
-    "n",
-    "n60.0",
-    "d1",
-    "d2",
-    "d3",
-    "d4",
-    "d5",
-    "d6",
-    "d8",
-    "d12",
-    "d16",
-    "d32",
-    "d0",
-    "d04",
-    "x",
-    "",
-    "R",
-    "@nc",
-    None,
-]
-
 
 def build_cases() -> list[dict]:
     rng = random.Random(13)
@@ -486,7 +432,7 @@ def build_cases() -> list[dict]:
         add("sixteenthsToTicks", sixteenths, theory.TONE_PPQ)
         add("sixteenthsToTicks", sixteenths, theory.MIDI_PPQ)
 
-    for token in TOKENS:
+    for token in TOKEN_CASES:
         add("readToken", token)
     for bar in (0, 1, 3, 7, 8, 15, 16, 100):
         add("barToken", bar)
